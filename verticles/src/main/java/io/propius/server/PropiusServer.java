@@ -1,0 +1,170 @@
+package io.propius.server;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.token.TokenSigner;
+import io.propius.policy.Policies;
+import io.propius.policy.PolicyContext;
+import io.propius.policy.SchedulingPolicy;
+import io.propius.server.admin.AdminVerticle;
+import io.propius.server.bus.Codecs;
+import io.propius.server.client.ClientManagerVerticle;
+import io.propius.server.config.ClientManagerOptions;
+import io.propius.server.config.PropiusOptions;
+import io.propius.server.expiry.ExpiryVerticle;
+import io.propius.server.job.JobEvents;
+import io.propius.server.job.JobManagerVerticle;
+import io.propius.server.job.JobService;
+import io.propius.server.metrics.PropiusMetrics;
+import io.propius.server.scheduler.SchedulerVerticle;
+import io.propius.server.store.InMemoryJobStore;
+import io.propius.server.store.JobStore;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Builds the control plane from its options and deploys it: scheduler, client managers, job
+ * manager, expiry, admin. The launcher and the tests use exactly this wiring.
+ */
+public final class PropiusServer {
+  private static final System.Logger LOG = System.getLogger(PropiusServer.class.getName());
+
+  private final Vertx vertx;
+  private final JobStore store;
+  private final List<String> deployments = new ArrayList<>();
+  private int jobsPort;
+  private int devicesPort;
+  private int adminPort;
+
+  private PropiusServer(Vertx vertx, JobStore store) {
+    this.vertx = vertx;
+    this.store = store;
+  }
+
+  /** A Vert.x instance whose own metrics (HTTP, event bus, pools) go to {@code registry}. */
+  public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
+  public static PrometheusMeterRegistry newRegistry() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  /**
+   * Deploys every verticle.
+   *
+   * @throws IllegalArgumentException (as a failed future) for a policy that is not on the class path
+   */
+  public static Future<PropiusServer> deploy(Vertx vertx, PropiusOptions options, PrometheusMeterRegistry registry) {
+    LongSupplier clock = System::currentTimeMillis;
+    SchedulingPolicy policy;
+    try {
+      policy = Policies.load(options.scheduler().getPolicy(), PropiusServer.class.getClassLoader());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    long seed = options.scheduler().getSeed() != 0 ? options.scheduler().getSeed() : System.nanoTime();
+    policy.init(new PolicyContext(clock, seed, options.scheduler().getPolicyOptions()));
+    Codecs.register(vertx);
+    PropiusMetrics metrics = new PropiusMetrics(registry);
+    JobStore store = new InMemoryJobStore();
+    TokenSigner signer = signer(options);
+    JobEvents events = new JobEvents(vertx.eventBus(), clock);
+    JobService jobs = new JobService(store, events, options.jobs(), options.admission(), metrics, clock);
+    PropiusServer server = new PropiusServer(vertx, store);
+    ClientManagerOptions devices = options.devices();
+
+    return server.deploy(new SchedulerVerticle(store, policy, options.scheduler(), devices.getStatsIntervalMs(), metrics,
+            clock))
+        .compose(v -> deployClientManagers(server, store, events, signer, options, metrics, clock))
+        .compose(port -> {
+          server.devicesPort = port;
+          JobManagerVerticle jm = new JobManagerVerticle(jobs, events, options.jobs(), metrics);
+          return server.deploy(jm).map(v -> server.jobsPort = jm.actualPort());
+        })
+        .compose(v -> server.deploy(new ExpiryVerticle(store, events, metrics, clock, devices.getLeaseMs(),
+            options.jobs().getHeartbeatTimeoutMs(), options.store().getRetainFinishedMs())))
+        .compose(v -> {
+          AdminVerticle admin = new AdminVerticle(store, options.admin(), metrics, policy.name());
+          return server.deploy(admin).map(x -> server.adminPort = admin.actualPort());
+        })
+        .map(v -> server)
+        .recover(err -> server.undeploy().transform(ignored -> Future.failedFuture(err)));
+  }
+
+  /** N instances of one deployment share the port (with port 0, the one free port they got). */
+  private static Future<Integer> deployClientManagers(PropiusServer server, JobStore store, JobEvents events,
+                                                      TokenSigner signer, PropiusOptions options, PropiusMetrics metrics,
+                                                      LongSupplier clock) {
+    List<ClientManagerVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+    return server.deploy(() -> {
+      ClientManagerVerticle cm = new ClientManagerVerticle(store, events, signer, options.devices(), metrics, clock);
+      instances.add(cm);
+      return cm;
+    }, options.devices().getInstances()).map(v -> {
+      int port = instances.get(0).actualPort();
+      for (ClientManagerVerticle cm : instances) {
+        if (cm.actualPort() != port) {
+          throw new IllegalStateException("client manager instances listen on different ports");
+        }
+      }
+      return port;
+    });
+  }
+
+  private static TokenSigner signer(PropiusOptions options) {
+    byte[] secret = options.security().secretBytes();
+    if (secret == null) {
+      LOG.log(System.Logger.Level.WARNING, "security.tokenSecret is not set: using a random secret, so offers and "
+          + "task tokens verify only in this process (set PROPIUS_SECURITY_TOKEN_SECRET for a multi-process deployment)");
+      return TokenSigner.random();
+    }
+    return new TokenSigner(secret);
+  }
+
+  private Future<Void> deploy(Deployable verticle) {
+    return deploy(() -> verticle, 1);
+  }
+
+  private Future<Void> deploy(Supplier<? extends Deployable> verticles, int instances) {
+    return vertx.deployVerticle(verticles, new DeploymentOptions().setInstances(instances)).map(id -> {
+      deployments.add(id);
+      return null;
+    });
+  }
+
+  /** Undeploys in reverse order and closes the store. */
+  public Future<Void> undeploy() {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id));
+    }
+    deployments.clear();
+    return chain.compose(v -> store.close());
+  }
+
+  public int jobsPort() {
+    return jobsPort;
+  }
+
+  public int devicesPort() {
+    return devicesPort;
+  }
+
+  public int adminPort() {
+    return adminPort;
+  }
+}

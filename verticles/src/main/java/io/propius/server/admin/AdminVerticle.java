@@ -1,0 +1,100 @@
+package io.propius.server.admin;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
+import io.propius.policy.Policies;
+import io.propius.server.bus.Addresses;
+import io.propius.server.bus.ScheduleSnapshot;
+import io.propius.server.config.AdminOptions;
+import io.propius.server.metrics.PropiusMetrics;
+import io.propius.server.store.Job;
+import io.propius.server.store.JobStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Comparator;
+
+/**
+ * The operators' port: {@code /metrics} for Prometheus, health probes, and a read-only admin API
+ * over jobs and the current schedule.
+ */
+public final class AdminVerticle extends VerticleBase {
+  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
+      .alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
+
+  private final JobStore store;
+  private final AdminOptions options;
+  private final PropiusMetrics metrics;
+  private final String policy;
+  private HttpServer server;
+
+  public AdminVerticle(JobStore store, AdminOptions options, PropiusMetrics metrics, String policy) {
+    this.store = store;
+    this.options = options;
+    this.metrics = metrics;
+    this.policy = policy;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
+    router.get("/readyz").handler(ctx -> store.listLive()
+        .onSuccess(jobs -> ctx.json(new JsonObject().put("status", "ready").put("live_jobs", jobs.size())))
+        .onFailure(err -> ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("status", "unavailable").put("reason", String.valueOf(err.getMessage())).encode())));
+    router.get("/v1/admin/jobs").handler(ctx -> store.listLive().onSuccess(jobs -> {
+      JsonArray array = new JsonArray();
+      jobs.stream().sorted(Comparator.comparingLong(Job::id)).forEach(j -> array.add(json(j)));
+      ctx.json(new JsonObject().put("jobs", array));
+    }).onFailure(ctx::fail));
+    router.get("/v1/admin/jobs/:id").handler(this::job);
+    router.get("/v1/admin/schedule").handler(ctx -> vertx.eventBus().<ScheduleSnapshot>request(Addresses.SCHEDULE_GET, null)
+        .onSuccess(reply -> ctx.json(reply.body().toJson())).onFailure(ctx::fail));
+    router.get("/v1/admin/policies").handler(ctx -> ctx.json(new JsonObject().put("configured", policy)
+        .put("available", new JsonArray(Policies.available(getClass().getClassLoader())))));
+    router.route().failureHandler(this::failure);
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()))
+        .requestHandler(router);
+    return server.listen();
+  }
+
+  private void job(RoutingContext ctx) {
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      ctx.fail(PropiusException.invalid("job id must be a number, got '" + ctx.pathParam("id") + "'"));
+      return;
+    }
+    store.get(id).onSuccess(job -> ctx.json(json(job))).onFailure(ctx::fail);
+  }
+
+  private void failure(RoutingContext ctx) {
+    PropiusException e = ctx.failure() instanceof PropiusException p ? p
+        : new PropiusException(ErrorCode.INTERNAL, String.valueOf(ctx.failure()));
+    ctx.response().setStatusCode(e.code().httpStatus()).putHeader("Content-Type", "application/json")
+        .end(e.toJson().encode());
+  }
+
+  private static JsonObject json(Job job) {
+    try {
+      return new JsonObject(PRINTER.print(job.toStatus()));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

@@ -1,0 +1,71 @@
+package io.propius.server.bus;
+
+import io.propius.api.query.Constraints;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The scheduler's decision in online mode: the jobs with an open round, best first (score
+ * descending, then older registration, then lower id). Client managers keep the latest one in
+ * memory and answer check-ins from it without touching the store.
+ *
+ * @param version increases with every snapshot the scheduler publishes
+ */
+public record ScheduleSnapshot(long version, long generatedAtMs, List<OfferableJob> jobs) {
+  public static final ScheduleSnapshot EMPTY = new ScheduleSnapshot(0, 0, List.of());
+
+  public ScheduleSnapshot {
+    jobs = List.copyOf(jobs);
+  }
+
+  /** One job as a client manager needs it to make offers. */
+  public record OfferableJob(long jobId, int round, double score, long timeStamp, int demand, int amount,
+                             Constraints publicConstraints, Map<String, Double> privateConstraints,
+                             String dataPlaneAddress) {
+    JsonObject toJson() {
+      return new JsonObject().put("job", jobId).put("round", round).put("score", score).put("ts", timeStamp)
+          .put("demand", demand).put("amount", amount).put("pub", new JsonObject(new LinkedHashMap<>(publicConstraints.bounds())))
+          .put("priv", new JsonObject(new LinkedHashMap<>(privateConstraints))).put("dp", dataPlaneAddress);
+    }
+
+    static OfferableJob fromJson(JsonObject j) {
+      return new OfferableJob(j.getLong("job"), j.getInteger("round"), j.getDouble("score"), j.getLong("ts"),
+          j.getInteger("demand"), j.getInteger("amount"), Constraints.of(doubles(j.getJsonObject("pub")), "pub"),
+          doubles(j.getJsonObject("priv")), j.getString("dp"));
+    }
+  }
+
+  /** Sum over the jobs of the devices still wanted. */
+  public long outstandingDemand() {
+    long sum = 0;
+    for (OfferableJob j : jobs) {
+      sum += Math.max(0, j.demand() - j.amount());
+    }
+    return sum;
+  }
+
+  public JsonObject toJson() {
+    JsonArray array = new JsonArray();
+    jobs.forEach(j -> array.add(j.toJson()));
+    return new JsonObject().put("version", version).put("generated_at_ms", generatedAtMs).put("jobs", array);
+  }
+
+  public static ScheduleSnapshot fromJson(JsonObject json) {
+    List<OfferableJob> jobs = new ArrayList<>();
+    JsonArray array = json.getJsonArray("jobs");
+    for (int i = 0; i < array.size(); i++) {
+      jobs.add(OfferableJob.fromJson(array.getJsonObject(i)));
+    }
+    return new ScheduleSnapshot(json.getLong("version"), json.getLong("generated_at_ms"), jobs);
+  }
+
+  private static Map<String, Double> doubles(JsonObject json) {
+    Map<String, Double> map = new LinkedHashMap<>();
+    json.forEach(e -> map.put(e.getKey(), ((Number) e.getValue()).doubleValue()));
+    return map;
+  }
+}

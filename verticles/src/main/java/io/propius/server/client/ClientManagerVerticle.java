@@ -1,0 +1,255 @@
+package io.propius.server.client;
+
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
+import io.propius.api.device.AcceptRequest;
+import io.propius.api.device.Binding;
+import io.propius.api.device.CheckinRequest;
+import io.propius.api.device.CheckinResponse;
+import io.propius.api.device.ConfirmRequest;
+import io.propius.api.device.Offer;
+import io.propius.api.grpc.JobEvent;
+import io.propius.api.token.OfferToken;
+import io.propius.api.token.TaskToken;
+import io.propius.api.token.TokenSigner;
+import io.propius.server.bus.Addresses;
+import io.propius.server.bus.ScheduleSnapshot;
+import io.propius.server.bus.WindowStats;
+import io.propius.server.config.ClientManagerOptions;
+import io.propius.server.job.JobEvents;
+import io.propius.server.metrics.PropiusMetrics;
+import io.propius.server.metrics.PropiusMetrics.CheckinResult;
+import io.propius.server.metrics.PropiusMetrics.RejectReason;
+import io.propius.server.store.Job;
+import io.propius.server.store.JobStore;
+import io.propius.server.store.Reservation;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/**
+ * The binding layer (paper §3.3): the device HTTP API. Check-ins are answered from the in-memory
+ * schedule snapshot and recorded in this instance's sliding window, never touching the store;
+ * only accept (the atomic slot reservation) and confirm do. Several instances share the port.
+ */
+public final class ClientManagerVerticle extends VerticleBase {
+  private final JobStore store;
+  private final JobEvents events;
+  private final TokenSigner signer;
+  private final ClientManagerOptions options;
+  private final PropiusMetrics metrics;
+  private final LongSupplier clock;
+  private final String instanceId = "cm-" + UUID.randomUUID().toString().substring(0, 8);
+  private final OfferSelector offers = new OfferSelector();
+  private final SplittableRandom random = new SplittableRandom();
+  private SlidingWindow window;
+  private long checkinsSinceReport;
+  private long lastReportAt;
+  private HttpServer server;
+
+  public ClientManagerVerticle(JobStore store, JobEvents events, TokenSigner signer, ClientManagerOptions options,
+                               PropiusMetrics metrics, LongSupplier clock) {
+    this.store = store;
+    this.events = events;
+    this.signer = signer;
+    this.options = options;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    window = new SlidingWindow(options.getWindowCapacity(), options.getWindowMs(), options.getWindowAttributes());
+    metrics.window(instanceId, window::size);
+    lastReportAt = clock.getAsLong();
+    vertx.eventBus().<ScheduleSnapshot>consumer(Addresses.SCHEDULE, msg -> offers.update(msg.body()));
+    vertx.eventBus().<JobEvent>consumer(Addresses.JOB_EVENTS, msg -> onJobEvent(msg.body()));
+    vertx.eventBus().<ScheduleSnapshot>request(Addresses.SCHEDULE_GET, null)
+        .onSuccess(reply -> offers.update(reply.body()));
+    vertx.setPeriodic(options.getStatsIntervalMs(), id -> reportStats());
+
+    Router router = Router.router(vertx);
+    router.post().handler(BodyHandler.create(false).setBodyLimit(options.getMaxBodyBytes()));
+    router.post("/v1/checkin").handler(this::checkin);
+    router.post("/v1/accept").handler(this::accept);
+    router.post("/v1/confirm").handler(this::confirm);
+    router.get("/v1/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
+    router.route().failureHandler(ctx -> fail(ctx, ctx.failure() != null ? ctx.failure()
+        : ctx.statusCode() == 413 ? new PropiusException(ErrorCode.PAYLOAD_TOO_LARGE,
+            "request body is over the limit of " + options.getMaxBodyBytes() + " bytes")
+        : new PropiusException(ErrorCode.INVALID_ARGUMENT, "request failed with HTTP " + ctx.statusCode())));
+    router.errorHandler(404, ctx -> fail(ctx, new PropiusException(ErrorCode.NOT_FOUND,
+        "no such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
+    router.errorHandler(405, ctx -> respond(ctx, 405, new PropiusException(ErrorCode.INVALID_ARGUMENT,
+        "method " + ctx.request().method() + " is not allowed on " + ctx.request().path()).toJson()));
+    // Port 0 means "any free port"; Vert.x shares one random port among servers listening on the
+    // same negative port, which is what the instances of this deployment must do.
+    int port = options.getPort() == 0 ? -1 : options.getPort();
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(port))
+        .requestHandler(router);
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    metrics.removeWindow(instanceId);
+    return Future.succeededFuture();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void onJobEvent(JobEvent event) {
+    switch (event.getType()) {
+      case ROUND_FILLED -> offers.markFull(event.getJobId(), event.getRound());
+      case LEASE_EXPIRED -> offers.markOpen(event.getJobId(), event.getRound());
+      default -> {
+      }
+    }
+  }
+
+  private void reportStats() {
+    long now = clock.getAsLong();
+    double rate = checkinsSinceReport * 1000.0 / Math.max(1, now - lastReportAt);
+    checkinsSinceReport = 0;
+    lastReportAt = now;
+    List<io.propius.api.device.Attributes> sample = window.sample(options.getSampleSize(), random, now);
+    vertx.eventBus().publish(Addresses.CLIENT_STATS, new WindowStats(instanceId, window.size(), rate, sample));
+  }
+
+  private void checkin(RoutingContext ctx) {
+    CheckinRequest req = CheckinRequest.fromJson(body(ctx));
+    long now = clock.getAsLong();
+    window.record(req.deviceId(), req.attributes(), now);
+    checkinsSinceReport++;
+    List<Offer> chosen = new ArrayList<>(options.getMaxOffers());
+    for (ScheduleSnapshot.OfferableJob job : offers.select(req.attributes(), options.getMaxOffers())) {
+      long expires = now + options.getOfferTtlMs();
+      String token = new OfferToken(req.deviceId(), job.jobId(), job.round(), expires).encode(signer);
+      chosen.add(new Offer(job.jobId(), job.round(), job.privateConstraints(), token, expires));
+    }
+    long retryAfter = PaceSteering.retryAfterMs((long) window.size() * options.getInstances(),
+        offers.outstandingDemand(), options);
+    metrics.checkin(chosen.isEmpty() ? CheckinResult.NO_OFFER : CheckinResult.OFFERED, chosen.size());
+    if (chosen.isEmpty()) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString((retryAfter + 999) / 1000));
+    }
+    ctx.json(new CheckinResponse(req.deviceId(), chosen, retryAfter).toJson());
+  }
+
+  private void accept(RoutingContext ctx) {
+    AcceptRequest req = AcceptRequest.fromJson(body(ctx));
+    long now = clock.getAsLong();
+    OfferToken offer;
+    try {
+      offer = OfferToken.verify(signer, req.offer(), req.deviceId(), now);
+    } catch (PropiusException e) {
+      metrics.rejected(e.code() == ErrorCode.OFFER_EXPIRED ? RejectReason.OFFER_EXPIRED : RejectReason.OFFER_INVALID);
+      throw e;
+    }
+    store.reserve(offer.jobId(), offer.round(), req.deviceId(), now, now + options.getLeaseMs())
+        .onSuccess(r -> answerReservation(ctx, offer, req.deviceId(), r, now))
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  private void answerReservation(RoutingContext ctx, OfferToken offer, String deviceId, Reservation r, long now) {
+    String where = "round " + offer.round() + " of job " + offer.jobId();
+    switch (r.outcome()) {
+      case BOUND, ALREADY_BOUND -> {
+        Job job = r.job();
+        if (r.outcome() == Reservation.Outcome.BOUND) {
+          metrics.bound();
+          events.publish(job, JobEvent.Type.DEVICE_BOUND, deviceId);
+          if (r.filledNow()) {
+            offers.markFull(job.id(), job.round());
+            metrics.roundFilled(now - job.startSched());
+            events.publish(job, JobEvent.Type.ROUND_FILLED);
+          }
+        }
+        long taskExpires = now + options.getTaskTtlMs();
+        String token = new TaskToken(job.id(), job.round(), deviceId, taskExpires).encode(signer);
+        String dataPlane = job.dataPlaneAddress().isEmpty() ? options.getDataPlaneUrl() : job.dataPlaneAddress();
+        ctx.json(new Binding(job.id(), job.round(), deviceId, token, dataPlane, r.leaseUntil(), taskExpires).toJson());
+      }
+      case FULL -> {
+        offers.markFull(offer.jobId(), offer.round());
+        metrics.rejected(RejectReason.FULL);
+        fail(ctx, new PropiusException(ErrorCode.ROUND_FULL, where + " is full (" + r.job().amount() + " of "
+            + r.job().demand() + " devices bound); check in again", retryAfter()));
+      }
+      case CLOSED -> {
+        metrics.rejected(RejectReason.CLOSED);
+        fail(ctx, new PropiusException(ErrorCode.ROUND_CLOSED, where + " is no longer requesting devices", retryAfter()));
+      }
+      case UNKNOWN_JOB -> {
+        metrics.rejected(RejectReason.UNKNOWN_JOB);
+        fail(ctx, new PropiusException(ErrorCode.NOT_FOUND, "no job " + offer.jobId()));
+      }
+    }
+  }
+
+  private long retryAfter() {
+    return PaceSteering.retryAfterMs((long) window.size() * options.getInstances(), offers.outstandingDemand(), options);
+  }
+
+  private void confirm(RoutingContext ctx) {
+    ConfirmRequest req = ConfirmRequest.fromJson(body(ctx));
+    long now = clock.getAsLong();
+    TaskToken task = TaskToken.verify(signer, req.taskToken(), now);
+    store.confirm(task.jobId(), task.round(), task.deviceId(), now).onSuccess(c -> {
+      if (c.newlyConfirmed()) {
+        metrics.confirmed();
+        events.publish(c.job(), JobEvent.Type.DEVICE_CONFIRMED, task.deviceId());
+      }
+      ctx.json(new JsonObject().put("job_id", task.jobId()).put("round", task.round())
+          .put("device_id", task.deviceId()).put("confirmed", true));
+    }).onFailure(err -> fail(ctx, err));
+  }
+
+  /** The request body as a JSON object, or INVALID_ARGUMENT saying what is wrong with it. */
+  private static JsonObject body(RoutingContext ctx) {
+    if (ctx.body().length() == 0) {
+      throw PropiusException.invalid("request body is empty; expected a JSON object");
+    }
+    try {
+      JsonObject json = ctx.body().asJsonObject();
+      if (json == null) {
+        throw PropiusException.invalid("request body is empty; expected a JSON object");
+      }
+      return json;
+    } catch (DecodeException | ClassCastException e) {
+      throw PropiusException.invalid("request body is not a JSON object");
+    }
+  }
+
+  static void fail(RoutingContext ctx, Throwable err) {
+    PropiusException failure = err instanceof PropiusException p ? p
+        : new PropiusException(ErrorCode.INTERNAL, "internal error: " + err.getClass().getSimpleName());
+    if (failure.code() == ErrorCode.INTERNAL) {
+      System.getLogger(ClientManagerVerticle.class.getName()).log(System.Logger.Level.ERROR, "device request failed", err);
+    }
+    if (failure.retryAfterMs() > 0) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString((failure.retryAfterMs() + 999) / 1000));
+    }
+    respond(ctx, failure.code().httpStatus(), failure.toJson());
+  }
+
+  private static void respond(RoutingContext ctx, int status, JsonObject body) {
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    }
+  }
+}

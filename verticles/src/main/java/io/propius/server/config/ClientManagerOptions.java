@@ -1,0 +1,209 @@
+package io.propius.server.config;
+
+/** The device-facing binding layer (paper §3.3). */
+public final class ClientManagerOptions {
+  private String host = "0.0.0.0";
+  private int port = 8080;
+  /** Client manager verticle instances sharing the port (each with its own window). */
+  private int instances = 2;
+  /** Most offers in one check-in answer (K). */
+  private int maxOffers = 3;
+  /** How long an offer can be accepted. */
+  private long offerTtlMs = 30_000;
+  /** A bound device must confirm within this time or its slot is given back. */
+  private long leaseMs = 30_000;
+  /** How long a task token stays valid for the data plane. */
+  private long taskTtlMs = 3_600_000;
+  /** Devices seen within this time are in the sliding window. */
+  private long windowMs = 600_000;
+  /** Most devices one instance keeps in its window; the oldest go first. */
+  private int windowCapacity = 200_000;
+  /** Attributes kept per device in the window (the rest still count for offers). */
+  private int windowAttributes = 16;
+  /** Devices per instance sampled for the scheduler's client statistics. */
+  private int sampleSize = 256;
+  /** How often each instance reports its window statistics. */
+  private long statsIntervalMs = 1_000;
+  /** Largest device request body; larger gets 413. */
+  private int maxBodyBytes = 16 * 1024;
+  /** Base URL of the data plane handed to bound devices (their nearest edge node). */
+  private String dataPlaneUrl = "http://127.0.0.1:8090";
+  /** Shortest and longest retry window told to devices without an offer. */
+  private long retryMinMs = 1_000;
+  private long retryMaxMs = 300_000;
+  /** Pace steering aims to bring enough devices back within this horizon to fill open demand. */
+  private long retryHorizonMs = 10_000;
+
+  public String getHost() {
+    return host;
+  }
+
+  public ClientManagerOptions setHost(String host) {
+    this.host = host;
+    return this;
+  }
+
+  public int getPort() {
+    return port;
+  }
+
+  public ClientManagerOptions setPort(int port) {
+    this.port = port;
+    return this;
+  }
+
+  public int getInstances() {
+    return instances;
+  }
+
+  public ClientManagerOptions setInstances(int instances) {
+    this.instances = instances;
+    return this;
+  }
+
+  public int getMaxOffers() {
+    return maxOffers;
+  }
+
+  public ClientManagerOptions setMaxOffers(int maxOffers) {
+    this.maxOffers = maxOffers;
+    return this;
+  }
+
+  public long getOfferTtlMs() {
+    return offerTtlMs;
+  }
+
+  public ClientManagerOptions setOfferTtlMs(long offerTtlMs) {
+    this.offerTtlMs = offerTtlMs;
+    return this;
+  }
+
+  public long getLeaseMs() {
+    return leaseMs;
+  }
+
+  public ClientManagerOptions setLeaseMs(long leaseMs) {
+    this.leaseMs = leaseMs;
+    return this;
+  }
+
+  public long getTaskTtlMs() {
+    return taskTtlMs;
+  }
+
+  public ClientManagerOptions setTaskTtlMs(long taskTtlMs) {
+    this.taskTtlMs = taskTtlMs;
+    return this;
+  }
+
+  public long getWindowMs() {
+    return windowMs;
+  }
+
+  public ClientManagerOptions setWindowMs(long windowMs) {
+    this.windowMs = windowMs;
+    return this;
+  }
+
+  public int getWindowCapacity() {
+    return windowCapacity;
+  }
+
+  public ClientManagerOptions setWindowCapacity(int windowCapacity) {
+    this.windowCapacity = windowCapacity;
+    return this;
+  }
+
+  public int getWindowAttributes() {
+    return windowAttributes;
+  }
+
+  public ClientManagerOptions setWindowAttributes(int windowAttributes) {
+    this.windowAttributes = windowAttributes;
+    return this;
+  }
+
+  public int getSampleSize() {
+    return sampleSize;
+  }
+
+  public ClientManagerOptions setSampleSize(int sampleSize) {
+    this.sampleSize = sampleSize;
+    return this;
+  }
+
+  public long getStatsIntervalMs() {
+    return statsIntervalMs;
+  }
+
+  public ClientManagerOptions setStatsIntervalMs(long statsIntervalMs) {
+    this.statsIntervalMs = statsIntervalMs;
+    return this;
+  }
+
+  public int getMaxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  public ClientManagerOptions setMaxBodyBytes(int maxBodyBytes) {
+    this.maxBodyBytes = maxBodyBytes;
+    return this;
+  }
+
+  public String getDataPlaneUrl() {
+    return dataPlaneUrl;
+  }
+
+  public ClientManagerOptions setDataPlaneUrl(String dataPlaneUrl) {
+    this.dataPlaneUrl = dataPlaneUrl;
+    return this;
+  }
+
+  public long getRetryMinMs() {
+    return retryMinMs;
+  }
+
+  public ClientManagerOptions setRetryMinMs(long retryMinMs) {
+    this.retryMinMs = retryMinMs;
+    return this;
+  }
+
+  public long getRetryMaxMs() {
+    return retryMaxMs;
+  }
+
+  public ClientManagerOptions setRetryMaxMs(long retryMaxMs) {
+    this.retryMaxMs = retryMaxMs;
+    return this;
+  }
+
+  public long getRetryHorizonMs() {
+    return retryHorizonMs;
+  }
+
+  public ClientManagerOptions setRetryHorizonMs(long retryHorizonMs) {
+    this.retryHorizonMs = retryHorizonMs;
+    return this;
+  }
+
+  void validate() {
+    Checks.port("devices.port", port);
+    Checks.positive("devices.instances", instances);
+    Checks.positive("devices.maxOffers", maxOffers);
+    Checks.positive("devices.offerTtlMs", offerTtlMs);
+    Checks.positive("devices.leaseMs", leaseMs);
+    Checks.positive("devices.taskTtlMs", taskTtlMs);
+    Checks.positive("devices.windowMs", windowMs);
+    Checks.positive("devices.windowCapacity", windowCapacity);
+    Checks.positive("devices.windowAttributes", windowAttributes);
+    Checks.positive("devices.sampleSize", sampleSize);
+    Checks.positive("devices.statsIntervalMs", statsIntervalMs);
+    Checks.positive("devices.maxBodyBytes", maxBodyBytes);
+    Checks.positive("devices.retryMinMs", retryMinMs);
+    Checks.positive("devices.retryHorizonMs", retryHorizonMs);
+    if (retryMaxMs < retryMinMs) {
+      throw new IllegalArgumentException("devices.retryMaxMs (" + retryMaxMs + ") must be >= devices.retryMinMs (" + retryMinMs + ")");
+    }
+  }
+}

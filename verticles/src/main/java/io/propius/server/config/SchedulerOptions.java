@@ -1,0 +1,73 @@
+package io.propius.server.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The scheduling layer: which policy, and how often it runs. */
+public final class SchedulerOptions {
+  /** Name of a {@link io.propius.policy.SchedulingPolicy} on the class path. */
+  private String policy = "fifo";
+  /** The policy's own settings, passed as strings. */
+  private Map<String, String> policyOptions = new LinkedHashMap<>();
+  /** Periodic run, in addition to runs on job events. */
+  private long tickMs = 1_000;
+  /** Events arriving closer together than this are handled by one run. */
+  private long coalesceMs = 5;
+  /** Seed for policies that draw random numbers; 0 means from the clock. */
+  private long seed = 0;
+
+  public String getPolicy() {
+    return policy;
+  }
+
+  public SchedulerOptions setPolicy(String policy) {
+    this.policy = policy;
+    return this;
+  }
+
+  public Map<String, String> getPolicyOptions() {
+    return policyOptions;
+  }
+
+  public SchedulerOptions setPolicyOptions(Map<String, String> policyOptions) {
+    this.policyOptions = policyOptions;
+    return this;
+  }
+
+  public long getTickMs() {
+    return tickMs;
+  }
+
+  public SchedulerOptions setTickMs(long tickMs) {
+    this.tickMs = tickMs;
+    return this;
+  }
+
+  public long getCoalesceMs() {
+    return coalesceMs;
+  }
+
+  public SchedulerOptions setCoalesceMs(long coalesceMs) {
+    this.coalesceMs = coalesceMs;
+    return this;
+  }
+
+  public long getSeed() {
+    return seed;
+  }
+
+  public SchedulerOptions setSeed(long seed) {
+    this.seed = seed;
+    return this;
+  }
+
+  void validate() {
+    if (policy == null || policy.isBlank()) {
+      throw new IllegalArgumentException("scheduler.policy must name a policy");
+    }
+    Checks.positive("scheduler.tickMs", tickMs);
+    if (coalesceMs < 0) {
+      throw new IllegalArgumentException("scheduler.coalesceMs must be >= 0, got " + coalesceMs);
+    }
+  }
+}

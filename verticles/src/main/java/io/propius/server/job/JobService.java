@@ -1,0 +1,217 @@
+package io.propius.server.job;
+
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
+import io.propius.api.grpc.EndRoundRequest;
+import io.propius.api.grpc.EndRoundResponse;
+import io.propius.api.grpc.FinishJobRequest;
+import io.propius.api.grpc.FinishJobResponse;
+import io.propius.api.grpc.GetJobRequest;
+import io.propius.api.grpc.HeartbeatRequest;
+import io.propius.api.grpc.HeartbeatResponse;
+import io.propius.api.grpc.JobEvent;
+import io.propius.api.grpc.JobStatus;
+import io.propius.api.grpc.RegisterJobRequest;
+import io.propius.api.grpc.RegisterJobResponse;
+import io.propius.api.grpc.RequestRoundRequest;
+import io.propius.api.grpc.RequestRoundResponse;
+import io.propius.api.query.Constraints;
+import io.propius.server.config.AdmissionOptions;
+import io.propius.server.config.JobManagerOptions;
+import io.propius.server.metrics.PropiusMetrics;
+import io.propius.server.store.AdmissionLimits;
+import io.propius.server.store.Job;
+import io.propius.server.store.JobSpec;
+import io.propius.server.store.JobStore;
+import io.vertx.core.Future;
+import java.net.URI;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * The job manager's operations (paper Table 1), independent of transport: validation, admission
+ * control, the store call, and the job event that tells the scheduler and the watchers.
+ */
+public final class JobService {
+  private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+  private static final Pattern REDUCER = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+  /** Reducer used when a job names none: FedAvg, the common case. */
+  public static final String DEFAULT_REDUCER = "fedavg";
+
+  private final JobStore store;
+  private final JobEvents events;
+  private final JobManagerOptions options;
+  private final AdmissionOptions admission;
+  private final PropiusMetrics metrics;
+  private final LongSupplier clock;
+
+  public JobService(JobStore store, JobEvents events, JobManagerOptions options, AdmissionOptions admission,
+                    PropiusMetrics metrics, LongSupplier clock) {
+    this.store = store;
+    this.events = events;
+    this.options = options;
+    this.admission = admission;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  public Future<RegisterJobResponse> register(RegisterJobRequest req) {
+    JobSpec spec;
+    try {
+      spec = validate(req);
+    } catch (PropiusException e) {
+      return Future.failedFuture(e);
+    }
+    return store.register(spec, AdmissionLimits.of(admission), clock.getAsLong()).map(job -> {
+      metrics.jobRegistered();
+      events.publish(job, JobEvent.Type.JOB_REGISTERED);
+      return RegisterJobResponse.newBuilder().setJobId(job.id())
+          .setHeartbeatTimeoutMs((int) options.getHeartbeatTimeoutMs())
+          .setHeartbeatIntervalMs((int) Math.max(1, options.getHeartbeatTimeoutMs() / 3)).build();
+    });
+  }
+
+  private JobSpec validate(RegisterJobRequest req) {
+    String tenant = req.getTenant().isEmpty() ? "default" : req.getTenant();
+    if (!TENANT.matcher(tenant).matches()) {
+      throw PropiusException.invalid("tenant '" + tenant + "' is not valid (lower-case letters, digits, '_' and '-', at most 64)");
+    }
+    if (req.getName().length() > 128) {
+      throw PropiusException.invalid("name is " + req.getName().length() + " characters, at most 128");
+    }
+    if (req.getTotalRounds() < 1) {
+      throw PropiusException.invalid("total_rounds must be at least 1");
+    }
+    if (req.getTotalRounds() > admission.getMaxTotalRounds()) {
+      throw new PropiusException(ErrorCode.ADMISSION_DENIED, "total_rounds " + req.getTotalRounds()
+          + " exceeds the limit of " + admission.getMaxTotalRounds());
+    }
+    if (req.getEstDemand() < 1) {
+      throw PropiusException.invalid("est_demand must be at least 1 device per round");
+    }
+    checkDemand("est_demand", req.getEstDemand());
+    Constraints pub = Constraints.of(req.getPublicConstraintsMap(), "public_constraints");
+    Constraints priv = Constraints.of(req.getPrivateConstraintsMap(), "private_constraints");
+    String reducer = req.getDataPlane().getReducer().isEmpty() ? DEFAULT_REDUCER : req.getDataPlane().getReducer();
+    if (!REDUCER.matcher(reducer).matches()) {
+      throw PropiusException.invalid("data_plane.reducer '" + reducer + "' is not a valid reducer name");
+    }
+    String address = req.getDataPlane().getAddress();
+    if (!address.isEmpty()) {
+      checkUrl(address);
+    }
+    if (req.getJobAddress().length() > 256) {
+      throw PropiusException.invalid("job_address is longer than 256 characters");
+    }
+    return new JobSpec(tenant, req.getName(), req.getTotalRounds(), req.getEstDemand(), pub, priv, req.getJobAddress(),
+        reducer, address);
+  }
+
+  private void checkDemand(String field, long demand) {
+    if (demand > admission.getMaxDemandPerRound()) {
+      throw new PropiusException(ErrorCode.ADMISSION_DENIED, field + " " + demand
+          + " exceeds the limit of " + admission.getMaxDemandPerRound() + " devices per round");
+    }
+  }
+
+  private static void checkUrl(String address) {
+    try {
+      URI uri = new URI(address);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+    } catch (Exception e) {
+      throw PropiusException.invalid("data_plane.address '" + address + "' is not an http(s) URL");
+    }
+  }
+
+  private static long requireJobId(long jobId) {
+    if (jobId == 0) {
+      throw PropiusException.invalid("job_id is required");
+    }
+    return jobId;
+  }
+
+  public Future<RequestRoundResponse> requestRound(RequestRoundRequest req) {
+    try {
+      requireJobId(req.getJobId());
+      if (req.getDemand() < 1) {
+        throw PropiusException.invalid("demand must be at least 1 device");
+      }
+      checkDemand("demand", req.getDemand());
+    } catch (PropiusException e) {
+      return Future.failedFuture(e);
+    }
+    return store.requestRound(req.getJobId(), req.getDemand(), req.getRound(), clock.getAsLong()).map(change -> {
+      Job job = change.after();
+      if (job.round() != change.before().round()) {
+        events.publish(job, JobEvent.Type.ROUND_REQUESTED);
+      }
+      return RequestRoundResponse.newBuilder().setJobId(job.id()).setRound(job.round()).setDemand(job.demand()).build();
+    });
+  }
+
+  public Future<EndRoundResponse> endRound(EndRoundRequest req) {
+    try {
+      requireJobId(req.getJobId());
+    } catch (PropiusException e) {
+      return Future.failedFuture(e);
+    }
+    return store.endRound(req.getJobId(), req.getRound(), clock.getAsLong()).map(change -> {
+      Job job = change.after();
+      if (change.before().roundOpen()) {
+        events.publish(job, JobEvent.Type.ROUND_CLOSED);
+      }
+      return EndRoundResponse.newBuilder().setRound(job.round()).setBound(job.amount()).build();
+    });
+  }
+
+  public Future<FinishJobResponse> finish(FinishJobRequest req) {
+    try {
+      requireJobId(req.getJobId());
+    } catch (PropiusException e) {
+      return Future.failedFuture(e);
+    }
+    return store.finish(req.getJobId(), clock.getAsLong()).map(change -> {
+      Job job = change.after();
+      if (change.before().isLive()) {
+        if (change.before().roundOpen()) {
+          events.publish(job, JobEvent.Type.ROUND_CLOSED);
+        }
+        events.publish(job, JobEvent.Type.JOB_FINISHED);
+      }
+      return FinishJobResponse.newBuilder().setRoundsCompleted(job.roundsCompleted())
+          .setAttainedService(job.attainedService()).build();
+    });
+  }
+
+  public Future<HeartbeatResponse> heartbeat(HeartbeatRequest req) {
+    try {
+      requireJobId(req.getJobId());
+    } catch (PropiusException e) {
+      return Future.failedFuture(e);
+    }
+    long now = clock.getAsLong();
+    return store.heartbeat(req.getJobId(), now).map(job -> HeartbeatResponse.newBuilder().setServerTimeMs(now)
+        .setExpiresAtMs(job.lastHeartbeat() + options.getHeartbeatTimeoutMs()).setState(job.state()).build());
+  }
+
+  public Future<JobStatus> get(GetJobRequest req) {
+    try {
+      requireJobId(req.getJobId());
+    } catch (PropiusException e) {
+      return Future.failedFuture(e);
+    }
+    return store.get(req.getJobId()).map(Job::toStatus);
+  }
+
+  /** The job as it is now, for a new watcher. */
+  public Future<Job> job(long jobId) {
+    try {
+      requireJobId(jobId);
+    } catch (PropiusException e) {
+      return Future.failedFuture(e);
+    }
+    return store.get(jobId);
+  }
+}

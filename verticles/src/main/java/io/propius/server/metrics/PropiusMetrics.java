@@ -1,0 +1,170 @@
+package io.propius.server.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.ErrorCode;
+import io.propius.api.grpc.JobState;
+import io.propius.policy.ScheduleTrigger;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The control plane's meters. Every tag takes its values from an enum, so the number of series
+ * stays fixed whatever devices and jobs do; no job id, device id or path is ever a tag.
+ */
+public final class PropiusMetrics {
+  /** How a check-in ended. */
+  public enum CheckinResult { OFFERED, NO_OFFER }
+
+  /** Why an accept bound nothing. */
+  public enum RejectReason { FULL, CLOSED, UNKNOWN_JOB, OFFER_INVALID, OFFER_EXPIRED }
+
+  /** The job API's transports. */
+  public enum Transport { GRPC, WEBSOCKET }
+
+  private final PrometheusMeterRegistry registry;
+  private final EnumMap<CheckinResult, Counter> checkins = new EnumMap<>(CheckinResult.class);
+  private final Counter offers;
+  private final Counter bindings;
+  private final Counter confirmations;
+  private final Counter leasesExpired;
+  private final EnumMap<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+  private final Timer roundFill;
+  private final Map<JobState, AtomicLong> jobsByState = new EnumMap<>(JobState.class);
+  private final Counter jobsRegistered;
+  private final Counter jobsExpired;
+  private final Map<String, LongSupplier> windows = new ConcurrentHashMap<>();
+  private final EnumMap<ScheduleTrigger, Counter> schedulerRuns = new EnumMap<>(ScheduleTrigger.class);
+  private final Timer schedulerRun;
+  private final Counter watchEventsDropped;
+  private final Map<String, Counter> jobApiCalls = new ConcurrentHashMap<>();
+
+  public PropiusMetrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    for (CheckinResult r : CheckinResult.values()) {
+      checkins.put(r, Counter.builder("propius.device.checkins").description("Device check-ins")
+          .tag("result", tag(r)).register(registry));
+    }
+    offers = Counter.builder("propius.device.offers").description("Offers handed to devices").register(registry);
+    bindings = Counter.builder("propius.bindings").description("Devices bound to a round (slots reserved)")
+        .register(registry);
+    confirmations = Counter.builder("propius.bindings.confirmed").description("Bindings confirmed by their device")
+        .register(registry);
+    leasesExpired = Counter.builder("propius.leases.expired")
+        .description("Bindings not confirmed in time whose slot was given back").register(registry);
+    for (RejectReason r : RejectReason.values()) {
+      rejected.put(r, Counter.builder("propius.accepts.rejected").description("Accepts that bound nothing")
+          .tag("reason", tag(r)).register(registry));
+    }
+    roundFill = Timer.builder("propius.round.fill").description("Time from a round's request to its last binding")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(30)).register(registry);
+    for (JobState s : new JobState[] {JobState.IDLE, JobState.REQUESTING, JobState.FILLED}) {
+      AtomicLong count = new AtomicLong();
+      jobsByState.put(s, count);
+      Gauge.builder("propius.jobs", count, AtomicLong::get).description("Live jobs by state")
+          .tag("state", tag(s)).register(registry);
+    }
+    jobsRegistered = Counter.builder("propius.jobs.registered").description("Jobs admitted").register(registry);
+    jobsExpired = Counter.builder("propius.jobs.expired").description("Jobs expired for missing heartbeats")
+        .register(registry);
+    Gauge.builder("propius.window.devices", windows, w -> w.values().stream().mapToLong(LongSupplier::getAsLong).sum())
+        .description("Devices in the client managers' sliding windows").register(registry);
+    for (ScheduleTrigger t : ScheduleTrigger.values()) {
+      schedulerRuns.put(t, Counter.builder("propius.scheduler.runs").description("Policy runs by trigger")
+          .tag("trigger", tag(t)).register(registry));
+    }
+    schedulerRun = Timer.builder("propius.scheduler.run").description("Policy run time including store access")
+        .publishPercentileHistogram().register(registry);
+    watchEventsDropped = Counter.builder("propius.watch.events.dropped")
+        .description("Device-level watch events dropped because a watcher could not keep up").register(registry);
+  }
+
+  private static String tag(Enum<?> e) {
+    return e.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public MeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  /** Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  public void checkin(CheckinResult result, int offerCount) {
+    checkins.get(result).increment();
+    offers.increment(offerCount);
+  }
+
+  public void bound() {
+    bindings.increment();
+  }
+
+  public void confirmed() {
+    confirmations.increment();
+  }
+
+  public void leaseExpired() {
+    leasesExpired.increment();
+  }
+
+  public void rejected(RejectReason reason) {
+    rejected.get(reason).increment();
+  }
+
+  public void roundFilled(long millis) {
+    roundFill.record(Duration.ofMillis(Math.max(0, millis)));
+  }
+
+  public void jobRegistered() {
+    jobsRegistered.increment();
+  }
+
+  public void jobExpired() {
+    jobsExpired.increment();
+  }
+
+  /** Live jobs per state as of the scheduler's latest read of the store. */
+  public void jobStates(Map<JobState, Long> counts) {
+    jobsByState.forEach((state, gauge) -> gauge.set(counts.getOrDefault(state, 0L)));
+  }
+
+  /** A client manager instance's window size, read at scrape time. */
+  public void window(String instance, LongSupplier size) {
+    windows.put(instance, size);
+  }
+
+  public void removeWindow(String instance) {
+    windows.remove(instance);
+  }
+
+  public void schedulerRun(ScheduleTrigger trigger, long nanos) {
+    schedulerRuns.get(trigger).increment();
+    schedulerRun.record(Duration.ofNanos(nanos));
+  }
+
+  public void watchEventDropped() {
+    watchEventsDropped.increment();
+  }
+
+  /** One job API call by method (the fixed set of RPC names) and outcome. */
+  public void jobApiCall(Transport transport, String method, ErrorCode error) {
+    String outcome = error == null ? "ok" : tag(error);
+    jobApiCalls.computeIfAbsent(tag(transport) + '/' + method + '/' + outcome, k -> Counter.builder("propius.job.api.calls")
+        .description("Job API calls").tag("transport", tag(transport)).tag("method", method).tag("outcome", outcome)
+        .register(registry)).increment();
+  }
+}

@@ -1,0 +1,167 @@
+package io.propius.server.scheduler;
+
+import io.propius.api.grpc.JobEvent;
+import io.propius.api.grpc.JobState;
+import io.propius.policy.ScheduleTrigger;
+import io.propius.policy.SchedulingPolicy;
+import io.propius.policy.portal.JobRow;
+import io.propius.policy.portal.SampledClientPortal;
+import io.propius.policy.portal.TableJobPortal;
+import io.propius.server.bus.Addresses;
+import io.propius.server.bus.ScheduleSnapshot;
+import io.propius.server.bus.WindowStats;
+import io.propius.server.config.SchedulerOptions;
+import io.propius.server.metrics.PropiusMetrics;
+import io.propius.server.store.Job;
+import io.propius.server.store.JobStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The scheduling layer in online mode (paper §3.2). On job events and on a tick it reads the live
+ * jobs, runs the policy over the portals on a worker thread, writes changed scores back to the
+ * store, and publishes a {@link ScheduleSnapshot} to the client managers. Events that arrive while
+ * a run is under way are coalesced into the next run.
+ */
+public final class SchedulerVerticle extends VerticleBase {
+  private static final System.Logger LOG = System.getLogger(SchedulerVerticle.class.getName());
+
+  private final JobStore store;
+  private final SchedulingPolicy policy;
+  private final SchedulerOptions options;
+  private final long statsIntervalMs;
+  private final PropiusMetrics metrics;
+  private final LongSupplier clock;
+  private final EnumSet<ScheduleTrigger> pending = EnumSet.noneOf(ScheduleTrigger.class);
+  private final ClientStatistics clients;
+  private TableJobPortal lastPortal = new TableJobPortal(List.of());
+  private ScheduleSnapshot latest = ScheduleSnapshot.EMPTY;
+  private boolean running;
+  private boolean timerSet;
+
+  public SchedulerVerticle(JobStore store, SchedulingPolicy policy, SchedulerOptions options, long statsIntervalMs,
+                           PropiusMetrics metrics, LongSupplier clock) {
+    this.store = store;
+    this.policy = policy;
+    this.options = options;
+    this.statsIntervalMs = statsIntervalMs;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.clients = new ClientStatistics(3 * statsIntervalMs);
+  }
+
+  @Override
+  public Future<?> start() {
+    vertx.eventBus().<JobEvent>consumer(Addresses.JOB_EVENTS, msg -> onEvent(msg.body()));
+    vertx.eventBus().<WindowStats>consumer(Addresses.CLIENT_STATS, msg -> clients.update(msg.body(), clock.getAsLong()));
+    vertx.eventBus().consumer(Addresses.SCHEDULE_GET, msg -> msg.reply(latest));
+    vertx.setPeriodic(options.getTickMs(), id -> trigger(ScheduleTrigger.TICK));
+    trigger(ScheduleTrigger.TICK);
+    return Future.succeededFuture();
+  }
+
+  private void onEvent(JobEvent event) {
+    switch (event.getType()) {
+      case JOB_REGISTERED -> trigger(ScheduleTrigger.JOB_REGISTERED);
+      case ROUND_REQUESTED -> trigger(ScheduleTrigger.ROUND_REQUESTED);
+      case ROUND_FILLED -> trigger(ScheduleTrigger.ROUND_FILLED);
+      case ROUND_CLOSED -> trigger(ScheduleTrigger.ROUND_ENDED);
+      case JOB_FINISHED -> trigger(ScheduleTrigger.JOB_FINISHED);
+      // A reopened round or a vanished job changes what may be offered, not the order inputs.
+      case LEASE_EXPIRED, JOB_EXPIRED -> trigger(ScheduleTrigger.TICK);
+      default -> {
+      }
+    }
+  }
+
+  private void trigger(ScheduleTrigger trigger) {
+    pending.add(trigger);
+    if (!running && !timerSet) {
+      timerSet = true;
+      vertx.setTimer(Math.max(1, options.getCoalesceMs()), id -> {
+        timerSet = false;
+        run();
+      });
+    }
+  }
+
+  private void run() {
+    running = true;
+    EnumSet<ScheduleTrigger> triggers = EnumSet.copyOf(pending);
+    pending.clear();
+    long started = System.nanoTime();
+    store.listLive()
+        .compose(jobs -> vertx.executeBlocking(() -> decide(jobs, triggers), false))
+        .compose(this::publish)
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.log(System.Logger.Level.WARNING, "scheduler run failed: " + ar.cause());
+          } else {
+            for (ScheduleTrigger t : triggers) {
+              metrics.schedulerRun(t, System.nanoTime() - started);
+            }
+          }
+          running = false;
+          if (!pending.isEmpty()) {
+            trigger(pending.iterator().next());
+          }
+        });
+  }
+
+  private record Decision(List<Job> jobs, Map<Long, Double> changedScores) {
+  }
+
+  /** Runs on a worker thread: the policy may take its time without stalling an event loop. */
+  private Decision decide(List<Job> jobs, EnumSet<ScheduleTrigger> triggers) {
+    List<JobRow> rows = new ArrayList<>(jobs.size());
+    for (Job job : jobs) {
+      rows.add(new JobRow(job.id(), job.fields()));
+    }
+    TableJobPortal portal = lastPortal.next(rows);
+    lastPortal = portal;
+    SampledClientPortal clientPortal = clients.portal(clock.getAsLong());
+    for (ScheduleTrigger trigger : triggers) {
+      try {
+        policy.schedule(trigger, portal, clientPortal);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "policy '" + policy.name() + "' failed; keeping previous scores", e);
+      }
+    }
+    Map<Long, Double> changed = new HashMap<>();
+    for (Job job : jobs) {
+      Double score = portal.scores().get(job.id());
+      if (score != null && score != job.score()) {
+        changed.put(job.id(), score);
+      }
+    }
+    return new Decision(jobs, changed);
+  }
+
+  private Future<Void> publish(Decision decision) {
+    Map<JobState, Long> states = new EnumMap<>(JobState.class);
+    List<ScheduleSnapshot.OfferableJob> offerable = new ArrayList<>();
+    for (Job job : decision.jobs()) {
+      states.merge(job.state(), 1L, Long::sum);
+      if (job.state() == JobState.REQUESTING) {
+        double score = decision.changedScores().getOrDefault(job.id(), job.score());
+        offerable.add(new ScheduleSnapshot.OfferableJob(job.id(), job.round(), score, job.timeStamp(), job.demand(),
+            job.amount(), job.publicConstraints(), job.privateConstraints().bounds(), job.dataPlaneAddress()));
+      }
+    }
+    offerable.sort(Comparator.comparingDouble(ScheduleSnapshot.OfferableJob::score).reversed()
+        .thenComparingLong(ScheduleSnapshot.OfferableJob::timeStamp)
+        .thenComparingLong(ScheduleSnapshot.OfferableJob::jobId));
+    metrics.jobStates(states);
+    latest = new ScheduleSnapshot(latest.version() + 1, clock.getAsLong(), offerable);
+    vertx.eventBus().publish(Addresses.SCHEDULE, latest);
+    return decision.changedScores().isEmpty() ? Future.succeededFuture() : store.setScores(decision.changedScores());
+  }
+}

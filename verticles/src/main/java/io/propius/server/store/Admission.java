@@ -1,0 +1,23 @@
+package io.propius.server.store;
+
+/** The admission rule every store applies when registering (paper §3.1). */
+final class Admission {
+  private Admission() {
+  }
+
+  /** @return why the job is rejected, or null to admit it */
+  static String check(AdmissionLimits limits, JobSpec spec, int liveJobs, long liveDemand, long tenantDemand) {
+    if (liveJobs + 1 > limits.maxActiveJobs()) {
+      return "too many live jobs: " + liveJobs + " of at most " + limits.maxActiveJobs();
+    }
+    if (liveDemand + spec.estDemand() > limits.maxActiveDemand()) {
+      return "est_demand " + spec.estDemand() + " would bring the live jobs' demand to "
+          + (liveDemand + spec.estDemand()) + ", over the limit of " + limits.maxActiveDemand();
+    }
+    if (tenantDemand + spec.estDemand() > limits.maxActiveDemandPerTenant()) {
+      return "est_demand " + spec.estDemand() + " would bring tenant '" + spec.tenant() + "' to "
+          + (tenantDemand + spec.estDemand()) + " devices per round, over its limit of " + limits.maxActiveDemandPerTenant();
+    }
+    return null;
+  }
+}

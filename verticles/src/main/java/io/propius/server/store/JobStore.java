@@ -1,0 +1,67 @@
+package io.propius.server.store;
+
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The job database (paper §3.1): hard state shared by the job manager, the scheduler and the
+ * client managers. Every operation is atomic for the job it touches and never blocks the caller's
+ * thread. Failures are {@link io.propius.api.PropiusException}s: NOT_FOUND for an unknown job,
+ * FAILED_PRECONDITION or JOB_EXPIRED when the job's state does not allow the operation,
+ * ADMISSION_DENIED, UNAVAILABLE when the store cannot be reached.
+ */
+public interface JobStore {
+  /** Registers a job with a new id, unless that would exceed a limit. */
+  Future<Job> register(JobSpec spec, AdmissionLimits limits, long now);
+
+  /** A job in any state, until finished and expired jobs are purged. */
+  Future<Job> get(long jobId);
+
+  /** All live jobs (idle, requesting, filled). */
+  Future<List<Job>> listLive();
+
+  /**
+   * Opens the next round asking for {@code demand} devices. With {@code expectedRound > 0}, a
+   * retry of the request that opened that round (same demand) succeeds without change.
+   */
+  Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now);
+
+  /**
+   * Ends the open round. With {@code expectedRound > 0} it must be that round; ending a round
+   * that already ended succeeds without change.
+   */
+  Future<JobChange> endRound(long jobId, int expectedRound, long now);
+
+  /** Finishes the job, ending its open round; finishing twice succeeds. */
+  Future<JobChange> finish(long jobId, long now);
+
+  /** Records that the job is alive. */
+  Future<Job> heartbeat(long jobId, long now);
+
+  /**
+   * Reserves one slot of {@code round} for a device, only while fewer than the round's demand are
+   * bound; the slot is held until {@code leaseUntil} unless confirmed. Counts attained service.
+   */
+  Future<Reservation> reserve(long jobId, int round, String deviceId, long now, long leaseUntil);
+
+  /** Marks a device's binding as started: its lease no longer expires. Idempotent. */
+  Future<Confirmation> confirm(long jobId, int round, String deviceId, long now);
+
+  /** Gives back the slots of open rounds whose devices did not confirm by {@code now}. */
+  Future<List<ExpiredLease>> expireLeases(long now);
+
+  /** Expires live jobs not heard from since {@code silentSince}, ending their open rounds. */
+  Future<List<Job>> expireSilentJobs(long silentSince, long now);
+
+  /** Forgets finished and expired jobs that ended before {@code endedBefore}. */
+  Future<Integer> purgeEnded(long endedBefore);
+
+  /** Sets priority scores of live jobs (unknown ids are skipped). */
+  Future<Void> setScores(Map<Long, Double> scores);
+
+  /** Releases connections; the store is unusable afterwards. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}

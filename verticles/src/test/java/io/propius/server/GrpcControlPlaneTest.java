@@ -1,0 +1,128 @@
+package io.propius.server;
+
+import static io.propius.server.testing.TestServer.await;
+import static io.propius.server.testing.TestServer.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.propius.api.grpc.EndRoundRequest;
+import io.propius.api.grpc.FinishJobRequest;
+import io.propius.api.grpc.GetJobRequest;
+import io.propius.api.grpc.JobEvent;
+import io.propius.api.grpc.JobState;
+import io.propius.api.grpc.JobStatus;
+import io.propius.api.grpc.RegisterJobRequest;
+import io.propius.api.grpc.RequestRoundRequest;
+import io.propius.api.grpc.WatchJobRequest;
+import io.propius.server.testing.Devices;
+import io.propius.server.testing.TestServer;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The control plane end to end: a job over gRPC, 200 devices over HTTP, one JVM. */
+class GrpcControlPlaneTest {
+  private TestServer server;
+  private Devices devices;
+
+  @BeforeEach
+  void start() {
+    server = TestServer.start();
+    devices = new Devices(server);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void twoHundredDevicesFillARoundOfFiftyExactly() {
+    long jobId = await(server.jobs.registerJob(RegisterJobRequest.newBuilder().setName("mnist").setTotalRounds(3)
+        .setEstDemand(50).putPublicConstraints("cpu_cores", 2).putPrivateConstraints("dataset_size", 100).build()))
+        .getJobId();
+    List<JobEvent> events = new CopyOnWriteArrayList<>();
+    AtomicBoolean streamEnded = new AtomicBoolean();
+    ReadStream<JobEvent> watch = await(server.jobs.watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build()));
+    watch.handler(events::add).endHandler(v -> streamEnded.set(true));
+    eventually(Duration.ofSeconds(5), () -> !events.isEmpty(), "WATCH_STARTED");
+    assertThat(events.get(0).getType()).isEqualTo(JobEvent.Type.WATCH_STARTED);
+    assertThat(events.get(0).getState()).isEqualTo(JobState.IDLE);
+
+    int round = await(server.jobs.requestRound(RequestRoundRequest.newBuilder().setJobId(jobId).setDemand(50).build()))
+        .getRound();
+    assertThat(round).isEqualTo(1);
+    JsonObject attributes = new JsonObject().put("cpu_cores", 4).put("ram_gb", 8);
+    JsonObject probe = devices.awaitOffer("probe", attributes, jobId);
+    assertThat(probe.getJsonObject("private_constraints").getDouble("dataset_size")).isEqualTo(100.0);
+
+    // 200 devices check in and accept at once.
+    List<Future<HttpResponse<Buffer>>> accepts = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String device = "phone-" + i;
+      accepts.add(devices.checkin(device, attributes).compose(r -> {
+        JsonObject offer = r.bodyAsJsonObject().getJsonArray("offers").stream().map(o -> (JsonObject) o)
+            .filter(o -> o.getLong("job_id") == jobId).findFirst().orElse(null);
+        return offer == null ? Future.succeededFuture(null) : devices.accept(device, offer.getString("offer"));
+      }));
+    }
+    Set<String> bound = ConcurrentHashMap.newKeySet();
+    int full = 0;
+    for (Future<HttpResponse<Buffer>> f : accepts) {
+      HttpResponse<Buffer> r = await(f);
+      if (r == null) {
+        continue; // the snapshot without the filled round reached this device's check-in first
+      }
+      if (r.statusCode() == 200) {
+        JsonObject binding = r.bodyAsJsonObject();
+        assertThat(binding.getLong("job_id")).isEqualTo(jobId);
+        assertThat(binding.getInteger("round")).isEqualTo(1);
+        assertThat(binding.getString("task_token")).startsWith("pt1.");
+        assertThat(binding.getString("data_plane")).isEqualTo(server.options.devices().getDataPlaneUrl());
+        bound.add(binding.getString("device_id"));
+      } else {
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("ROUND_FULL");
+        full++;
+      }
+    }
+    assertThat(bound).hasSize(50);
+    assertThat(full).isGreaterThan(0);
+
+    JobStatus status = await(server.jobs.getJob(GetJobRequest.newBuilder().setJobId(jobId).build()));
+    assertThat(status.getAmount()).isEqualTo(50);
+    assertThat(status.getAttainedService()).isEqualTo(50);
+    assertThat(status.getState()).isEqualTo(JobState.FILLED);
+
+    eventually(Duration.ofSeconds(5), () -> events.stream().anyMatch(e -> e.getType() == JobEvent.Type.ROUND_FILLED),
+        "ROUND_FILLED on the watch stream");
+    List<String> boundEvents = events.stream().filter(e -> e.getType() == JobEvent.Type.DEVICE_BOUND)
+        .map(JobEvent::getDeviceId).toList();
+    assertThat(boundEvents).hasSize(50).containsExactlyInAnyOrderElementsOf(bound);
+    assertThat(events.stream().filter(e -> e.getType() == JobEvent.Type.ROUND_FILLED)).hasSize(1);
+
+    // A filled round is not offered any more.
+    eventually(Duration.ofSeconds(5), () -> await(devices.checkin("late", attributes)).bodyAsJsonObject()
+        .getJsonArray("offers").isEmpty(), "the filled round to leave the schedule");
+
+    assertThat(await(server.jobs.endRound(EndRoundRequest.newBuilder().setJobId(jobId).build())).getBound())
+        .isEqualTo(50);
+    assertThat(await(server.jobs.finishJob(FinishJobRequest.newBuilder().setJobId(jobId).build()))
+        .getRoundsCompleted()).isEqualTo(1);
+    eventually(Duration.ofSeconds(5), streamEnded::get, "the watch stream to end after JOB_FINISHED");
+    List<JobEvent.Type> tail = events.stream().map(JobEvent::getType)
+        .filter(t -> t == JobEvent.Type.ROUND_CLOSED || t == JobEvent.Type.JOB_FINISHED).toList();
+    assertThat(tail).containsExactly(JobEvent.Type.ROUND_CLOSED, JobEvent.Type.JOB_FINISHED);
+  }
+}

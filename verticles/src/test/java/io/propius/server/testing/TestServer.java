@@ -1,0 +1,134 @@
+package io.propius.server.testing;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.grpc.JobManagerGrpcClient;
+import io.propius.server.PropiusServer;
+import io.propius.server.config.PropiusOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.grpc.client.GrpcClient;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A real Propius server in this JVM on free ports, with real clients for its three endpoints.
+ * Each test gets its own Vert.x, registry and server.
+ */
+public final class TestServer implements AutoCloseable {
+  public final Vertx vertx;
+  public final PropiusServer server;
+  public final PropiusOptions options;
+  public final PrometheusMeterRegistry registry;
+  public final WebClient http;
+  public final JobManagerGrpcClient jobs;
+  private final GrpcClient grpc;
+
+  private TestServer(Vertx vertx, PropiusServer server, PropiusOptions options, PrometheusMeterRegistry registry) {
+    this.vertx = vertx;
+    this.server = server;
+    this.options = options;
+    this.registry = registry;
+    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
+        new PoolOptions().setHttp1MaxSize(64));
+    this.grpc = GrpcClient.client(vertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+    this.jobs = JobManagerGrpcClient.create(grpc, SocketAddress.inetSocketAddress(server.jobsPort(), "127.0.0.1"));
+  }
+
+  /** Options with every port free (0) and quick timers; tests adjust what they need. */
+  public static PropiusOptions testOptions() {
+    PropiusOptions options = new PropiusOptions();
+    options.jobs().setHost("127.0.0.1").setPort(0);
+    options.devices().setHost("127.0.0.1").setPort(0).setStatsIntervalMs(200);
+    options.admin().setHost("127.0.0.1").setPort(0);
+    options.scheduler().setTickMs(200).setSeed(42);
+    return options;
+  }
+
+  public static TestServer start() {
+    return start(testOptions());
+  }
+
+  public static TestServer start(PropiusOptions options) {
+    PrometheusMeterRegistry registry = PropiusServer.newRegistry();
+    Vertx vertx = PropiusServer.newVertx(registry);
+    try {
+      PropiusServer server = await(PropiusServer.deploy(vertx, options.validate(), registry));
+      return new TestServer(vertx, server, options, registry);
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  public int devicesPort() {
+    return server.devicesPort();
+  }
+
+  public WebSocketClient webSocketClient() {
+    return vertx.createWebSocketClient();
+  }
+
+  /** Waits up to 10 s for a future; rethrows its failure. */
+  public static <T> T await(Future<T> future) {
+    return await(future, Duration.ofSeconds(10));
+  }
+
+  public static <T> T await(Future<T> future, Duration timeout) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new RuntimeException(e.getCause());
+    } catch (Exception e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  /** The failure of a future that must fail. */
+  public static Throwable failure(Future<?> future) {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError("future did not complete", e);
+    }
+    throw new AssertionError("expected a failure, got success");
+  }
+
+  /** Polls until the condition holds, failing after the timeout. */
+  public static void eventually(Duration timeout, BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      await(server.undeploy());
+    } finally {
+      await(vertx.close());
+    }
+  }
+}
