@@ -109,7 +109,7 @@ final class QueryParser {
         }
       }
     }
-    if (acceptSymbol("=")) {
+    if (peekIs("=")) {
       throw error("'=' is not an operator, use '=='");
     }
     throw error(pos == text.length() ? "query ends where a comparison operator (<, <=, >, >=, ==, !=) or 'in' was expected"

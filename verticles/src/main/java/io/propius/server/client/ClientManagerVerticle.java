@@ -81,10 +81,10 @@ public final class ClientManagerVerticle extends VerticleBase {
     vertx.setPeriodic(options.getStatsIntervalMs(), id -> reportStats());
 
     Router router = Router.router(vertx);
-    router.post().handler(BodyHandler.create(false).setBodyLimit(options.getMaxBodyBytes()));
-    router.post("/v1/checkin").handler(this::checkin);
-    router.post("/v1/accept").handler(this::accept);
-    router.post("/v1/confirm").handler(this::confirm);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(options.getMaxBodyBytes());
+    router.post("/v1/checkin").handler(body).handler(this::checkin);
+    router.post("/v1/accept").handler(body).handler(this::accept);
+    router.post("/v1/confirm").handler(body).handler(this::confirm);
     router.get("/v1/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
     router.route().failureHandler(ctx -> fail(ctx, ctx.failure() != null ? ctx.failure()
         : ctx.statusCode() == 413 ? new PropiusException(ErrorCode.PAYLOAD_TOO_LARGE,

@@ -14,6 +14,8 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -67,6 +69,17 @@ public final class TestServer implements AutoCloseable {
       vertx.close();
       throw e;
     }
+  }
+
+  /**
+   * A unary job call that keeps the status message (the generated client drops it): fails with
+   * {@link GrpcFailure} on a non-OK status.
+   */
+  public <Req, Resp> Future<Resp> call(ServiceMethod<Resp, Req> method, Req request) {
+    return grpc.request(SocketAddress.inetSocketAddress(server.jobsPort(), "127.0.0.1"), method)
+        .compose(call -> call.end(request).compose(v -> call.response()))
+        .compose(response -> response.last().recover(err -> Future.failedFuture(response.status() != GrpcStatus.OK
+            ? new GrpcFailure(response.status(), response.statusMessage()) : err)));
   }
 
   public int devicesPort() {

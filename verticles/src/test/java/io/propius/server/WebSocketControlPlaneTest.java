@@ -1,0 +1,111 @@
+package io.propius.server;
+
+import static io.propius.server.testing.TestServer.await;
+import static io.propius.server.testing.TestServer.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.propius.server.testing.Devices;
+import io.propius.server.testing.JobSocket;
+import io.propius.server.testing.TestServer;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The control plane end to end with the job on the WebSocket JSON protocol. */
+class WebSocketControlPlaneTest {
+  private TestServer server;
+  private Devices devices;
+
+  @BeforeEach
+  void start() {
+    server = TestServer.start();
+    devices = new Devices(server);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private static List<String> types(List<JsonObject> events) {
+    return events.stream().map(e -> e.getString("type")).toList();
+  }
+
+  @Test
+  void twoHundredDevicesFillARoundOfFiftyExactly() {
+    try (JobSocket job = JobSocket.connect(server)) {
+      JsonObject registered = job.call("RegisterJob", new JsonObject().put("name", "ws-job").put("total_rounds", 2)
+          .put("est_demand", 50).put("public_constraints", new JsonObject().put("ram_gb", 2)));
+      long jobId = Long.parseLong(registered.getJsonObject("result").getString("job_id"));
+      assertThat(job.call("WatchJob", new JsonObject().put("job_id", jobId)).containsKey("result")).isTrue();
+      eventually(Duration.ofSeconds(5), () -> !job.events.isEmpty(), "WATCH_STARTED");
+      assertThat(job.events.get(0).getString("type")).isEqualTo("WATCH_STARTED");
+
+      JsonObject round = job.call("RequestRound", new JsonObject().put("job_id", jobId).put("demand", 50));
+      assertThat(round.getJsonObject("result").getInteger("round")).isEqualTo(1);
+      JsonObject attributes = new JsonObject().put("ram_gb", 4);
+      devices.awaitOffer("probe", attributes, jobId);
+
+      List<Future<HttpResponse<Buffer>>> accepts = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        String device = "ws-phone-" + i;
+        accepts.add(devices.checkin(device, attributes).compose(r -> {
+          var offers = r.bodyAsJsonObject().getJsonArray("offers");
+          return offers.isEmpty() ? Future.succeededFuture(null)
+              : devices.accept(device, offers.getJsonObject(0).getString("offer"));
+        }));
+      }
+      Set<String> bound = new HashSet<>();
+      for (Future<HttpResponse<Buffer>> f : accepts) {
+        HttpResponse<Buffer> r = await(f);
+        if (r != null && r.statusCode() == 200) {
+          bound.add(r.bodyAsJsonObject().getString("device_id"));
+        } else if (r != null) {
+          assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("ROUND_FULL");
+        }
+      }
+      assertThat(bound).hasSize(50);
+      eventually(Duration.ofSeconds(5), () -> types(job.events).contains("ROUND_FILLED"), "ROUND_FILLED");
+      assertThat(job.events.stream().filter(e -> "DEVICE_BOUND".equals(e.getString("type")))
+          .map(e -> e.getString("device_id")).toList()).containsExactlyInAnyOrderElementsOf(bound);
+
+      JsonObject status = job.call("GetJob", new JsonObject().put("job_id", jobId)).getJsonObject("result");
+      assertThat(status.getInteger("amount")).isEqualTo(50);
+      assertThat(status.getString("state")).isEqualTo("FILLED");
+
+      assertThat(job.call("EndRound", new JsonObject().put("job_id", jobId)).getJsonObject("result")
+          .getInteger("bound")).isEqualTo(50);
+      assertThat(job.call("FinishJob", new JsonObject().put("job_id", jobId)).containsKey("result")).isTrue();
+      eventually(Duration.ofSeconds(5), () -> types(job.events).contains("JOB_FINISHED"), "JOB_FINISHED");
+      assertThat(types(job.events)).containsSubsequence("ROUND_REQUESTED", "ROUND_FILLED", "ROUND_CLOSED", "JOB_FINISHED");
+    }
+  }
+
+  @Test
+  void malformedFramesGetClearErrorsAndTheConnectionStaysUsable() {
+    try (JobSocket job = JobSocket.connect(server)) {
+      assertThat(job.raw("{not json").getJsonObject("error").getString("message")).contains("not a JSON object");
+      JsonObject unknown = job.call("Launch", new JsonObject());
+      assertThat(unknown.getJsonObject("error").getString("code")).isEqualTo("INVALID_ARGUMENT");
+      assertThat(unknown.getJsonObject("error").getString("message")).contains("unknown method 'Launch'", "RegisterJob");
+      JsonObject badParams = job.call("RegisterJob", new JsonObject().put("total_rounds", "many"));
+      assertThat(badParams.getJsonObject("error").getString("code")).isEqualTo("INVALID_ARGUMENT");
+      JsonObject typo = job.call("RegisterJob", new JsonObject().put("est_demnd", 3));
+      assertThat(typo.getJsonObject("error").getString("message")).contains("est_demnd");
+      JsonObject missing = job.call("GetJob", new JsonObject().put("job_id", 999));
+      assertThat(missing.getJsonObject("error").getString("code")).isEqualTo("NOT_FOUND");
+      // Still usable after all that.
+      JsonObject ok = job.call("RegisterJob", new JsonObject().put("total_rounds", 1).put("est_demand", 1));
+      assertThat(ok.containsKey("result")).isTrue();
+    }
+  }
+}

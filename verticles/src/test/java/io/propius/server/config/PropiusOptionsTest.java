@@ -1,0 +1,50 @@
+package io.propius.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PropiusOptionsTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void defaultsThenFileThenEnvironment() throws Exception {
+    Path file = dir.resolve("propius.json");
+    Files.writeString(file, "{\"devices\": {\"maxOffers\": 5, \"port\": 9999}, \"scheduler\": {\"policy\": \"las\"}}");
+    PropiusOptions o = PropiusOptions.load(file, Map.of("PROPIUS_DEVICES_PORT", "8181",
+        "PROPIUS_SCHEDULER_POLICY_OPTIONS", "{\"alpha\": \"0.5\"}"));
+    assertThat(o.devices().getMaxOffers()).isEqualTo(5);
+    assertThat(o.devices().getPort()).isEqualTo(8181);
+    assertThat(o.scheduler().getPolicy()).isEqualTo("las");
+    assertThat(o.scheduler().getPolicyOptions()).containsEntry("alpha", "0.5");
+    assertThat(o.jobs().getPort()).isEqualTo(7070);
+  }
+
+  @Test
+  void mistakesAreNamed() throws Exception {
+    Path file = dir.resolve("bad.json");
+    Files.writeString(file, "{\"devices\": {\"prot\": 1}}");
+    assertThatThrownBy(() -> PropiusOptions.load(file, Map.of())).hasMessage("unknown configuration key 'devices.prot'");
+    Files.writeString(file, "{\"devices\": ");
+    assertThatThrownBy(() -> PropiusOptions.load(file, Map.of())).hasMessageContaining("is not valid JSON");
+    assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_JOBS_PORT", "seventy")))
+        .hasMessageContaining("PROPIUS_JOBS_PORT='seventy' is not valid");
+    assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_DEVICES_MAX_OFFERS", "0")))
+        .hasMessage("devices.maxOffers must be > 0, got 0");
+    assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_SECURITY_TOKEN_SECRET", "c2hvcnQ=")))
+        .hasMessageContaining("at least 32 bytes");
+    assertThatThrownBy(() -> PropiusOptions.load(dir.resolve("missing.json"), Map.of()))
+        .hasMessageContaining("cannot read configuration file");
+  }
+
+  @Test
+  void envNamesAreUpperSnakeCase() {
+    assertThat(PropiusOptions.upperSnake("heartbeatTimeoutMs")).isEqualTo("HEARTBEAT_TIMEOUT_MS");
+  }
+}

@@ -1,0 +1,230 @@
+package io.propius.server.store;
+
+import static io.propius.server.testing.TestServer.await;
+import static io.propius.server.testing.TestServer.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
+import io.propius.api.grpc.JobState;
+import io.propius.api.query.Constraints;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link JobStore} must do. A store implementation's test extends this and says how to
+ * make a fresh, empty store; the tests here run unchanged against each.
+ */
+public abstract class JobStoreContract {
+  protected static final AdmissionLimits NO_LIMITS = new AdmissionLimits(1_000, 1_000_000, 1_000_000);
+  protected JobStore store;
+
+  /** A new, empty store. */
+  protected abstract JobStore createStore();
+
+  @BeforeEach
+  void createIt() {
+    store = createStore();
+  }
+
+  @AfterEach
+  void closeIt() {
+    await(store.close());
+  }
+
+  protected static JobSpec spec(String tenant, int rounds, int estDemand) {
+    return new JobSpec(tenant, "job", rounds, estDemand, Constraints.of(Map.of("cpu_cores", 2.0), "public"),
+        Constraints.of(Map.of("dataset_size", 100.0), "private"), "10.0.0.1:5000", "fedavg", "");
+  }
+
+  private static ErrorCode code(Throwable t) {
+    assertThat(t).isInstanceOf(PropiusException.class);
+    return ((PropiusException) t).code();
+  }
+
+  @Test
+  void registerAssignsIncreasingIdsAndKeepsTheSpec() {
+    Job a = await(store.register(spec("t", 3, 10), NO_LIMITS, 1_000));
+    Job b = await(store.register(spec("t", 3, 10), NO_LIMITS, 2_000));
+    assertThat(b.id()).isGreaterThan(a.id());
+    Job read = await(store.get(a.id()));
+    assertThat(read.state()).isEqualTo(JobState.IDLE);
+    assertThat(read.timeStamp()).isEqualTo(1_000);
+    assertThat(read.totalDemand()).isEqualTo(30);
+    assertThat(read.publicConstraints().bounds()).containsEntry("cpu_cores", 2.0);
+    assertThat(read.privateConstraints().bounds()).containsEntry("dataset_size", 100.0);
+    assertThat(read.jobAddress()).isEqualTo("10.0.0.1:5000");
+    assertThat(read.reducer()).isEqualTo("fedavg");
+    assertThat(await(store.listLive())).extracting(Job::id).containsExactlyInAnyOrder(a.id(), b.id());
+    assertThat(code(failure(store.get(9_999)))).isEqualTo(ErrorCode.NOT_FOUND);
+  }
+
+  @Test
+  void admissionLimitsHold() {
+    AdmissionLimits limits = new AdmissionLimits(3, 100, 60);
+    await(store.register(spec("a", 1, 50), limits, 1));
+    assertThat(code(failure(store.register(spec("a", 1, 11), limits, 2)))).isEqualTo(ErrorCode.ADMISSION_DENIED);
+    Job b = await(store.register(spec("b", 1, 50), limits, 3));
+    assertThat(code(failure(store.register(spec("c", 1, 1), limits, 4)))).as("global demand 101 > 100")
+        .isEqualTo(ErrorCode.ADMISSION_DENIED);
+    await(store.finish(b.id(), 5));
+    await(store.register(spec("c", 1, 1), limits, 6)); // finished jobs stop counting
+    await(store.register(spec("c", 1, 1), limits, 7));
+    assertThat(code(failure(store.register(spec("d", 1, 1), limits, 8)))).as("4 live jobs > 3")
+        .isEqualTo(ErrorCode.ADMISSION_DENIED);
+  }
+
+  @Test
+  void roundLifecycleAndAccounting() {
+    long id = await(store.register(spec("t", 2, 2), NO_LIMITS, 0)).id();
+    JobChange opened = await(store.requestRound(id, 2, 0, 100));
+    assertThat(opened.before().round()).isZero();
+    Job j = opened.after();
+    assertThat(j.state()).isEqualTo(JobState.REQUESTING);
+    assertThat(j.round()).isEqualTo(1);
+    assertThat(j.startSched()).isEqualTo(100);
+
+    assertThat(await(store.reserve(id, 1, "d1", 150, 10_000)).outcome()).isEqualTo(Reservation.Outcome.BOUND);
+    Reservation last = await(store.reserve(id, 1, "d2", 160, 10_000));
+    assertThat(last.outcome()).isEqualTo(Reservation.Outcome.BOUND);
+    assertThat(last.filledNow()).isTrue();
+    assertThat(last.job().state()).isEqualTo(JobState.FILLED);
+    assertThat(await(store.reserve(id, 1, "d3", 170, 10_000)).outcome()).isEqualTo(Reservation.Outcome.FULL);
+    assertThat(await(store.reserve(id, 1, "d1", 170, 10_000)).outcome()).isEqualTo(Reservation.Outcome.ALREADY_BOUND);
+    assertThat(await(store.reserve(id, 2, "d4", 170, 10_000)).outcome()).isEqualTo(Reservation.Outcome.CLOSED);
+    assertThat(await(store.reserve(9_999, 1, "d4", 170, 10_000)).outcome()).isEqualTo(Reservation.Outcome.UNKNOWN_JOB);
+
+    Job ended = await(store.endRound(id, 1, 400)).after();
+    assertThat(ended.state()).isEqualTo(JobState.IDLE);
+    assertThat(ended.amount()).isEqualTo(2);
+    assertThat(ended.attainedService()).isEqualTo(2);
+    assertThat(ended.totalSched()).as("waited from 100 until filled at 160").isEqualTo(60);
+    assertThat(ended.roundTimeTotal()).isEqualTo(300);
+    assertThat(ended.roundsCompleted()).isEqualTo(1);
+    JobChange again = await(store.endRound(id, 1, 500));
+    assertThat(again.after().roundsCompleted()).as("a retried end counts once").isEqualTo(1);
+    assertThat(await(store.reserve(id, 1, "d5", 510, 10_000)).outcome()).isEqualTo(Reservation.Outcome.CLOSED);
+
+    Job second = await(store.requestRound(id, 1, 2, 600)).after();
+    assertThat(second.round()).isEqualTo(2);
+    assertThat(second.amount()).isZero();
+    assertThat(await(store.requestRound(id, 1, 2, 610)).after().round()).as("retried request").isEqualTo(2);
+    assertThat(code(failure(store.requestRound(id, 1, 0, 620)))).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+    assertThat(await(store.reserve(id, 2, "d1", 650, 10_000)).outcome()).as("same device, new round")
+        .isEqualTo(Reservation.Outcome.BOUND);
+    Job finished = await(store.finish(id, 700)).after();
+    assertThat(finished.state()).isEqualTo(JobState.FINISHED);
+    assertThat(finished.roundsCompleted()).isEqualTo(2);
+    assertThat(finished.attainedService()).isEqualTo(3);
+    assertThat(await(store.finish(id, 800)).after().state()).isEqualTo(JobState.FINISHED);
+    assertThat(code(failure(store.requestRound(id, 1, 0, 900)))).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+    assertThat(await(store.listLive())).isEmpty();
+    assertThat(code(failure(store.requestRound(id, 1, 0, 900)))).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+  }
+
+  @Test
+  void roundsBeyondTheRegisteredTotalAreRefused() {
+    long id = await(store.register(spec("t", 1, 1), NO_LIMITS, 0)).id();
+    await(store.requestRound(id, 1, 0, 1));
+    await(store.endRound(id, 0, 2));
+    assertThat(code(failure(store.requestRound(id, 1, 0, 3)))).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+  }
+
+  @Test
+  void leasesExpireUnlessConfirmed() {
+    long id = await(store.register(spec("t", 2, 2), NO_LIMITS, 0)).id();
+    await(store.requestRound(id, 2, 0, 0));
+    await(store.reserve(id, 1, "slow", 10, 1_000));
+    await(store.reserve(id, 1, "fast", 10, 1_000));
+    Confirmation c = await(store.confirm(id, 1, "fast", 500));
+    assertThat(c.newlyConfirmed()).isTrue();
+    assertThat(await(store.confirm(id, 1, "fast", 600)).newlyConfirmed()).as("idempotent").isFalse();
+    assertThat(await(store.expireLeases(999))).isEmpty();
+    List<ExpiredLease> expired = await(store.expireLeases(1_001));
+    assertThat(expired).extracting(ExpiredLease::deviceId).containsExactly("slow");
+    assertThat(expired.get(0).job().amount()).isEqualTo(1);
+    assertThat(expired.get(0).job().state()).as("the filled round reopened").isEqualTo(JobState.REQUESTING);
+    assertThat(expired.get(0).job().attainedService()).isEqualTo(1);
+    assertThat(await(store.expireLeases(5_000))).isEmpty();
+    assertThat(code(failure(store.confirm(id, 1, "slow", 1_100)))).isEqualTo(ErrorCode.LEASE_EXPIRED);
+    assertThat(code(failure(store.confirm(id, 1, "never", 1_100)))).isEqualTo(ErrorCode.LEASE_EXPIRED);
+    assertThat(await(store.reserve(id, 1, "other", 1_200, 2_000)).outcome()).isEqualTo(Reservation.Outcome.BOUND);
+  }
+
+  @Test
+  void aConfirmAfterTheDeadlineButBeforeTheSweepIsRefused() {
+    long id = await(store.register(spec("t", 1, 1), NO_LIMITS, 0)).id();
+    await(store.requestRound(id, 1, 0, 0));
+    await(store.reserve(id, 1, "d", 10, 100));
+    assertThat(code(failure(store.confirm(id, 1, "d", 101)))).isEqualTo(ErrorCode.LEASE_EXPIRED);
+  }
+
+  @Test
+  void silentJobsExpireWithAReasonAndEndedJobsArePurgedLater() {
+    long quiet = await(store.register(spec("t", 2, 1), NO_LIMITS, 0)).id();
+    long chatty = await(store.register(spec("t", 2, 1), NO_LIMITS, 0)).id();
+    await(store.requestRound(quiet, 1, 0, 100));
+    await(store.heartbeat(chatty, 5_000));
+    List<Job> expired = await(store.expireSilentJobs(4_000, 10_000));
+    assertThat(expired).extracting(Job::id).containsExactly(quiet);
+    Job q = await(store.get(quiet));
+    assertThat(q.state()).isEqualTo(JobState.EXPIRED);
+    assertThat(q.reason()).contains("no heartbeat for 9 s");
+    assertThat(q.roundsCompleted()).as("its open round was closed").isEqualTo(1);
+    assertThat(code(failure(store.heartbeat(quiet, 11_000)))).isEqualTo(ErrorCode.JOB_EXPIRED);
+    assertThat(code(failure(store.requestRound(quiet, 1, 0, 11_000)))).isEqualTo(ErrorCode.JOB_EXPIRED);
+    assertThat(await(store.reserve(quiet, 1, "d", 11_000, 20_000)).outcome()).isEqualTo(Reservation.Outcome.CLOSED);
+
+    assertThat(await(store.purgeEnded(50))).isZero();
+    assertThat(await(store.purgeEnded(200))).isEqualTo(1);
+    assertThat(code(failure(store.get(quiet)))).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(await(store.get(chatty)).state()).isEqualTo(JobState.IDLE);
+  }
+
+  @Test
+  void scoresAreStoredForLiveJobs() {
+    long a = await(store.register(spec("t", 1, 1), NO_LIMITS, 0)).id();
+    long b = await(store.register(spec("t", 1, 1), NO_LIMITS, 0)).id();
+    await(store.setScores(Map.of(a, 2.5, b, -1.0, 9_999L, 3.0)));
+    assertThat(await(store.get(a)).score()).isEqualTo(2.5);
+    assertThat(await(store.get(b)).score()).isEqualTo(-1.0);
+  }
+
+  @Test
+  void concurrentAcceptsNeverOverfillARound() throws Exception {
+    long id = await(store.register(spec("t", 1, 100), NO_LIMITS, 0)).id();
+    await(store.requestRound(id, 100, 0, 0));
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    Set<String> bound = ConcurrentHashMap.newKeySet();
+    List<java.util.concurrent.Future<?>> submitted = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      String device = "d" + i;
+      submitted.add(pool.submit(() -> {
+        Reservation r = await(store.reserve(id, 1, device, 1, 1_000_000));
+        if (r.outcome() == Reservation.Outcome.BOUND) {
+          bound.add(device);
+        } else {
+          assertThat(r.outcome()).isEqualTo(Reservation.Outcome.FULL);
+        }
+      }));
+    }
+    for (java.util.concurrent.Future<?> f : submitted) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertThat(bound).hasSize(100);
+    Job job = await(store.get(id));
+    assertThat(job.amount()).isEqualTo(100);
+    assertThat(job.attainedService()).isEqualTo(100);
+    assertThat(job.state()).isEqualTo(JobState.FILLED);
+  }
+}
