@@ -39,15 +39,6 @@ public record ScheduleSnapshot(long version, long generatedAtMs, List<OfferableJ
     }
   }
 
-  /** Sum over the jobs of the devices still wanted. */
-  public long outstandingDemand() {
-    long sum = 0;
-    for (OfferableJob j : jobs) {
-      sum += Math.max(0, j.demand() - j.amount());
-    }
-    return sum;
-  }
-
   public JsonObject toJson() {
     JsonArray array = new JsonArray();
     jobs.forEach(j -> array.add(j.toJson()));
