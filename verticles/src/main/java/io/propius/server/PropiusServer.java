@@ -12,6 +12,7 @@ import io.propius.server.client.ClientManagerVerticle;
 import io.propius.server.config.ClientManagerOptions;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.expiry.ExpiryVerticle;
+import io.propius.server.job.JobAuthenticator;
 import io.propius.server.job.JobEvents;
 import io.propius.server.job.JobManagerVerticle;
 import io.propius.server.job.JobService;
@@ -91,7 +92,8 @@ public final class PropiusServer {
         .compose(v -> deployClientManagers(server, store, events, signer, options, metrics, clock))
         .compose(port -> {
           server.devicesPort = port;
-          JobManagerVerticle jm = new JobManagerVerticle(jobs, events, options.jobs(), metrics);
+          JobManagerVerticle jm = new JobManagerVerticle(jobs, new JobAuthenticator(options.security().getJobApiKeys()),
+              events, options.jobs(), metrics);
           return server.deploy(jm).map(v -> server.jobsPort = jm.actualPort());
         })
         .compose(v -> server.deploy(new ExpiryVerticle(store, events, metrics, clock, devices.getLeaseMs(),

@@ -18,7 +18,6 @@ import io.propius.server.testing.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,8 +53,9 @@ class GrpcControlPlaneTest {
         .getJobId();
     List<JobEvent> events = new CopyOnWriteArrayList<>();
     AtomicBoolean streamEnded = new AtomicBoolean();
-    ReadStream<JobEvent> watch = await(server.jobs.watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build()));
-    watch.handler(events::add).endHandler(v -> streamEnded.set(true));
+    // Attach handlers as the stream opens, on its event loop, so no early event is missed.
+    await(server.jobs.watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build())
+        .onSuccess(watch -> watch.handler(events::add).endHandler(v -> streamEnded.set(true))));
     eventually(Duration.ofSeconds(5), () -> !events.isEmpty(), "WATCH_STARTED");
     assertThat(events.get(0).getType()).isEqualTo(JobEvent.Type.WATCH_STARTED);
     assertThat(events.get(0).getState()).isEqualTo(JobState.IDLE);

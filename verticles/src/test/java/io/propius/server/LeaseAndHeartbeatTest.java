@@ -51,7 +51,8 @@ class LeaseAndHeartbeatTest {
   private long openRound(int demand, List<JobEvent> events) {
     long jobId = await(server.jobs.registerJob(RegisterJobRequest.newBuilder().setTotalRounds(5).setEstDemand(demand)
         .build())).getJobId();
-    await(server.jobs.watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build())).handler(events::add);
+    await(server.jobs.watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build())
+        .onSuccess(watch -> watch.handler(events::add)));
     await(server.jobs.requestRound(RequestRoundRequest.newBuilder().setJobId(jobId).setDemand(demand).build()));
     return jobId;
   }

@@ -121,22 +121,21 @@ public final class PropiusOptions {
     return fromJson(merged).validate();
   }
 
+  /** A variable naming a whole object (a map such as policyOptions) takes JSON; leaves take text. */
   private static void applyEnv(JsonObject node, String prefix, Map<String, String> env) {
     for (String key : node.fieldNames()) {
       String name = prefix + "_" + upperSnake(key);
       Object current = node.getValue(key);
-      if (current instanceof JsonObject child && !"policyOptions".equals(key)) {
-        applyEnv(child, name, env);
-        continue;
-      }
       String raw = env.get(name);
-      if (raw == null) {
-        continue;
-      }
-      try {
-        node.put(key, parse(raw, current));
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("environment variable " + name + "='" + raw + "' is not valid for this setting");
+      if (raw != null) {
+        try {
+          node.put(key, parse(raw, current));
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("environment variable " + name + " is not valid for this setting"
+              + (current instanceof JsonObject ? " (expected a JSON object)" : ""));
+        }
+      } else if (current instanceof JsonObject child) {
+        applyEnv(child, name, env);
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.propius.server.job;
 
+import io.propius.api.PropiusException;
 import io.propius.api.grpc.JobEvent;
 import io.propius.server.bus.Addresses;
 import io.propius.server.config.JobManagerOptions;
@@ -24,14 +25,17 @@ public final class JobManagerVerticle extends VerticleBase {
   private static final int HTTP2_WINDOW = 4 << 20;
 
   private final JobService jobs;
+  private final JobAuthenticator auth;
   private final JobEvents events;
   private final JobManagerOptions options;
   private final PropiusMetrics metrics;
   private final JobEventHub hub = new JobEventHub();
   private HttpServer server;
 
-  public JobManagerVerticle(JobService jobs, JobEvents events, JobManagerOptions options, PropiusMetrics metrics) {
+  public JobManagerVerticle(JobService jobs, JobAuthenticator auth, JobEvents events, JobManagerOptions options,
+                            PropiusMetrics metrics) {
     this.jobs = jobs;
+    this.auth = auth;
     this.events = events;
     this.options = options;
     this.metrics = metrics;
@@ -41,7 +45,7 @@ public final class JobManagerVerticle extends VerticleBase {
   public Future<?> start() {
     vertx.eventBus().<JobEvent>consumer(Addresses.JOB_EVENTS, msg -> hub.dispatch(msg.body()));
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(options.getMaxMessageBytes()));
-    new GrpcJobEndpoint(jobs, hub, events, metrics).bind(grpc);
+    new GrpcJobEndpoint(jobs, auth, hub, events, metrics).bind(grpc);
     HttpServerOptions serverOptions = new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
         .setMaxWebSocketFrameSize(options.getMaxMessageBytes()).setMaxWebSocketMessageSize(options.getMaxMessageBytes())
         .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_WINDOW))
@@ -55,7 +59,15 @@ public final class JobManagerVerticle extends VerticleBase {
     if (contentType != null && contentType.startsWith("application/grpc")) {
       grpc.handle(req);
     } else if (WEBSOCKET_PATH.equals(req.path()) && "websocket".equalsIgnoreCase(req.getHeader(HttpHeaders.UPGRADE))) {
-      req.toWebSocket().onSuccess(ws -> new WebSocketJobSession(ws, jobs, hub, events, metrics));
+      JobCaller caller;
+      try {
+        caller = auth.authenticate(req.getHeader(HttpHeaders.AUTHORIZATION));
+      } catch (PropiusException e) {
+        req.response().setStatusCode(e.code().httpStatus()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(e.toJson().encode());
+        return;
+      }
+      req.toWebSocket().onSuccess(ws -> new WebSocketJobSession(ws, caller, jobs, hub, events, metrics));
     } else {
       req.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
           .end("This port serves the Propius job API: gRPC (propius.v1.JobManager) and a WebSocket at "

@@ -55,10 +55,10 @@ public final class JobService {
     this.clock = clock;
   }
 
-  public Future<RegisterJobResponse> register(RegisterJobRequest req) {
+  public Future<RegisterJobResponse> register(JobCaller caller, RegisterJobRequest req) {
     JobSpec spec;
     try {
-      spec = validate(req);
+      spec = validate(req, caller.tenantFor(req.getTenant()));
     } catch (PropiusException e) {
       return Future.failedFuture(e);
     }
@@ -71,8 +71,8 @@ public final class JobService {
     });
   }
 
-  private JobSpec validate(RegisterJobRequest req) {
-    String tenant = req.getTenant().isEmpty() ? "default" : req.getTenant();
+  private JobSpec validate(RegisterJobRequest req, String requestedTenant) {
+    String tenant = requestedTenant.isEmpty() ? "default" : requestedTenant;
     if (!TENANT.matcher(tenant).matches()) {
       throw PropiusException.invalid("tenant '" + tenant + "' is not valid (lower-case letters, digits, '_' and '-', at most 64)");
     }
@@ -132,7 +132,12 @@ public final class JobService {
     return jobId;
   }
 
-  public Future<RequestRoundResponse> requestRound(RequestRoundRequest req) {
+  /** Succeeds when the caller may touch the job; an open API skips the extra read. */
+  private Future<Void> owned(JobCaller caller, long jobId) {
+    return caller.tenant() == null ? Future.succeededFuture() : store.get(jobId).map(caller::requireOwner).mapEmpty();
+  }
+
+  public Future<RequestRoundResponse> requestRound(JobCaller caller, RequestRoundRequest req) {
     try {
       requireJobId(req.getJobId());
       if (req.getDemand() < 1) {
@@ -142,7 +147,8 @@ public final class JobService {
     } catch (PropiusException e) {
       return Future.failedFuture(e);
     }
-    return store.requestRound(req.getJobId(), req.getDemand(), req.getRound(), clock.getAsLong()).map(change -> {
+    return owned(caller, req.getJobId()).compose(v ->
+        store.requestRound(req.getJobId(), req.getDemand(), req.getRound(), clock.getAsLong())).map(change -> {
       Job job = change.after();
       if (job.round() != change.before().round()) {
         events.publish(job, JobEvent.Type.ROUND_REQUESTED);
@@ -151,13 +157,14 @@ public final class JobService {
     });
   }
 
-  public Future<EndRoundResponse> endRound(EndRoundRequest req) {
+  public Future<EndRoundResponse> endRound(JobCaller caller, EndRoundRequest req) {
     try {
       requireJobId(req.getJobId());
     } catch (PropiusException e) {
       return Future.failedFuture(e);
     }
-    return store.endRound(req.getJobId(), req.getRound(), clock.getAsLong()).map(change -> {
+    return owned(caller, req.getJobId()).compose(v ->
+        store.endRound(req.getJobId(), req.getRound(), clock.getAsLong())).map(change -> {
       Job job = change.after();
       if (change.before().roundOpen()) {
         events.publish(job, JobEvent.Type.ROUND_CLOSED);
@@ -166,13 +173,13 @@ public final class JobService {
     });
   }
 
-  public Future<FinishJobResponse> finish(FinishJobRequest req) {
+  public Future<FinishJobResponse> finish(JobCaller caller, FinishJobRequest req) {
     try {
       requireJobId(req.getJobId());
     } catch (PropiusException e) {
       return Future.failedFuture(e);
     }
-    return store.finish(req.getJobId(), clock.getAsLong()).map(change -> {
+    return owned(caller, req.getJobId()).compose(v -> store.finish(req.getJobId(), clock.getAsLong())).map(change -> {
       Job job = change.after();
       if (change.before().isLive()) {
         if (change.before().roundOpen()) {
@@ -185,33 +192,28 @@ public final class JobService {
     });
   }
 
-  public Future<HeartbeatResponse> heartbeat(HeartbeatRequest req) {
+  public Future<HeartbeatResponse> heartbeat(JobCaller caller, HeartbeatRequest req) {
     try {
       requireJobId(req.getJobId());
     } catch (PropiusException e) {
       return Future.failedFuture(e);
     }
     long now = clock.getAsLong();
-    return store.heartbeat(req.getJobId(), now).map(job -> HeartbeatResponse.newBuilder().setServerTimeMs(now)
+    return owned(caller, req.getJobId()).compose(v -> store.heartbeat(req.getJobId(), now)).map(job -> HeartbeatResponse.newBuilder().setServerTimeMs(now)
         .setExpiresAtMs(job.lastHeartbeat() + options.getHeartbeatTimeoutMs()).setState(job.state()).build());
   }
 
-  public Future<JobStatus> get(GetJobRequest req) {
-    try {
-      requireJobId(req.getJobId());
-    } catch (PropiusException e) {
-      return Future.failedFuture(e);
-    }
-    return store.get(req.getJobId()).map(Job::toStatus);
+  public Future<JobStatus> get(JobCaller caller, GetJobRequest req) {
+    return job(caller, req.getJobId()).map(Job::toStatus);
   }
 
-  /** The job as it is now, for a new watcher. */
-  public Future<Job> job(long jobId) {
+  /** The job as it is now, if the caller may see it. */
+  public Future<Job> job(JobCaller caller, long jobId) {
     try {
       requireJobId(jobId);
     } catch (PropiusException e) {
       return Future.failedFuture(e);
     }
-    return store.get(jobId);
+    return store.get(jobId).map(caller::requireOwner);
   }
 }

@@ -40,12 +40,12 @@ final class JobWatch {
    *
    * @return the watch, whose {@link #cancel()} the transport calls when the watcher leaves
    */
-  static Future<JobWatch> start(long jobId, JobService jobs, JobEventHub hub, JobEvents events, Sink sink,
-                                PropiusMetrics metrics) {
+  static Future<JobWatch> start(JobCaller caller, long jobId, JobService jobs, JobEventHub hub, JobEvents events,
+                                Sink sink, PropiusMetrics metrics) {
     JobWatch watch = new JobWatch(sink, metrics);
     // Subscribe before reading the job so no event falls between the read and the subscription.
     watch.unsubscribe = hub.subscribe(jobId, watch::onEvent);
-    return jobs.job(jobId).map(job -> {
+    return jobs.job(caller, jobId).map(job -> {
       if (watch.closed) {
         return watch;
       }

@@ -36,6 +36,7 @@ final class WebSocketJobSession {
       .alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
 
   private final ServerWebSocket ws;
+  private final JobCaller caller;
   private final JobService jobs;
   private final JobEventHub hub;
   private final JobEvents events;
@@ -46,18 +47,21 @@ final class WebSocketJobSession {
   private record Method<T extends Message>(Supplier<Message.Builder> builder, Function<T, Future<? extends Message>> call) {
   }
 
-  WebSocketJobSession(ServerWebSocket ws, JobService jobs, JobEventHub hub, JobEvents events, PropiusMetrics metrics) {
+  /** @param caller authenticated once, from the upgrade request's Authorization header */
+  WebSocketJobSession(ServerWebSocket ws, JobCaller caller, JobService jobs, JobEventHub hub, JobEvents events,
+                      PropiusMetrics metrics) {
     this.ws = ws;
+    this.caller = caller;
     this.jobs = jobs;
     this.hub = hub;
     this.events = events;
     this.metrics = metrics;
-    method("RegisterJob", RegisterJobRequest::newBuilder, jobs::register);
-    method("RequestRound", RequestRoundRequest::newBuilder, jobs::requestRound);
-    method("EndRound", EndRoundRequest::newBuilder, jobs::endRound);
-    method("FinishJob", FinishJobRequest::newBuilder, jobs::finish);
-    method("Heartbeat", HeartbeatRequest::newBuilder, jobs::heartbeat);
-    method("GetJob", GetJobRequest::newBuilder, jobs::get);
+    method("RegisterJob", RegisterJobRequest::newBuilder, (RegisterJobRequest r) -> jobs.register(caller, r));
+    method("RequestRound", RequestRoundRequest::newBuilder, (RequestRoundRequest r) -> jobs.requestRound(caller, r));
+    method("EndRound", EndRoundRequest::newBuilder, (EndRoundRequest r) -> jobs.endRound(caller, r));
+    method("FinishJob", FinishJobRequest::newBuilder, (FinishJobRequest r) -> jobs.finish(caller, r));
+    method("Heartbeat", HeartbeatRequest::newBuilder, (HeartbeatRequest r) -> jobs.heartbeat(caller, r));
+    method("GetJob", GetJobRequest::newBuilder, (GetJobRequest r) -> jobs.get(caller, r));
     method("WatchJob", WatchJobRequest::newBuilder, this::watch);
     method("UnwatchJob", WatchJobRequest::newBuilder, this::unwatch);
     ws.textMessageHandler(this::onText);
@@ -126,7 +130,7 @@ final class WebSocketJobSession {
       return Future.failedFuture(new PropiusException(ErrorCode.FAILED_PRECONDITION,
           "this connection already watches job " + jobId));
     }
-    return JobWatch.start(jobId, jobs, hub, events, new JobWatch.Sink() {
+    return JobWatch.start(caller, jobId, jobs, hub, events, new JobWatch.Sink() {
       @Override
       public boolean writable() {
         return !ws.writeQueueFull();

@@ -34,7 +34,7 @@ class PropiusOptionsTest {
     Files.writeString(file, "{\"devices\": ");
     assertThatThrownBy(() -> PropiusOptions.load(file, Map.of())).hasMessageContaining("is not valid JSON");
     assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_JOBS_PORT", "seventy")))
-        .hasMessageContaining("PROPIUS_JOBS_PORT='seventy' is not valid");
+        .hasMessageContaining("environment variable PROPIUS_JOBS_PORT is not valid");
     assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_DEVICES_MAX_OFFERS", "0")))
         .hasMessage("devices.maxOffers must be > 0, got 0");
     assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_SECURITY_TOKEN_SECRET", "c2hvcnQ=")))

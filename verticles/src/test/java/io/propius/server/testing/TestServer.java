@@ -32,6 +32,8 @@ public final class TestServer implements AutoCloseable {
   public final WebClient http;
   public final JobManagerGrpcClient jobs;
   private final GrpcClient grpc;
+  /** Held for the server's lifetime: Vert.x closes a client that becomes garbage, mid-handshake or not. */
+  private final WebSocketClient webSockets;
 
   private TestServer(Vertx vertx, PropiusServer server, PropiusOptions options, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
@@ -43,6 +45,7 @@ public final class TestServer implements AutoCloseable {
     this.grpc = GrpcClient.client(vertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false));
     this.jobs = JobManagerGrpcClient.create(grpc, SocketAddress.inetSocketAddress(server.jobsPort(), "127.0.0.1"));
+    this.webSockets = vertx.createWebSocketClient();
   }
 
   /** Options with every port free (0) and quick timers; tests adjust what they need. */
@@ -62,6 +65,10 @@ public final class TestServer implements AutoCloseable {
   public static TestServer start(PropiusOptions options) {
     PrometheusMeterRegistry registry = PropiusServer.newRegistry();
     Vertx vertx = PropiusServer.newVertx(registry);
+    vertx.exceptionHandler(err -> {
+      System.err.println("unhandled exception in the server under test:");
+      err.printStackTrace();
+    });
     try {
       PropiusServer server = await(PropiusServer.deploy(vertx, options.validate(), registry));
       return new TestServer(vertx, server, options, registry);
@@ -76,8 +83,18 @@ public final class TestServer implements AutoCloseable {
    * {@link GrpcFailure} on a non-OK status.
    */
   public <Req, Resp> Future<Resp> call(ServiceMethod<Resp, Req> method, Req request) {
+    return call(method, request, null);
+  }
+
+  /** The same with {@code authorization: Bearer <apiKey>} metadata (when not null). */
+  public <Req, Resp> Future<Resp> call(ServiceMethod<Resp, Req> method, Req request, String apiKey) {
     return grpc.request(SocketAddress.inetSocketAddress(server.jobsPort(), "127.0.0.1"), method)
-        .compose(call -> call.end(request).compose(v -> call.response()))
+        .compose(call -> {
+          if (apiKey != null) {
+            call.headers().set("authorization", "Bearer " + apiKey);
+          }
+          return call.end(request).compose(v -> call.response());
+        })
         .compose(response -> response.last().recover(err -> Future.failedFuture(response.status() != GrpcStatus.OK
             ? new GrpcFailure(response.status(), response.statusMessage()) : err)));
   }
@@ -87,7 +104,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   public WebSocketClient webSocketClient() {
-    return vertx.createWebSocketClient();
+    return webSockets;
   }
 
   /** Waits up to 10 s for a future; rethrows its failure. */
