@@ -1,0 +1,129 @@
+package io.propius.server.store.redis;
+
+import io.propius.api.grpc.JobState;
+import io.propius.api.query.Constraints;
+import io.propius.server.store.Job;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A {@link Job} as the fields of a Redis hash, plus the hash's {@code version} (bumped by every
+ * write, for compare-and-set). The Lua scripts read {@code state} (the JobState number),
+ * {@code round}, {@code amount}, {@code demand} and {@code attainedService} by these names.
+ */
+final class JobHash {
+  static final String VERSION = "version";
+
+  private JobHash() {
+  }
+
+  /** A job read from Redis with the version it was read at. */
+  record Versioned(Job job, String version) {
+  }
+
+  /** Every field but id and version, as written at registration and compared for updates. */
+  static Map<String, String> fields(Job j) {
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("tenant", j.tenant());
+    f.put("name", j.name());
+    f.put("state", Integer.toString(j.state().getNumber()));
+    f.put("timeStamp", Long.toString(j.timeStamp()));
+    f.put("totalSched", Long.toString(j.totalSched()));
+    f.put("startSched", Long.toString(j.startSched()));
+    f.put("filledAt", Long.toString(j.filledAt()));
+    f.put("jobAddress", j.jobAddress());
+    f.put("estDemand", Integer.toString(j.estDemand()));
+    f.put("totalRound", Integer.toString(j.totalRound()));
+    f.put("attainedService", Long.toString(j.attainedService()));
+    f.put("round", Integer.toString(j.round()));
+    f.put("demand", Integer.toString(j.demand()));
+    f.put("amount", Integer.toString(j.amount()));
+    f.put("score", Double.toString(j.score()));
+    f.put("publicConstraints", constraints(j.publicConstraints()));
+    f.put("privateConstraints", constraints(j.privateConstraints()));
+    f.put("roundsCompleted", Integer.toString(j.roundsCompleted()));
+    f.put("roundTimeTotal", Long.toString(j.roundTimeTotal()));
+    f.put("lastHeartbeat", Long.toString(j.lastHeartbeat()));
+    f.put("reducer", j.reducer());
+    f.put("dataPlaneAddress", j.dataPlaneAddress());
+    f.put("reason", j.reason());
+    return f;
+  }
+
+  /** The fields whose values differ between two states of one job. */
+  static Map<String, String> changed(Job before, Job after) {
+    Map<String, String> old = fields(before);
+    Map<String, String> diff = new LinkedHashMap<>();
+    fields(after).forEach((k, v) -> {
+      if (!v.equals(old.get(k))) {
+        diff.put(k, v);
+      }
+    });
+    return diff;
+  }
+
+  private static String constraints(Constraints c) {
+    return new JsonObject(new TreeMap<String, Object>(c.bounds())).encode();
+  }
+
+  private static Constraints constraints(String json, String kind) {
+    Map<String, Double> bounds = new TreeMap<>();
+    new JsonObject(json).forEach(e -> bounds.put(e.getKey(), ((Number) e.getValue()).doubleValue()));
+    return bounds.isEmpty() ? Constraints.NONE : Constraints.of(bounds, kind);
+  }
+
+  /** A hash as Redis returns it: a map (RESP3) or, from scripts and RESP2, a flat key/value array. */
+  static Map<String, String> map(Response r) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (r == null) {
+      return m;
+    }
+    if (r.isMap()) {
+      for (String key : r.getKeys()) {
+        m.put(key, r.get(key).toString());
+      }
+    } else {
+      for (int i = 0; i + 1 < r.size(); i += 2) {
+        m.put(r.get(i).toString(), r.get(i + 1).toString());
+      }
+    }
+    return m;
+  }
+
+  /** @return the job, or null for an empty hash (no such job) */
+  static Versioned decode(Response r) {
+    Map<String, String> f = map(r);
+    if (f.isEmpty()) {
+      return null;
+    }
+    Job job = new Job(
+        Long.parseLong(f.get("id")),
+        f.get("tenant"),
+        f.get("name"),
+        JobState.forNumber(Integer.parseInt(f.get("state"))),
+        Long.parseLong(f.get("timeStamp")),
+        Long.parseLong(f.get("totalSched")),
+        Long.parseLong(f.get("startSched")),
+        Long.parseLong(f.get("filledAt")),
+        f.get("jobAddress"),
+        Integer.parseInt(f.get("estDemand")),
+        Integer.parseInt(f.get("totalRound")),
+        Long.parseLong(f.get("attainedService")),
+        Integer.parseInt(f.get("round")),
+        Integer.parseInt(f.get("demand")),
+        Integer.parseInt(f.get("amount")),
+        Double.parseDouble(f.get("score")),
+        constraints(f.get("publicConstraints"), "public_constraints"),
+        constraints(f.get("privateConstraints"), "private_constraints"),
+        Integer.parseInt(f.get("roundsCompleted")),
+        Long.parseLong(f.get("roundTimeTotal")),
+        Long.parseLong(f.get("lastHeartbeat")),
+        f.get("reducer"),
+        f.get("dataPlaneAddress"),
+        f.get("reason"));
+    return new Versioned(job, f.get(VERSION));
+  }
+}
