@@ -16,7 +16,7 @@ public final class StoreOptions {
   /** Commands that may wait for a free connection before new ones fail fast. */
   private int poolWaiting = 10_000;
   /** A Redis command not answered within this time fails as UNAVAILABLE. */
-  private long timeoutMs = 2_000;
+  private long timeoutMs = 5_000;
   /** Finished and expired jobs stay readable this long. */
   private long retainFinishedMs = 3_600_000;
 

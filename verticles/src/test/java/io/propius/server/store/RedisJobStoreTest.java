@@ -9,6 +9,11 @@ import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.store.redis.RedisJobStore;
 import io.propius.server.testing.RedisProcess;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,6 +62,13 @@ class RedisJobStoreTest extends JobStoreContract {
       await(other.finish(theirs.id(), 2));
       assertThat(await(store.listLive())).hasSize(1);
       assertThat(await(other.listLive())).isEmpty();
+      Redis raw = Redis.createClient(vertx, redis.uri());
+      try {
+        List<String> keys = await(raw.send(Request.cmd(Command.KEYS).arg("*"))).stream().map(Response::toString).toList();
+        assertThat(keys).isNotEmpty().allMatch(k -> k.startsWith("contract") || k.startsWith("other"));
+      } finally {
+        await(raw.close());
+      }
     } finally {
       await(other.close());
     }

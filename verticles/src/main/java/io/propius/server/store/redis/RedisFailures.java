@@ -14,9 +14,14 @@ import java.util.concurrent.TimeoutException;
 final class RedisFailures {
   /** How soon callers are told to retry while Redis is unavailable. */
   static final long RETRY_AFTER_MS = 1_000;
-  /** Error replies of a Redis that is up but cannot serve right now. */
-  private static final Set<String> TRANSIENT = Set.of("LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN",
-      "CLUSTERDOWN", "NOAUTH", "OOM");
+  /**
+   * Error replies of a Redis that is up but cannot serve us right now: starting, busy, a replica,
+   * out of memory, or refusing our credentials (changed under a running server).
+   */
+  private static final Set<String> UNUSABLE = Set.of("LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN",
+      "CLUSTERDOWN", "OOM", "NOAUTH", "WRONGPASS", "NOPERM");
+  private static final String UNAVAILABLE = "the job store (Redis) is unavailable: ";
+  private static final String RETRY = "; retry shortly";
 
   private RedisFailures() {
   }
@@ -31,7 +36,7 @@ final class RedisFailures {
     if (err instanceof ErrorType reply) {
       String message = String.valueOf(reply.getMessage());
       String kind = message.split(" ", 2)[0];
-      if (TRANSIENT.contains(kind)) {
+      if (UNUSABLE.contains(kind)) {
         return unavailable(message);
       }
       return new PropiusException(ErrorCode.INTERNAL, "job store error: " + message);
@@ -44,7 +49,15 @@ final class RedisFailures {
   }
 
   private static PropiusException unavailable(String why) {
-    return new PropiusException(ErrorCode.UNAVAILABLE, "the job store (Redis) is unavailable: " + why
-        + "; retry shortly", RETRY_AFTER_MS);
+    return new PropiusException(ErrorCode.UNAVAILABLE, UNAVAILABLE + why + RETRY, RETRY_AFTER_MS);
+  }
+
+  /** Just the reason, on one line, for the start-up failure message. */
+  static String reason(Throwable err) {
+    String message = String.valueOf(err.getMessage());
+    if (err instanceof PropiusException p && p.code() == ErrorCode.UNAVAILABLE && message.startsWith(UNAVAILABLE)) {
+      message = message.substring(UNAVAILABLE.length(), message.length() - RETRY.length());
+    }
+    return message.replaceAll("\\s+", " ").trim();
   }
 }

@@ -44,6 +44,8 @@ public final class RedisJobStore implements JobStore {
   private static final int MAX_ATTEMPTS = 64;
   /** Leases expired or ended jobs purged per script call, to keep each call short. */
   private static final int BATCH = 1_000;
+  /** At start a first connection (and a JVM still warming up) may take longer than a command should. */
+  private static final long CONNECT_TIMEOUT_MS = 10_000;
 
   private final Redis redis;
   private final RedisKeys keys;
@@ -74,19 +76,13 @@ public final class RedisJobStore implements JobStore {
   public Future<Void> open() {
     Future<Void> loaded = Future.succeededFuture();
     for (RedisScript script : RedisScript.values()) {
-      loaded = loaded.compose(v -> send(StoreCall.CONNECT, Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source))
+      loaded = loaded.compose(v -> call(StoreCall.CONNECT, Math.max(timeoutMs, CONNECT_TIMEOUT_MS),
+              redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source)))
           .compose(sha -> script.sha.equals(sha.toString()) ? Future.<Void>succeededFuture()
               : Future.failedFuture("Redis knows script " + script + " by another SHA-1")));
     }
     return loaded.recover(err -> Future.failedFuture(new IllegalStateException(
-        "cannot use the Redis job store at " + where + ": " + oneLine(err))));
-  }
-
-  private static String oneLine(Throwable err) {
-    String message = err instanceof PropiusException p && p.code() == ErrorCode.UNAVAILABLE
-        ? p.getMessage().replace("the job store (Redis) is unavailable: ", "").replace("; retry shortly", "")
-        : String.valueOf(err.getMessage());
-    return message.replaceAll("\\s+", " ").trim();
+        "cannot use the Redis job store at " + where + ": " + RedisFailures.reason(err))));
   }
 
   @Override
@@ -326,8 +322,12 @@ public final class RedisJobStore implements JobStore {
     return call(call, redis.send(request));
   }
 
-  /** Bounds the wait, turns failures into Propius errors and records the call; for every call. */
   private <T> Future<T> call(StoreCall call, Future<T> pending) {
+    return call(call, timeoutMs, pending);
+  }
+
+  /** Bounds the wait, turns failures into Propius errors and records the call; for every call. */
+  private <T> Future<T> call(StoreCall call, long timeoutMs, Future<T> pending) {
     long started = System.nanoTime();
     return pending.timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .recover(err -> Future.failedFuture(RedisFailures.toPropius(err, timeoutMs)))
