@@ -11,10 +11,10 @@ public final class StoreOptions {
   private String redisUri = "redis://127.0.0.1:6379";
   /** Put in front of every key, so that several deployments can share one Redis. */
   private String keyPrefix = "propius:";
-  /** Connections to Redis per server process; each carries one command at a time. */
-  private int poolSize = 32;
-  /** Commands that may wait for a free connection before new ones fail fast. */
-  private int poolWaiting = 10_000;
+  /** Connections to Redis per server process; each pipelines many commands at once. */
+  private int poolSize = 4;
+  /** Commands in flight per connection before new ones fail fast (UNAVAILABLE). */
+  private int maxPipelined = 4_096;
   /** A Redis command not answered within this time fails as UNAVAILABLE. */
   private long timeoutMs = 5_000;
   /** Finished and expired jobs stay readable this long. */
@@ -60,12 +60,12 @@ public final class StoreOptions {
     return this;
   }
 
-  public int getPoolWaiting() {
-    return poolWaiting;
+  public int getMaxPipelined() {
+    return maxPipelined;
   }
 
-  public StoreOptions setPoolWaiting(int poolWaiting) {
-    this.poolWaiting = poolWaiting;
+  public StoreOptions setMaxPipelined(int maxPipelined) {
+    this.maxPipelined = maxPipelined;
     return this;
   }
 
@@ -104,7 +104,7 @@ public final class StoreOptions {
             + keyPrefix + "'");
       }
       Checks.positive("store.poolSize", poolSize);
-      Checks.positive("store.poolWaiting", poolWaiting);
+      Checks.positive("store.maxPipelined", maxPipelined);
       Checks.positive("store.timeoutMs", timeoutMs);
     }
   }

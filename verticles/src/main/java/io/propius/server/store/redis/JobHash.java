@@ -8,6 +8,7 @@ import io.vertx.redis.client.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link Job} as the fields of a Redis hash, plus the hash's {@code version} (bumped by every
@@ -16,6 +17,13 @@ import java.util.TreeMap;
  */
 final class JobHash {
   static final String VERSION = "version";
+  /**
+   * Constraints by their stored JSON: every reservation reply carries the job's constraints, which
+   * never change, so parsing each distinct text once keeps JSON off the hot path. Constraints are
+   * immutable, so sharing them is safe; the bound keeps memory flat whatever jobs come and go.
+   */
+  private static final Map<String, Constraints> PARSED = new ConcurrentHashMap<>();
+  private static final int MAX_PARSED = 10_000;
 
   private JobHash() {
   }
@@ -70,9 +78,18 @@ final class JobHash {
   }
 
   private static Constraints constraints(String json, String kind) {
+    Constraints known = PARSED.get(json);
+    if (known != null) {
+      return known;
+    }
     Map<String, Double> bounds = new TreeMap<>();
     new JsonObject(json).forEach(e -> bounds.put(e.getKey(), ((Number) e.getValue()).doubleValue()));
-    return bounds.isEmpty() ? Constraints.NONE : Constraints.of(bounds, kind);
+    Constraints parsed = Constraints.of(bounds, kind);
+    if (PARSED.size() >= MAX_PARSED) {
+      PARSED.clear();
+    }
+    PARSED.put(json, parsed);
+    return parsed;
   }
 
   /** A hash as Redis returns it: a map (RESP3) or, from scripts and RESP2, a flat key/value array. */

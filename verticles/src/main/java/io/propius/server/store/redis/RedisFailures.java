@@ -26,12 +26,12 @@ final class RedisFailures {
   private RedisFailures() {
   }
 
-  static PropiusException toPropius(Throwable err, long timeoutMs) {
+  static PropiusException toPropius(Throwable err) {
     if (err instanceof PropiusException p) {
       return p;
     }
     if (err instanceof TimeoutException) {
-      return unavailable("it did not answer within " + timeoutMs + " ms");
+      return unavailable("it did not answer in time");
     }
     if (err instanceof ErrorType reply) {
       String message = String.valueOf(reply.getMessage());

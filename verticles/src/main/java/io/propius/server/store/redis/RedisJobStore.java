@@ -20,14 +20,11 @@ import io.propius.server.store.Reservation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -47,7 +44,7 @@ public final class RedisJobStore implements JobStore {
   /** At start a first connection (and a JVM still warming up) may take longer than a command should. */
   private static final long CONNECT_TIMEOUT_MS = 10_000;
 
-  private final Redis redis;
+  private final RedisConnections redis;
   private final RedisKeys keys;
   private final PropiusMetrics metrics;
   private final long timeoutMs;
@@ -56,11 +53,7 @@ public final class RedisJobStore implements JobStore {
 
   /** A store on the Redis the options name; it connects on {@link #open()}. */
   public RedisJobStore(Vertx vertx, StoreOptions options, PropiusMetrics metrics) {
-    this.redis = Redis.createClient(vertx, new RedisOptions()
-        .setConnectionString(options.getRedisUri())
-        .setMaxPoolSize(options.getPoolSize())
-        .setMaxPoolWaiting(options.getPoolWaiting())
-        .setMaxWaitingHandlers(options.getPoolWaiting()));
+    this.redis = new RedisConnections(vertx, options.getRedisUri(), options.getPoolSize(), options.getMaxPipelined());
     this.keys = new RedisKeys(options.getKeyPrefix());
     this.metrics = metrics;
     this.timeoutMs = options.getTimeoutMs();
@@ -76,8 +69,8 @@ public final class RedisJobStore implements JobStore {
   public Future<Void> open() {
     Future<Void> loaded = Future.succeededFuture();
     for (RedisScript script : RedisScript.values()) {
-      loaded = loaded.compose(v -> call(StoreCall.CONNECT, Math.max(timeoutMs, CONNECT_TIMEOUT_MS),
-              redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source)))
+      loaded = loaded.compose(v -> call(StoreCall.CONNECT, redis.send(Request.cmd(Command.SCRIPT).arg("LOAD")
+              .arg(script.source), Math.max(timeoutMs, CONNECT_TIMEOUT_MS)))
           .compose(sha -> script.sha.equals(sha.toString()) ? Future.<Void>succeededFuture()
               : Future.failedFuture("Redis knows script " + script + " by another SHA-1")));
     }
@@ -125,7 +118,7 @@ public final class RedisJobStore implements JobStore {
       for (Response id : ids) {
         reads.add(Request.cmd(Command.HGETALL).arg(keys.job(id.toLong())));
       }
-      return call(StoreCall.LIST, redis.batch(reads)).map(hashes -> {
+      return call(StoreCall.LIST, redis.batch(reads, timeoutMs)).map(hashes -> {
         List<Job> live = new ArrayList<>(hashes.size());
         for (Response hash : hashes) {
           JobHash.Versioned v = JobHash.decode(hash);
@@ -302,12 +295,12 @@ public final class RedisJobStore implements JobStore {
 
   /** Runs a script by its SHA-1, loading it again if Redis lost it (a restart, SCRIPT FLUSH). */
   private Future<Response> eval(StoreCall call, RedisScript script, List<String> keyNames, List<String> args) {
-    return call(call, redis.send(evalsha(script, keyNames, args)).recover(err -> {
+    return call(call, redis.send(evalsha(script, keyNames, args), timeoutMs).recover(err -> {
       if (!RedisFailures.isNoScript(err)) {
         return Future.failedFuture(err);
       }
-      return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source))
-          .compose(v -> redis.send(evalsha(script, keyNames, args)));
+      return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source), timeoutMs)
+          .compose(v -> redis.send(evalsha(script, keyNames, args), timeoutMs));
     }));
   }
 
@@ -319,18 +312,13 @@ public final class RedisJobStore implements JobStore {
   }
 
   private Future<Response> send(StoreCall call, Request request) {
-    return call(call, redis.send(request));
+    return call(call, redis.send(request, timeoutMs));
   }
 
+  /** Turns failures into Propius errors and records the call; for every call. */
   private <T> Future<T> call(StoreCall call, Future<T> pending) {
-    return call(call, timeoutMs, pending);
-  }
-
-  /** Bounds the wait, turns failures into Propius errors and records the call; for every call. */
-  private <T> Future<T> call(StoreCall call, long timeoutMs, Future<T> pending) {
     long started = System.nanoTime();
-    return pending.timeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .recover(err -> Future.failedFuture(RedisFailures.toPropius(err, timeoutMs)))
+    return pending.recover(err -> Future.failedFuture(RedisFailures.toPropius(err)))
         .onComplete(ar -> metrics.storeCall(call, ar.succeeded() ? StoreOutcome.OK
             : ((PropiusException) ar.cause()).code() == ErrorCode.UNAVAILABLE ? StoreOutcome.UNAVAILABLE
             : StoreOutcome.ERROR, System.nanoTime() - started));
