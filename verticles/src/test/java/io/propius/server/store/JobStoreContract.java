@@ -98,6 +98,8 @@ public abstract class JobStoreContract {
     assertThat(last.outcome()).isEqualTo(Reservation.Outcome.BOUND);
     assertThat(last.filledNow()).isTrue();
     assertThat(last.job().state()).isEqualTo(JobState.FILLED);
+    assertThat(last.job().toStatus()).as("the reservation's job is the stored job")
+        .isEqualTo(await(store.get(id)).toStatus());
     assertThat(await(store.reserve(id, 1, "d3", 170, 10_000)).outcome()).isEqualTo(Reservation.Outcome.FULL);
     assertThat(await(store.reserve(id, 1, "d1", 170, 10_000)).outcome()).isEqualTo(Reservation.Outcome.ALREADY_BOUND);
     assertThat(await(store.reserve(id, 2, "d4", 170, 10_000)).outcome()).isEqualTo(Reservation.Outcome.CLOSED);

@@ -51,7 +51,8 @@ import java.util.function.IntFunction;
  * path: token check, slot reservation, binding reply) with {@code --concurrency} requests in flight.
  * Offers are signed with the deployment's token secret exactly as a check-in would sign them, so
  * only accepts are timed. A second figure times {@code JobStore.reserve} alone, without HTTP.
- * Stores alternate over {@code --repeats} runs; medians and their ratio are printed as Markdown.
+ * After one discarded warm-up run of each, the stores alternate over {@code --repeats} runs; medians
+ * and their ratio are printed as Markdown.
  *
  * <pre>java -jar bench/store/target/store-bench.jar [--devices 20000] [--concurrency 64] [--repeats 3]
  *     [--redis-uri redis://host:port | --redis-server redis-server]</pre>
@@ -99,6 +100,9 @@ public final class StoreBench {
       redisUri = "redis://127.0.0.1:" + port;
     }
     try {
+      // One discarded run of each first: the JIT compiles the server and client paths.
+      measure("memory");
+      measure("redis");
       List<double[]> memory = new ArrayList<>();
       List<double[]> redisRuns = new ArrayList<>();
       for (int r = 0; r < repeats; r++) {

@@ -6,6 +6,7 @@ import io.propius.server.store.Job;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,10 @@ final class JobHash {
 
   private JobHash() {
   }
+
+  /** The fields that change after registration; the others are fixed for the job's life. */
+  static final List<String> CHANGING = List.of("state", "totalSched", "startSched", "filledAt", "attainedService",
+      "round", "demand", "amount", "score", "roundsCompleted", "roundTimeTotal", "lastHeartbeat", "reason");
 
   /** A job read from Redis with the version it was read at. */
   record Versioned(Job job, String version) {
@@ -110,9 +115,37 @@ final class JobHash {
     return m;
   }
 
+  /**
+   * The job from its fixed fields, as known from an earlier read, and the current values of the
+   * {@link #CHANGING} fields in that order.
+   */
+  static Job withChanging(Job known, Response values) {
+    return new Job(known.id(), known.tenant(), known.name(),
+        JobState.forNumber(values.get(0).toInteger()),
+        known.timeStamp(),
+        values.get(1).toLong(),
+        values.get(2).toLong(),
+        values.get(3).toLong(),
+        known.jobAddress(), known.estDemand(), known.totalRound(),
+        values.get(4).toLong(),
+        values.get(5).toInteger(),
+        values.get(6).toInteger(),
+        values.get(7).toInteger(),
+        Double.parseDouble(values.get(8).toString()),
+        known.publicConstraints(), known.privateConstraints(),
+        values.get(9).toInteger(),
+        values.get(10).toLong(),
+        values.get(11).toLong(),
+        known.reducer(), known.dataPlaneAddress(),
+        values.get(12).toString());
+  }
+
   /** @return the job, or null for an empty hash (no such job) */
   static Versioned decode(Response r) {
-    Map<String, String> f = map(r);
+    return decode(map(r));
+  }
+
+  private static Versioned decode(Map<String, String> f) {
     if (f.isEmpty()) {
       return null;
     }

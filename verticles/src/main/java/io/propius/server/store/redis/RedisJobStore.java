@@ -25,6 +25,7 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -43,9 +44,11 @@ public final class RedisJobStore implements JobStore {
   private static final int BATCH = 1_000;
   /** At start a first connection (and a JVM still warming up) may take longer than a command should. */
   private static final long CONNECT_TIMEOUT_MS = 10_000;
+  private static final int MAX_REMEMBERED = 100_000;
 
   private final RedisConnections redis;
   private final RedisKeys keys;
+  private final Map<Long, Job> fixedFields = new ConcurrentHashMap<>();
   private final PropiusMetrics metrics;
   private final long timeoutMs;
   /** The Redis URI without its password, for messages. */
@@ -196,20 +199,37 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public Future<Reservation> reserve(long jobId, int round, String deviceId, long now, long leaseUntil) {
+    Job known = fixedFields.get(jobId);
+    List<String> args = new ArrayList<>(6 + JobHash.CHANGING.size());
+    args.addAll(List.of(Integer.toString(round), deviceId, Long.toString(now), Long.toString(leaseUntil),
+        RedisKeys.leaseMember(jobId, round, deviceId), known == null ? "1" : "0"));
+    args.addAll(JobHash.CHANGING);
     return eval(StoreCall.RESERVE, RedisScript.RESERVE, List.of(keys.job(jobId), keys.bound(jobId), keys.leases()),
-        List.of(Integer.toString(round), deviceId, Long.toString(now), Long.toString(leaseUntil),
-            RedisKeys.leaseMember(jobId, round, deviceId))).map(r -> {
-              Reservation.Outcome outcome = Reservation.Outcome.valueOf(r.get(0).toString());
-              if (outcome == Reservation.Outcome.UNKNOWN_JOB) {
-                return new Reservation(outcome, null, 0, false);
-              }
-              Job job = JobHash.decode(r.get(2)).job();
-              return switch (outcome) {
-                case BOUND -> new Reservation(outcome, job, leaseUntil, "1".equals(r.get(1).toString()));
-                case ALREADY_BOUND -> new Reservation(outcome, job, r.get(1).toLong(), false);
-                default -> new Reservation(outcome, job, 0, false);
-              };
-            });
+        args).map(r -> {
+          Reservation.Outcome outcome = Reservation.Outcome.valueOf(r.get(0).toString());
+          if (outcome == Reservation.Outcome.UNKNOWN_JOB) {
+            return new Reservation(outcome, null, 0, false);
+          }
+          Job job = known == null ? remember(JobHash.decode(r.get(2)).job()) : JobHash.withChanging(known, r.get(2));
+          return switch (outcome) {
+            case BOUND -> new Reservation(outcome, job, leaseUntil, "1".equals(r.get(1).toString()));
+            case ALREADY_BOUND -> new Reservation(outcome, job, r.get(1).toLong(), false);
+            default -> new Reservation(outcome, job, 0, false);
+          };
+        });
+  }
+
+  /**
+   * Keeps a job's fixed fields (tenant, constraints, addresses, …) for the hot path, which then
+   * reads only the changing ones. Ids are never reused, so an entry is never wrong, only unused
+   * once the job is purged; the bound keeps memory flat.
+   */
+  private Job remember(Job job) {
+    if (fixedFields.size() >= MAX_REMEMBERED) {
+      fixedFields.clear();
+    }
+    fixedFields.put(job.id(), job);
+    return job;
   }
 
   @Override
