@@ -29,9 +29,13 @@ final class JobHash {
   private JobHash() {
   }
 
-  /** The fields that change after registration; the others are fixed for the job's life. */
+  /**
+   * The fields that change after registration (the others are fixed for the job's life), then the
+   * registration time, which tells whether the job is still the one whose fixed fields are known.
+   */
   static final List<String> CHANGING = List.of("state", "totalSched", "startSched", "filledAt", "attainedService",
-      "round", "demand", "amount", "score", "roundsCompleted", "roundTimeTotal", "lastHeartbeat", "reason");
+      "round", "demand", "amount", "score", "roundsCompleted", "roundTimeTotal", "lastHeartbeat", "reason",
+      "timeStamp");
 
   /** A job read from Redis with the version it was read at. */
   record Versioned(Job job, String version) {
@@ -117,9 +121,13 @@ final class JobHash {
 
   /**
    * The job from its fixed fields, as known from an earlier read, and the current values of the
-   * {@link #CHANGING} fields in that order.
+   * {@link #CHANGING} fields in that order; null when the job is not the known one (its data was
+   * wiped and the id used again).
    */
   static Job withChanging(Job known, Response values) {
+    if (values.get(13) == null || values.get(13).toLong() != known.timeStamp()) {
+      return null;
+    }
     return new Job(known.id(), known.tenant(), known.name(),
         JobState.forNumber(values.get(0).toInteger()),
         known.timeStamp(),

@@ -7,6 +7,7 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.impl.PooledRedisConnection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,18 +33,28 @@ final class RedisConnections {
         Future<RedisConnection> made = client.connect();
         connection = made;
         made.onSuccess(conn -> {
-          conn.exceptionHandler(err -> drop(made));
-          conn.endHandler(v -> drop(made));
+          // Broken already: forget it; the client evicts it from its pool by itself.
+          conn.exceptionHandler(err -> forget(made));
+          conn.endHandler(v -> forget(made));
         });
       }
       return connection;
     }
 
-    synchronized void drop(Future<RedisConnection> broken) {
+    synchronized void forget(Future<RedisConnection> broken) {
       if (broken != null && connection == broken) {
         connection = null;
-        broken.onSuccess(RedisConnection::close);
       }
+    }
+
+    /** Forgets a connection that stopped answering and closes its socket, so it is never reused. */
+    synchronized void drop(Future<RedisConnection> hung) {
+      forget(hung);
+      hung.onSuccess(conn -> {
+        if (conn instanceof PooledRedisConnection pooled) {
+          pooled.actual().forceClose();
+        }
+      });
     }
   }
 
@@ -82,11 +93,6 @@ final class RedisConnections {
   }
 
   Future<Void> close() {
-    for (Slot slot : slots) {
-      synchronized (slot) {
-        slot.drop(slot.connection);
-      }
-    }
     return client.close();
   }
 }

@@ -34,8 +34,9 @@ import java.util.function.UnaryOperator;
  * job-level operations read the job, apply {@link JobTransitions} here, and write the changed fields
  * back with a compare-and-set on the job's version, retrying on a conflict, so the state machine is
  * written once. Registration checks the admission limits against counters kept in Redis in the same
- * script that takes the new id. Every call is asynchronous over one pooled client; a Redis that
- * cannot be reached makes calls fail fast with UNAVAILABLE, and the pool reconnects by itself.
+ * script that takes the new id. Every call is asynchronous, pipelined over a few connections
+ * ({@link RedisConnections}); a Redis that cannot be reached makes calls fail fast with UNAVAILABLE
+ * ({@link RedisFailures}), and the connections are made again by themselves when it is back.
  */
 public final class RedisJobStore implements JobStore {
   /** Compare-and-set attempts before a job-level operation gives up (only under extreme contention). */
@@ -107,7 +108,13 @@ public final class RedisJobStore implements JobStore {
   }
 
   private Future<JobHash.Versioned> read(long jobId) {
-    return send(StoreCall.READ, Request.cmd(Command.HGETALL).arg(keys.job(jobId))).map(JobHash::decode);
+    return send(StoreCall.READ, Request.cmd(Command.HGETALL).arg(keys.job(jobId))).map(JobHash::decode)
+        .map(v -> {
+          if (v != null) {
+            remember(v.job());
+          }
+          return v;
+        });
   }
 
   @Override
@@ -205,17 +212,18 @@ public final class RedisJobStore implements JobStore {
         RedisKeys.leaseMember(jobId, round, deviceId), known == null ? "1" : "0"));
     args.addAll(JobHash.CHANGING);
     return eval(StoreCall.RESERVE, RedisScript.RESERVE, List.of(keys.job(jobId), keys.bound(jobId), keys.leases()),
-        args).map(r -> {
+        args).compose(r -> {
           Reservation.Outcome outcome = Reservation.Outcome.valueOf(r.get(0).toString());
           if (outcome == Reservation.Outcome.UNKNOWN_JOB) {
-            return new Reservation(outcome, null, 0, false);
+            return Future.succeededFuture(new Reservation(outcome, null, 0, false));
           }
-          Job job = known == null ? remember(JobHash.decode(r.get(2)).job()) : JobHash.withChanging(known, r.get(2));
-          return switch (outcome) {
-            case BOUND -> new Reservation(outcome, job, leaseUntil, "1".equals(r.get(1).toString()));
-            case ALREADY_BOUND -> new Reservation(outcome, job, r.get(1).toLong(), false);
-            default -> new Reservation(outcome, job, 0, false);
-          };
+          Job current = known == null ? remember(JobHash.decode(r.get(2)).job()) : JobHash.withChanging(known, r.get(2));
+          Future<Job> job = current != null ? Future.succeededFuture(current) : get(jobId).map(this::remember);
+          return job.map(j -> switch (outcome) {
+            case BOUND -> new Reservation(outcome, j, leaseUntil, "1".equals(r.get(1).toString()));
+            case ALREADY_BOUND -> new Reservation(outcome, j, r.get(1).toLong(), false);
+            default -> new Reservation(outcome, j, 0, false);
+          });
         });
   }
 
