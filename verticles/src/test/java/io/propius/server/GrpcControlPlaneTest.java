@@ -13,6 +13,7 @@ import io.propius.api.grpc.JobStatus;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.api.grpc.WatchJobRequest;
+import io.propius.server.bus.Addresses;
 import io.propius.server.testing.Devices;
 import io.propius.server.testing.TestServer;
 import io.vertx.core.Future;
@@ -59,6 +60,11 @@ class GrpcControlPlaneTest {
     eventually(Duration.ofSeconds(5), () -> !events.isEmpty(), "WATCH_STARTED");
     assertThat(events.get(0).getType()).isEqualTo(JobEvent.Type.WATCH_STARTED);
     assertThat(events.get(0).getState()).isEqualTo(JobState.IDLE);
+
+    // A registration event delivered after the watch began (e.g. a slow bus on a cold JVM) is not
+    // forwarded: watchers see WATCH_STARTED and what happens after it.
+    server.vertx.eventBus().publish(Addresses.JOB_EVENTS, JobEvent.newBuilder()
+        .setType(JobEvent.Type.JOB_REGISTERED).setJobId(jobId).setState(JobState.IDLE).build());
 
     int round = await(server.jobs.requestRound(RequestRoundRequest.newBuilder().setJobId(jobId).setDemand(50).build()))
         .getRound();
@@ -111,6 +117,7 @@ class GrpcControlPlaneTest {
         .map(JobEvent::getDeviceId).toList();
     assertThat(boundEvents).hasSize(50).containsExactlyInAnyOrderElementsOf(bound);
     assertThat(events.stream().filter(e -> e.getType() == JobEvent.Type.ROUND_FILLED)).hasSize(1);
+    assertThat(events).noneMatch(e -> e.getType() == JobEvent.Type.JOB_REGISTERED);
 
     // A filled round is not offered any more.
     eventually(Duration.ofSeconds(5), () -> await(devices.checkin("late", attributes)).bodyAsJsonObject()

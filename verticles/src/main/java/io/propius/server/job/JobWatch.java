@@ -62,7 +62,9 @@ final class JobWatch {
   }
 
   private void onEvent(JobEvent event) {
-    if (closed) {
+    // JOB_REGISTERED is for the scheduler; it can only reach a watcher late (published before the
+    // watch began, delivered after it subscribed), where it would contradict WATCH_STARTED.
+    if (closed || event.getType() == JobEvent.Type.JOB_REGISTERED) {
       return;
     }
     if (early != null) {
