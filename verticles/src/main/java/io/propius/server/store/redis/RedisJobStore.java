@@ -229,8 +229,8 @@ public final class RedisJobStore implements JobStore {
 
   /**
    * Keeps a job's fixed fields (tenant, constraints, addresses, …) for the hot path, which then
-   * reads only the changing ones. Ids are never reused, so an entry is never wrong, only unused
-   * once the job is purged; the bound keeps memory flat.
+   * reads only the changing ones (and the registration time, which catches an id reused after the
+   * Redis data was wiped). An entry is unused once its job is purged; the bound keeps memory flat.
    */
   private Job remember(Job job) {
     if (fixedFields.size() >= MAX_REMEMBERED) {
@@ -278,13 +278,14 @@ public final class RedisJobStore implements JobStore {
         if (job.lastHeartbeat() < silentSince) {
           // Decided again on the fresh read inside the update: a heartbeat may have come in since.
           changes.add(update(job.id(), j -> j.isLive() && j.lastHeartbeat() < silentSince
-              ? JobTransitions.expire(j, now) : j, 1));
+              ? JobTransitions.expire(j, now) : j, 1).recover(err -> err instanceof PropiusException p
+              && p.code() == ErrorCode.NOT_FOUND ? Future.succeededFuture(null) : Future.failedFuture(err)));
         }
       }
       return Future.join(changes).map(all -> {
         List<Job> expired = new ArrayList<>();
         for (JobChange change : all.<JobChange>list()) {
-          if (change.before().isLive() && change.after().state() == JobState.EXPIRED) {
+          if (change != null && change.before().isLive() && change.after().state() == JobState.EXPIRED) {
             expired.add(change.after());
           }
         }
