@@ -22,7 +22,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -105,5 +110,64 @@ class RedisOutageTest {
         .build())).getJobId()).as("ids continue after the restart").isEqualTo(jobId + 1);
     assertThat(await(server.http.get(server.server.adminPort(), "127.0.0.1", "/readyz").send()).statusCode())
         .isEqualTo(200);
+  }
+
+  @Test
+  void acceptsInFlightWhenRedisDiesAreAnsweredAndCountedOnce() {
+    redis = RedisProcess.durable();
+    PropiusOptions options = TestServer.testOptions();
+    options.store().setType("redis").setRedisUri(redis.uri());
+    server = TestServer.start(options);
+    Devices devices = new Devices(server);
+    int n = 300;
+    long jobId = await(server.jobs.registerJob(RegisterJobRequest.newBuilder().setTotalRounds(1).setEstDemand(n)
+        .build())).getJobId();
+    await(server.jobs.requestRound(RequestRoundRequest.newBuilder().setJobId(jobId).setDemand(n).build()));
+    devices.awaitOffer("probe", ATTRIBUTES, jobId);
+    List<Future<String>> offered = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      offered.add(devices.checkin("m" + i, ATTRIBUTES).map(r -> r.bodyAsJsonObject().getJsonArray("offers")
+          .getJsonObject(0).getString("offer")));
+    }
+    List<String> offers = await(Future.all(offered)).list();
+
+    List<Future<HttpResponse<Buffer>>> accepts = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      accepts.add(devices.accept("m" + i, offers.get(i)));
+    }
+    await(Future.any(accepts));
+    redis.kill(); // the first accept is answered, the others are on their way
+    await(Future.join(accepts), Duration.ofSeconds(30));
+    Map<String, Long> acknowledged = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      HttpResponse<Buffer> r = accepts.get(i).result();
+      assertThat(r.statusCode()).as("accept " + i + ": " + r.bodyAsString()).isIn(200, 503);
+      if (r.statusCode() == 200) {
+        acknowledged.put("m" + i, r.bodyAsJsonObject().getLong("lease_expires_at_ms"));
+      }
+    }
+    assertThat(acknowledged).as("some were bound before Redis died").isNotEmpty();
+    assertThat(acknowledged.size()).as("some were refused while Redis was down").isLessThan(n);
+
+    redis.restart();
+    // Every device retries until it gets an answer; the ones acknowledged before get the same binding.
+    Map<String, Long> leases = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      String device = "m" + i;
+      String offer = offers.get(i);
+      eventually(Duration.ofSeconds(10), () -> {
+        HttpResponse<Buffer> r = await(devices.accept(device, offer));
+        if (r.statusCode() == 200) {
+          leases.put(device, r.bodyAsJsonObject().getLong("lease_expires_at_ms"));
+        }
+        return r.statusCode() == 200;
+      }, "accept of " + device);
+    }
+    acknowledged.forEach((device, lease) -> assertThat(leases.get(device))
+        .as("%s keeps the binding acknowledged before the outage", device).isEqualTo(lease));
+    JobStatus status = status(jobId);
+    assertThat(status.getAmount()).as("each device counted once").isEqualTo(n);
+    assertThat(status.getAttainedService()).isEqualTo(n);
+    assertThat(status.getState()).isEqualTo(JobState.FILLED);
   }
 }

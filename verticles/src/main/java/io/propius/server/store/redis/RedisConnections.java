@@ -59,9 +59,10 @@ final class RedisConnections {
   }
 
   RedisConnections(Vertx vertx, String uri, int connections, int maxPipelined) {
-    // The client's pool only hands out the connections this class keeps.
+    // The client's pool only hands out the connections this class keeps; the headroom lets a slot
+    // connect again while the pool is still evicting the connection it replaces.
     this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(uri)
-        .setMaxPoolSize(connections).setMaxPoolWaiting(connections).setMaxWaitingHandlers(maxPipelined));
+        .setMaxPoolSize(2 * connections).setMaxPoolWaiting(2 * connections).setMaxWaitingHandlers(maxPipelined));
     this.slots = new Slot[connections];
     for (int i = 0; i < connections; i++) {
       slots[i] = new Slot();

@@ -16,10 +16,11 @@ final class RedisFailures {
   static final long RETRY_AFTER_MS = 1_000;
   /**
    * Error replies of a Redis that is up but cannot serve us right now: starting, busy, a replica,
-   * out of memory, or refusing our credentials (changed under a running server).
+   * out of memory, or refusing our credentials (changed under a running server); and the client's
+   * own CONNECTION_CLOSED for commands in flight when the connection dropped.
    */
   private static final Set<String> UNUSABLE = Set.of("LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN",
-      "CLUSTERDOWN", "OOM", "NOAUTH", "WRONGPASS", "NOPERM");
+      "CLUSTERDOWN", "OOM", "NOAUTH", "WRONGPASS", "NOPERM", "CONNECTION_CLOSED");
   private static final String UNAVAILABLE = "the job store (Redis) is unavailable: ";
   private static final String RETRY = "; retry shortly";
 
