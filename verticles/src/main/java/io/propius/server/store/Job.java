@@ -6,6 +6,7 @@ import io.propius.api.grpc.JobStatus;
 import io.propius.api.query.AttributeSource;
 import io.propius.api.query.Constraints;
 import io.propius.policy.JobFields;
+import java.util.Comparator;
 
 /**
  * A job's hard state at one moment: the paper's Table 2 fields plus bookkeeping. Immutable; the
@@ -41,7 +42,7 @@ public record Job(
     String reason) {
 
   /** Highest score first, then the earlier registration, then the lower id. */
-  public static final java.util.Comparator<Job> BY_PRIORITY = java.util.Comparator.comparingDouble(Job::score).reversed()
+  public static final Comparator<Job> BY_PRIORITY = Comparator.comparingDouble(Job::score).reversed()
       .thenComparingLong(Job::timeStamp).thenComparingLong(Job::id);
 
   /** Devices the job expects over its lifetime (Table 2 total_demand). */
