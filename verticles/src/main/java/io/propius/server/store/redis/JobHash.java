@@ -33,8 +33,8 @@ final class JobHash {
    * The fields that change after registration (the others are fixed for the job's life), then the
    * registration time, which tells whether the job is still the one whose fixed fields are known.
    */
-  static final List<String> CHANGING = List.of("state", "totalSched", "startSched", "filledAt", "attainedService",
-      "round", "demand", "amount", "score", "roundsCompleted", "roundTimeTotal", "lastHeartbeat", "reason",
+  static final List<String> CHANGING = List.of("state", "round", "amount", "demand", "totalSched", "startSched",
+      "filledAt", "attainedService", "score", "roundsCompleted", "roundTimeTotal", "lastHeartbeat", "reason",
       "timeStamp");
 
   /** A job read from Redis with the version it was read at. */
@@ -131,14 +131,14 @@ final class JobHash {
     return new Job(known.id(), known.tenant(), known.name(),
         JobState.forNumber(values.get(0).toInteger()),
         known.timeStamp(),
-        values.get(1).toLong(),
-        values.get(2).toLong(),
-        values.get(3).toLong(),
-        known.jobAddress(), known.estDemand(), known.totalRound(),
         values.get(4).toLong(),
-        values.get(5).toInteger(),
-        values.get(6).toInteger(),
-        values.get(7).toInteger(),
+        values.get(5).toLong(),
+        values.get(6).toLong(),
+        known.jobAddress(), known.estDemand(), known.totalRound(),
+        values.get(7).toLong(),
+        values.get(1).toInteger(),
+        values.get(3).toInteger(),
+        values.get(2).toInteger(),
         Double.parseDouble(values.get(8).toString()),
         known.publicConstraints(), known.privateConstraints(),
         values.get(9).toInteger(),

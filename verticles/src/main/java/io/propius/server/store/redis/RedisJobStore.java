@@ -217,12 +217,20 @@ public final class RedisJobStore implements JobStore {
           if (outcome == Reservation.Outcome.UNKNOWN_JOB) {
             return Future.succeededFuture(new Reservation(outcome, null, 0, false));
           }
-          Job current = known == null ? remember(JobHash.decode(r.get(2)).job()) : JobHash.withChanging(known, r.get(2));
-          Future<Job> job = current != null ? Future.succeededFuture(current) : get(jobId).map(this::remember);
-          return job.map(j -> switch (outcome) {
-            case BOUND -> new Reservation(outcome, j, leaseUntil, "1".equals(r.get(1).toString()));
-            case ALREADY_BOUND -> new Reservation(outcome, j, r.get(1).toLong(), false);
-            default -> new Reservation(outcome, j, 0, false);
+          Job before = known == null ? remember(JobHash.decode(r.get(2)).job()) : JobHash.withChanging(known, r.get(2));
+          if (before == null) {
+            // The known job is gone (Redis data wiped, id used again): read the job as it is now.
+            return get(jobId).map(this::remember).map(current -> new Reservation(outcome, current,
+                outcome == Reservation.Outcome.BOUND ? leaseUntil : 0, false));
+          }
+          return Future.succeededFuture(switch (outcome) {
+            case BOUND -> {
+              // The script returned the job as it found it and made exactly this change.
+              Job after = JobTransitions.bind(before, now);
+              yield new Reservation(outcome, after, leaseUntil, after.state() == JobState.FILLED);
+            }
+            case ALREADY_BOUND -> new Reservation(outcome, before, r.get(1).toLong(), false);
+            default -> new Reservation(outcome, before, 0, false);
           });
         });
   }
