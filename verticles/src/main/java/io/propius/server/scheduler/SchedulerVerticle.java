@@ -123,7 +123,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private Decision decide(List<Job> jobs, EnumSet<ScheduleTrigger> triggers) {
     List<JobRow> rows = new ArrayList<>(jobs.size());
     for (Job job : jobs) {
-      rows.add(new JobRow(job.id(), job.fields()));
+      rows.add(new JobRow(job.id(), job.fields(), job.publicConstraints()));
     }
     TableJobPortal portal = lastPortal.next(rows);
     lastPortal = portal;
