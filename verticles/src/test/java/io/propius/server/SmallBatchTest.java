@@ -187,6 +187,14 @@ class SmallBatchTest {
   }
 
   @Test
+  void aBadPolicyOptionStopsTheStartWithItsName() {
+    PropiusOptions options = smallBatch("irs", 1_000);
+    options.scheduler().getPolicyOptions().put("fairness", "-2");
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> TestServer.start(options)))
+        .hasMessageContaining("policy option 'fairness' must be a number >= 0");
+  }
+
+  @Test
   void pingIsRefusedInOnlineMode() {
     try (TestServer server = TestServer.start()) {
       var r = await(new Devices(server).post("/v1/ping", new JsonObject().put("device_id", "phone")));
