@@ -47,7 +47,7 @@ public record JobGroup(String query, List<Long> jobIds, List<Double> shares) {
     return new JobGroup(query, jobIds, List.of());
   }
 
-  /** A group whose devices split among its jobs in proportion to these shares (job id → weight, in order). */
+  /** A group whose devices split among its jobs in proportion to these shares (job id → weight, in order); jobs with a share of 0 or less are left out. */
   public static JobGroup proportional(String query, Map<Long, Double> shares) {
     Map<Long, Double> copy = new LinkedHashMap<>(shares);
     copy.values().removeIf(s -> !(s > 0));
