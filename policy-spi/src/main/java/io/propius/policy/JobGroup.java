@@ -1,7 +1,6 @@
 package io.propius.policy;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,14 +55,5 @@ public record JobGroup(String query, List<Long> jobIds, List<Double> shares) {
 
   public boolean isProportional() {
     return !shares.isEmpty();
-  }
-
-  /** Job id → share of a proportional group, in order; empty for an ordered group. */
-  public Map<Long, Double> shareByJob() {
-    Map<Long, Double> map = new LinkedHashMap<>();
-    for (int i = 0; i < shares.size(); i++) {
-      map.put(jobIds.get(i), shares.get(i));
-    }
-    return Collections.unmodifiableMap(map);
   }
 }
