@@ -9,11 +9,13 @@ import io.propius.edge.config.EdgeRole;
 import io.propius.edge.http.EdgeHttpHandler;
 import io.propius.edge.http.JobKeys;
 import io.propius.edge.metrics.EdgeMetrics;
+import io.propius.edge.plan.PlanStore;
 import io.propius.edge.upstream.ParentClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.UUID;
@@ -34,6 +36,7 @@ public final class EdgeNodeVerticle extends VerticleBase {
   private final LongSupplier clock;
   private EdgeNode node;
   private HttpServer server;
+  private Path planDir;
 
   /**
    * @param signer     verifies task tokens; must share the secret of the client managers that issue them
@@ -62,11 +65,17 @@ public final class EdgeNodeVerticle extends VerticleBase {
         ? Future.succeededFuture(Journal.none(options.getNodeId().isEmpty()
             ? "edge-" + UUID.randomUUID().toString().substring(0, 8) : options.getNodeId()))
         : Journal.open(vertx, Path.of(options.getJournalDir()), options.isJournalFsync(), options.getNodeId());
-    return journal.compose(j -> {
+    Future<Path> plans = vertx.executeBlocking(() -> options.getPlanDir().isEmpty()
+        ? Files.createTempDirectory("propius-plans") : Files.createDirectories(Path.of(options.getPlanDir())));
+    return journal.compose(j -> plans.map(dir -> {
+      this.planDir = dir;
+      return j;
+    })).compose(j -> {
       EdgeRole role = options.role();
       ParentClient parent = role == EdgeRole.ROOT ? null : new ParentClient(vertx, options.getParentUrl(), signer,
           j.nodeId(), options.getUpstreamTimeoutMs(), options.getRetryAfterMs());
-      node = new EdgeNode(vertx, options, new EdgeMetrics(registry, role.name()), j, parent, listener, clock);
+      PlanStore store = new PlanStore(vertx, planDir, options.getMaxPlanBytes());
+      node = new EdgeNode(vertx, options, new EdgeMetrics(registry, role.name()), j, store, parent, listener, clock);
       node.replay();
       if (role != EdgeRole.ROOT) {
         vertx.setPeriodic(options.getPushIntervalMs(), id -> node.pushAll());
