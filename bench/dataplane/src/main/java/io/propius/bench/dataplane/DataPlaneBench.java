@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The data-plane benchmark: (1) plan downloads from a leaf edge node vs nginx serving the same
@@ -37,6 +38,7 @@ public final class DataPlaneBench {
 
   public static void main(String[] args) throws Exception {
     int concurrency = 32;
+    int repeats = 3;
     long seconds = 10;
     int tensor = 7850;
     List<Integer> sizesMb = List.of(1, 16);
@@ -44,6 +46,7 @@ public final class DataPlaneBench {
       switch (args[i]) {
         case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
         case "--seconds" -> seconds = Long.parseLong(args[i + 1]);
+        case "--repeats" -> repeats = Integer.parseInt(args[i + 1]);
         case "--tensor" -> tensor = Integer.parseInt(args[i + 1]);
         case "--sizes-mb" -> sizesMb = java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
         default -> throw new IllegalArgumentException("unknown flag " + args[i]);
@@ -51,6 +54,7 @@ public final class DataPlaneBench {
     }
     long durationMs = seconds * 1000;
     long warmupMs = Math.max(1000, durationMs / 5);
+    final int repeatsF = repeats;
     // Readable by all: when the bench runs as root, nginx's workers run as an unprivileged user.
     Path work = Files.createTempDirectory("propius-dataplane-bench",
         java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
@@ -65,7 +69,10 @@ public final class DataPlaneBench {
       EdgeNodeVerticle leaf = deploy(servers, new EdgeOptions().setRole("leaf").setPort(0).setHost("127.0.0.1")
           .setParentUrl("http://127.0.0.1:" + root.actualPort()).setJournalDir(work.resolve("journal").toString())
           .setMaxUploadBytes(64L << 20), signer);
+      EdgeNodeVerticle memoryLeaf = deploy(servers, new EdgeOptions().setRole("leaf").setPort(0).setHost("127.0.0.1")
+          .setParentUrl("http://127.0.0.1:" + root.actualPort()).setMaxUploadBytes(64L << 20), signer);
       LoadGenerator load = new LoadGenerator(clients, concurrency);
+      final int conc = concurrency;
       String token = new TaskToken(JOB, 1, "bench", System.currentTimeMillis() + 3_600_000).encode(signer);
       StringBuilder table = new StringBuilder();
       table.append(String.format(Locale.ROOT, "| test | Propius | baseline | ratio |%n|---|---|---|---|%n"));
@@ -83,15 +90,14 @@ public final class DataPlaneBench {
           String planToken = new TaskToken(JOB, round, "bench", System.currentTimeMillis() + 3_600_000)
               .encode(signer);
           String uri = "/v1/plans/" + JOB + "/" + round;
-          LoadGenerator.Result edge = load.run(leaf.actualPort(), concurrency, warmupMs, durationMs,
-              i -> new LoadGenerator.Call(HttpMethod.GET, uri, planToken, null));
-          LoadGenerator.Result base = load.run(nginx.port, concurrency, warmupMs, durationMs,
-              i -> new LoadGenerator.Call(HttpMethod.GET, "/plan" + mb + ".bin", planToken, null));
-          check(edge, "leaf plan " + mb + " MB");
-          check(base, "nginx plan " + mb + " MB");
-          table.append(String.format(Locale.ROOT, "| plan download %d MB, %d concurrent | %.0f MB/s | nginx %.0f MB/s | %.2f× |%n",
-              mb, concurrency, edge.megabytesPerSecond(), base.megabytesPerSecond(),
-              edge.megabytesPerSecond() / base.megabytesPerSecond()));
+          Pair pair = alternate(repeatsF,
+              () -> load.run(leaf.actualPort(), conc, warmupMs, durationMs,
+                  i -> new LoadGenerator.Call(HttpMethod.GET, uri, planToken, null)).megabytesPerSecond(),
+              () -> load.run(nginx.port, conc, warmupMs, durationMs,
+                  i -> new LoadGenerator.Call(HttpMethod.GET, "/plan" + mb + ".bin", planToken, null))
+                  .megabytesPerSecond());
+          table.append(String.format(Locale.ROOT, "| plan download %d MB, %d concurrent | %.0f MB/s | nginx %.0f MB/s"
+              + " | %.2f× (runs: %s) |%n", mb, concurrency, pair.a(), pair.b(), pair.ratio(), pair.ratios()));
           round++;
         }
       }
@@ -106,20 +112,22 @@ public final class DataPlaneBench {
       Buffer body = Buffer.buffer(Tensors.encode(new Random(1).doubles(tensor, -1, 1).toArray(), DType.FLOAT32));
       long expiry = System.currentTimeMillis() + 3_600_000;
       String upUri = "/v1/results/" + JOB + "/" + uploadRound + "?samples=10";
-      LoadGenerator.Result edgeUp = load.run(leaf.actualPort(), concurrency, warmupMs, durationMs,
-          i -> new LoadGenerator.Call(HttpMethod.PUT, upUri,
-              new TaskToken(JOB, uploadRound, "device-" + i, expiry).encode(signer), body));
       HttpServer sink = await(servers.createHttpServer().requestHandler(req -> req.handler(chunk -> {
       }).endHandler(v -> req.response().putHeader("Content-Type", "application/json")
           .end("{\"accepted\":true,\"duplicate\":false}"))).listen(0, "127.0.0.1"));
-      LoadGenerator.Result sinkUp = load.run(sink.actualPort(), concurrency, warmupMs, durationMs,
-          i -> new LoadGenerator.Call(HttpMethod.PUT, upUri,
-              new TaskToken(JOB, uploadRound, "device-" + i, expiry).encode(signer), body));
-      check(edgeUp, "leaf uploads");
-      check(sinkUp, "discard sink");
-      table.append(String.format(Locale.ROOT, "| upload + aggregate, %d float32 (%d KB), %d concurrent | %.0f uploads/s | discard sink %.0f uploads/s | %.2f× |%n",
-          tensor, body.length() / 1024, concurrency, edgeUp.requestsPerSecond(), sinkUp.requestsPerSecond(),
-          edgeUp.requestsPerSecond() / sinkUp.requestsPerSecond()));
+      // Each measurement uses device ids of its own, so no upload is a duplicate.
+      AtomicInteger devices = new AtomicInteger();
+      java.util.function.IntFunction<LoadGenerator.Call> upload = i -> new LoadGenerator.Call(HttpMethod.PUT, upUri,
+          new TaskToken(JOB, uploadRound, "device-" + devices.incrementAndGet(), expiry).encode(signer), body);
+      for (EdgeNodeVerticle target : new EdgeNodeVerticle[] {leaf, memoryLeaf}) {
+        Pair pair = alternate(repeatsF,
+            () -> load.run(target.actualPort(), conc, warmupMs, durationMs, upload).requestsPerSecond(),
+            () -> load.run(sink.actualPort(), conc, warmupMs, durationMs, upload).requestsPerSecond());
+        table.append(String.format(Locale.ROOT, "| upload + aggregate (%s), %d float32 (%d KB), %d concurrent"
+                + " | %.0f uploads/s | discard sink %.0f uploads/s | %.2f× (runs: %s) |%n",
+            target == leaf ? "journaled leaf" : "leaf without journal", tensor, body.length() / 1024, concurrency,
+            pair.a(), pair.b(), pair.ratio(), pair.ratios()));
+      }
       System.out.println();
       System.out.println("Data plane benchmark: " + seconds + " s per measurement after " + warmupMs / 1000
           + " s warm-up, " + concurrency + " concurrent keep-alive connections, loopback, "
@@ -134,16 +142,42 @@ public final class DataPlaneBench {
     }
   }
 
+  /** Medians of alternating measurements (A, B, A, B...): both sides see the same machine load. */
+  record Pair(double a, double b, List<Double> runRatios) {
+    double ratio() {
+      return a / b;
+    }
+
+    String ratios() {
+      return runRatios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r))
+          .collect(java.util.stream.Collectors.joining(", "));
+    }
+  }
+
+  private static Pair alternate(int repeats, java.util.function.DoubleSupplier a, java.util.function.DoubleSupplier b) {
+    List<Double> as = new java.util.ArrayList<>();
+    List<Double> bs = new java.util.ArrayList<>();
+    List<Double> ratios = new java.util.ArrayList<>();
+    for (int i = 0; i < repeats; i++) {
+      double x = a.getAsDouble();
+      double y = b.getAsDouble();
+      as.add(x);
+      bs.add(y);
+      ratios.add(x / y);
+    }
+    return new Pair(median(as), median(bs), ratios);
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
   private static EdgeNodeVerticle deploy(Vertx vertx, EdgeOptions options, TokenSigner signer) {
     EdgeNodeVerticle v = new EdgeNodeVerticle(options, signer, List.of(), new SimpleMeterRegistry(), null);
     await(vertx.deployVerticle(v));
     return v;
-  }
-
-  private static void check(LoadGenerator.Result r, String what) {
-    if (r.requests() == 0 || r.errors() > 0) {
-      throw new IllegalStateException(what + ": " + r.requests() + " requests, " + r.errors() + " errors");
-    }
   }
 
   private static <T> T await(Future<T> f) {

@@ -47,7 +47,6 @@ final class LoadGenerator {
     AtomicLong requests = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
     AtomicLong errors = new AtomicLong();
-    boolean[] measuring = {false};
     boolean[] stop = {false};
     Promise<Void> done = Promise.promise();
     AtomicLong running = new AtomicLong(concurrency);
@@ -55,14 +54,13 @@ final class LoadGenerator {
     // Loops are started from a Vert.x context so the client's callbacks stay on event loops.
     vertx.runOnContext(v -> {
       for (int c = 0; c < concurrency; c++) {
-        loop(port, calls, counter, requests, bytes, errors, measuring, stop, running, done);
+        loop(port, calls, counter, requests, bytes, errors, stop, running, done);
       }
     });
     sleep(warmupMs);
     requests.set(0);
     bytes.set(0);
     errors.set(0);
-    measuring[0] = true;
     started[0] = System.nanoTime();
     sleep(durationMs);
     long r = requests.get();
@@ -70,11 +68,14 @@ final class LoadGenerator {
     double seconds = (System.nanoTime() - started[0]) / 1e9;
     stop[0] = true;
     done.future().toCompletionStage().toCompletableFuture().join();
+    if (r == 0 || errors.get() > 0) {
+      throw new IllegalStateException("load on port " + port + ": " + r + " requests, " + errors.get() + " errors");
+    }
     return new Result(r, b, errors.get(), seconds);
   }
 
   private void loop(int port, IntFunction<Call> calls, AtomicLong counter, AtomicLong requests, AtomicLong bytes,
-                    AtomicLong errors, boolean[] measuring, boolean[] stop, AtomicLong running, Promise<Void> done) {
+                    AtomicLong errors, boolean[] stop, AtomicLong running, Promise<Void> done) {
     if (stop[0]) {
       if (running.decrementAndGet() == 0) {
         done.tryComplete();
@@ -105,7 +106,7 @@ final class LoadGenerator {
       } else {
         errors.incrementAndGet();
       }
-      loop(port, calls, counter, requests, bytes, errors, measuring, stop, running, done);
+      loop(port, calls, counter, requests, bytes, errors, stop, running, done);
     });
   }
 
