@@ -60,8 +60,9 @@ public final class DataPlaneBench {
         java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
             java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
     // Servers and the load generator get their own Vert.x instances (own event loops).
-    Vertx servers = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-    Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    Vertx servers = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
+    Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
+    System.out.println("transport: " + (servers.isNativeTransportEnabled() ? "native epoll" : "NIO"));
     TokenSigner signer = TokenSigner.random();
     try {
       EdgeNodeVerticle root = deploy(servers, new EdgeOptions().setRole("root").setPort(0).setHost("127.0.0.1"),
