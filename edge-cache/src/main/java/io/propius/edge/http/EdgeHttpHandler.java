@@ -304,20 +304,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
 
   /** Reads and drops the body (a duplicate's, a refused method's), then answers. */
   private void readThen(HttpServerRequest req, Runnable then) {
-    long limit = options.getMaxUploadBytes();
-    long[] read = {0};
-    req.handler(chunk -> {
-      read[0] += chunk.length();
-      if (read[0] > limit && read[0] - chunk.length() <= limit) {
-        Exchange.failAndClose(req, Exchange.tooLarge("request body", limit));
-      }
-    });
-    req.endHandler(v -> {
-      if (read[0] <= limit) {
-        then.run();
-      }
-    });
-    req.resume();
+    Exchange.drainThen(req, options.getMaxUploadBytes(), then);
   }
 
   /** Decodes the body as it arrives (checking its length from the header on), then accepts it. */

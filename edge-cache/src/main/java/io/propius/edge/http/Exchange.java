@@ -78,9 +78,29 @@ final class Exchange {
       failAndClose(req, tooLarge("request body", limit));
       return;
     }
-    Future<Buffer> drained = req.body();
+    drainThen(req, limit, () -> fail(req.response(), err));
+  }
+
+  /**
+   * Reads and drops the body, counting it (a chunked body without a length cannot grow the heap),
+   * then runs {@code then}; past {@code limit}, answers 413 and closes the connection instead.
+   */
+  static void drainThen(HttpServerRequest req, long limit, Runnable then) {
+    long[] read = {0};
+    req.handler(chunk -> {
+      read[0] += chunk.length();
+      if (read[0] > limit && read[0] - chunk.length() <= limit) {
+        failAndClose(req, tooLarge("request body", limit));
+      }
+    });
+    req.exceptionHandler(e -> {
+    });
+    req.endHandler(v -> {
+      if (read[0] <= limit) {
+        then.run();
+      }
+    });
     req.resume(); // the request may have been paused while its round was looked up
-    drained.onComplete(ar -> fail(req.response(), err));
   }
 
   /** Answers and closes the connection (the rest of the body is not worth reading). */
