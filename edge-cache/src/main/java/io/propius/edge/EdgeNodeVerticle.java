@@ -1,0 +1,132 @@
+package io.propius.edge;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.token.TokenSigner;
+import io.propius.edge.aggregate.Journal;
+import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.EdgeRole;
+import io.propius.edge.grpc.DataPlaneEndpoint;
+import io.propius.edge.http.EdgeHttpHandler;
+import io.propius.edge.http.JobKeys;
+import io.propius.edge.metrics.EdgeMetrics;
+import io.propius.edge.plan.PlanStore;
+import io.propius.edge.upstream.ParentClient;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * One edge node of the data plane — root, parent or leaf by its options — serving the HTTP API
+ * of docs/DATA-PLANE-API.md on its port. It opens and replays its journal before it listens, and
+ * below the root pushes its partial aggregates to the parent on the configured interval.
+ */
+public final class EdgeNodeVerticle extends VerticleBase {
+  private static final int HTTP2_WINDOW = 8 * 1024 * 1024;
+  private final EdgeOptions options;
+  private final TokenSigner signer;
+  private final Collection<String> jobApiKeys;
+  private final MeterRegistry registry;
+  private final EdgeNode.AggregateListener listener;
+  private final LongSupplier clock;
+  private EdgeNode node;
+  private HttpServer server;
+  private Path planDir;
+
+  /**
+   * @param signer     verifies task tokens; must share the secret of the client managers that issue them
+   * @param jobApiKeys keys a job must present to publish or read aggregates (empty: open)
+   * @param listener   told at the root when a round's aggregate is ready, or null
+   */
+  public EdgeNodeVerticle(EdgeOptions options, TokenSigner signer, Collection<String> jobApiKeys,
+                          MeterRegistry registry, EdgeNode.AggregateListener listener) {
+    this(options, signer, jobApiKeys, registry, listener, System::currentTimeMillis);
+  }
+
+  /** @param clock wall-clock milliseconds (token expiry, plan TTL, deadlines); tests move it forward */
+  public EdgeNodeVerticle(EdgeOptions options, TokenSigner signer, Collection<String> jobApiKeys,
+                          MeterRegistry registry, EdgeNode.AggregateListener listener, LongSupplier clock) {
+    this.clock = clock;
+    this.options = options.validate();
+    this.signer = signer;
+    this.jobApiKeys = jobApiKeys;
+    this.registry = registry;
+    this.listener = listener;
+  }
+
+  @Override
+  public Future<?> start() {
+    Future<Journal> journal = options.getJournalDir().isEmpty()
+        ? Future.succeededFuture(Journal.none(options.getNodeId().isEmpty()
+            ? "edge-" + UUID.randomUUID().toString().substring(0, 8) : options.getNodeId()))
+        : Journal.open(vertx, Path.of(options.getJournalDir()), options.isJournalFsync(), options.getNodeId());
+    Future<Path> plans = vertx.executeBlocking(() -> options.getPlanDir().isEmpty()
+        ? Files.createTempDirectory("propius-plans") : Files.createDirectories(Path.of(options.getPlanDir())));
+    return journal.compose(j -> plans.map(dir -> {
+      this.planDir = dir;
+      return j;
+    })).compose(j -> {
+      EdgeRole role = options.role();
+      ParentClient parent = role == EdgeRole.ROOT ? null : new ParentClient(vertx, options.getParentUrl(), signer,
+          j.nodeId(), options.getUpstreamTimeoutMs(), options.getRetryAfterMs());
+      PlanStore store = new PlanStore(vertx, planDir, options.getMaxPlanBytes());
+      node = new EdgeNode(vertx, options, new EdgeMetrics(registry, role.name()), j, store, parent, listener, clock);
+      node.replay();
+      if (role != EdgeRole.ROOT) {
+        vertx.setPeriodic(options.getPushIntervalMs(), id -> node.pushAll());
+      }
+      Supplier<String> scrape = null;
+      if (registry instanceof PrometheusMeterRegistry prometheus) {
+        scrape = () -> prometheus.scrape();
+      }
+      JobKeys jobKeys = new JobKeys(jobApiKeys);
+      EdgeHttpHandler http = new EdgeHttpHandler(node, options, signer, jobKeys, clock, scrape);
+      // gRPC (the root's DataPlane service) shares the port: HTTP/2 requests of type application/grpc.
+      GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
+          .setMaxMessageSize(options.getMaxPlanBytes() + 1024 * 1024));
+      if (role == EdgeRole.ROOT) {
+        new DataPlaneEndpoint(node, jobKeys).bind(grpc);
+      }
+      server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
+              .setTcpNoDelay(true).setCompressionSupported(false)
+              // Plans can be tens of MB: the default 64 KiB HTTP/2 windows would make them crawl.
+              .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_WINDOW))
+              .setHttp2ConnectionWindowSize(HTTP2_WINDOW))
+          .requestHandler(req -> {
+            String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
+            if (type != null && type.startsWith("application/grpc")) {
+              grpc.handle(req);
+            } else {
+              http.handle(req);
+            }
+          });
+      return server.listen();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return node == null ? Future.succeededFuture() : node.close();
+  }
+
+  /** The port it listens on (the chosen one when configured with 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  /** The node's state, for the server's gRPC service and for tests. */
+  public EdgeNode node() {
+    return node;
+  }
+}
