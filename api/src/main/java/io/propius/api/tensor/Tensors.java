@@ -1,0 +1,49 @@
+package io.propius.api.tensor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** Whole-tensor encoding and decoding, for tensors that fit in memory anyway. */
+public final class Tensors {
+  private Tensors() {
+  }
+
+  /** Encodes values in the given dtype (float32 rounds each value to the nearest float). */
+  public static byte[] encode(double[] values, DType dtype) {
+    TensorHeader header = new TensorHeader(dtype, values.length);
+    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(header.totalBytes())).order(ByteOrder.LITTLE_ENDIAN);
+    header.write(out);
+    if (dtype == DType.FLOAT32) {
+      for (double v : values) {
+        out.putFloat((float) v);
+      }
+    } else {
+      for (double v : values) {
+        out.putDouble(v);
+      }
+    }
+    return out.array();
+  }
+
+  /** Encodes float32 values exactly. */
+  public static byte[] encode(float[] values) {
+    TensorHeader header = new TensorHeader(DType.FLOAT32, values.length);
+    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(header.totalBytes())).order(ByteOrder.LITTLE_ENDIAN);
+    header.write(out);
+    for (float v : values) {
+      out.putFloat(v);
+    }
+    return out.array();
+  }
+
+  /**
+   * Decodes a whole tensor to doubles.
+   *
+   * @throws TensorFormatException for a bad header or a length that does not match the count
+   */
+  public static double[] decode(byte[] bytes) {
+    TensorDecoder decoder = new TensorDecoder();
+    decoder.feed(ByteBuffer.wrap(bytes));
+    return decoder.finish();
+  }
+}

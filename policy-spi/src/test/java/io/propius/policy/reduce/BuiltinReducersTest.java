@@ -1,0 +1,73 @@
+package io.propius.policy.reduce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class BuiltinReducersTest {
+  @Test
+  void serviceLoaderFindsTheBuiltins() {
+    assertThat(Reducers.available(getClass().getClassLoader())).contains("fedavg", "metrics", "sum");
+    assertThatThrownBy(() -> Reducers.load("median")).hasMessageContaining("available: fedavg, metrics, sum");
+  }
+
+  @Test
+  void fedAvgIsTheWeightedMeanWhateverTheGroupingAndOrder() {
+    Reducer r = Reducers.load("fedavg");
+    Random rnd = new Random(7);
+    double[][] x = new double[50][4];
+    double[] w = new double[50];
+    double[] expected = new double[4];
+    double total = 0;
+    for (int k = 0; k < 50; k++) {
+      x[k] = rnd.doubles(4, -1, 1).toArray();
+      w[k] = 1 + rnd.nextInt(100);
+      total += w[k];
+      for (int i = 0; i < 4; i++) {
+        expected[i] += w[k] * x[k][i];
+      }
+    }
+    Accumulator a = r.newAccumulator(4);
+    Accumulator b = r.newAccumulator(4);
+    for (int k = 49; k >= 0; k--) {
+      (k % 3 == 0 ? a : b).add(x[k], w[k]);
+    }
+    // b travels as state, as it would up the tree.
+    Accumulator shipped = r.fromState(4, b.contributors(), b.weight(), b.state());
+    a.merge(shipped);
+    assertThat(a.contributors()).isEqualTo(50);
+    assertThat(a.weight()).isEqualTo(total);
+    for (int i = 0; i < 4; i++) {
+      assertThat(a.result()[i]).isCloseTo(expected[i] / total, within(1e-12));
+    }
+  }
+
+  @Test
+  void sumAndMetrics() {
+    Accumulator s = Reducers.load("sum").newAccumulator(2);
+    s.add(new double[] {1, 2}, 10);
+    s.add(new double[] {3, 4}, 1);
+    assertThat(s.result()).containsExactly(4, 6);
+
+    Reducer m = Reducers.load("metrics");
+    Accumulator a = m.newAccumulator(1);
+    a.add(new double[] {0.5}, 3);
+    Accumulator b = m.newAccumulator(1);
+    b.add(new double[] {1.5}, 1);
+    b.add(new double[] {-1}, 1);
+    a.merge(m.fromState(1, b.contributors(), b.weight(), b.state()));
+    assertThat(a.result()).containsExactly(3, 1.0 / 3, -1, 1.5);
+  }
+
+  @Test
+  void wrongShapesAreRefused() {
+    Reducer r = Reducers.load("fedavg");
+    assertThatThrownBy(() -> r.newAccumulator(3).add(new double[2], 1)).hasMessageContaining("expected 3");
+    assertThatThrownBy(() -> r.newAccumulator(3).add(new double[3], 0)).hasMessageContaining("positive");
+    assertThatThrownBy(() -> r.newAccumulator(3).merge(r.newAccumulator(4))).hasMessageContaining("length 3");
+    assertThatThrownBy(() -> r.fromState(3, 1, 1, new double[2])).hasMessageContaining("expected 3");
+  }
+}
