@@ -1,5 +1,6 @@
 package io.propius.client.dataplane;
 
+import io.propius.api.tensor.Tensors;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -11,4 +12,12 @@ import io.vertx.core.buffer.Buffer;
  * @param complete whether the round's target was reached
  */
 public record Aggregate(Buffer tensor, long contributors, double weight, boolean complete) {
+  /**
+   * The decoded values (for {@code fedavg}: the sample-weighted mean of the uploads).
+   *
+   * @throws io.propius.api.tensor.TensorFormatException if the body is not a tensor
+   */
+  public double[] values() {
+    return Tensors.decode(tensor.getBytes());
+  }
 }
