@@ -23,6 +23,7 @@ public final class EmbeddedServer implements AutoCloseable {
     options.jobs().setHost("127.0.0.1").setPort(0);
     options.devices().setHost("127.0.0.1").setPort(0).setStatsIntervalMs(200).setRetryMinMs(50).setRetryMaxMs(500);
     options.admin().setHost("127.0.0.1").setPort(0);
+    options.dataPlane().setHost("127.0.0.1").setPort(0);
     options.scheduler().setTickMs(100).setSeed(42);
     return options;
   }
@@ -46,6 +47,10 @@ public final class EmbeddedServer implements AutoCloseable {
 
   public String devicesUrl() {
     return "http://127.0.0.1:" + server.devicesPort();
+  }
+
+  public String dataPlaneUrl() {
+    return "http://127.0.0.1:" + server.dataPlanePort();
   }
 
   public int jobsPort() {
