@@ -48,8 +48,9 @@ public final class Main {
     PrometheusMeterRegistry registry = PropiusServer.newRegistry();
     Vertx vertx = PropiusServer.newVertx(registry);
     PropiusServer.deploy(vertx, options, registry).onSuccess(server -> {
-      System.out.printf("Propius is up: jobs (gRPC + WebSocket) on :%d, devices (HTTP) on :%d, admin + /metrics on :%d,"
-          + " policy %s%n", server.jobsPort(), server.devicesPort(), server.adminPort(), options.scheduler().getPolicy());
+      System.out.printf("Propius is up: jobs (gRPC + WebSocket) on :%d, devices (HTTP) on :%d, data plane (root edge"
+          + " node) on :%d, admin + /metrics on :%d, policy %s%n", server.jobsPort(), server.devicesPort(),
+          server.dataPlanePort(), server.adminPort(), options.scheduler().getPolicy());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> server.undeploy()
           .compose(v -> vertx.close()).toCompletionStage().toCompletableFuture().join()));
     }).onFailure(err -> {

@@ -2,7 +2,10 @@ package io.propius.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.grpc.JobEvent;
 import io.propius.api.token.TokenSigner;
+import io.propius.edge.EdgeNode;
+import io.propius.edge.EdgeNodeVerticle;
 import io.propius.policy.Policies;
 import io.propius.policy.PolicyContext;
 import io.propius.policy.SchedulingPolicy;
@@ -33,8 +36,8 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Builds the control plane from its options and deploys it: scheduler, client managers, job
- * manager, expiry, admin. The launcher and the tests use exactly this wiring.
+ * Builds the control plane from its options and deploys it: scheduler, the data plane's root
+ * edge node, client managers, job manager, expiry, admin. The launcher and the tests use exactly this wiring.
  */
 public final class PropiusServer {
   private static final System.Logger LOG = System.getLogger(PropiusServer.class.getName());
@@ -45,6 +48,7 @@ public final class PropiusServer {
   private int jobsPort;
   private int devicesPort;
   private int adminPort;
+  private int dataPlanePort;
 
   private PropiusServer(Vertx vertx, JobStore store) {
     this.vertx = vertx;
@@ -89,6 +93,7 @@ public final class PropiusServer {
 
     return server.deploy(new SchedulerVerticle(store, policy, options.scheduler(), devices.getStatsIntervalMs(), metrics,
             clock))
+        .compose(v -> deployDataPlane(server, options, signer, events, registry, clock))
         .compose(v -> deployClientManagers(server, store, events, signer, options, metrics, clock))
         .compose(port -> {
           server.devicesPort = port;
@@ -104,6 +109,31 @@ public final class PropiusServer {
         })
         .map(v -> server)
         .recover(err -> server.undeploy().transform(ignored -> Future.failedFuture(err)));
+  }
+
+  /**
+   * The root edge node: rounds, plans and aggregates for every job, sharing the token signer with
+   * the client managers. Its AGGREGATE_READY goes out on the job events address, so WatchJob
+   * streams it. With {@code dataPlane.port} 0 (tests) the devices' data-plane URL, if left at its
+   * default, is pointed at the port it got.
+   */
+  private static Future<Void> deployDataPlane(PropiusServer server, PropiusOptions options, TokenSigner signer,
+                                              JobEvents events, PrometheusMeterRegistry registry, LongSupplier clock) {
+    EdgeNode.AggregateListener ready = (key, contributors, weight, reason) -> events.publish(JobEvent.newBuilder()
+        .setType(JobEvent.Type.AGGREGATE_READY).setJobId(key.job()).setRound(key.round())
+        .setAmount((int) Math.min(Integer.MAX_VALUE, contributors)).setReason(reason).setTimeMs(clock.getAsLong())
+        .build());
+    EdgeNodeVerticle root = new EdgeNodeVerticle(options.dataPlane(), signer,
+        options.security().getJobApiKeys().values(), registry, ready);
+    return server.deploy(root).map(v -> {
+      server.dataPlanePort = root.actualPort();
+      ClientManagerOptions devices = options.devices();
+      if (options.dataPlane().getPort() == 0
+          && devices.getDataPlaneUrl().equals(new ClientManagerOptions().getDataPlaneUrl())) {
+        devices.setDataPlaneUrl("http://127.0.0.1:" + server.dataPlanePort);
+      }
+      return null;
+    });
   }
 
   /** N instances of one deployment share the port (with port 0, the one free port they got). */
@@ -168,5 +198,10 @@ public final class PropiusServer {
 
   public int adminPort() {
     return adminPort;
+  }
+
+  /** The root edge node's HTTP port. */
+  public int dataPlanePort() {
+    return dataPlanePort;
   }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.EdgeRole;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,6 +33,7 @@ public final class PropiusOptions {
   private AdminOptions admin = new AdminOptions();
   private StoreOptions store = new StoreOptions();
   private SecurityOptions security = new SecurityOptions();
+  private EdgeOptions dataPlane = new EdgeOptions();
 
   public JobManagerOptions jobs() {
     return jobs;
@@ -60,6 +63,11 @@ public final class PropiusOptions {
     return security;
   }
 
+  /** The root edge node the server runs (see README "Data plane"). */
+  public EdgeOptions dataPlane() {
+    return dataPlane;
+  }
+
   /** @throws IllegalArgumentException naming the first bad setting */
   public PropiusOptions validate() {
     jobs.validate();
@@ -69,6 +77,11 @@ public final class PropiusOptions {
     admin.validate();
     store.validate();
     security.validate();
+    dataPlane.validate();
+    if (dataPlane.role() != EdgeRole.ROOT) {
+      throw new IllegalArgumentException("dataPlane.role must be root in the server; run parent and leaf nodes with "
+          + "io.propius.edge.EdgeMain");
+    }
     return this;
   }
 

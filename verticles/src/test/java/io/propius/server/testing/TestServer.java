@@ -54,6 +54,7 @@ public final class TestServer implements AutoCloseable {
     options.jobs().setHost("127.0.0.1").setPort(0);
     options.devices().setHost("127.0.0.1").setPort(0).setStatsIntervalMs(200);
     options.admin().setHost("127.0.0.1").setPort(0);
+    options.dataPlane().setHost("127.0.0.1").setPort(0);
     options.scheduler().setTickMs(200).setSeed(42);
     return options;
   }

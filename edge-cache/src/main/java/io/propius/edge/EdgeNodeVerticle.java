@@ -1,0 +1,92 @@
+package io.propius.edge;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.token.TokenSigner;
+import io.propius.edge.aggregate.Journal;
+import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.EdgeRole;
+import io.propius.edge.http.EdgeHttpHandler;
+import io.propius.edge.http.JobKeys;
+import io.propius.edge.metrics.EdgeMetrics;
+import io.propius.edge.upstream.ParentClient;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * One edge node of the data plane — root, parent or leaf by its options — serving the HTTP API
+ * of docs/DATA-PLANE-API.md on its port. It opens and replays its journal before it listens, and
+ * below the root pushes its partial aggregates to the parent on the configured interval.
+ */
+public final class EdgeNodeVerticle extends VerticleBase {
+  private final EdgeOptions options;
+  private final TokenSigner signer;
+  private final Collection<String> jobApiKeys;
+  private final MeterRegistry registry;
+  private final EdgeNode.AggregateListener listener;
+  private final LongSupplier clock = System::currentTimeMillis;
+  private EdgeNode node;
+  private HttpServer server;
+
+  /**
+   * @param signer     verifies task tokens; must share the secret of the client managers that issue them
+   * @param jobApiKeys keys a job must present to publish or read aggregates (empty: open)
+   * @param listener   told at the root when a round's aggregate is ready, or null
+   */
+  public EdgeNodeVerticle(EdgeOptions options, TokenSigner signer, Collection<String> jobApiKeys,
+                          MeterRegistry registry, EdgeNode.AggregateListener listener) {
+    this.options = options.validate();
+    this.signer = signer;
+    this.jobApiKeys = jobApiKeys;
+    this.registry = registry;
+    this.listener = listener;
+  }
+
+  @Override
+  public Future<?> start() {
+    Future<Journal> journal = options.getJournalDir().isEmpty()
+        ? Future.succeededFuture(Journal.none(options.getNodeId().isEmpty()
+            ? "edge-" + UUID.randomUUID().toString().substring(0, 8) : options.getNodeId()))
+        : Journal.open(vertx, Path.of(options.getJournalDir()), options.isJournalFsync(), options.getNodeId());
+    return journal.compose(j -> {
+      EdgeRole role = options.role();
+      ParentClient parent = role == EdgeRole.ROOT ? null : new ParentClient(vertx, options.getParentUrl(), signer,
+          j.nodeId(), options.getUpstreamTimeoutMs(), options.getRetryAfterMs());
+      node = new EdgeNode(vertx, options, new EdgeMetrics(registry, role.name()), j, parent, listener, clock);
+      node.replay();
+      if (role != EdgeRole.ROOT) {
+        vertx.setPeriodic(options.getPushIntervalMs(), id -> node.pushAll());
+      }
+      Supplier<String> scrape = null;
+      if (registry instanceof PrometheusMeterRegistry prometheus) {
+        scrape = () -> prometheus.scrape();
+      }
+      EdgeHttpHandler http = new EdgeHttpHandler(node, options, signer, new JobKeys(jobApiKeys), clock, scrape);
+      server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
+          .setTcpNoDelay(true).setCompressionSupported(false)).requestHandler(http);
+      return server.listen();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return node == null ? Future.succeededFuture() : node.close();
+  }
+
+  /** The port it listens on (the chosen one when configured with 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  /** The node's state, for the server's gRPC service and for tests. */
+  public EdgeNode node() {
+    return node;
+  }
+}

@@ -1,0 +1,128 @@
+package io.propius.edge.aggregate;
+
+import io.propius.edge.round.RoundKey;
+import io.propius.edge.round.RoundSpec;
+import io.propius.edge.upstream.PartialUpdate;
+import io.propius.policy.reduce.Accumulator;
+import io.propius.policy.reduce.Reducer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One node's aggregate of one round: the contributions uploaded to this node, folded as they are
+ * accepted, plus the newest partial of each child node. The subtree's total is their merge; its
+ * version (the subtree's contributor count) only grows, which is what makes pushes idempotent.
+ * Confined to the node's event loop.
+ */
+public final class RoundAggregate {
+  private record ChildState(long version, Accumulator partial) {
+  }
+
+  private final RoundKey key;
+  private final RoundSpec spec;
+  private final Reducer reducer;
+  private final Accumulator own;
+  private final Map<String, ChildState> children = new HashMap<>();
+  private long childVersions;
+  private long pushedVersion;
+  private boolean pushing;
+  private boolean closed;
+  private boolean announced;
+
+  public RoundAggregate(RoundKey key, RoundSpec spec) {
+    this.key = key;
+    this.spec = spec;
+    this.reducer = spec.loadReducer();
+    this.own = reducer.newAccumulator(spec.tensorLength());
+  }
+
+  public RoundKey key() {
+    return key;
+  }
+
+  public RoundSpec spec() {
+    return spec;
+  }
+
+  public Reducer reducer() {
+    return reducer;
+  }
+
+  /** Folds one device contribution accepted at this node. */
+  public void add(double[] values, double weight) {
+    own.add(values, weight);
+  }
+
+  /**
+   * Keeps a child's partial if it is newer than the one held.
+   *
+   * @return whether it was newer (false: a repeat or an out-of-order push, changing nothing)
+   * @throws IllegalArgumentException when the state does not fit this round's reducer and length
+   */
+  public boolean offer(PartialUpdate update) {
+    if (!isNewer(update)) {
+      return false;
+    }
+    ChildState held = children.get(update.nodeId());
+    Accumulator partial = reducer.fromState(spec.tensorLength(), update.contributors(), update.weight(), update.state());
+    children.put(update.nodeId(), new ChildState(update.version(), partial));
+    childVersions += update.version() - (held == null ? 0 : held.version);
+    return true;
+  }
+
+  /** Whether this partial is newer than the one held for its child. */
+  public boolean isNewer(PartialUpdate update) {
+    ChildState held = children.get(update.nodeId());
+    return held == null || held.version < update.version();
+  }
+
+  /** The subtree's contributor count so far; also the version this node pushes with. */
+  public long version() {
+    return own.contributors() + childVersions;
+  }
+
+  /** The subtree's aggregate: this node's contributions merged with every child's newest partial. */
+  public Accumulator total() {
+    Accumulator sum = reducer.fromState(spec.tensorLength(), own.contributors(), own.weight(), own.state());
+    children.values().forEach(c -> sum.merge(c.partial));
+    return sum;
+  }
+
+  /** Contributions not yet acknowledged by the parent. */
+  public long unpushed() {
+    return version() - pushedVersion;
+  }
+
+  /** Starts a push unless one is running or nothing changed; the caller must call {@link #pushed} after. */
+  public PartialUpdate beginPush(String nodeId) {
+    if (pushing || unpushed() <= 0) {
+      return null;
+    }
+    pushing = true;
+    Accumulator total = total();
+    return new PartialUpdate(nodeId, version(), total.contributors(), total.weight(), total.state());
+  }
+
+  /** Ends a push; {@code acknowledged} is the version the parent holds now, or -1 when the push failed. */
+  public void pushed(long acknowledged) {
+    pushing = false;
+    pushedVersion = Math.max(pushedVersion, acknowledged);
+  }
+
+  public boolean closed() {
+    return closed;
+  }
+
+  public void close() {
+    closed = true;
+  }
+
+  /** True the first time only: the root announces a ready aggregate once. */
+  public boolean announceOnce() {
+    if (announced) {
+      return false;
+    }
+    announced = true;
+    return true;
+  }
+}

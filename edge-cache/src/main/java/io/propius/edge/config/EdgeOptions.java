@@ -1,0 +1,227 @@
+package io.propius.edge.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One edge node's settings. In the all-in-one server they are the {@code dataPlane} section (the
+ * role is always root there); a standalone node takes them from {@code EdgeMain}'s flags. The
+ * token secret and job API keys are not here: they come from the {@code security} settings.
+ */
+public final class EdgeOptions {
+  private String role = "root";
+  /** Stable node name, used by the parent to tell children apart; empty: taken from the journal or random. */
+  private String nodeId = "";
+  private String host = "0.0.0.0";
+  private int port = 8090;
+  /** Base URL of the parent node (parent and leaf roles), e.g. {@code http://10.0.0.5:8090}. */
+  private String parentUrl = "";
+  /** Plan cache size of parent and leaf nodes; least recently used plans are evicted beyond it. */
+  private long cacheBytes = 512L * 1024 * 1024;
+  /** How long a cached plan is served before it is fetched again; also the Cache-Control max-age. */
+  private long planTtlMs = 300_000;
+  /** A node pushes its partial aggregates to its parent this often when they changed... */
+  private long pushIntervalMs = 1_000;
+  /** ...and at once when this many new contributions arrived for a round. */
+  private int pushThreshold = 100;
+  /** Largest accepted result upload (413 beyond). */
+  private long maxUploadBytes = 64L * 1024 * 1024;
+  /** Largest accepted plan (413 beyond). */
+  private long maxPlanBytes = 1024L * 1024 * 1024;
+  /** Refuse uploads containing NaN or infinite values. */
+  private boolean rejectNonFinite = true;
+  /**
+   * Directory of the node's journal of accepted contributions and child partials; empty keeps
+   * them in memory only (a restart then loses what was not yet pushed up).
+   */
+  private String journalDir = "";
+  /** fsync the journal before acknowledging (survives an OS crash, not only a process restart). */
+  private boolean journalFsync = false;
+  /** Retry hint (Retry-After) given with 503 when the parent is unreachable. */
+  private long retryAfterMs = 2_000;
+  /** Give up on a parent request after this long. */
+  private long upstreamTimeoutMs = 10_000;
+
+  public EdgeRole role() {
+    return EdgeRole.parse(role);
+  }
+
+  public String getRole() {
+    return role;
+  }
+
+  public EdgeOptions setRole(String role) {
+    this.role = role;
+    return this;
+  }
+
+  public String getNodeId() {
+    return nodeId;
+  }
+
+  public EdgeOptions setNodeId(String nodeId) {
+    this.nodeId = nodeId;
+    return this;
+  }
+
+  public String getHost() {
+    return host;
+  }
+
+  public EdgeOptions setHost(String host) {
+    this.host = host;
+    return this;
+  }
+
+  public int getPort() {
+    return port;
+  }
+
+  public EdgeOptions setPort(int port) {
+    this.port = port;
+    return this;
+  }
+
+  public String getParentUrl() {
+    return parentUrl;
+  }
+
+  public EdgeOptions setParentUrl(String parentUrl) {
+    this.parentUrl = parentUrl;
+    return this;
+  }
+
+  public long getCacheBytes() {
+    return cacheBytes;
+  }
+
+  public EdgeOptions setCacheBytes(long cacheBytes) {
+    this.cacheBytes = cacheBytes;
+    return this;
+  }
+
+  public long getPlanTtlMs() {
+    return planTtlMs;
+  }
+
+  public EdgeOptions setPlanTtlMs(long planTtlMs) {
+    this.planTtlMs = planTtlMs;
+    return this;
+  }
+
+  public long getPushIntervalMs() {
+    return pushIntervalMs;
+  }
+
+  public EdgeOptions setPushIntervalMs(long pushIntervalMs) {
+    this.pushIntervalMs = pushIntervalMs;
+    return this;
+  }
+
+  public int getPushThreshold() {
+    return pushThreshold;
+  }
+
+  public EdgeOptions setPushThreshold(int pushThreshold) {
+    this.pushThreshold = pushThreshold;
+    return this;
+  }
+
+  public long getMaxUploadBytes() {
+    return maxUploadBytes;
+  }
+
+  public EdgeOptions setMaxUploadBytes(long maxUploadBytes) {
+    this.maxUploadBytes = maxUploadBytes;
+    return this;
+  }
+
+  public long getMaxPlanBytes() {
+    return maxPlanBytes;
+  }
+
+  public EdgeOptions setMaxPlanBytes(long maxPlanBytes) {
+    this.maxPlanBytes = maxPlanBytes;
+    return this;
+  }
+
+  public boolean isRejectNonFinite() {
+    return rejectNonFinite;
+  }
+
+  public EdgeOptions setRejectNonFinite(boolean rejectNonFinite) {
+    this.rejectNonFinite = rejectNonFinite;
+    return this;
+  }
+
+  public String getJournalDir() {
+    return journalDir;
+  }
+
+  public EdgeOptions setJournalDir(String journalDir) {
+    this.journalDir = journalDir;
+    return this;
+  }
+
+  public boolean isJournalFsync() {
+    return journalFsync;
+  }
+
+  public EdgeOptions setJournalFsync(boolean journalFsync) {
+    this.journalFsync = journalFsync;
+    return this;
+  }
+
+  public long getRetryAfterMs() {
+    return retryAfterMs;
+  }
+
+  public EdgeOptions setRetryAfterMs(long retryAfterMs) {
+    this.retryAfterMs = retryAfterMs;
+    return this;
+  }
+
+  public long getUpstreamTimeoutMs() {
+    return upstreamTimeoutMs;
+  }
+
+  public EdgeOptions setUpstreamTimeoutMs(long upstreamTimeoutMs) {
+    this.upstreamTimeoutMs = upstreamTimeoutMs;
+    return this;
+  }
+
+  /** @throws IllegalArgumentException naming the first bad setting */
+  public EdgeOptions validate() {
+    EdgeRole r = role();
+    if (r != EdgeRole.ROOT && (parentUrl == null || !parentUrl.matches("https?://[^/]+/?"))) {
+      throw new IllegalArgumentException("dataPlane.parentUrl must be http(s)://host:port for a " + role
+          + " node, got '" + parentUrl + "'");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("dataPlane.port must be 0..65535, got " + port);
+    }
+    positive("cacheBytes", cacheBytes);
+    positive("planTtlMs", planTtlMs);
+    positive("pushIntervalMs", pushIntervalMs);
+    positive("pushThreshold", pushThreshold);
+    positive("maxUploadBytes", maxUploadBytes);
+    positive("maxPlanBytes", maxPlanBytes);
+    positive("retryAfterMs", retryAfterMs);
+    positive("upstreamTimeoutMs", upstreamTimeoutMs);
+    if (maxPlanBytes > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("dataPlane.maxPlanBytes must be below 2 GiB, got " + maxPlanBytes);
+    }
+    return this;
+  }
+
+  private static void positive(String name, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException("dataPlane." + name + " must be positive, got " + value);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return new JsonObject().put("role", role).put("nodeId", nodeId).put("host", host).put("port", port)
+        .put("parentUrl", parentUrl).encode();
+  }
+}

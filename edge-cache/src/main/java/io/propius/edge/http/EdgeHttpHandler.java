@@ -1,0 +1,462 @@
+package io.propius.edge.http;
+
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
+import io.propius.api.tensor.DType;
+import io.propius.api.tensor.TensorDecoder;
+import io.propius.api.tensor.TensorFormatException;
+import io.propius.api.tensor.TensorHeader;
+import io.propius.api.tensor.Tensors;
+import io.propius.api.token.TaskToken;
+import io.propius.api.token.TokenSigner;
+import io.propius.edge.EdgeNode;
+import io.propius.edge.aggregate.RoundAggregate;
+import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.metrics.EdgeMetrics.Requester;
+import io.propius.edge.metrics.EdgeMetrics.UploadOutcome;
+import io.propius.edge.round.RoundKey;
+import io.propius.edge.round.RoundSpec;
+import io.propius.edge.upstream.NodeToken;
+import io.propius.edge.upstream.PartialUpdate;
+import io.propius.policy.reduce.Accumulator;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The data plane's HTTP API on one edge node (docs/DATA-PLANE-API.md): round specs and plans,
+ * device result uploads, partials from child nodes and the aggregate. Paths are few and fixed,
+ * so they are dispatched by hand rather than through a router, which keeps plan serving lean.
+ */
+public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
+  private static final String OCTETS = "application/octet-stream";
+
+  private final EdgeNode node;
+  private final EdgeOptions options;
+  private final TokenSigner signer;
+  private final JobKeys jobKeys;
+  private final LongSupplier clock;
+  private final Supplier<String> scrape;
+
+  /** @param scrape Prometheus text for {@code GET /metrics}, or null to not serve it */
+  public EdgeHttpHandler(EdgeNode node, EdgeOptions options, TokenSigner signer, JobKeys jobKeys, LongSupplier clock,
+                         Supplier<String> scrape) {
+    this.node = node;
+    this.options = options;
+    this.signer = signer;
+    this.jobKeys = jobKeys;
+    this.clock = clock;
+    this.scrape = scrape;
+  }
+
+  @Override
+  public void handle(HttpServerRequest req) {
+    String[] parts = req.path().split("/");
+    try {
+      if (parts.length == 5 && "v1".equals(parts[1])) {
+        RoundKey key = key(parts[3], parts[4]);
+        HttpMethod m = req.method();
+        switch (parts[2]) {
+          case "plans" -> {
+            if (m == HttpMethod.GET || m == HttpMethod.HEAD) {
+              getPlan(req, key);
+            } else if (m == HttpMethod.PUT) {
+              putPlan(req, key);
+            } else {
+              notAllowed(req);
+            }
+          }
+          case "rounds" -> {
+            if (m == HttpMethod.GET) {
+              getRound(req, key);
+            } else if (m == HttpMethod.PUT) {
+              putRound(req, key);
+            } else {
+              notAllowed(req);
+            }
+          }
+          case "results" -> {
+            if (m == HttpMethod.PUT || m == HttpMethod.POST) {
+              upload(req, key);
+            } else {
+              notAllowed(req);
+            }
+          }
+          case "partials" -> {
+            if (m == HttpMethod.PUT) {
+              putPartial(req, key);
+            } else {
+              notAllowed(req);
+            }
+          }
+          case "aggregates" -> {
+            if (m == HttpMethod.GET) {
+              getAggregate(req, key);
+            } else {
+              notAllowed(req);
+            }
+          }
+          default -> noSuchEndpoint(req);
+        }
+      } else if ("/v1/healthz".equals(req.path())) {
+        Exchange.json(req.response(), 200, new JsonObject().put("status", "ok").put("node", node.nodeId())
+            .put("role", node.role().name().toLowerCase(java.util.Locale.ROOT)));
+      } else if ("/metrics".equals(req.path()) && scrape != null) {
+        req.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+            .end(scrape.get());
+      } else {
+        noSuchEndpoint(req);
+      }
+    } catch (RuntimeException e) {
+      Exchange.failAfterBody(req, e, options.getMaxUploadBytes());
+    }
+  }
+
+  private static RoundKey key(String job, String round) {
+    try {
+      long j = Long.parseLong(job);
+      int r = Integer.parseInt(round);
+      if (j <= 0 || r < 0) {
+        throw new NumberFormatException();
+      }
+      return new RoundKey(j, r);
+    } catch (NumberFormatException e) {
+      throw PropiusException.invalid("job and round in the path must be a positive job id and a round number, got '"
+          + job + "/" + round + "'");
+    }
+  }
+
+  private static void noSuchEndpoint(HttpServerRequest req) {
+    throw new PropiusException(ErrorCode.NOT_FOUND, "no such endpoint: " + req.method() + " " + req.path());
+  }
+
+  private void notAllowed(HttpServerRequest req) {
+    JsonObject error = PropiusException.invalid("method " + req.method() + " is not allowed on " + req.path()).toJson();
+    readThen(req, () -> Exchange.json(req.response(), 405, error));
+  }
+
+  // ---- authentication ----
+
+  private static String bearer(HttpServerRequest req, String what) {
+    String h = req.getHeader(HttpHeaders.AUTHORIZATION);
+    if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " is missing: send 'Authorization: Bearer <"
+          + what + ">'");
+    }
+    return h.substring(7).trim();
+  }
+
+  /** A child node, or a device whose task token is for this job (and round, unless {@code anyRound}). */
+  private Requester nodeOrDevice(HttpServerRequest req, RoundKey key, boolean anyRound) {
+    String token = bearer(req, "task token");
+    if (NodeToken.looksLikeOne(token)) {
+      NodeToken.verify(signer, token, clock.getAsLong());
+      return Requester.NODE;
+    }
+    TaskToken task = TaskToken.verify(signer, token, clock.getAsLong());
+    task.requireFor(key.job(), anyRound ? task.round() : key.round());
+    return Requester.DEVICE;
+  }
+
+  // ---- rounds ----
+
+  private void putRound(HttpServerRequest req, RoundKey key) {
+    jobKeys.check(req.getHeader(HttpHeaders.AUTHORIZATION));
+    Exchange.body(req, 64 * 1024, "round spec")
+        .map(body -> {
+          try {
+            return RoundSpec.fromJson(body.toJsonObject());
+          } catch (DecodeException | ClassCastException e) {
+            throw PropiusException.invalid("round spec is not a JSON object");
+          }
+        })
+        .compose(spec -> node.publishSpec(key, spec).map(status -> Exchange.json(req.response(), status,
+            new JsonObject().put("job", key.job()).put("round", key.round()).put("spec", spec.toJson()))))
+        .onFailure(err -> respondFailure(req, err));
+  }
+
+  private void getRound(HttpServerRequest req, RoundKey key) {
+    String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
+    String token = auth != null && auth.length() > 7 ? auth.substring(7).trim() : "";
+    if (NodeToken.looksLikeOne(token) || token.startsWith("pt1.")) {
+      nodeOrDevice(req, key, true);
+    } else {
+      jobKeys.check(auth);
+    }
+    node.round(key).onSuccess(r -> Exchange.json(req.response(), 200, r.spec().toJson()))
+        .onFailure(err -> Exchange.fail(req.response(), err));
+  }
+
+  // ---- plans ----
+
+  private void putPlan(HttpServerRequest req, RoundKey key) {
+    jobKeys.check(req.getHeader(HttpHeaders.AUTHORIZATION));
+    Exchange.body(req, options.getMaxPlanBytes(), "plan")
+        .compose(bytes -> node.publishPlan(key, bytes))
+        .onSuccess(status -> Exchange.json(req.response(), status, new JsonObject().put("job", key.job())
+            .put("round", key.round()).put("created", status == 201)))
+        .onFailure(err -> respondFailure(req, err));
+  }
+
+  private void getPlan(HttpServerRequest req, RoundKey key) {
+    Requester from = nodeOrDevice(req, key, false);
+    node.plan(key).onSuccess(plan -> {
+      HttpServerResponse resp = req.response();
+      resp.putHeader(HttpHeaders.ETAG, plan.etag())
+          .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=" + options.getPlanTtlMs() / 1000);
+      String ifNoneMatch = req.getHeader(HttpHeaders.IF_NONE_MATCH);
+      if (ifNoneMatch != null && (ifNoneMatch.contains(plan.etag()) || "*".equals(ifNoneMatch.trim()))) {
+        resp.setStatusCode(304).end();
+        return;
+      }
+      resp.putHeader(HttpHeaders.CONTENT_TYPE, OCTETS);
+      if (req.method() == HttpMethod.HEAD) {
+        resp.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(plan.size())).end();
+        return;
+      }
+      // The cached buffer itself is written: Netty sends a view of it, no copy per request.
+      resp.end(plan.bytes());
+      node.metrics().planServed(from, plan.size());
+    }).onFailure(err -> Exchange.fail(req.response(), err));
+  }
+
+  // ---- device results ----
+
+  /** Reads a positive whole query parameter, or {@code fallback} when absent (-1: required). */
+  private static int intParam(HttpServerRequest req, String name, int fallback, int min) {
+    String v = req.getParam(name);
+    if (v == null) {
+      if (fallback < 0) {
+        throw PropiusException.invalid("query parameter '" + name + "' is required");
+      }
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n < min) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw PropiusException.invalid("query parameter '" + name + "' must be a whole number >= " + min + ", got '"
+          + v + "'");
+    }
+  }
+
+  private void upload(HttpServerRequest req, RoundKey key) {
+    long started = System.nanoTime();
+    long limit = options.getMaxUploadBytes();
+    req.pause();
+    TaskToken task;
+    int samples;
+    try {
+      if (Exchange.contentLength(req) > limit) {
+        node.metrics().upload(UploadOutcome.TOO_LARGE);
+        Exchange.failAndClose(req, Exchange.tooLarge("result upload", limit));
+        return;
+      }
+      task = TaskToken.verify(signer, bearer(req, "task token"), clock.getAsLong());
+      samples = intParam(req, "samples", -1, 1);
+      task.requireFor(key.job(), intParam(req, "base_round", key.round(), 0));
+    } catch (PropiusException e) {
+      rejectUpload(req, e);
+      return;
+    }
+    String dedupe = EdgeNode.dedupeKey(key.job(), task.round(), task.deviceId());
+    node.round(key).onComplete(ar -> {
+      if (ar.failed()) {
+        rejectUpload(req, ar.cause());
+        return;
+      }
+      RoundAggregate r = ar.result();
+      if (node.isDuplicate(dedupe)) {
+        // A retry: acknowledged again once its body is read, counted once.
+        readThen(req, () -> node.settled(dedupe).onSuccess(counted -> {
+          if (counted) {
+            answerUpload(req, true, started);
+          } else {
+            rejectUpload(req, new PropiusException(ErrorCode.UNAVAILABLE, "an earlier upload with this task token "
+                + "failed to be stored; retry", options.getRetryAfterMs()));
+          }
+        }).onFailure(err -> rejectUpload(req, err)));
+        return;
+      }
+      try {
+        node.checkOpen(r, task.round());
+      } catch (PropiusException e) {
+        rejectUpload(req, e);
+        return;
+      }
+      streamTensor(req, r, dedupe, samples, started);
+    });
+  }
+
+  /** Reads and drops the body (a duplicate's, a refused method's), then answers. */
+  private void readThen(HttpServerRequest req, Runnable then) {
+    long limit = options.getMaxUploadBytes();
+    long[] read = {0};
+    req.handler(chunk -> {
+      read[0] += chunk.length();
+      if (read[0] > limit && read[0] - chunk.length() <= limit) {
+        Exchange.failAndClose(req, Exchange.tooLarge("request body", limit));
+      }
+    });
+    req.endHandler(v -> {
+      if (read[0] <= limit) {
+        then.run();
+      }
+    });
+    req.resume();
+  }
+
+  /** Decodes the body as it arrives (checking its length from the header on), then accepts it. */
+  private void streamTensor(HttpServerRequest req, RoundAggregate r, String dedupe, int samples, long started) {
+    int expected = r.spec().tensorLength();
+    long limit = options.getMaxUploadBytes();
+    TensorDecoder decoder = new TensorDecoder(n -> n == expected ? null : new TensorFormatException(
+        "tensor has " + n + " values, " + r.key() + " expects tensor_length " + expected));
+    PropiusException[] failed = {null};
+    req.handler(chunk -> {
+      if (failed[0] != null) {
+        return;
+      }
+      if (decoder.received() + chunk.length() > limit) {
+        failed[0] = Exchange.tooLarge("result upload", limit);
+        node.metrics().upload(UploadOutcome.TOO_LARGE);
+        Exchange.failAndClose(req, failed[0]);
+        return;
+      }
+      try {
+        decoder.feed(((BufferInternal) chunk).getByteBuf().nioBuffer());
+      } catch (TensorFormatException e) {
+        failed[0] = PropiusException.invalid(e.getMessage());
+      }
+    });
+    req.exceptionHandler(err -> failed[0] = PropiusException.invalid("upload interrupted: " + err.getMessage()));
+    req.endHandler(v -> {
+      if (failed[0] != null) {
+        rejectUpload(req, failed[0]);
+        return;
+      }
+      double[] values;
+      try {
+        values = decoder.finish();
+        checkFinite(values);
+      } catch (TensorFormatException e) {
+        rejectUpload(req, PropiusException.invalid(e.getMessage() + " (expected " + TensorHeader.BYTES + " + "
+            + expected + " x 4 or 8 bytes)"));
+        return;
+      } catch (PropiusException e) {
+        node.metrics().upload(UploadOutcome.NON_FINITE);
+        Exchange.fail(req.response(), e);
+        return;
+      }
+      node.accept(r, dedupe, samples, values)
+          .onSuccess(dup -> answerUpload(req, dup, started))
+          .onFailure(err -> rejectUpload(req, err));
+    });
+    req.resume();
+  }
+
+  private void checkFinite(double[] values) {
+    if (!options.isRejectNonFinite()) {
+      return;
+    }
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isFinite(values[i])) {
+        throw PropiusException.invalid("tensor value at index " + i + " is " + values[i]
+            + "; NaN and infinite values are rejected");
+      }
+    }
+  }
+
+  private void answerUpload(HttpServerRequest req, boolean duplicate, long started) {
+    if (!duplicate) {
+      node.metrics().aggregated(System.nanoTime() - started);
+    }
+    node.metrics().upload(duplicate ? UploadOutcome.DUPLICATE : UploadOutcome.ACCEPTED);
+    Exchange.json(req.response(), 200, new JsonObject().put("accepted", true).put("duplicate", duplicate));
+  }
+
+  private void rejectUpload(HttpServerRequest req, Throwable err) {
+    PropiusException e = Exchange.asPropius(err);
+    node.metrics().upload(switch (e.code()) {
+      case UNAUTHENTICATED -> UploadOutcome.UNAUTHENTICATED;
+      case PERMISSION_DENIED -> UploadOutcome.FORBIDDEN;
+      case INVALID_ARGUMENT -> UploadOutcome.INVALID;
+      case PAYLOAD_TOO_LARGE -> UploadOutcome.TOO_LARGE;
+      case NOT_FOUND -> UploadOutcome.NOT_FOUND;
+      case ROUND_CLOSED -> UploadOutcome.CLOSED;
+      case FAILED_PRECONDITION -> UploadOutcome.STALE;
+      case UNAVAILABLE -> UploadOutcome.UNAVAILABLE;
+      default -> UploadOutcome.FAILED;
+    });
+    Exchange.failAfterBody(req, e, options.getMaxUploadBytes());
+  }
+
+  private void respondFailure(HttpServerRequest req, Throwable err) {
+    if (err instanceof PropiusException p && p.code() == ErrorCode.PAYLOAD_TOO_LARGE) {
+      Exchange.failAndClose(req, p);
+    } else {
+      Exchange.failAfterBody(req, err, options.getMaxPlanBytes());
+    }
+  }
+
+  // ---- partials and aggregates ----
+
+  private void putPartial(HttpServerRequest req, RoundKey key) {
+    String token = bearer(req, "node token");
+    NodeToken.verify(signer, token, clock.getAsLong());
+    String child = header(req, "Propius-Node");
+    long version;
+    long contributors;
+    double weight;
+    try {
+      version = Long.parseLong(header(req, "Propius-Version"));
+      contributors = Long.parseLong(header(req, "Propius-Contributors"));
+      weight = Double.parseDouble(header(req, "Propius-Weight"));
+    } catch (NumberFormatException e) {
+      throw PropiusException.invalid("headers Propius-Version, Propius-Contributors and Propius-Weight must be numbers");
+    }
+    node.round(key)
+        .compose(r -> Exchange.body(req, TensorHeader.BYTES + 8L * r.reducer().stateLength(r.spec().tensorLength()),
+                "partial state")
+            .compose(body -> {
+              double[] state;
+              try {
+                state = Tensors.decode(body.getBytes());
+              } catch (TensorFormatException e) {
+                throw PropiusException.invalid("partial state: " + e.getMessage());
+              }
+              return node.acceptPartial(r, new PartialUpdate(child, version, contributors, weight, state));
+            }))
+        .onSuccess(reply -> Exchange.json(req.response(), 200, reply))
+        .onFailure(err -> respondFailure(req, err));
+  }
+
+  private static String header(HttpServerRequest req, String name) {
+    String v = req.getHeader(name);
+    if (v == null || v.isBlank()) {
+      throw PropiusException.invalid("header " + name + " is required");
+    }
+    return v.trim();
+  }
+
+  private void getAggregate(HttpServerRequest req, RoundKey key) {
+    jobKeys.check(req.getHeader(HttpHeaders.AUTHORIZATION));
+    Accumulator total = node.aggregate(key);
+    req.response().putHeader(HttpHeaders.CONTENT_TYPE, OCTETS)
+        .putHeader("Propius-Contributors", Long.toString(total.contributors()))
+        .putHeader("Propius-Weight", Double.toString(total.weight()))
+        .putHeader("Propius-Complete", Boolean.toString(node.complete(key)))
+        .end(Buffer.buffer(Tensors.encode(total.result(), DType.FLOAT64)));
+  }
+}

@@ -1,0 +1,146 @@
+package io.propius.edge.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The data plane's meters, all prefixed {@code propius.edge}. Every tag takes its values from an
+ * enum, plus the node's role: no job, round, device or node id is ever a tag.
+ */
+public final class EdgeMetrics {
+  /** Whether a plan request was answered from the node's cache. */
+  public enum CacheResult { HIT, MISS }
+
+  /** Why a cached plan left the cache. */
+  public enum Eviction { SIZE, TTL }
+
+  /** Who asked for a plan: a device or a child node. */
+  public enum Requester { DEVICE, NODE }
+
+  /** How a result upload ended. */
+  public enum UploadOutcome {
+    ACCEPTED, DUPLICATE, UNAUTHENTICATED, FORBIDDEN, INVALID, NON_FINITE, TOO_LARGE, NOT_FOUND, CLOSED, STALE,
+    UNAVAILABLE, FAILED
+  }
+
+  /** How a partial-aggregate push to the parent ended. */
+  public enum PushOutcome { OK, FAILED }
+
+  private final MeterRegistry registry;
+  private final String role;
+  private final EnumMap<CacheResult, Counter> cache = new EnumMap<>(CacheResult.class);
+  private final EnumMap<Eviction, Counter> evictions = new EnumMap<>(Eviction.class);
+  private final EnumMap<Requester, Counter> planRequests = new EnumMap<>(Requester.class);
+  private final EnumMap<UploadOutcome, Counter> uploads = new EnumMap<>(UploadOutcome.class);
+  private final EnumMap<PushOutcome, Counter> pushes = new EnumMap<>(PushOutcome.class);
+  private final Counter bytesServed;
+  private final Counter upstreamPlanFetches;
+  private final Counter partialsMerged;
+  private final Timer aggregation;
+
+  public EdgeMetrics(MeterRegistry registry, String role) {
+    this.registry = registry;
+    this.role = role.toLowerCase(Locale.ROOT);
+    for (CacheResult r : CacheResult.values()) {
+      cache.put(r, counter("propius.edge.cache.requests", "Plan requests by cache outcome", "result", r));
+    }
+    for (Eviction e : Eviction.values()) {
+      evictions.put(e, counter("propius.edge.cache.evictions", "Plans dropped from the cache", "cause", e));
+    }
+    for (Requester q : Requester.values()) {
+      planRequests.put(q, counter("propius.edge.plan.requests", "Plan requests served", "from", q));
+    }
+    for (UploadOutcome o : UploadOutcome.values()) {
+      uploads.put(o, counter("propius.edge.uploads", "Device result uploads by outcome", "outcome", o));
+    }
+    for (PushOutcome o : PushOutcome.values()) {
+      pushes.put(o, counter("propius.edge.partial.pushes", "Partial aggregates pushed to the parent", "outcome", o));
+    }
+    bytesServed = Counter.builder("propius.edge.plan.bytes.served").description("Plan bytes sent")
+        .baseUnit("bytes").tag("role", this.role).register(registry);
+    upstreamPlanFetches = Counter.builder("propius.edge.upstream.plan.fetches")
+        .description("Plans fetched from the parent").tag("role", this.role).register(registry);
+    partialsMerged = Counter.builder("propius.edge.partials.received")
+        .description("Partial aggregates received from child nodes").tag("role", this.role).register(registry);
+    aggregation = Timer.builder("propius.edge.aggregation")
+        .description("Time from an upload's first byte to its contribution being journaled and folded")
+        .tag("role", this.role).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
+  }
+
+  private Counter counter(String name, String description, String tag, Enum<?> value) {
+    return Counter.builder(name).description(description).tag(tag, value.name().toLowerCase(Locale.ROOT))
+        .tag("role", role).register(registry);
+  }
+
+  /** Registers the gauge of cached plan bytes. */
+  public void cacheBytes(LongSupplier bytes) {
+    Gauge.builder("propius.edge.cache.bytes", bytes, LongSupplier::getAsLong).description("Bytes of cached plans")
+        .baseUnit("bytes").tag("role", role).register(registry);
+  }
+
+  public void cache(CacheResult result) {
+    cache.get(result).increment();
+  }
+
+  public void evicted(Eviction why) {
+    evictions.get(why).increment();
+  }
+
+  public void planServed(Requester from, long bytes) {
+    planRequests.get(from).increment();
+    bytesServed.increment(bytes);
+  }
+
+  public void upload(UploadOutcome outcome) {
+    uploads.get(outcome).increment();
+  }
+
+  public void aggregated(long nanos) {
+    aggregation.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void pushed(PushOutcome outcome) {
+    pushes.get(outcome).increment();
+  }
+
+  public void upstreamPlanFetch() {
+    upstreamPlanFetches.increment();
+  }
+
+  public void partialReceived() {
+    partialsMerged.increment();
+  }
+
+  /** Plan requests served to a kind of requester so far (tests, dashboards). */
+  public long planRequests(Requester from) {
+    return (long) planRequests.get(from).count();
+  }
+
+  public long evictions(Eviction why) {
+    return (long) evictions.get(why).count();
+  }
+
+  public long cacheCount(CacheResult result) {
+    return (long) cache.get(result).count();
+  }
+
+  public long uploads(UploadOutcome outcome) {
+    return (long) uploads.get(outcome).count();
+  }
+
+  public long upstreamPlanFetches() {
+    return (long) upstreamPlanFetches.count();
+  }
+
+  public long pushes(PushOutcome outcome) {
+    return (long) pushes.get(outcome).count();
+  }
+}
