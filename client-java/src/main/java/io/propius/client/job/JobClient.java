@@ -174,23 +174,13 @@ public final class JobClient implements AutoCloseable {
   }
 
   /**
-   * Polls the root until the round's aggregate is complete or {@code maxWait} passed, then
-   * returns the latest aggregate (check {@link Aggregate#complete()}; empty if nothing arrived).
+   * Waits for the root to report the round's aggregate ready (AGGREGATE_READY: the target was
+   * reached or a sync round's deadline passed) or for {@code maxWait}, then fetches it. Check
+   * {@link Aggregate#complete()}; empty if no result reached the root.
    */
   public Future<Optional<Aggregate>> awaitAggregateAsync(int round, Duration maxWait) {
-    long deadline = System.currentTimeMillis() + maxWait.toMillis();
-    return pollAggregate(round, deadline, 20);
-  }
-
-  private Future<Optional<Aggregate>> pollAggregate(int round, long deadline, long delayMs) {
-    return fetchAggregateAsync(round).compose(agg -> {
-      long left = deadline - System.currentTimeMillis();
-      if (agg.isPresent() && agg.get().complete() || left <= 0) {
-        return Future.succeededFuture(agg);
-      }
-      long wait = Math.min(delayMs, left);
-      return runtime.vertx().timer(wait).compose(v -> pollAggregate(round, deadline, Math.min(delayMs * 2, 500)));
-    });
+    return awaitEventAsync(e -> e.getType() == JobEvent.Type.AGGREGATE_READY && e.getRound() == round, maxWait)
+        .transform(ready -> fetchAggregateAsync(round));
   }
 
   /** Ends the round's request (bound devices keep their tasks); returns how many were bound. */

@@ -28,13 +28,13 @@ final class Endpoints implements AutoCloseable {
 
   /**
    * The whole server in this JVM with in-memory state, on free local ports, with timers suited
-   * to a demo whose rounds last seconds: devices are told to come back within 0.2–2 s.
+   * to a demo whose rounds last seconds: devices are told to come back within 0.1–1 s.
    */
   static Endpoints embedded(PrintStream out) throws Exception {
     PropiusOptions options = new PropiusOptions();
     options.jobs().setHost("127.0.0.1").setPort(0);
-    options.devices().setHost("127.0.0.1").setPort(0).setStatsIntervalMs(250).setRetryMinMs(200)
-        .setRetryMaxMs(2000).setRetryHorizonMs(1000).setLeaseMs(5000).setMaxOffers(3);
+    options.devices().setHost("127.0.0.1").setPort(0).setStatsIntervalMs(250).setRetryMinMs(100)
+        .setRetryMaxMs(1000).setRetryHorizonMs(500).setLeaseMs(5000).setMaxOffers(3);
     options.admin().setHost("127.0.0.1").setPort(0);
     options.dataPlane().setHost("127.0.0.1").setPort(0);
     options.scheduler().setTickMs(100);

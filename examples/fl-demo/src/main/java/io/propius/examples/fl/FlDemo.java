@@ -108,6 +108,8 @@ public final class FlDemo {
     out.printf("%d simulated devices (public: cpu_cores, ram_gb; private: dataset_size, battery, speed, link)"
         + " against %s%n", devices.size(), endpoints.describe());
     devices.forEach(SimulatedDevice::start);
+    // Let the population check in once before the first round, as a live deployment would have.
+    Thread.sleep(Math.min(1000, options.roundMs / 2));
 
     ExecutorService pool = Executors.newFixedThreadPool(jobs.size());
     List<JobOutcome> outcomes = new ArrayList<>();

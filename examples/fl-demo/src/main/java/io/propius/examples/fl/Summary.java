@@ -33,5 +33,8 @@ final class Summary {
         devices.size(), stats.tasks.get(), stats.uploads.get(), stats.duplicates.get(), declined, stats.tooSlow.get(),
         stats.shardsTrained.get(), stats.shardsLeftOut.get(), stats.benchmarks.get(), stats.failures.get(),
         wallMs / 1000.0);
+    if (!stats.failuresByCode.isEmpty()) {
+      out.println("failed calls by code: " + new java.util.TreeMap<>(stats.failuresByCode));
+    }
   }
 }

@@ -23,8 +23,7 @@ class FlDemoTest {
     for (FlDemo.JobOutcome o : outcomes) {
       List<RoundReport> reports = o.job().reports();
       assertThat(reports).hasSize(5);
-      assertThat(reports).allSatisfy(r -> assertThat(r.bound()).isPositive());
-      assertThat(reports.stream().mapToLong(RoundReport::contributors).sum()).isPositive();
+      assertThat(reports.stream().filter(r -> r.contributors() > 0).count()).as("rounds with results").isGreaterThan(2);
       assertThat(o.finalAccuracy()).as("final accuracy of %s", o.job().settings().spec().name())
           .isGreaterThan(o.initialAccuracy() + 0.15).isGreaterThan(o.chance() + 0.15);
     }

@@ -14,4 +14,16 @@ public final class FleetStats {
   public final AtomicLong shardsLeftOut = new AtomicLong();
   public final AtomicLong failures = new AtomicLong();
   public final AtomicLong benchmarks = new AtomicLong();
+  /** Failed calls by error code (a handful of codes, so the map stays small). */
+  public final java.util.Map<String, AtomicLong> failuresByCode = new java.util.concurrent.ConcurrentHashMap<>();
+
+  void failed(Throwable err) {
+    failures.incrementAndGet();
+    String code = err instanceof io.propius.client.PropiusClientException p ? p.code().name()
+        : err.getClass().getSimpleName();
+    failuresByCode.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
+    if (Boolean.getBoolean("fldemo.debug")) {
+      System.err.println("device call failed: " + err);
+    }
+  }
 }

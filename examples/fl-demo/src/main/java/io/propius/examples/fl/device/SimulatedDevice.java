@@ -74,7 +74,11 @@ public final class SimulatedDevice {
     }
     client.nextTaskAsync(Duration.ofSeconds(3))
         .compose(task -> task.isPresent() ? work(task.get()) : Future.succeededFuture())
-        .onFailure(err -> stats.failures.incrementAndGet())
+        .onFailure(err -> {
+          if (!stopped) {
+            stats.failed(err);
+          }
+        })
         // A short, random rest between tasks, as a phone would have.
         .onComplete(ar -> vertx.setTimer(50 + rnd.nextInt(200), t -> loop()));
   }
