@@ -129,6 +129,10 @@ public final class SimulatedDevice {
         .compose(v -> linkDelay(planBytes))
         .compose(v -> task.uploadAsync(params, samples))
         .map(receipt -> {
+          if (Boolean.getBoolean("fldemo.debug")) {
+            System.err.printf("%s job %d round %d: %d shards, uploaded %d ms before the deadline, %s%n", profile.id(),
+                task.jobId(), task.round(), shards, spec.deadlineMs() - System.currentTimeMillis(), receipt);
+          }
           stats.uploads.incrementAndGet();
           stats.shardsTrained.addAndGet(shards);
           if (receipt.duplicate()) {
