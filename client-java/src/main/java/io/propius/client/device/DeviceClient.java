@@ -7,6 +7,7 @@ import io.propius.api.device.Binding;
 import io.propius.api.device.CheckinRequest;
 import io.propius.api.device.CheckinResponse;
 import io.propius.api.device.ConfirmRequest;
+import io.propius.api.device.DeviceIds;
 import io.propius.api.device.Offer;
 import io.propius.api.PropiusException;
 import io.propius.client.PropiusClientException;
@@ -18,9 +19,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * An edge device's connection to Propius over HTTP: check in with public attributes, choose
@@ -45,6 +52,17 @@ public final class DeviceClient implements AutoCloseable {
   private final int port;
   private final CheckinRequest checkin;
   private final AtomicLong declined = new AtomicLong();
+  /**
+   * Rounds this device already holds a task in (most recent few). The server answers a repeated
+   * accept with the same binding, so taking such an offer again would only redo the same task.
+   */
+  private final Set<Long> heldRounds = Collections.synchronizedSet(Collections.newSetFromMap(
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+          return size() > 64;
+        }
+      }));
 
   private DeviceClient(DeviceClientOptions options) {
     this.options = options;
@@ -61,7 +79,7 @@ public final class DeviceClient implements AutoCloseable {
     this.host = uri.getHost();
     this.port = uri.getPort() > 0 ? uri.getPort() : 80;
     // Validates the id and the public attributes once, here, with the server's own rules.
-    this.checkin = checked(() -> new CheckinRequest(io.propius.api.device.DeviceIds.check(options.deviceId()),
+    this.checkin = checked(() -> new CheckinRequest(DeviceIds.check(options.deviceId()),
         Attributes.of(options.publicAttributes())));
   }
 
@@ -106,20 +124,27 @@ public final class DeviceClient implements AutoCloseable {
 
   private Future<Optional<Task>> attempt(long deadline) {
     return checkinAsync().compose(resp -> {
-      Optional<Offer> choice = options.decision().choose(resp.offers(), options.privateAttributes());
+      List<Offer> offers = resp.offers().stream().filter(o -> !heldRounds.contains(key(o.jobId(), o.round()))).toList();
+      Optional<Offer> choice = options.decision().choose(offers, options.privateAttributes());
       if (choice.isEmpty()) {
-        if (!resp.offers().isEmpty()) {
+        if (!offers.isEmpty()) {
           declined.incrementAndGet();
         }
         return retryAfter(resp.retryAfterMs(), deadline);
       }
       return acceptAsync(choice.get())
-          .compose(binding -> confirmAsync(binding).map(v -> Optional.of(new Task(binding, connections.dataPlane,
-              options.callTimeout()))))
+          .compose(binding -> confirmAsync(binding).map(v -> {
+            heldRounds.add(key(binding.jobId(), binding.round()));
+            return Optional.of(new Task(binding, connections.dataPlane, options.callTimeout()));
+          }))
           .recover(err -> lostRace(err) ? retryAfter(((PropiusClientException) err).retryAfterMs(), deadline)
               : Future.failedFuture(err));
     }, err -> err instanceof PropiusClientException p && p.isRetryable()
         ? retryAfter(Math.max(p.retryAfterMs(), 500), deadline) : Future.failedFuture(err));
+  }
+
+  private static long key(long jobId, int round) {
+    return jobId << 32 | (round & 0xffffffffL);
   }
 
   /** Another device took the last slot, or the offer went stale: check in again. */
@@ -173,7 +198,7 @@ public final class DeviceClient implements AutoCloseable {
         retryAfterMs));
   }
 
-  private static <T> T checked(java.util.function.Supplier<T> build) {
+  private static <T> T checked(Supplier<T> build) {
     try {
       return build.get();
     } catch (PropiusException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.propius.api.ErrorCode;
+import io.propius.api.grpc.JobEvent;
 import io.propius.client.PropiusClientException;
 import io.propius.client.device.DeviceClient;
 import io.propius.client.device.DeviceClientOptions;
@@ -40,6 +41,8 @@ class DataPlaneFlowTest {
       assertThat(job.requestRound(2)).isEqualTo(1);
 
       Task ta = a.nextTask(Duration.ofSeconds(10)).orElseThrow();
+      // The round still has a free slot, but a device does not take a round it already holds.
+      assertThat(a.nextTask(Duration.ofMillis(400))).isEmpty();
       Task tb = b.nextTask(Duration.ofSeconds(10)).orElseThrow();
       assertThat(ta.fetchPlan()).isEqualTo(plan);
       assertThat(ta.roundSpec().tensorLength()).isEqualTo(3);
@@ -52,6 +55,9 @@ class DataPlaneFlowTest {
       assertThat(ta.upload(new double[] {1, 2, 3}, 10).duplicate()).isTrue();
       assertThat(tb.upload(new double[] {4, 5, 6}, 30).accepted()).isTrue();
 
+      JobEvent ready = job.awaitEvent(e -> e.getType() == JobEvent.Type.AGGREGATE_READY, Duration.ofSeconds(10));
+      assertThat(ready.getRound()).isEqualTo(1);
+      assertThat(ready.getAmount()).isEqualTo(2);
       Optional<Aggregate> aggregate = job.awaitAggregate(1, Duration.ofSeconds(10));
       assertThat(aggregate).isPresent();
       assertThat(aggregate.get().complete()).isTrue();

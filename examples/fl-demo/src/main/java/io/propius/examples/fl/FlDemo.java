@@ -108,8 +108,12 @@ public final class FlDemo {
     out.printf("%d simulated devices (public: cpu_cores, ram_gb; private: dataset_size, battery, speed, link)"
         + " against %s%n", devices.size(), endpoints.describe());
     devices.forEach(SimulatedDevice::start);
-    // Let the population check in once before the first round, as a live deployment would have.
-    Thread.sleep(Math.min(1000, options.roundMs / 2));
+    // A live deployment has devices checking in before a job arrives: wait until each simulated
+    // device has checked in about twice, so that their start-up burst is not the first round's.
+    long warmUpUntil = System.currentTimeMillis() + 10_000;
+    while (stats.checkins.get() < 2L * devices.size() && System.currentTimeMillis() < warmUpUntil) {
+      Thread.sleep(50);
+    }
 
     ExecutorService pool = Executors.newFixedThreadPool(jobs.size());
     List<JobOutcome> outcomes = new ArrayList<>();

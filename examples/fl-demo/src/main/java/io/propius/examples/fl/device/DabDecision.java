@@ -17,14 +17,17 @@ import java.util.Optional;
 final class DabDecision implements OfferDecision {
   private final Map<Long, JobKnowledge> knowledge;
   private final int minShards;
+  private final FleetStats stats;
 
-  DabDecision(Map<Long, JobKnowledge> knowledge, int minShards) {
+  DabDecision(Map<Long, JobKnowledge> knowledge, int minShards, FleetStats stats) {
     this.knowledge = knowledge;
     this.minShards = minShards;
+    this.stats = stats;
   }
 
   @Override
   public Optional<Offer> choose(List<Offer> offers, PrivateAttributes attributes) {
+    stats.checkins.incrementAndGet();
     for (Offer offer : offers) {
       if (!OfferDecision.meets(offer, attributes)) {
         continue;

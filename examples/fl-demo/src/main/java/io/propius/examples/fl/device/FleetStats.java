@@ -4,6 +4,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** Counters over all simulated devices, for the summary. */
 public final class FleetStats {
+  /** Check-ins answered (with or without offers). */
+  public final AtomicLong checkins = new AtomicLong();
   public final AtomicLong tasks = new AtomicLong();
   public final AtomicLong uploads = new AtomicLong();
   public final AtomicLong duplicates = new AtomicLong();

@@ -52,7 +52,7 @@ public final class SimulatedDevice {
     this.client = DeviceClient.create(new DeviceClientOptions(profile.id()).setUrl(devicesUrl)
         .setConnections(connections).setPublicAttributes(profile.publicAttributes())
         .setPrivateAttributes(PrivateAttributes.of(profile.privateAttributes()))
-        .setDecision(new DabDecision(knowledge, 1)));
+        .setDecision(new DabDecision(knowledge, 1, stats)));
   }
 
   /** Starts the device's loop; it runs until {@link #stop()}. */
