@@ -123,23 +123,8 @@ public final class DataPlaneClient {
       // a proxy's HTML error page: keep the status-derived code
     }
     long retryAfterMs = parseLong(resp.getHeader("Retry-After")) * 1000;
-    return Future.failedFuture(PropiusClientException.fromErrorBody(body, codeOf(status),
+    return Future.failedFuture(PropiusClientException.fromErrorBody(body, PropiusClientException.codeOfHttpStatus(status),
         what + ": HTTP " + status, retryAfterMs));
-  }
-
-  static ErrorCode codeOf(int httpStatus) {
-    return switch (httpStatus) {
-      case 400 -> ErrorCode.INVALID_ARGUMENT;
-      case 401 -> ErrorCode.UNAUTHENTICATED;
-      case 403 -> ErrorCode.PERMISSION_DENIED;
-      case 404 -> ErrorCode.NOT_FOUND;
-      case 409 -> ErrorCode.FAILED_PRECONDITION;
-      case 410 -> ErrorCode.JOB_EXPIRED;
-      case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
-      case 429 -> ErrorCode.ADMISSION_DENIED;
-      case 502, 503, 504 -> ErrorCode.UNAVAILABLE;
-      default -> ErrorCode.INTERNAL;
-    };
   }
 
   private static long parseLong(String s) {

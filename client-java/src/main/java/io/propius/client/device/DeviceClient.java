@@ -1,6 +1,5 @@
 package io.propius.client.device;
 
-import io.propius.api.ErrorCode;
 import io.propius.api.device.AcceptRequest;
 import io.propius.api.device.Attributes;
 import io.propius.api.device.Binding;
@@ -193,9 +192,8 @@ public final class DeviceClient implements AutoCloseable {
         // an HTTP date: leave it to the body's retry_after_ms
       }
     }
-    ErrorCode fallback = resp.statusCode() >= 500 ? ErrorCode.UNAVAILABLE : ErrorCode.INVALID_ARGUMENT;
-    return Future.failedFuture(PropiusClientException.fromErrorBody(body, fallback, "HTTP " + resp.statusCode(),
-        retryAfterMs));
+    return Future.failedFuture(PropiusClientException.fromErrorBody(body,
+        PropiusClientException.codeOfHttpStatus(resp.statusCode()), "HTTP " + resp.statusCode(), retryAfterMs));
   }
 
   private static <T> T checked(Supplier<T> build) {

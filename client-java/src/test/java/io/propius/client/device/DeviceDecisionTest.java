@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.propius.api.ErrorCode;
+import io.propius.api.device.Offer;
 import io.propius.client.PropiusClientException;
 import io.propius.client.job.JobClient;
 import io.propius.client.job.JobClientOptions;
@@ -37,6 +38,19 @@ class DeviceDecisionTest {
       assertThat(large.declined()).isZero();
       assertThat(job.status().getAmount()).isEqualTo(1);
       job.finish();
+    }
+  }
+
+  @Test
+  void aForgedOfferIsRefusedWithTheServersCode() {
+    try (EmbeddedServer server = EmbeddedServer.start();
+         DeviceClient device = DeviceClient.create(new DeviceClientOptions("forger").setUrl(server.devicesUrl()))) {
+      Offer forged = new Offer(1, 1, Map.of(), "po1.not-a-real-offer", System.currentTimeMillis() + 10_000);
+      assertThatThrownBy(() -> device.accept(forged))
+          .isInstanceOfSatisfying(PropiusClientException.class, e -> {
+            assertThat(e.code()).isIn(ErrorCode.OFFER_INVALID, ErrorCode.INVALID_ARGUMENT);
+            assertThat(e.isRetryable()).isFalse();
+          });
     }
   }
 
