@@ -31,7 +31,7 @@ public final class EdgeNodeVerticle extends VerticleBase {
   private final Collection<String> jobApiKeys;
   private final MeterRegistry registry;
   private final EdgeNode.AggregateListener listener;
-  private final LongSupplier clock = System::currentTimeMillis;
+  private final LongSupplier clock;
   private EdgeNode node;
   private HttpServer server;
 
@@ -42,6 +42,13 @@ public final class EdgeNodeVerticle extends VerticleBase {
    */
   public EdgeNodeVerticle(EdgeOptions options, TokenSigner signer, Collection<String> jobApiKeys,
                           MeterRegistry registry, EdgeNode.AggregateListener listener) {
+    this(options, signer, jobApiKeys, registry, listener, System::currentTimeMillis);
+  }
+
+  /** @param clock wall-clock milliseconds (token expiry, plan TTL, deadlines); tests move it forward */
+  public EdgeNodeVerticle(EdgeOptions options, TokenSigner signer, Collection<String> jobApiKeys,
+                          MeterRegistry registry, EdgeNode.AggregateListener listener, LongSupplier clock) {
+    this.clock = clock;
     this.options = options.validate();
     this.signer = signer;
     this.jobApiKeys = jobApiKeys;

@@ -413,6 +413,8 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   // ---- partials and aggregates ----
 
   private void putPartial(HttpServerRequest req, RoundKey key) {
+    // The round may have to be fetched first: hold the body until it is read.
+    req.pause();
     String token = bearer(req, "node token");
     NodeToken.verify(signer, token, clock.getAsLong());
     String child = header(req, "Propius-Node");

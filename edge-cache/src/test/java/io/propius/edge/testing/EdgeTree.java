@@ -24,13 +24,16 @@ public final class EdgeTree implements AutoCloseable {
   /** AGGREGATE_READY notifications seen at any root: "job/round/contributors/reason". */
   public final List<String> ready = new CopyOnWriteArrayList<>();
   private final List<String> deployments = new ArrayList<>();
+  /** Added to the wall clock of every node: tests jump over TTLs instead of sleeping. */
+  public final java.util.concurrent.atomic.AtomicLong clockOffset = new java.util.concurrent.atomic.AtomicLong();
 
   /** A started node; tweak {@code options} before. */
   public Node start(EdgeOptions options, Collection<String> jobKeys) {
     EdgeNode.AggregateListener listener = (key, n, w, reason) -> ready.add(key.job() + "/" + key.round() + "/" + n
         + "/" + reason);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    EdgeNodeVerticle v = new EdgeNodeVerticle(options.setHost("127.0.0.1"), signer, jobKeys, registry, listener);
+    EdgeNodeVerticle v = new EdgeNodeVerticle(options.setHost("127.0.0.1"), signer, jobKeys, registry, listener,
+        () -> System.currentTimeMillis() + clockOffset.get());
     String id = Http.await(vertx.deployVerticle(v));
     deployments.add(id);
     return new Node(id, v, options, registry);
@@ -42,6 +45,15 @@ public final class EdgeTree implements AutoCloseable {
 
   public Node child(String role, Node parent, EdgeOptions options) {
     return start(options.setRole(role).setPort(0).setParentUrl("http://127.0.0.1:" + parent.port()), List.of());
+  }
+
+  /** Stops the node and starts it again on the same port with the same options (and journal). */
+  public Node restart(Node node, EdgeOptions changes) {
+    int port = node.port();
+    if (deployments.contains(node.deployment())) {
+      stop(node);
+    }
+    return start(changes.setPort(port), List.of());
   }
 
   public void stop(Node node) {

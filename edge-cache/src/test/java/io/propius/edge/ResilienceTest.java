@@ -1,0 +1,149 @@
+package io.propius.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.propius.api.tensor.DType;
+import io.propius.api.tensor.Tensors;
+import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.metrics.EdgeMetrics.PushOutcome;
+import io.propius.edge.testing.EdgeTree;
+import io.propius.edge.testing.Http;
+import io.propius.edge.testing.Http.Reply;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Restarts and outages: what a node acknowledged is counted once, whatever happens between pushes. */
+class ResilienceTest {
+  private final EdgeTree tree = new EdgeTree();
+  @TempDir
+  Path dir;
+
+  @AfterEach
+  void close() {
+    tree.close();
+  }
+
+  private static Buffer tensor(double... v) {
+    return Buffer.buffer(Tensors.encode(v, DType.FLOAT64));
+  }
+
+  private Reply upload(EdgeTree.Node leaf, int device, int samples) {
+    return tree.http.put(leaf.port(), "/v1/results/4/1?samples=" + samples, tree.token(4, 1, "d" + device),
+        tensor(device, 1));
+  }
+
+  @Test
+  void leafRestartedBetweenPushesLosesNothingAndCountsNothingTwice() throws IOException {
+    EdgeTree.Node root = tree.root();
+    tree.http.put(root.port(), "/v1/rounds/4/1", null, new JsonObject().put("tensor_length", 2).put("target", 80));
+    // Pushes only at 50 new contributions: the last 30 are acknowledged but not pushed when the leaf stops.
+    EdgeOptions leafOptions = new EdgeOptions().setJournalDir(dir.resolve("leaf").toString()).setPushThreshold(50)
+        .setPushIntervalMs(3_600_000);
+    EdgeTree.Node leaf = tree.child("leaf", root, leafOptions);
+    List<Future<Reply>> uploads = new ArrayList<>();
+    double weighted = 0;
+    double weight = 0;
+    for (int i = 0; i < 80; i++) {
+      int samples = 1 + i % 7;
+      weighted += samples * (double) i;
+      weight += samples;
+      uploads.add(tree.http.send(HttpMethod.PUT, leaf.port(), "/v1/results/4/1?samples=" + samples,
+          tree.token(4, 1, "d" + i), tensor(i, 1), Map.of()));
+    }
+    uploads.forEach(f -> assertThat(Http.await(f).status()).isEqualTo(200));
+    long atRoot = awaitAtLeast(root, 50);
+    assertThat(atRoot).isLessThan(80);
+
+    // A crash may also tear the record being written: it was never acknowledged, replay drops it.
+    tree.stop(leaf);
+    Files.write(dir.resolve("leaf").resolve("journal.bin"), new byte[] {0, 0, 1, 0, 'C', 1, 2},
+        StandardOpenOption.APPEND);
+    leaf = tree.restart(leaf, leafOptions.setPushIntervalMs(100));
+
+    assertThat(upload(leaf, 0, 1).json().getBoolean("duplicate")).isTrue();
+    assertThat(upload(leaf, 79, 1).json().getBoolean("duplicate")).isTrue();
+    assertThat(awaitAtLeast(root, 80)).isEqualTo(80);
+    Reply agg = tree.http.get(root.port(), "/v1/aggregates/4/1", null);
+    assertThat(Double.parseDouble(agg.headers().get("Propius-Weight"))).isEqualTo(weight);
+    assertThat(Tensors.decode(agg.body().getBytes())[0]).isCloseTo(weighted / weight,
+        org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void parentDownAnswers503WithRetryAfterAndTheTreeRecovers() {
+    EdgeTree.Node root = tree.root();
+    tree.http.put(root.port(), "/v1/rounds/4/1", null, new JsonObject().put("tensor_length", 2).put("target", 20));
+    tree.http.put(root.port(), "/v1/rounds/4/2", null, new JsonObject().put("tensor_length", 2).put("target", 1));
+    tree.http.put(root.port(), "/v1/plans/4/1", null, Buffer.buffer("plan one"));
+    EdgeOptions parentOptions = new EdgeOptions().setJournalDir(dir.resolve("parent").toString())
+        .setPushIntervalMs(100).setPushThreshold(5);
+    EdgeTree.Node parent = tree.child("parent", root, parentOptions);
+    EdgeTree.Node leaf = tree.child("leaf", parent, new EdgeOptions().setJournalDir(dir.resolve("leaf").toString())
+        .setPushIntervalMs(100).setPushThreshold(5).setRetryAfterMs(3_000).setUpstreamTimeoutMs(2_000));
+    for (int i = 0; i < 10; i++) {
+      assertThat(upload(leaf, i, 1).status()).isEqualTo(200);
+    }
+    awaitAtLeast(root, 10);
+
+    tree.stop(parent);
+    Reply plan = tree.http.get(leaf.port(), "/v1/plans/4/1", tree.token(4, 1, "d0"));
+    assertThat(plan.status()).isEqualTo(503);
+    assertThat(plan.headers().get("Retry-After")).isEqualTo("3");
+    assertThat(plan.errorCode()).isEqualTo("UNAVAILABLE");
+    assertThat(plan.errorMessage()).contains("parent edge node").contains("unreachable");
+    // A round the leaf has never seen needs the parent too.
+    Reply unknown = tree.http.put(leaf.port(), "/v1/results/4/2?samples=1", tree.token(4, 2, "d0"), tensor(1, 1));
+    assertThat(unknown.status()).isEqualTo(503);
+    assertThat(unknown.headers().get("Retry-After")).isEqualTo("3");
+    // A known round still takes uploads: they are journaled and pushed when the parent is back.
+    for (int i = 10; i < 20; i++) {
+      assertThat(upload(leaf, i, 1).status()).isEqualTo(200);
+    }
+    long failedBefore = leaf.node().metrics().pushes(PushOutcome.FAILED);
+    awaitTrue(() -> leaf.node().metrics().pushes(PushOutcome.FAILED) > failedBefore);
+
+    tree.restart(parent, parentOptions);
+    assertThat(tree.http.get(leaf.port(), "/v1/plans/4/1", tree.token(4, 1, "d0")).body().toString())
+        .isEqualTo("plan one");
+    assertThat(tree.http.put(leaf.port(), "/v1/results/4/2?samples=1", tree.token(4, 2, "d0"), tensor(1, 1))
+        .status()).isEqualTo(200);
+    assertThat(awaitAtLeast(root, 20)).isEqualTo(20);
+    assertThat(tree.ready).contains("4/1/20/target");
+  }
+
+  private long awaitAtLeast(EdgeTree.Node root, long n) {
+    long[] seen = {0};
+    awaitTrue(() -> {
+      Reply r = tree.http.get(root.port(), "/v1/aggregates/4/1", null);
+      seen[0] = r.status() == 200 ? Long.parseLong(r.headers().get("Propius-Contributors")) : 0;
+      return seen[0] >= n;
+    });
+    return seen[0];
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition) {
+    long until = System.currentTimeMillis() + 20_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > until) {
+        throw new AssertionError("condition not met within 20 s");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
