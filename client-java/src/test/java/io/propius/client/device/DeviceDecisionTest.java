@@ -11,7 +11,11 @@ import io.propius.client.job.JobClientOptions;
 import io.propius.client.job.JobSpec;
 import io.propius.client.testing.EmbeddedServer;
 import java.time.Duration;
+import io.propius.server.config.PropiusOptions;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** Private constraints are checked on the device only; a device that does not meet them declines. */
@@ -38,6 +42,27 @@ class DeviceDecisionTest {
       assertThat(large.declined()).isZero();
       assertThat(job.status().getAmount()).isEqualTo(1);
       job.finish();
+    }
+  }
+
+  @Test
+  void withoutOffersTheDeviceComesBackAfterTheServersRetryWindowWithJitter() {
+    PropiusOptions options = EmbeddedServer.options();
+    options.devices().setRetryMinMs(400).setRetryMaxMs(400);
+    List<Long> checkins = new CopyOnWriteArrayList<>();
+    try (EmbeddedServer server = EmbeddedServer.start(options);
+         DeviceClient device = DeviceClient.create(new DeviceClientOptions("patient").setUrl(server.devicesUrl())
+             .setRetryJitter(0.25).setDecision((offers, attributes) -> {
+               checkins.add(System.nanoTime());
+               return Optional.empty();
+             }))) {
+      assertThat(device.nextTask(Duration.ofMillis(2000))).isEmpty();
+      // 400 ms ± 25 % apart: 4 to 6 check-ins in 2 s, never a tight loop.
+      assertThat(checkins).hasSizeBetween(4, 6);
+      for (int i = 1; i < checkins.size(); i++) {
+        long gapMs = (checkins.get(i) - checkins.get(i - 1)) / 1_000_000;
+        assertThat(gapMs).isBetween(290L, 700L);
+      }
     }
   }
 
