@@ -59,6 +59,9 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest req) {
+    // A request paused while its round was looked up must not stay paused once answered: that
+    // would stall the next request on the same keep-alive connection.
+    req.response().endHandler(v -> req.resume());
     String[] parts = req.path().split("/");
     try {
       if (parts.length == 5 && "v1".equals(parts[1])) {
@@ -254,7 +257,6 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private void upload(HttpServerRequest req, RoundKey key) {
     long started = System.nanoTime();
     long limit = options.getMaxUploadBytes();
-    req.pause();
     TaskToken task;
     int samples;
     try {
@@ -271,6 +273,8 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
       return;
     }
     String dedupe = EdgeNode.dedupeKey(key.job(), task.round(), task.deviceId());
+    // The round may have to come from the parent: hold the body until then.
+    req.pause();
     node.round(key).onComplete(ar -> {
       if (ar.failed()) {
         rejectUpload(req, ar.cause());

@@ -59,32 +59,28 @@ final class Exchange {
   }
 
   /**
-   * Answers with the failure once the request body is read (and discarded), so the client gets
-   * the answer rather than a reset; a body over {@code limit} is answered with 413 at once and the
-   * connection closed instead of reading on.
+   * Answers with the failure once the request body is read (and dropped), so the client gets the
+   * answer rather than a reset; a body declared over {@code limit} is not read: 413 at once and the
+   * connection closed.
    */
   static void failAfterBody(HttpServerRequest req, Throwable err, long limit) {
     if (req.isEnded()) {
       fail(req.response(), err);
       return;
     }
-    long[] read = {0};
-    boolean[] answered = {false};
-    req.handler(chunk -> {
-      read[0] += chunk.length();
-      if (read[0] > limit && !answered[0]) {
-        answered[0] = true;
-        failAndClose(req, tooLarge("request body", limit));
-      }
-    });
-    req.exceptionHandler(e -> {
-    });
-    req.endHandler(v -> {
-      if (!answered[0]) {
-        fail(req.response(), err);
-      }
-    });
-    req.resume();
+    long declared;
+    try {
+      declared = contentLength(req);
+    } catch (PropiusException e) {
+      declared = -1;
+    }
+    if (declared > limit) {
+      failAndClose(req, tooLarge("request body", limit));
+      return;
+    }
+    Future<Buffer> drained = req.body();
+    req.resume(); // the request may have been paused while its round was looked up
+    drained.onComplete(ar -> fail(req.response(), err));
   }
 
   /** Answers and closes the connection (the rest of the body is not worth reading). */

@@ -20,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class EdgeTree implements AutoCloseable {
   public final Vertx vertx = Vertx.vertx();
   public final TokenSigner signer = TokenSigner.random();
-  public final Http http = new Http(vertx, 200);
+  public final Http http = new Http();
   /** AGGREGATE_READY notifications seen at any root: "job/round/contributors/reason". */
   public final List<String> ready = new CopyOnWriteArrayList<>();
   private final List<String> deployments = new ArrayList<>();

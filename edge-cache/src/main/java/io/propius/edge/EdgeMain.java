@@ -1,0 +1,104 @@
+package io.propius.edge;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.token.TokenSigner;
+import io.propius.edge.config.EdgeOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * A standalone edge node: {@code java -cp propius.jar io.propius.edge.EdgeMain --role leaf --parent
+ * http://host:8090 --port 8091 --journal /var/lib/propius/leaf}. The token secret comes from
+ * {@code PROPIUS_SECURITY_TOKEN_SECRET}, as for the server: every node and client manager of a
+ * deployment must share it. Prometheus metrics are on the node's own port at {@code /metrics}.
+ */
+public final class EdgeMain {
+  private EdgeMain() {
+  }
+
+  public static void main(String[] args) {
+    EdgeOptions options = new EdgeOptions().setRole("leaf").setPort(8091);
+    try {
+      for (int i = 0; i < args.length; i++) {
+        String flag = args[i];
+        if ("--help".equals(flag) || "-h".equals(flag)) {
+          System.out.println(usage());
+          return;
+        }
+        if (i + 1 == args.length) {
+          throw new IllegalArgumentException(flag + " needs a value");
+        }
+        String value = args[++i];
+        switch (flag) {
+          case "--role" -> options.setRole(value);
+          case "--parent" -> options.setParentUrl(value);
+          case "--host" -> options.setHost(value);
+          case "--port" -> options.setPort(Integer.parseInt(value));
+          case "--id" -> options.setNodeId(value);
+          case "--journal" -> options.setJournalDir(value);
+          case "--cache-mb" -> options.setCacheBytes(Long.parseLong(value) * 1024 * 1024);
+          case "--plan-ttl-ms" -> options.setPlanTtlMs(Long.parseLong(value));
+          case "--push-interval-ms" -> options.setPushIntervalMs(Long.parseLong(value));
+          case "--push-threshold" -> options.setPushThreshold(Integer.parseInt(value));
+          case "--max-upload-mb" -> options.setMaxUploadBytes(Long.parseLong(value) * 1024 * 1024);
+          case "--allow-non-finite" -> options.setRejectNonFinite(!Boolean.parseBoolean(value));
+          case "--fsync" -> options.setJournalFsync(Boolean.parseBoolean(value));
+          default -> throw new IllegalArgumentException("unknown flag " + flag + " (try --help)");
+        }
+      }
+      options.validate();
+      if (options.role() != io.propius.edge.config.EdgeRole.ROOT && options.getJournalDir().isEmpty()) {
+        throw new IllegalArgumentException("a " + options.getRole() + " node needs --journal DIR: it is what keeps "
+            + "acknowledged results across a restart");
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("edge node: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    String secret = System.getenv("PROPIUS_SECURITY_TOKEN_SECRET");
+    if (secret == null || secret.isEmpty()) {
+      System.err.println("edge node: set PROPIUS_SECURITY_TOKEN_SECRET (base64, the server's security.tokenSecret)");
+      System.exit(2);
+      return;
+    }
+    TokenSigner signer = new TokenSigner(Base64.getDecoder().decode(secret));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry)).build();
+    EdgeNodeVerticle node = new EdgeNodeVerticle(options, signer, List.of(), registry, null);
+    vertx.deployVerticle(node).onSuccess(id -> {
+      System.out.printf("Propius edge node %s (%s) is up on :%d%s%n", node.node().nodeId(), options.getRole(),
+          node.actualPort(), options.getParentUrl().isEmpty() ? "" : ", parent " + options.getParentUrl());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().toCompletionStage().toCompletableFuture()
+          .join()));
+    }).onFailure(err -> {
+      System.err.println("edge node failed to start: " + err.getMessage());
+      vertx.close();
+      System.exit(1);
+    });
+  }
+
+  private static String usage() {
+    return """
+        usage: java -cp propius.jar io.propius.edge.EdgeMain --role leaf|parent|root [flags]
+          --parent URL            parent node, e.g. http://10.0.0.5:8090 (leaf and parent)
+          --port N                HTTP port (default 8091); --host H (default 0.0.0.0)
+          --journal DIR           journal of accepted results (required for leaf and parent)
+          --id NAME               node id (default: kept in the journal directory)
+          --cache-mb N            plan cache size (default 512)
+          --plan-ttl-ms N         plan cache TTL and Cache-Control max-age (default 300000)
+          --push-interval-ms N    partial push interval (default 1000)
+          --push-threshold N      push at once after N new contributions (default 100)
+          --max-upload-mb N       largest result upload (default 64)
+          --allow-non-finite B    accept NaN/Inf values (default false)
+          --fsync B               fsync the journal before acknowledging (default false)
+        Environment: PROPIUS_SECURITY_TOKEN_SECRET (base64), shared with the server.""";
+  }
+}
