@@ -21,7 +21,7 @@ class HeartbeatTest {
   @Test
   void backgroundHeartbeatsKeepAnIdleJobAliveAndStopOnClose() throws Exception {
     PropiusOptions options = EmbeddedServer.options();
-    options.jobs().setHeartbeatTimeoutMs(600);
+    options.jobs().setHeartbeatTimeoutMs(1500);
     try (EmbeddedServer server = EmbeddedServer.start(options)) {
       JobClientOptions clientOptions = new JobClientOptions().setServer("127.0.0.1", server.jobsPort());
       long closedEarly;
@@ -30,7 +30,7 @@ class HeartbeatTest {
       }
       try (JobClient job = JobClient.create(clientOptions)) {
         long id = job.register(JobSpec.of("idle", 1, 1));
-        Thread.sleep(2000); // over three timeouts without any call of the application
+        Thread.sleep(4000); // over two timeouts without any call of the application
         assertThat(job.status().getState()).isEqualTo(JobState.IDLE);
         assertThat(adminState(server, id)).isEqualTo("IDLE");
         // The control: nothing heartbeats for a closed client, so its job was expired.

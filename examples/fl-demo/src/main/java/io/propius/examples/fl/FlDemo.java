@@ -85,15 +85,15 @@ public final class FlDemo {
     int demandA = Math.max(2, options.devices / 15);
     int demandB = Math.max(2, options.devices / 20);
     List<JobSettings> jobs = List.of(
-        new JobSettings("blobs", "logreg", 0, options.rounds, demandA, options.roundMs, 0.3, 2, 10, SHARD,
+        new JobSettings("blobs", "logreg", 0, options.rounds, demandA, 0, options.roundMs, 0.3, 2, 10, SHARD,
             JobSpec.of("logreg-blobs", options.rounds, demandA).requirePublic("cpu_cores", 2)
                 .requirePrivate("dataset_size", 40)),
-        new JobSettings("pockets", "mlp", 32, options.rounds, demandB, options.roundMs, 0.2, 3, 10, SHARD,
-            JobSpec.of("mlp-pockets", options.rounds, demandB).requirePublic("ram_gb", 4)
+        new JobSettings("pockets", "mlp", 32, options.rounds, demandB, Math.max(1, demandB / 5), options.roundMs, 0.2, 3, 10, SHARD,
+            JobSpec.of("mlp-pockets", options.rounds, demandB + Math.max(1, demandB / 5)).requirePublic("ram_gb", 4)
                 .requirePrivate("battery", 30)));
 
     Vertx deviceVertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4));
-    DeviceConnections connections = DeviceConnections.create(deviceVertx, 64);
+    DeviceConnections connections = DeviceConnections.create(deviceVertx, 128);
     FleetStats stats = new FleetStats();
     List<SimulatedDevice> devices = new ArrayList<>();
     for (int i = 0; i < options.devices; i++) {

@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * The simulated device's private choice: the first offer whose private constraints it meets and,
  * for a job it has benchmarked before, for which DAB (Eq. 3.5) says it can finish at least
- * {@code minShards} shards within the round's time. A job it does not know yet is tried once,
- * which is when it benchmarks itself.
+ * {@code minShards} shards within the round's time. A job it does not know yet (or whose
+ * benchmark is old) is tried, which is when it benchmarks itself.
  */
 final class DabDecision implements OfferDecision {
   private final Map<Long, JobKnowledge> knowledge;
@@ -33,7 +33,7 @@ final class DabDecision implements OfferDecision {
         continue;
       }
       JobKnowledge k = knowledge.get(offer.jobId());
-      if (k == null || DeadlineAwareAllocation.maxShards(k.benchmark(), k.roundBudgetMs(), k.planBytes(), 0,
+      if (k == null || !k.fresh(System.currentTimeMillis()) || DeadlineAwareAllocation.maxShards(k.benchmark(), k.roundBudgetMs(), k.planBytes(), 0,
           k.epochs()) >= minShards) {
         return Optional.of(offer);
       }

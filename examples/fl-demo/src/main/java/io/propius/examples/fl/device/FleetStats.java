@@ -9,6 +9,8 @@ public final class FleetStats {
   public final AtomicLong tasks = new AtomicLong();
   public final AtomicLong uploads = new AtomicLong();
   public final AtomicLong duplicates = new AtomicLong();
+  /** Results refused because the round had already closed (over-selection, or past the deadline). */
+  public final AtomicLong late = new AtomicLong();
   /** Tasks where DAB found no shard that fits the remaining time (no upload). */
   public final AtomicLong tooSlow = new AtomicLong();
   public final AtomicLong shardsTrained = new AtomicLong();

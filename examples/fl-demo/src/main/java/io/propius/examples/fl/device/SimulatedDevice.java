@@ -1,5 +1,7 @@
 package io.propius.examples.fl.device;
 
+import io.propius.api.ErrorCode;
+import io.propius.client.PropiusClientException;
 import io.propius.client.allocation.DeadlineAwareAllocation;
 import io.propius.client.allocation.DeviceBenchmark;
 import io.propius.client.allocation.SubsetBenchmark;
@@ -94,22 +96,28 @@ public final class SimulatedDevice {
       if (data == null) {
         return Future.succeededFuture();
       }
-      return benchmarkFor(task, plan, bytes, data).compose(bench -> {
-        knowledge.put(task.jobId(), new JobKnowledge(bench, planBytes[0], plan.epochs(), spec.deadlineMs() - boundAt));
-        return trainAndUpload(task, spec, plan, data, bench, planBytes[0]);
+      return benchmarkFor(task, plan, data).compose(known -> {
+        knowledge.put(task.jobId(), new JobKnowledge(known.benchmark(), known.measuredAtMs(), planBytes[0],
+            plan.epochs(), spec.deadlineMs() - boundAt));
+        return trainAndUpload(task, spec, plan, data, known.benchmark(), planBytes[0]);
       });
     }));
   }
 
-  /** Subset Benchmarking, once per job: time a real plan download and training on a few local shards. */
-  private Future<DeviceBenchmark> benchmarkFor(Task task, Plan plan, Buffer planBytes, Dataset data) {
+  /**
+   * Subset Benchmarking, once per job while fresh: time a real plan download and training on a
+   * few local shards (on a copy of the parameters).
+   */
+  private Future<JobKnowledge> benchmarkFor(Task task, Plan plan, Dataset data) {
     JobKnowledge known = knowledge.get(task.jobId());
-    if (known != null) {
-      return Future.succeededFuture(known.benchmark());
+    long now = System.currentTimeMillis();
+    if (known != null && known.fresh(now)) {
+      return Future.succeededFuture(known);
     }
     stats.benchmarks.incrementAndGet();
     return SubsetBenchmark.measure(() -> downloadPlan(task), BENCHMARK_SHARDS,
-        shards -> train(plan, plan.parameters().clone(), data, Math.min(data.size(), shards * plan.shardSize()), 1));
+            shards -> train(plan, plan.parameters().clone(), data, Math.min(data.size(), shards * plan.shardSize()), 1))
+        .map(bench -> new JobKnowledge(bench, now, 0, plan.epochs(), 0));
   }
 
   private Future<Void> trainAndUpload(Task task, RoundSpec spec, Plan plan, Dataset data, DeviceBenchmark bench,
@@ -127,8 +135,15 @@ public final class SimulatedDevice {
     double[] params = plan.parameters().clone();
     return train(plan, params, data, samples, plan.epochs())
         .compose(v -> linkDelay(planBytes))
-        .compose(v -> task.uploadAsync(params, samples))
+        .compose(v -> task.uploadAsync(params, samples)
+            // An over-selected round closes at its target: a late result is not needed any more.
+            .recover(err -> err instanceof PropiusClientException p && p.code() == ErrorCode.ROUND_CLOSED
+                ? Future.succeededFuture(null) : Future.failedFuture(err)))
         .map(receipt -> {
+          if (receipt == null) {
+            stats.late.incrementAndGet();
+            return null;
+          }
           if (Boolean.getBoolean("fldemo.debug")) {
             System.err.printf("%s job %d round %d: %d shards, uploaded %d ms before the deadline, %s%n", profile.id(),
                 task.jobId(), task.round(), shards, spec.deadlineMs() - System.currentTimeMillis(), receipt);

@@ -1,6 +1,7 @@
 package io.propius.examples.fl.job;
 
 import io.propius.client.dataplane.Aggregate;
+import io.propius.client.dataplane.RoundMode;
 import io.propius.client.dataplane.RoundSpec;
 import io.propius.client.job.JobClient;
 import io.propius.client.PropiusClientException;
@@ -42,7 +43,7 @@ public final class FederatedJob {
     client.register(settings.spec());
     String name = settings.spec().name();
     out.printf("[%s] job %d registered: %s, %d parameters, %d rounds x %d devices; untrained accuracy %.3f%n", name,
-        client.jobId(), model.name(), model.parameterCount(), settings.rounds(), settings.demand(), initial.accuracy());
+        client.jobId(), model.name(), model.parameterCount(), settings.rounds(), settings.requested(), initial.accuracy());
     for (int r = 1; r <= settings.rounds(); r++) {
       long start = System.currentTimeMillis();
       // The first round also pays for warm-up (JIT, the scheduler's first run, every device's
@@ -52,9 +53,14 @@ public final class FederatedJob {
       Plan plan = new Plan(settings.task(), settings.model(), test.dims(), settings.hidden(), test.classes(),
           settings.learningRate(), settings.epochs(), settings.batch(), settings.shardSize(), params);
       // The plan is in place before any device can be bound to the round.
-      client.publishRound(r, RoundSpec.sync("fedavg", model.parameterCount(), settings.demand(), deadline),
-          plan.encode().getBytes());
-      int round = client.requestRound(settings.demand());
+      // Over-selection (the backup workers of the parameter-server literature): ask for a few more
+      // devices than results needed; the root closes the round at `demand` results.
+      RoundSpec spec = settings.overSelection() > 0
+          ? new RoundSpec("fedavg", model.parameterCount(), settings.demand(), RoundMode.OVERSELECT, deadline,
+              settings.overSelection(), 0)
+          : RoundSpec.sync("fedavg", model.parameterCount(), settings.demand(), deadline);
+      client.publishRound(r, spec, plan.encode().getBytes());
+      int round = client.requestRound(settings.requested());
       // Half the round at most to gather devices; the rest is for training.
       boolean filled = awaitFilled(round, budget / 2 - (System.currentTimeMillis() - start));
       long fillMs = System.currentTimeMillis() - start;
@@ -66,11 +72,11 @@ public final class FederatedJob {
         params = aggregate.get().values();
       }
       Evaluation eval = model.evaluate(params, test);
-      RoundReport report = new RoundReport(round, bound, settings.demand(), fillMs, filled, contributors, eval.loss(),
+      RoundReport report = new RoundReport(round, bound, settings.requested(), fillMs, filled, contributors, eval.loss(),
           eval.accuracy(), System.currentTimeMillis() - start);
       reports.add(report);
       out.printf("[%s] round %2d/%d  bound %3d/%d  fill %5.2fs%s  results %3d  loss %.3f  test acc %.3f%n", name,
-          round, settings.rounds(), bound, settings.demand(), fillMs / 1000.0, filled ? " " : "*", contributors,
+          round, settings.rounds(), bound, settings.requested(), fillMs / 1000.0, filled ? " " : "*", contributors,
           eval.loss(), eval.accuracy());
     }
     client.finish();
