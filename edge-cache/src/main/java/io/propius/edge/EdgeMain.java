@@ -70,7 +70,8 @@ public final class EdgeMain {
     TokenSigner signer = new TokenSigner(Base64.getDecoder().decode(secret));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .with(new VertxOptions().setPreferNativeTransport(true)
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
     EdgeNodeVerticle node = new EdgeNodeVerticle(options, signer, List.of(), registry, null);
     vertx.deployVerticle(node).onSuccess(id -> {

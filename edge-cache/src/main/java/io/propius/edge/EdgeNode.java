@@ -11,6 +11,7 @@ import io.propius.edge.metrics.EdgeMetrics.CacheResult;
 import io.propius.edge.metrics.EdgeMetrics.PushOutcome;
 import io.propius.edge.plan.Plan;
 import io.propius.edge.plan.PlanCache;
+import io.propius.edge.plan.PlanStore;
 import io.propius.edge.plan.SingleFlight;
 import io.propius.edge.round.RoundKey;
 import io.propius.edge.round.RoundMode;
@@ -54,6 +55,7 @@ public final class EdgeNode {
   private final LongSupplier clock;
   private final Map<RoundKey, RoundAggregate> rounds = new HashMap<>();
   private final Map<RoundKey, Plan> published = new HashMap<>();
+  private final PlanStore store;
   private final PlanCache cache;
   private final SingleFlight<RoundKey, RoundAggregate> specFetches = new SingleFlight<>();
   private final SingleFlight<RoundKey, Plan> planFetches = new SingleFlight<>();
@@ -63,8 +65,9 @@ public final class EdgeNode {
   private final Map<String, Future<Void>> accepting = new HashMap<>();
 
   /** @param parent the client of the parent node, null at the root */
-  public EdgeNode(Vertx vertx, EdgeOptions options, EdgeMetrics metrics, Journal journal, ParentClient parent,
-                  AggregateListener listener, LongSupplier clock) {
+  public EdgeNode(Vertx vertx, EdgeOptions options, EdgeMetrics metrics, Journal journal, PlanStore store,
+                  ParentClient parent, AggregateListener listener, LongSupplier clock) {
+    this.store = store;
     this.vertx = vertx;
     this.options = options;
     this.role = options.role();
@@ -73,7 +76,7 @@ public final class EdgeNode {
     this.parent = parent;
     this.listener = listener;
     this.clock = clock;
-    this.cache = new PlanCache(options.getCacheBytes(), options.getPlanTtlMs(), metrics);
+    this.cache = new PlanCache(options.getCacheBytes(), options.getPlanTtlMs(), metrics, store::delete);
   }
 
   public String nodeId() {
@@ -173,18 +176,28 @@ public final class EdgeNode {
    */
   public Future<Integer> publishPlan(RoundKey key, Buffer bytes) {
     requireRoot("plans");
-    return vertx.executeBlocking(() -> Plan.of(bytes)).map(plan -> {
+    return vertx.executeBlocking(() -> Plan.etagOf(bytes)).compose(etag -> {
       Plan existing = published.get(key);
       if (existing == null) {
-        published.put(key, plan);
-        return 201;
+        return store.write(key, bytes, etag).map(plan -> {
+          Plan raced = published.putIfAbsent(key, plan);
+          if (raced == null) {
+            return 201;
+          }
+          store.delete(plan);
+          return same(key, raced, etag);
+        });
       }
-      if (existing.etag().equals(plan.etag())) {
-        return 200;
-      }
-      throw new PropiusException(ErrorCode.FAILED_PRECONDITION, "a different plan (" + existing.size()
-          + " bytes, ETag " + existing.etag() + ") is already published for " + key);
+      return Future.succeededFuture(same(key, existing, etag));
     });
+  }
+
+  private static int same(RoundKey key, Plan existing, String etag) {
+    if (existing.etag().equals(etag)) {
+      return 200;
+    }
+    throw new PropiusException(ErrorCode.FAILED_PRECONDITION, "a different plan (" + existing.size()
+        + " bytes, ETag " + existing.etag() + ") is already published for " + key);
   }
 
   /** The plan: at the root as published, below it from the cache or one shared fetch from the parent. */
@@ -202,7 +215,7 @@ public final class EdgeNode {
     metrics.cache(CacheResult.MISS);
     return planFetches.run(key, () -> {
       metrics.upstreamPlanFetch();
-      return parent.plan(key).onSuccess(p -> cache.put(key, p, clock.getAsLong()));
+      return parent.plan(key, store).onSuccess(p -> cache.put(key, p, clock.getAsLong()));
     });
   }
 
@@ -403,6 +416,6 @@ public final class EdgeNode {
 
   public Future<Void> close() {
     Future<Void> p = parent != null ? parent.close() : Future.succeededFuture();
-    return p.compose(v -> journal.close());
+    return p.compose(v -> journal.close()).compose(v -> store.close());
   }
 }

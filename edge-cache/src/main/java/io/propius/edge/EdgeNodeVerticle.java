@@ -6,14 +6,21 @@ import io.propius.api.token.TokenSigner;
 import io.propius.edge.aggregate.Journal;
 import io.propius.edge.config.EdgeOptions;
 import io.propius.edge.config.EdgeRole;
+import io.propius.edge.grpc.DataPlaneEndpoint;
 import io.propius.edge.http.EdgeHttpHandler;
 import io.propius.edge.http.JobKeys;
 import io.propius.edge.metrics.EdgeMetrics;
+import io.propius.edge.plan.PlanStore;
 import io.propius.edge.upstream.ParentClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.UUID;
@@ -26,6 +33,7 @@ import java.util.function.Supplier;
  * below the root pushes its partial aggregates to the parent on the configured interval.
  */
 public final class EdgeNodeVerticle extends VerticleBase {
+  private static final int HTTP2_WINDOW = 8 * 1024 * 1024;
   private final EdgeOptions options;
   private final TokenSigner signer;
   private final Collection<String> jobApiKeys;
@@ -34,6 +42,7 @@ public final class EdgeNodeVerticle extends VerticleBase {
   private final LongSupplier clock;
   private EdgeNode node;
   private HttpServer server;
+  private Path planDir;
 
   /**
    * @param signer     verifies task tokens; must share the secret of the client managers that issue them
@@ -62,11 +71,17 @@ public final class EdgeNodeVerticle extends VerticleBase {
         ? Future.succeededFuture(Journal.none(options.getNodeId().isEmpty()
             ? "edge-" + UUID.randomUUID().toString().substring(0, 8) : options.getNodeId()))
         : Journal.open(vertx, Path.of(options.getJournalDir()), options.isJournalFsync(), options.getNodeId());
-    return journal.compose(j -> {
+    Future<Path> plans = vertx.executeBlocking(() -> options.getPlanDir().isEmpty()
+        ? Files.createTempDirectory("propius-plans") : Files.createDirectories(Path.of(options.getPlanDir())));
+    return journal.compose(j -> plans.map(dir -> {
+      this.planDir = dir;
+      return j;
+    })).compose(j -> {
       EdgeRole role = options.role();
       ParentClient parent = role == EdgeRole.ROOT ? null : new ParentClient(vertx, options.getParentUrl(), signer,
           j.nodeId(), options.getUpstreamTimeoutMs(), options.getRetryAfterMs());
-      node = new EdgeNode(vertx, options, new EdgeMetrics(registry, role.name()), j, parent, listener, clock);
+      PlanStore store = new PlanStore(vertx, planDir, options.getMaxPlanBytes());
+      node = new EdgeNode(vertx, options, new EdgeMetrics(registry, role.name()), j, store, parent, listener, clock);
       node.replay();
       if (role != EdgeRole.ROOT) {
         vertx.setPeriodic(options.getPushIntervalMs(), id -> node.pushAll());
@@ -75,9 +90,27 @@ public final class EdgeNodeVerticle extends VerticleBase {
       if (registry instanceof PrometheusMeterRegistry prometheus) {
         scrape = () -> prometheus.scrape();
       }
-      EdgeHttpHandler http = new EdgeHttpHandler(node, options, signer, new JobKeys(jobApiKeys), clock, scrape);
+      JobKeys jobKeys = new JobKeys(jobApiKeys);
+      EdgeHttpHandler http = new EdgeHttpHandler(node, options, signer, jobKeys, clock, scrape);
+      // gRPC (the root's DataPlane service) shares the port: HTTP/2 requests of type application/grpc.
+      GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
+          .setMaxMessageSize(options.getMaxPlanBytes() + 1024 * 1024));
+      if (role == EdgeRole.ROOT) {
+        new DataPlaneEndpoint(node, jobKeys).bind(grpc);
+      }
       server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
-          .setTcpNoDelay(true).setCompressionSupported(false)).requestHandler(http);
+              .setTcpNoDelay(true).setCompressionSupported(false)
+              // Plans can be tens of MB: the default 64 KiB HTTP/2 windows would make them crawl.
+              .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_WINDOW))
+              .setHttp2ConnectionWindowSize(HTTP2_WINDOW))
+          .requestHandler(req -> {
+            String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
+            if (type != null && type.startsWith("application/grpc")) {
+              grpc.handle(req);
+            } else {
+              http.handle(req);
+            }
+          });
       return server.listen();
     });
   }

@@ -4,6 +4,7 @@ import io.propius.edge.round.RoundKey;
 import io.propius.edge.round.RoundSpec;
 import io.propius.edge.upstream.PartialUpdate;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
@@ -18,7 +19,7 @@ import java.util.List;
  * An append-only log of what a node accepted: round specs, device contributions and child
  * partials. A node appends before it acknowledges, and replays the log when it starts, so nothing
  * it acknowledged is lost by a restart and a replayed device token is still known as seen.
- * Records are length-prefixed; a torn last record (a crash mid-write) was never acknowledged and
+ * Confined to the node's event loop. Records are length-prefixed; a torn last record (a crash mid-write) was never acknowledged and
  * is dropped on replay.
  */
 public final class Journal {
@@ -46,6 +47,9 @@ public final class Journal {
   private final boolean fsync;
   private final List<Entry> replayed;
   private final String nodeId;
+  private Buffer batch = Buffer.buffer();
+  private List<Promise<Void>> waiting = new ArrayList<>();
+  private boolean writing;
 
   private Journal(AsyncFile file, boolean fsync, List<Entry> replayed, String nodeId) {
     this.file = file;
@@ -117,8 +121,34 @@ public final class Journal {
       body.appendLong(p.update().version()).appendLong(p.update().contributors()).appendDouble(p.update().weight());
       doubles(body, p.update().state());
     }
-    Future<Void> written = file.write(Buffer.buffer(body.length() + 4).appendInt(body.length()).appendBuffer(body));
-    return fsync ? written.compose(v -> file.flush()) : written;
+    Promise<Void> done = Promise.promise();
+    batch.appendInt(body.length()).appendBuffer(body);
+    waiting.add(done);
+    if (!writing) {
+      writeBatch();
+    }
+    return done.future();
+  }
+
+  /**
+   * Group commit: records appended while a write is in flight go out together in the next one,
+   * so a busy node makes one file write (and fsync) per batch, not per upload.
+   */
+  private void writeBatch() {
+    Buffer out = batch;
+    List<Promise<Void>> told = waiting;
+    batch = Buffer.buffer();
+    waiting = new ArrayList<>();
+    writing = true;
+    Future<Void> written = file.write(out);
+    (fsync ? written.compose(v -> file.flush()) : written).onComplete(ar -> {
+      told.forEach(p -> p.handle(ar));
+      if (waiting.isEmpty()) {
+        writing = false;
+      } else {
+        writeBatch();
+      }
+    });
   }
 
   public Future<Void> close() {

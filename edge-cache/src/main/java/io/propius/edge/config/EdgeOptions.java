@@ -34,6 +34,8 @@ public final class EdgeOptions {
    * them in memory only (a restart then loses what was not yet pushed up).
    */
   private String journalDir = "";
+  /** Directory of the plan files a node serves; empty: a fresh temporary directory, deleted at stop. */
+  private String planDir = "";
   /** fsync the journal before acknowledging (survives an OS crash, not only a process restart). */
   private boolean journalFsync = false;
   /** Retry hint (Retry-After) given with 503 when the parent is unreachable. */
@@ -159,6 +161,15 @@ public final class EdgeOptions {
 
   public EdgeOptions setJournalDir(String journalDir) {
     this.journalDir = journalDir;
+    return this;
+  }
+
+  public String getPlanDir() {
+    return planDir;
+  }
+
+  public EdgeOptions setPlanDir(String planDir) {
+    this.planDir = planDir;
     return this;
   }
 

@@ -1,27 +1,24 @@
 package io.propius.edge.plan;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * A round's plan as published by its job: opaque bytes and their entity tag. The bytes are never
- * copied per request; every response writes a view of this one buffer.
+ * A round's plan as a node holds it: a file of the job's bytes and their entity tag. Requests are
+ * answered with {@code sendfile} from this file, as nginx would: no copy through the JVM heap.
  */
-public record Plan(Buffer bytes, String etag) {
-  /** Size in bytes. */
-  public int size() {
-    return bytes.length();
-  }
-
-  /** A plan whose ETag is the quoted SHA-256 of its bytes (CPU-heavy for large plans: call off the event loop). */
-  public static Plan of(Buffer bytes) {
+public record Plan(Path file, long size, String etag) {
+  /** The quoted SHA-256 of the bytes (CPU-heavy for large plans: call off the event loop). */
+  public static String etagOf(Buffer bytes) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      // Digest through a view of the bytes rather than getBytes(), which would copy them.
-      sha.update(((io.vertx.core.internal.buffer.BufferInternal) bytes).getByteBuf().nioBuffer());
-      return new Plan(bytes, "\"" + HexFormat.of().formatHex(sha.digest()) + "\"");
+      // Digest a view of the bytes rather than getBytes(), which would copy them.
+      sha.update(((BufferInternal) bytes).getByteBuf().nioBuffer());
+      return "\"" + HexFormat.of().formatHex(sha.digest()) + "\"";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -19,10 +19,13 @@ public final class PlanCache {
   private final long capacityBytes;
   private final long ttlMs;
   private final EdgeMetrics metrics;
+  private final java.util.function.Consumer<Plan> dropped;
   private final LinkedHashMap<RoundKey, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
   private long bytes;
 
-  public PlanCache(long capacityBytes, long ttlMs, EdgeMetrics metrics) {
+  /** @param dropped told about every plan that leaves the cache (its file can go) */
+  public PlanCache(long capacityBytes, long ttlMs, EdgeMetrics metrics, java.util.function.Consumer<Plan> dropped) {
+    this.dropped = dropped;
     this.capacityBytes = capacityBytes;
     this.ttlMs = ttlMs;
     this.metrics = metrics;
@@ -47,8 +50,10 @@ public final class PlanCache {
     Entry old = entries.remove(key);
     if (old != null) {
       bytes -= old.plan.size();
+      dropped.accept(old.plan);
     }
     if (plan.size() > capacityBytes) {
+      dropped.accept(plan);
       return;
     }
     Iterator<Map.Entry<RoundKey, Entry>> lru = entries.entrySet().iterator();
@@ -56,6 +61,7 @@ public final class PlanCache {
       Entry victim = lru.next().getValue();
       lru.remove();
       bytes -= victim.plan.size();
+      dropped.accept(victim.plan);
       metrics.evicted(Eviction.SIZE);
     }
     entries.put(key, new Entry(plan, nowMs + ttlMs));
@@ -66,6 +72,7 @@ public final class PlanCache {
     Entry e = entries.remove(key);
     if (e != null) {
       bytes -= e.plan.size();
+      dropped.accept(e.plan);
       metrics.evicted(why);
     }
   }

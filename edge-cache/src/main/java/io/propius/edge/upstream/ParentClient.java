@@ -6,6 +6,7 @@ import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.plan.Plan;
+import io.propius.edge.plan.PlanStore;
 import io.propius.edge.round.RoundKey;
 import io.propius.edge.round.RoundSpec;
 import io.vertx.core.Future;
@@ -54,11 +55,15 @@ public final class ParentClient {
         body -> RoundSpec.fromJson(new JsonObject(body)));
   }
 
-  /** The plan, whole: it goes into the cache anyway. */
-  public Future<Plan> plan(RoundKey key) {
+  /** The plan, streamed into a file of the store. */
+  public Future<Plan> plan(RoundKey key, PlanStore store) {
     return send(HttpMethod.GET, "/v1/plans/" + key.job() + "/" + key.round(), null, null).compose(resp -> {
       String etag = resp.getHeader(HttpHeaders.ETAG);
-      return resp.body().map(body -> new Plan(body, etag != null ? etag : Plan.of(body).etag()));
+      if (etag == null) {
+        return Future.failedFuture(new PropiusException(ErrorCode.INTERNAL, "parent sent the plan of " + key
+            + " without an ETag"));
+      }
+      return store.download(key, resp, etag);
     });
   }
 

@@ -20,7 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class EdgeTree implements AutoCloseable {
   public final Vertx vertx = Vertx.vertx();
   public final TokenSigner signer = TokenSigner.random();
-  public final Http http = new Http();
+  /** Replaced by {@link #restart}: a restarted node on the same port drops the old connections. */
+  public Http http = new Http();
   /** AGGREGATE_READY notifications seen at any root: "job/round/contributors/reason". */
   public final List<String> ready = new CopyOnWriteArrayList<>();
   private final List<String> deployments = new ArrayList<>();
@@ -53,6 +54,8 @@ public final class EdgeTree implements AutoCloseable {
     if (deployments.contains(node.deployment())) {
       stop(node);
     }
+    http.close();
+    http = new Http();
     return start(changes.setPort(port), List.of());
   }
 

@@ -1,0 +1,121 @@
+package io.propius.bench.dataplane;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/**
+ * Closed-loop HTTP load: {@code concurrency} loops, each sending its next request as soon as the
+ * previous response has been read to the end (bodies are counted, not kept). Runs a warm-up, then
+ * measures requests and response bytes over a fixed duration.
+ */
+final class LoadGenerator {
+  /** What one run measured. */
+  record Result(long requests, long bytes, long errors, double seconds) {
+    double requestsPerSecond() {
+      return requests / seconds;
+    }
+
+    double megabytesPerSecond() {
+      return bytes / seconds / (1024 * 1024);
+    }
+  }
+
+  /** The request for loop iteration {@code i}: method, URI, Authorization token, body (or null). */
+  record Call(HttpMethod method, String uri, String bearer, Buffer body) {
+  }
+
+  private final Vertx vertx;
+  private final HttpClient client;
+
+  LoadGenerator(Vertx vertx, int concurrency) {
+    this.vertx = vertx;
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+        new PoolOptions().setHttp1MaxSize(concurrency));
+  }
+
+  Result run(int port, int concurrency, long warmupMs, long durationMs, IntFunction<Call> calls) {
+    AtomicLong counter = new AtomicLong();
+    AtomicLong requests = new AtomicLong();
+    AtomicLong bytes = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    boolean[] stop = {false};
+    Promise<Void> done = Promise.promise();
+    AtomicLong running = new AtomicLong(concurrency);
+    long[] started = new long[1];
+    // Loops are started from a Vert.x context so the client's callbacks stay on event loops.
+    vertx.runOnContext(v -> {
+      for (int c = 0; c < concurrency; c++) {
+        loop(port, calls, counter, requests, bytes, errors, stop, running, done);
+      }
+    });
+    sleep(warmupMs);
+    requests.set(0);
+    bytes.set(0);
+    errors.set(0);
+    started[0] = System.nanoTime();
+    sleep(durationMs);
+    long r = requests.get();
+    long b = bytes.get();
+    double seconds = (System.nanoTime() - started[0]) / 1e9;
+    stop[0] = true;
+    done.future().toCompletionStage().toCompletableFuture().join();
+    if (r == 0 || errors.get() > 0) {
+      throw new IllegalStateException("load on port " + port + ": " + r + " requests, " + errors.get() + " errors");
+    }
+    return new Result(r, b, errors.get(), seconds);
+  }
+
+  private void loop(int port, IntFunction<Call> calls, AtomicLong counter, AtomicLong requests, AtomicLong bytes,
+                    AtomicLong errors, boolean[] stop, AtomicLong running, Promise<Void> done) {
+    if (stop[0]) {
+      if (running.decrementAndGet() == 0) {
+        done.tryComplete();
+      }
+      return;
+    }
+    Call call = calls.apply((int) counter.getAndIncrement());
+    RequestOptions o = new RequestOptions().setMethod(call.method()).setHost("127.0.0.1").setPort(port)
+        .setURI(call.uri());
+    if (call.bearer() != null) {
+      o.putHeader("Authorization", "Bearer " + call.bearer());
+    }
+    long[] got = {0};
+    Future<Void> exchange = client.request(o)
+        .compose(req -> call.body() == null ? req.send() : req.send(call.body()))
+        .compose(resp -> {
+          Promise<Void> end = Promise.promise();
+          resp.handler(chunk -> got[0] += chunk.length());
+          resp.endHandler(v -> end.tryComplete());
+          resp.exceptionHandler(end::tryFail);
+          return resp.statusCode() / 100 == 2 ? end.future()
+              : end.future().compose(v -> Future.failedFuture("HTTP " + resp.statusCode()));
+        });
+    exchange.onComplete(ar -> {
+      if (ar.succeeded()) {
+        requests.incrementAndGet();
+        bytes.addAndGet(got[0]);
+      } else {
+        errors.incrementAndGet();
+      }
+      loop(port, calls, counter, requests, bytes, errors, stop, running, done);
+    });
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.propius.edge.grpc;
+
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
+import io.propius.api.grpc.Aggregate;
+import io.propius.api.grpc.DataPlaneGrpcService;
+import io.propius.api.grpc.GetAggregateRequest;
+import io.propius.api.grpc.PublishRoundRequest;
+import io.propius.api.grpc.PublishRoundResponse;
+import io.propius.edge.EdgeNode;
+import io.propius.edge.http.JobKeys;
+import io.propius.edge.round.RoundKey;
+import io.propius.edge.round.RoundSpec;
+import io.propius.policy.reduce.Accumulator;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerResponse;
+import java.util.function.Function;
+
+/**
+ * The {@code propius.v1.DataPlane} gRPC service of the root node: the same rules as the HTTP
+ * calls (it goes through {@link EdgeNode}), authenticated from the {@code authorization} metadata.
+ */
+public final class DataPlaneEndpoint {
+  private final EdgeNode node;
+  private final JobKeys jobKeys;
+
+  public DataPlaneEndpoint(EdgeNode node, JobKeys jobKeys) {
+    this.node = node;
+    this.jobKeys = jobKeys;
+  }
+
+  public void bind(GrpcServer server) {
+    unary(server, DataPlaneGrpcService.PublishRound, "PublishRound", this::publish);
+    unary(server, DataPlaneGrpcService.GetAggregate, "GetAggregate", this::aggregate);
+  }
+
+  private Future<PublishRoundResponse> publish(PublishRoundRequest req) {
+    RoundKey key = key(req.getJobId(), req.getRound());
+    JsonObject json = new JsonObject().put("reducer", req.getReducer().isEmpty() ? "fedavg" : req.getReducer())
+        .put("tensor_length", req.getTensorLength()).put("target", req.getTarget())
+        .put("mode", req.getMode().isEmpty() ? "sync" : req.getMode()).put("deadline_ms", req.getDeadlineMs())
+        .put("over_selection", req.getOverSelection()).put("staleness", req.getStaleness());
+    RoundSpec spec = RoundSpec.fromJson(json);
+    PublishRoundResponse.Builder out = PublishRoundResponse.newBuilder();
+    return node.publishSpec(key, spec).compose(specStatus -> {
+      out.setSpecCreated(specStatus == 201);
+      if (req.getPlan().isEmpty()) {
+        return Future.succeededFuture(out.build());
+      }
+      return node.publishPlan(key, Buffer.buffer(req.getPlan().toByteArray()))
+          .map(planStatus -> out.setPlanCreated(planStatus == 201).build());
+    });
+  }
+
+  private Future<Aggregate> aggregate(GetAggregateRequest req) {
+    RoundKey key = key(req.getJobId(), req.getRound());
+    Accumulator total = node.aggregate(key);
+    Aggregate.Builder out = Aggregate.newBuilder().setJobId(key.job()).setRound(key.round())
+        .setContributors(total.contributors()).setWeight(total.weight()).setComplete(node.complete(key));
+    for (double v : total.result()) {
+      out.addValues(v);
+    }
+    return Future.succeededFuture(out.build());
+  }
+
+  private static RoundKey key(long job, int round) {
+    if (job <= 0 || round < 0) {
+      throw PropiusException.invalid("job_id must be positive and round >= 0");
+    }
+    return new RoundKey(job, round);
+  }
+
+  private <Q, R> void unary(GrpcServer server, ServiceMethod<Q, R> method, String name, Function<Q, Future<R>> call) {
+    server.callHandler(method, request -> {
+      GrpcServerResponse<Q, R> response = request.response();
+      request.invalidMessageHandler(invalid -> fail(response,
+          PropiusException.invalid("malformed " + name + " request: " + invalid.getMessage())));
+      request.last()
+          .compose(req -> {
+            jobKeys.check(request.headers().get(HttpHeaders.AUTHORIZATION));
+            return call.apply(req);
+          })
+          .onSuccess(response::end)
+          .onFailure(err -> fail(response, err));
+    });
+  }
+
+  private static void fail(GrpcServerResponse<?, ?> response, Throwable err) {
+    PropiusException failure = err instanceof PropiusException p ? p
+        : new PropiusException(ErrorCode.INTERNAL, "internal error: " + err.getClass().getSimpleName());
+    response.status(failure.code().grpcStatus()).statusMessage(failure.getMessage()).end();
+  }
+}

@@ -1,0 +1,62 @@
+package io.propius.edge.plan;
+
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
+import io.propius.edge.round.RoundKey;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpClientResponse;
+import java.nio.file.Path;
+
+/**
+ * The directory where a node keeps its plans as files. Every stored plan gets a file name of its
+ * own, so a plan being re-fetched never overwrites one being sent; evicted files are deleted (a
+ * response already sending one keeps its open descriptor).
+ */
+public final class PlanStore {
+  private final Vertx vertx;
+  private final Path dir;
+  private final long maxBytes;
+  private long next;
+
+  public PlanStore(Vertx vertx, Path dir, long maxBytes) {
+    this.vertx = vertx;
+    this.dir = dir;
+    this.maxBytes = maxBytes;
+  }
+
+  private Path nextFile(RoundKey key) {
+    return dir.resolve(key.job() + "-" + key.round() + "-" + (next++) + ".plan");
+  }
+
+  /** Writes published bytes to a new file. */
+  public Future<Plan> write(RoundKey key, Buffer bytes, String etag) {
+    Path file = nextFile(key);
+    return vertx.fileSystem().writeFile(file.toString(), bytes).map(v -> new Plan(file, bytes.length(), etag));
+  }
+
+  /** Streams a parent's response body into a new file (never whole in memory). */
+  public Future<Plan> download(RoundKey key, HttpClientResponse resp, String etag) {
+    String length = resp.getHeader("Content-Length");
+    if (length != null && Long.parseLong(length) > maxBytes) {
+      return Future.failedFuture(new PropiusException(ErrorCode.PAYLOAD_TOO_LARGE, "the parent's plan for " + key
+          + " is " + length + " bytes, over dataPlane.maxPlanBytes " + maxBytes));
+    }
+    Path file = nextFile(key);
+    resp.pause(); // until the file is open; the pipe resumes it
+    return vertx.fileSystem().open(file.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
+        .compose(out -> resp.pipeTo(out).compose(v -> vertx.fileSystem().props(file.toString())))
+        .map(props -> new Plan(file, props.size(), etag));
+  }
+
+  public void delete(Plan plan) {
+    vertx.fileSystem().delete(plan.file().toString());
+  }
+
+  /** Deletes the directory and every plan in it. */
+  public Future<Void> close() {
+    return vertx.fileSystem().deleteRecursive(dir.toString());
+  }
+}
