@@ -33,7 +33,15 @@ import picocli.CommandLine.Option;
     description = "Trace-driven simulator of Propius and its baselines (paper §6).")
 public final class SimulatorCli {
   public static void main(String[] args) {
-    System.exit(new CommandLine(new SimulatorCli()).execute(args));
+    System.exit(new CommandLine(new SimulatorCli())
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          if (!(e instanceof IllegalArgumentException)) {
+            throw e;
+          }
+          cmd.getErr().println("error: " + e.getMessage());
+          return 2;
+        })
+        .execute(args));
   }
 
   /** Options every command shares. */
@@ -50,6 +58,8 @@ public final class SimulatorCli {
     int minDemand;
     @Option(names = "--max-demand", defaultValue = "1500", description = "largest per-round demand (default ${DEFAULT-VALUE})")
     int maxDemand;
+    @Option(names = "--min-rounds", defaultValue = "20", description = "fewest rounds per job (default ${DEFAULT-VALUE})")
+    int minRounds;
     @Option(names = "--max-rounds", defaultValue = "200", description = "most rounds per job (default ${DEFAULT-VALUE})")
     int maxRounds;
     @Option(names = "--deadline", defaultValue = "900", description = "per-round deadline in seconds (default ${DEFAULT-VALUE})")
@@ -63,7 +73,7 @@ public final class SimulatorCli {
 
     Workload workload(int jobs) {
       Workload d = Workload.defaults(jobs);
-      return new Workload(jobs, d.firstArrivalS(), d.meanInterArrivalS(), minDemand, maxDemand, d.minRounds(),
+      return new Workload(jobs, d.firstArrivalS(), d.meanInterArrivalS(), minDemand, maxDemand, minRounds,
           maxRounds, d.minSteps(), d.maxSteps(), d.minModelMb(), d.maxModelMb(), deadlineS, requiredFraction,
           overSelection, d.maxRoundFailures());
     }

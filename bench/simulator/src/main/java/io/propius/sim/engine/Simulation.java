@@ -202,6 +202,14 @@ public final class Simulation {
     return state[job] == JOB_RUNNING && bound[job] < jobs.requested[job];
   }
 
+  /**
+   * Whether the device may serve the job's current round: a device contributes at most once to a
+   * round (it is not bound again after its result is in).
+   */
+  public boolean mayServe(int device, int job) {
+    return taskAttempt[device] != attempt[job];
+  }
+
   public int liveJobs() {
     return liveJobs;
   }
@@ -344,6 +352,8 @@ public final class Simulation {
     if (job >= 0) {
       checkinsUseful++;
       bind(d, job);
+    } else {
+      fruitlessCheckins++;
     }
   }
 

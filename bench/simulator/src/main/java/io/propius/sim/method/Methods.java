@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The methods an experiment can compare, by name: {@code static}, {@code random} (the paper's
- * baselines) and {@code propius-<policy>} for Propius in online mode with any scheduling policy on
+ * The methods an experiment can compare, by name: {@code static}, {@code static-fixed}, {@code random}
+ * (the paper's baselines) and {@code propius-<policy>} for Propius in online mode with any scheduling policy on
  * the class path (loaded with {@link java.util.ServiceLoader}, as the server loads it).
  */
 public final class Methods {
@@ -20,7 +20,9 @@ public final class Methods {
   public static SelectionMethod create(String name) {
     switch (name) {
       case "static":
-        return new StaticPartitioning();
+        return new StaticPartitioning(false);
+      case "static-fixed":
+        return new StaticPartitioning(true);
       case "random":
         return new PureRandom();
       default:
@@ -33,7 +35,7 @@ public final class Methods {
 
   /** Every method whose policy is on the class path: the baselines first. */
   public static List<String> all() {
-    List<String> names = new ArrayList<>(List.of("static", "random"));
+    List<String> names = new ArrayList<>(List.of("static", "static-fixed", "random"));
     List<String> available = Policies.available(Methods.class.getClassLoader());
     for (String p : ONLINE_POLICIES) {
       if (available.contains(p)) {

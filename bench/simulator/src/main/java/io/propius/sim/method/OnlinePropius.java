@@ -73,7 +73,7 @@ public final class OnlinePropius implements SelectionMethod {
     refresh();
     int mask = sim.devices.mask[device];
     for (int j : order) {
-      if (sim.open(j) && EligibilityMix.eligible(mask, sim.jobs.jobClass[j])) {
+      if (sim.open(j) && EligibilityMix.eligible(mask, sim.jobs.jobClass[j]) && sim.mayServe(device, j)) {
         return j;
       }
     }

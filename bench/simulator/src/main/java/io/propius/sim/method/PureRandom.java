@@ -55,7 +55,7 @@ public final class PureRandom implements SelectionMethod {
     int pick = sim.random().nextInt(n);
     for (int j : live) {
       if (acceptable(j, pool) && pick-- == 0) {
-        return j;
+        return sim.mayServe(device, j) ? j : -1;
       }
     }
     throw new IllegalStateException("no job for a useful check-in");
@@ -68,7 +68,7 @@ public final class PureRandom implements SelectionMethod {
       return -1;
     }
     int j = live[sim.random().nextInt(live.length)];
-    return acceptable(j, sim.devices.mask[device]) ? j : -1;
+    return acceptable(j, sim.devices.mask[device]) && sim.mayServe(device, j) ? j : -1;
   }
 
   @Override

@@ -5,23 +5,34 @@ import io.propius.sim.device.EligibilityMix;
 import io.propius.sim.engine.Simulation;
 
 /**
- * Static partitioning (paper §6.1): every device is assigned once, for the whole run, to one job
- * (parameter server) it is eligible for, with the number of devices per job proportional to the
- * job's demand, and serves only that job; there is no sharing, so a device whose job has not
- * arrived yet, is between selections or has ended stays idle. A device picks job {@code j} among
- * the jobs it is eligible for with a weight {@code requested_j / eligible share_j}, so that each
- * job's expected share of the devices is proportional to its demand even though rare classes have
- * fewer eligible devices.
+ * Static partitioning (paper §6.1): every device is assigned to one job (parameter server) it is
+ * eligible for, with the number of devices per job proportional to the job's demand, and serves
+ * only that job; there is no sharing, so a device whose job is between selections stays idle. A
+ * device picks job {@code j} among the jobs it is eligible for with a weight
+ * {@code requested_j / eligible share_j}, so that each job's expected share of the devices is
+ * proportional to its demand even though rare classes have fewer eligible devices; the draw is a
+ * fixed number per device, so a new partition moves as few devices as it can.
+ *
+ * <p>Two readings of "static": {@code static} partitions among the live jobs and partitions again
+ * when a job arrives or ends (a busy device finishes its task first); {@code static-fixed}
+ * partitions once among all the jobs of the trace, so devices of jobs not yet arrived or already
+ * ended stay idle.
  */
 public final class StaticPartitioning implements SelectionMethod {
+  private final boolean fixed;
   private Simulation sim;
   private int[] assigned;
   private int unassigned;
   private long seed;
 
+  /** @param fixed one partition for the whole trace, rather than among the live jobs */
+  public StaticPartitioning(boolean fixed) {
+    this.fixed = fixed;
+  }
+
   @Override
   public String name() {
-    return "static";
+    return fixed ? "static-fixed" : "static";
   }
 
   @Override
@@ -31,7 +42,9 @@ public final class StaticPartitioning implements SelectionMethod {
     java.util.Arrays.fill(assigned, -1);
     this.unassigned = sim.jobs.count;
     this.seed = sim.settings.seed();
-    partition();
+    if (fixed) {
+      partition();
+    }
   }
 
   @Override
@@ -52,19 +65,22 @@ public final class StaticPartitioning implements SelectionMethod {
 
   @Override
   public int bindUseful(int device, int pool) {
-    return pool;
+    return sim.mayServe(device, pool) ? pool : -1;
   }
 
   @Override
   public int checkin(int device) {
     int j = assigned[device];
-    return j >= 0 && sim.open(j) ? j : -1;
+    return j >= 0 && sim.open(j) && sim.mayServe(device, j) ? j : -1;
   }
 
   @Override
   public void jobsChanged(ScheduleTrigger trigger) {
     if (trigger == ScheduleTrigger.JOB_REGISTERED || trigger == ScheduleTrigger.JOB_FINISHED) {
-      // The partition is fixed, but a job that arrives or leaves turns its devices' pool on or off.
+      if (!fixed) {
+        partition();
+      }
+      // A job that arrives or leaves also turns its devices' pool on or off.
       sim.idle().repartition(this::poolOf);
     }
     sim.usefulnessChanged();
@@ -81,7 +97,7 @@ public final class StaticPartitioning implements SelectionMethod {
       double[] w = new double[jobs.count];
       double sum = 0;
       for (int j = 0; j < jobs.count; j++) {
-        if (EligibilityMix.eligible(m, jobs.jobClass[j])) {
+        if ((fixed || sim.live(j)) && EligibilityMix.eligible(m, jobs.jobClass[j])) {
           sum += jobs.requested[j] / EligibilityMix.share(jobs.jobClass[j]);
           c[n] = j;
           w[n++] = sum;
