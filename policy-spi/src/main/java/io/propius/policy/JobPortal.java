@@ -1,5 +1,6 @@
 package io.propius.policy;
 
+import io.propius.api.query.Constraints;
 import java.util.List;
 import java.util.NoSuchElementException;
 
@@ -31,6 +32,14 @@ public interface JobPortal {
    * @throws io.propius.api.query.QuerySyntaxException for a query that does not parse
    */
   List<Long> query(String query);
+
+  /**
+   * A job's public constraints (the device attributes it requires), e.g. to group jobs by
+   * eligibility; {@link Constraints#toQuery()} turns them into a device query.
+   *
+   * @throws NoSuchElementException when no live job has this id
+   */
+  Constraints publicConstraints(long jobId);
 
   /** Sets the priority score of a job; client managers offer higher scores first. */
   void setScore(long jobId, double score);

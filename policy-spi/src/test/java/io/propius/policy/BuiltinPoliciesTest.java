@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Each built-in policy on hand-computed cases: the order it must produce, highest score first. */
 class BuiltinPoliciesTest {
   private static JobRow job(long id, Map<String, Double> fields) {
-    return new JobRow(id, name -> fields.getOrDefault(name, Double.NaN));
+    return new JobRow(id, name -> fields.getOrDefault(name, Double.NaN), null);
   }
 
   private static Map<String, Double> row(Object... keyValues) {
@@ -109,6 +109,18 @@ class BuiltinPoliciesTest {
   @Test
   void unknownPolicyNamesListTheAvailableOnes() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Policies.load("nope"))
-        .hasMessageContaining("no scheduling policy named 'nope'").hasMessageContaining("fifo, las, random, srsf, srtf");
+        .hasMessageContaining("no scheduling policy named 'nope'").hasMessageContaining("fair-share, fifo, irs, las, random, srsf, srtf");
+  }
+
+  @Test
+  void anOnlinePolicyInSmallBatchModeGivesOneGroupOfTheOpenJobsByScore() {
+    SchedulingPolicy fifo = Policies.load("fifo");
+    TableJobPortal portal = new TableJobPortal(List.of(
+        job(1, row("time_stamp", 300, "state", 2, "demand", 5, "amount", 0)),
+        job(2, row("time_stamp", 100, "state", 2, "demand", 5, "amount", 1)),
+        job(3, row("time_stamp", 200, "state", 2, "demand", 5, "amount", 5)),
+        job(4, row("time_stamp", 50, "state", 1, "demand", 0, "amount", 0))));
+    assertThat(fifo.groups(portal, SampledClientPortal.exact(List.of())))
+        .containsExactly(JobGroup.ordered("true", List.of(2L, 1L)));
   }
 }

@@ -112,7 +112,8 @@ public final class PropiusServer {
                                                       LongSupplier clock) {
     List<ClientManagerVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
     return server.deploy(() -> {
-      ClientManagerVerticle cm = new ClientManagerVerticle(store, events, signer, options.devices(), metrics, clock);
+      ClientManagerVerticle cm = new ClientManagerVerticle(store, events, signer, options.devices(),
+          options.scheduler().isSmallBatch(), metrics, clock);
       instances.add(cm);
       return cm;
     }, options.devices().getInstances()).map(v -> {

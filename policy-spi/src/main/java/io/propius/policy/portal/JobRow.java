@@ -1,10 +1,16 @@
 package io.propius.policy.portal;
 
 import io.propius.api.query.AttributeSource;
+import io.propius.api.query.Constraints;
 
 /**
- * One job as a policy sees it: its id and its numeric fields by {@link io.propius.policy.JobFields}
- * name (NaN for a constraint the job does not set).
+ * One job as a policy sees it: its id, its numeric fields by {@link io.propius.policy.JobFields}
+ * name (NaN for a constraint the job does not set), and its public constraints.
  */
-public record JobRow(long id, AttributeSource fields) {
+public record JobRow(long id, AttributeSource fields, Constraints publicConstraints) {
+  public JobRow {
+    if (publicConstraints == null) {
+      publicConstraints = Constraints.NONE;
+    }
+  }
 }

@@ -4,7 +4,10 @@ import io.propius.api.query.AttributeSource;
 import io.propius.api.query.Constraints;
 import io.propius.api.query.Query;
 import io.propius.policy.ClientPortal;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -49,6 +52,39 @@ public final class SampledClientPortal implements ClientPortal {
   public long subsetSize(String query) {
     Query q = queries.get(query);
     return Math.round(estimate(q::test));
+  }
+
+  /** One pass over the samples: each device's pattern, weighted by its stratum, then rounded. */
+  @Override
+  public Map<BitSet, Long> partition(List<String> queryTexts) {
+    Query[] parsed = new Query[queryTexts.size()];
+    for (int i = 0; i < parsed.length; i++) {
+      parsed[i] = queries.get(queryTexts.get(i));
+    }
+    Map<BitSet, Double> weights = new HashMap<>();
+    for (Stratum s : strata) {
+      if (s.sample().isEmpty()) {
+        continue;
+      }
+      double weight = (double) s.size() / s.sample().size();
+      for (AttributeSource device : s.sample()) {
+        BitSet bits = new BitSet(parsed.length);
+        for (int i = 0; i < parsed.length; i++) {
+          if (parsed[i].test(device)) {
+            bits.set(i);
+          }
+        }
+        weights.merge(bits, weight, Double::sum);
+      }
+    }
+    Map<BitSet, Long> counts = new HashMap<>();
+    weights.forEach((bits, w) -> {
+      long n = Math.round(w);
+      if (n > 0) {
+        counts.put(bits, n);
+      }
+    });
+    return counts;
   }
 
   /** Estimated number of devices in the window that match. */

@@ -1,6 +1,7 @@
 package io.propius.policy.portal;
 
 import io.propius.api.query.AttributeSource;
+import io.propius.api.query.Constraints;
 import io.propius.api.query.Query;
 import io.propius.policy.JobFields;
 import io.propius.policy.JobPortal;
@@ -20,6 +21,7 @@ import java.util.TreeMap;
  */
 public final class TableJobPortal implements JobPortal {
   private final TreeMap<Long, AttributeSource> jobs = new TreeMap<>();
+  private final Map<Long, Constraints> constraints = new HashMap<>();
   private final Map<Long, Double> scores = new HashMap<>();
   private final QueryCache queries;
 
@@ -30,6 +32,7 @@ public final class TableJobPortal implements JobPortal {
   private TableJobPortal(Collection<JobRow> rows, QueryCache queries) {
     for (JobRow row : rows) {
       jobs.put(row.id(), row.fields());
+      constraints.put(row.id(), row.publicConstraints());
     }
     this.queries = queries;
   }
@@ -75,6 +78,15 @@ public final class TableJobPortal implements JobPortal {
       }
     }
     return ids;
+  }
+
+  @Override
+  public Constraints publicConstraints(long jobId) {
+    Constraints c = constraints.get(jobId);
+    if (c == null) {
+      throw new NoSuchElementException("no live job " + jobId);
+    }
+    return c;
   }
 
   @Override

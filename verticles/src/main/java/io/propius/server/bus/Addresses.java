@@ -11,6 +11,15 @@ public final class Addresses {
   public static final String SCHEDULE = "propius.schedule";
   /** Request: answers the scheduler's latest {@link ScheduleSnapshot}. */
   public static final String SCHEDULE_GET = "propius.schedule.get";
+  /** Published {@link GroupPlan}s (small-batch mode), from the scheduler to the client managers. */
+  public static final String GROUPS = "propius.groups";
+  /**
+   * Published {@code {"device_id", "instance"}} (small-batch mode): that instance now holds the
+   * device, so any other instance holding it lets it go (a device is held in one place only).
+   */
+  public static final String DEVICE_HELD = "propius.devices.held";
+  /** Published device ids (small-batch mode): the device pinged, keep holding it. */
+  public static final String DEVICE_PING = "propius.devices.ping";
   /** Published {@link WindowStats}, from each client manager to the scheduler. */
   public static final String CLIENT_STATS = "propius.clients.stats";
 

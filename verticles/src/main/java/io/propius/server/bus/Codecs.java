@@ -27,6 +27,8 @@ public final class Codecs {
     }
     vertx.eventBus().registerDefaultCodec(ScheduleSnapshot.class,
         new JsonCodec<>("propius-schedule", ScheduleSnapshot::toJson, ScheduleSnapshot::fromJson));
+    vertx.eventBus().registerDefaultCodec(GroupPlan.class,
+        new JsonCodec<>("propius-group-plan", GroupPlan::toJson, GroupPlan::fromJson));
     vertx.eventBus().registerDefaultCodec(WindowStats.class,
         new JsonCodec<>("propius-window-stats", WindowStats::toJson, WindowStats::fromJson));
   }

@@ -12,7 +12,10 @@ import io.propius.api.grpc.JobEvent;
 import io.propius.api.token.OfferToken;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
+import io.propius.api.device.DeviceIds;
+import io.propius.api.device.JsonFields;
 import io.propius.server.bus.Addresses;
+import io.propius.server.bus.GroupPlan;
 import io.propius.server.bus.ScheduleSnapshot;
 import io.propius.server.bus.WindowStats;
 import io.propius.server.config.ClientManagerOptions;
@@ -40,31 +43,37 @@ import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
- * The binding layer (paper §3.3): the device HTTP API. Check-ins are answered from the in-memory
- * schedule snapshot and recorded in this instance's sliding window, never touching the store;
- * only accept (the atomic slot reservation) and confirm do. Several instances share the port.
+ * The binding layer (paper §3.3): the device HTTP API. Check-ins are recorded in this instance's
+ * sliding window and never touch the store; only accept (the atomic slot reservation) and confirm
+ * do. In online mode a check-in is answered at once from the in-memory schedule snapshot; in
+ * small-batch mode it is held until a job-group plan assigns the device (see
+ * {@link SmallBatchBinder}). Several instances share the port.
  */
 public final class ClientManagerVerticle extends VerticleBase {
   private final JobStore store;
   private final JobEvents events;
   private final TokenSigner signer;
   private final ClientManagerOptions options;
+  private final boolean smallBatch;
   private final PropiusMetrics metrics;
   private final LongSupplier clock;
   private final String instanceId = "cm-" + UUID.randomUUID().toString().substring(0, 8);
   private final OfferSelector offers = new OfferSelector();
   private final SplittableRandom random = new SplittableRandom();
   private SlidingWindow window;
+  private SmallBatchBinder batch;
   private long checkinsSinceReport;
   private long lastReportAt;
   private HttpServer server;
 
+  /** @param smallBatch hold check-ins for job-group plans (small-batch mode) instead of answering at once */
   public ClientManagerVerticle(JobStore store, JobEvents events, TokenSigner signer, ClientManagerOptions options,
-                               PropiusMetrics metrics, LongSupplier clock) {
+                               boolean smallBatch, PropiusMetrics metrics, LongSupplier clock) {
     this.store = store;
     this.events = events;
     this.signer = signer;
     this.options = options;
+    this.smallBatch = smallBatch;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -79,12 +88,25 @@ public final class ClientManagerVerticle extends VerticleBase {
     vertx.eventBus().<ScheduleSnapshot>request(Addresses.SCHEDULE_GET, null)
         .onSuccess(reply -> offers.update(reply.body()));
     vertx.setPeriodic(options.getStatsIntervalMs(), id -> reportStats());
+    if (smallBatch) {
+      batch = new SmallBatchBinder(offers, options, metrics, this::offer);
+      metrics.held(instanceId, batch::heldCount);
+      vertx.eventBus().<GroupPlan>consumer(Addresses.GROUPS, msg -> batch.apply(msg.body(), clock.getAsLong()));
+      vertx.eventBus().<String>consumer(Addresses.DEVICE_PING, msg -> batch.ping(msg.body(), clock.getAsLong()));
+      vertx.eventBus().<JsonObject>consumer(Addresses.DEVICE_HELD, msg -> {
+        if (!instanceId.equals(msg.body().getString("instance"))) {
+          batch.heldElsewhere(msg.body().getString("device_id"));
+        }
+      });
+      vertx.setPeriodic(Math.max(10, Math.min(1_000, options.getHoldMs() / 4)), id -> batch.expire(clock.getAsLong()));
+    }
 
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(options.getMaxBodyBytes());
     router.post("/v1/checkin").handler(body).handler(this::checkin);
     router.post("/v1/accept").handler(body).handler(this::accept);
     router.post("/v1/confirm").handler(body).handler(this::confirm);
+    router.post("/v1/ping").handler(body).handler(this::ping);
     router.get("/v1/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
     router.route().failureHandler(ctx -> fail(ctx, ctx.failure() != null ? ctx.failure()
         : ctx.statusCode() == 413 ? new PropiusException(ErrorCode.PAYLOAD_TOO_LARGE,
@@ -105,6 +127,10 @@ public final class ClientManagerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     metrics.removeWindow(instanceId);
+    if (batch != null) {
+      metrics.removeHeld(instanceId);
+      batch.releaseAll();
+    }
     return Future.succeededFuture();
   }
 
@@ -127,7 +153,10 @@ public final class ClientManagerVerticle extends VerticleBase {
     checkinsSinceReport = 0;
     lastReportAt = now;
     List<io.propius.api.device.Attributes> sample = window.sample(options.getSampleSize(), random, now);
-    vertx.eventBus().publish(Addresses.CLIENT_STATS, new WindowStats(instanceId, window.size(), rate, sample));
+    vertx.eventBus().publish(Addresses.CLIENT_STATS, batch == null
+        ? new WindowStats(instanceId, window.size(), rate, sample)
+        : new WindowStats(instanceId, window.size(), rate, sample, batch.heldCount(),
+            batch.heldSample(options.getSampleSize(), random)));
   }
 
   private void checkin(RoutingContext ctx) {
@@ -135,19 +164,50 @@ public final class ClientManagerVerticle extends VerticleBase {
     long now = clock.getAsLong();
     window.record(req.deviceId(), req.attributes(), now);
     checkinsSinceReport++;
+    if (batch != null) {
+      batch.hold(req, now, ctx.response()).onSuccess(offered -> answerCheckin(ctx, req.deviceId(), offered));
+      vertx.eventBus().publish(Addresses.DEVICE_HELD, new JsonObject().put("device_id", req.deviceId())
+          .put("instance", instanceId));
+      return;
+    }
     List<Offer> chosen = new ArrayList<>(options.getMaxOffers());
     for (ScheduleSnapshot.OfferableJob job : offers.select(req.attributes(), options.getMaxOffers())) {
-      long expires = now + options.getOfferTtlMs();
-      String token = new OfferToken(req.deviceId(), job.jobId(), job.round(), expires).encode(signer);
-      chosen.add(new Offer(job.jobId(), job.round(), job.privateConstraints(), token, expires));
+      chosen.add(offer(req.deviceId(), job, now));
     }
-    long retryAfter = PaceSteering.retryAfterMs((long) window.size() * options.getInstances(),
-        offers.outstandingDemand(), options);
+    answerCheckin(ctx, req.deviceId(), chosen);
+  }
+
+  private Offer offer(String deviceId, ScheduleSnapshot.OfferableJob job, long now) {
+    long expires = now + options.getOfferTtlMs();
+    String token = new OfferToken(deviceId, job.jobId(), job.round(), expires).encode(signer);
+    return new Offer(job.jobId(), job.round(), job.privateConstraints(), token, expires);
+  }
+
+  private void answerCheckin(RoutingContext ctx, String deviceId, List<Offer> chosen) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    long retryAfter = retryAfter();
     metrics.checkin(chosen.isEmpty() ? CheckinResult.NO_OFFER : CheckinResult.OFFERED, chosen.size());
     if (chosen.isEmpty()) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString((retryAfter + 999) / 1000));
     }
-    ctx.json(new CheckinResponse(req.deviceId(), chosen, retryAfter).toJson());
+    ctx.json(new CheckinResponse(deviceId, chosen, retryAfter).toJson());
+  }
+
+  /**
+   * {@code POST /v1/ping {"device_id": ...}} (small-batch mode): the device's held check-in waits
+   * another {@code holdMs}. Published to every instance, since the ping may reach another one than
+   * the check-in it keeps alive.
+   */
+  private void ping(RoutingContext ctx) {
+    String deviceId = DeviceIds.check(JsonFields.requireString(body(ctx), "device_id", 128));
+    if (batch == null) {
+      throw new PropiusException(ErrorCode.FAILED_PRECONDITION,
+          "ping keeps a held check-in alive and only exists in small-batch mode (scheduler.mode); this server is online");
+    }
+    vertx.eventBus().publish(Addresses.DEVICE_PING, deviceId);
+    ctx.json(new JsonObject().put("device_id", deviceId).put("held_for_ms", options.getHoldMs()));
   }
 
   private void accept(RoutingContext ctx) {
@@ -159,6 +219,9 @@ public final class ClientManagerVerticle extends VerticleBase {
     } catch (PropiusException e) {
       metrics.rejected(e.code() == ErrorCode.OFFER_EXPIRED ? RejectReason.OFFER_EXPIRED : RejectReason.OFFER_INVALID);
       throw e;
+    }
+    if (batch != null) {
+      batch.accepted(req.deviceId());
     }
     store.reserve(offer.jobId(), offer.round(), req.deviceId(), now, now + options.getLeaseMs())
         .onSuccess(r -> answerReservation(ctx, offer, req.deviceId(), r, now))

@@ -38,6 +38,12 @@ final class OfferSelector {
     fullRounds.remove(jobId, round);
   }
 
+  /** Whether this client manager knows the round is full since the snapshot was made. */
+  boolean isFull(long jobId, int round) {
+    Integer full = fullRounds.get(jobId);
+    return full != null && full == round;
+  }
+
   List<ScheduleSnapshot.OfferableJob> select(Attributes attributes, int k) {
     List<ScheduleSnapshot.OfferableJob> chosen = new ArrayList<>(k);
     for (ScheduleSnapshot.OfferableJob job : snapshot.jobs()) {

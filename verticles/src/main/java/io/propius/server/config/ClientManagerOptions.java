@@ -33,6 +33,13 @@ public final class ClientManagerOptions {
   private long retryMaxMs = 300_000;
   /** Pace steering aims to bring enough devices back within this horizon to fill open demand. */
   private long retryHorizonMs = 10_000;
+  /**
+   * Small-batch mode: a check-in is held (long-polled) until the device is assigned or this long
+   * has passed since its check-in or its last ping; then it is answered without an offer.
+   */
+  private long holdMs = 20_000;
+  /** Small-batch mode: most devices one instance holds; check-ins beyond are answered at once. */
+  private int holdCapacity = 50_000;
 
   public String getHost() {
     return host;
@@ -187,6 +194,24 @@ public final class ClientManagerOptions {
     return this;
   }
 
+  public long getHoldMs() {
+    return holdMs;
+  }
+
+  public ClientManagerOptions setHoldMs(long holdMs) {
+    this.holdMs = holdMs;
+    return this;
+  }
+
+  public int getHoldCapacity() {
+    return holdCapacity;
+  }
+
+  public ClientManagerOptions setHoldCapacity(int holdCapacity) {
+    this.holdCapacity = holdCapacity;
+    return this;
+  }
+
   void validate() {
     Checks.port("devices.port", port);
     Checks.positive("devices.instances", instances);
@@ -202,6 +227,8 @@ public final class ClientManagerOptions {
     Checks.positive("devices.maxBodyBytes", maxBodyBytes);
     Checks.positive("devices.retryMinMs", retryMinMs);
     Checks.positive("devices.retryHorizonMs", retryHorizonMs);
+    Checks.positive("devices.holdMs", holdMs);
+    Checks.positive("devices.holdCapacity", holdCapacity);
     if (retryMaxMs < retryMinMs) {
       throw new IllegalArgumentException("devices.retryMaxMs (" + retryMaxMs + ") must be >= devices.retryMinMs (" + retryMinMs + ")");
     }

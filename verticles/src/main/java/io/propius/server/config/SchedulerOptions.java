@@ -3,8 +3,17 @@ package io.propius.server.config;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The scheduling layer: which policy, and how often it runs. */
+/** The scheduling layer: which policy, in which mode, and how often it runs. */
 public final class SchedulerOptions {
+  /** Scheduling mode names (paper §3.2). */
+  public static final String ONLINE = "online";
+  public static final String SMALL_BATCH = "small-batch";
+
+  /**
+   * {@value #ONLINE}: the policy sets scores and check-ins are answered at once; {@value #SMALL_BATCH}:
+   * client managers hold checked-in devices and assign them to the policy's job groups on each run.
+   */
+  private String mode = ONLINE;
   /** Name of a {@link io.propius.policy.SchedulingPolicy} on the class path. */
   private String policy = "fifo";
   /** The policy's own settings, passed as strings. */
@@ -15,6 +24,19 @@ public final class SchedulerOptions {
   private long coalesceMs = 5;
   /** Seed for policies that draw random numbers; 0 means from the clock. */
   private long seed = 0;
+
+  public String getMode() {
+    return mode;
+  }
+
+  public SchedulerOptions setMode(String mode) {
+    this.mode = mode;
+    return this;
+  }
+
+  public boolean isSmallBatch() {
+    return SMALL_BATCH.equals(mode);
+  }
 
   public String getPolicy() {
     return policy;
@@ -64,6 +86,10 @@ public final class SchedulerOptions {
   void validate() {
     if (policy == null || policy.isBlank()) {
       throw new IllegalArgumentException("scheduler.policy must name a policy");
+    }
+    if (!ONLINE.equals(mode) && !SMALL_BATCH.equals(mode)) {
+      throw new IllegalArgumentException("scheduler.mode must be '" + ONLINE + "' or '" + SMALL_BATCH + "', got '"
+          + mode + "'");
     }
     Checks.positive("scheduler.tickMs", tickMs);
     if (coalesceMs < 0) {

@@ -26,6 +26,9 @@ public final class PropiusMetrics {
   /** Why an accept bound nothing. */
   public enum RejectReason { FULL, CLOSED, UNKNOWN_JOB, OFFER_INVALID, OFFER_EXPIRED }
 
+  /** Why a held device (small-batch mode) was answered without an assignment. */
+  public enum ReleaseReason { WAIT_ENDED, DISCONNECTED, SUPERSEDED, HOLD_FULL }
+
   /** The job API's transports. */
   public enum Transport { GRPC, WEBSOCKET }
 
@@ -45,6 +48,12 @@ public final class PropiusMetrics {
   private final Timer schedulerRun;
   private final Counter watchEventsDropped;
   private final Map<String, Counter> jobApiCalls = new ConcurrentHashMap<>();
+  private final Map<String, LongSupplier> held = new ConcurrentHashMap<>();
+  private final Counter batchAssigned;
+  private final EnumMap<ReleaseReason, Counter> batchReleased = new EnumMap<>(ReleaseReason.class);
+  private final AtomicLong planGroups = new AtomicLong();
+  private final Counter plans;
+  private final Counter plansRejected;
 
   public PropiusMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -83,6 +92,19 @@ public final class PropiusMetrics {
     }
     schedulerRun = Timer.builder("propius.scheduler.run").description("Policy run time including store access")
         .publishPercentileHistogram().register(registry);
+    Gauge.builder("propius.batch.held.devices", held, h -> h.values().stream().mapToLong(LongSupplier::getAsLong).sum())
+        .description("Devices the client managers hold for the next small-batch plan").register(registry);
+    batchAssigned = Counter.builder("propius.batch.assignments")
+        .description("Held devices assigned to a job by a small-batch plan").register(registry);
+    for (ReleaseReason r : ReleaseReason.values()) {
+      batchReleased.put(r, Counter.builder("propius.batch.released")
+          .description("Held devices answered without an assignment").tag("reason", tag(r)).register(registry));
+    }
+    Gauge.builder("propius.batch.plan.groups", planGroups, AtomicLong::get)
+        .description("Job groups in the latest small-batch plan").register(registry);
+    plans = Counter.builder("propius.batch.plans").description("Small-batch plans published").register(registry);
+    plansRejected = Counter.builder("propius.batch.plans.rejected")
+        .description("Small-batch plans dropped because the policy failed or gave a bad group query").register(registry);
     watchEventsDropped = Counter.builder("propius.watch.events.dropped")
         .description("Device-level watch events dropped because a watcher could not keep up").register(registry);
   }
@@ -166,5 +188,32 @@ public final class PropiusMetrics {
     jobApiCalls.computeIfAbsent(tag(transport) + '/' + method + '/' + outcome, k -> Counter.builder("propius.job.api.calls")
         .description("Job API calls").tag("transport", tag(transport)).tag("method", method).tag("outcome", outcome)
         .register(registry)).increment();
+  }
+
+  /** A client manager instance's held devices (small-batch mode), read at scrape time. */
+  public void held(String instance, LongSupplier count) {
+    held.put(instance, count);
+  }
+
+  public void removeHeld(String instance) {
+    held.remove(instance);
+  }
+
+  public void batchAssigned(int devices) {
+    batchAssigned.increment(devices);
+  }
+
+  public void batchReleased(ReleaseReason reason) {
+    batchReleased.get(reason).increment();
+  }
+
+  /** A small-batch plan with this many job groups was published. */
+  public void plan(int groups) {
+    plans.increment();
+    planGroups.set(groups);
+  }
+
+  public void planRejected() {
+    plansRejected.increment();
   }
 }

@@ -26,10 +26,14 @@ final class ClientStatistics {
     reports.put(stats.instance(), new Report(stats, now));
   }
 
-  /** A portal over the fresh reports; an instance that stopped reporting is left out. */
-  synchronized SampledClientPortal portal(long now) {
+  /**
+   * A portal over the fresh reports; an instance that stopped reporting is left out. Over the held
+   * devices (small-batch mode: the batch the plan splits) or over the sliding windows.
+   */
+  synchronized SampledClientPortal portal(long now, boolean held) {
     reports.values().removeIf(r -> now - r.receivedAt() > staleAfterMs);
     return new SampledClientPortal(reports.values().stream()
-        .map(r -> new SampledClientPortal.Stratum(r.stats().size(), r.stats().sample())).toList());
+        .map(r -> held ? new SampledClientPortal.Stratum(r.stats().held(), r.stats().heldSample())
+            : new SampledClientPortal.Stratum(r.stats().size(), r.stats().sample())).toList());
   }
 }

@@ -2,12 +2,15 @@ package io.propius.server.scheduler;
 
 import io.propius.api.grpc.JobEvent;
 import io.propius.api.grpc.JobState;
+import io.propius.policy.JobGroup;
 import io.propius.policy.ScheduleTrigger;
 import io.propius.policy.SchedulingPolicy;
+import io.propius.policy.batch.GroupAssigner;
 import io.propius.policy.portal.JobRow;
 import io.propius.policy.portal.SampledClientPortal;
 import io.propius.policy.portal.TableJobPortal;
 import io.propius.server.bus.Addresses;
+import io.propius.server.bus.GroupPlan;
 import io.propius.server.bus.ScheduleSnapshot;
 import io.propius.server.bus.WindowStats;
 import io.propius.server.config.SchedulerOptions;
@@ -26,10 +29,12 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * The scheduling layer in online mode (paper §3.2). On job events and on a tick it reads the live
- * jobs, runs the policy over the portals on a worker thread, writes changed scores back to the
- * store, and publishes a {@link ScheduleSnapshot} to the client managers. Events that arrive while
- * a run is under way are coalesced into the next run.
+ * The scheduling layer (paper §3.2). On job events and on a tick it reads the live jobs, runs the
+ * policy over the portals on a worker thread, writes changed scores back to the store, and
+ * publishes a {@link ScheduleSnapshot} to the client managers. In small-batch mode the run asks the
+ * policy for job groups instead, over the devices the client managers hold, checks that every
+ * group's query parses, and publishes them as a {@link GroupPlan} after the snapshot. Events that
+ * arrive while a run is under way are coalesced into the next run.
  */
 public final class SchedulerVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(SchedulerVerticle.class.getName());
@@ -116,23 +121,29 @@ public final class SchedulerVerticle extends VerticleBase {
         });
   }
 
-  private record Decision(List<Job> jobs, Map<Long, Double> changedScores) {
+  /** @param groups the small-batch plan; null in online mode or when the policy's plan was rejected */
+  private record Decision(List<Job> jobs, Map<Long, Double> changedScores, List<JobGroup> groups) {
   }
 
   /** Runs on a worker thread: the policy may take its time without stalling an event loop. */
   private Decision decide(List<Job> jobs, EnumSet<ScheduleTrigger> triggers) {
     List<JobRow> rows = new ArrayList<>(jobs.size());
     for (Job job : jobs) {
-      rows.add(new JobRow(job.id(), job.fields()));
+      rows.add(new JobRow(job.id(), job.fields(), job.publicConstraints()));
     }
     TableJobPortal portal = lastPortal.next(rows);
     lastPortal = portal;
-    SampledClientPortal clientPortal = clients.portal(clock.getAsLong());
-    for (ScheduleTrigger trigger : triggers) {
-      try {
-        policy.schedule(trigger, portal, clientPortal);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "policy '" + policy.name() + "' failed; keeping previous scores", e);
+    SampledClientPortal clientPortal = clients.portal(clock.getAsLong(), options.isSmallBatch());
+    List<JobGroup> groups = null;
+    if (options.isSmallBatch()) {
+      groups = plan(portal, clientPortal);
+    } else {
+      for (ScheduleTrigger trigger : triggers) {
+        try {
+          policy.schedule(trigger, portal, clientPortal);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.ERROR, "policy '" + policy.name() + "' failed; keeping previous scores", e);
+        }
       }
     }
     Map<Long, Double> changed = new HashMap<>();
@@ -142,7 +153,26 @@ public final class SchedulerVerticle extends VerticleBase {
         changed.put(job.id(), score);
       }
     }
-    return new Decision(jobs, changed);
+    return new Decision(jobs, changed, groups);
+  }
+
+  /** The policy's job groups, or null (nothing is assigned this run) when it fails or a query is bad. */
+  private List<JobGroup> plan(TableJobPortal portal, SampledClientPortal clientPortal) {
+    try {
+      List<JobGroup> groups = policy.groups(portal, clientPortal);
+      new GroupAssigner(groups); // parses every query: a bad one is the policy's bug, reported here
+      metrics.plan(groups.size());
+      return groups;
+    } catch (GroupAssigner.GroupQueryException e) {
+      metrics.planRejected();
+      LOG.log(System.Logger.Level.ERROR, "policy '" + policy.name() + "' gave a job group that cannot be used, "
+          + "nothing is assigned this run: " + e.getMessage());
+      return null;
+    } catch (RuntimeException e) {
+      metrics.planRejected();
+      LOG.log(System.Logger.Level.ERROR, "policy '" + policy.name() + "' failed; nothing is assigned this run", e);
+      return null;
+    }
   }
 
   private Future<Void> publish(Decision decision) {
@@ -162,6 +192,9 @@ public final class SchedulerVerticle extends VerticleBase {
     metrics.jobStates(states);
     latest = new ScheduleSnapshot(latest.version() + 1, clock.getAsLong(), offerable);
     vertx.eventBus().publish(Addresses.SCHEDULE, latest);
+    if (decision.groups() != null) {
+      vertx.eventBus().publish(Addresses.GROUPS, new GroupPlan(latest, decision.groups()));
+    }
     return decision.changedScores().isEmpty() ? Future.succeededFuture() : store.setScores(decision.changedScores());
   }
 }

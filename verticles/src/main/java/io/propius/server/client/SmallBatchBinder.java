@@ -1,0 +1,158 @@
+package io.propius.server.client;
+
+import io.propius.api.device.Attributes;
+import io.propius.api.device.CheckinRequest;
+import io.propius.api.device.Offer;
+import io.propius.policy.batch.GroupAssigner;
+import io.propius.server.bus.GroupPlan;
+import io.propius.server.bus.ScheduleSnapshot.OfferableJob;
+import io.propius.server.config.ClientManagerOptions;
+import io.propius.server.metrics.PropiusMetrics;
+import io.propius.server.metrics.PropiusMetrics.ReleaseReason;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A client manager's small-batch mode (paper §3.2-3.3): checked-in devices are held, and each
+ * {@link GroupPlan} from the scheduler is applied to them with the shared {@link GroupAssigner}
+ * (queries parsed once per plan). An assigned device leaves the cache and its long-poll is answered
+ * with one offer; accept still goes through the store's atomic reservation, so a plan can never
+ * overfill a round or bind a device twice. Confined to its client manager's event loop.
+ */
+final class SmallBatchBinder {
+  /** Makes the signed offer of a job's round for a device. */
+  @FunctionalInterface
+  interface OfferMaker {
+    Offer offer(String deviceId, OfferableJob job, long now);
+  }
+
+  private final HeldDevices held = new HeldDevices();
+  private final PendingOffers pending = new PendingOffers();
+  private final OfferSelector offers;
+  private final ClientManagerOptions options;
+  private final PropiusMetrics metrics;
+  private final OfferMaker maker;
+
+  SmallBatchBinder(OfferSelector offers, ClientManagerOptions options, PropiusMetrics metrics, OfferMaker maker) {
+    this.offers = offers;
+    this.options = options;
+    this.metrics = metrics;
+    this.maker = maker;
+  }
+
+  /**
+   * Holds a checked-in device until a plan assigns it or its wait ends. The future completes with
+   * its offers: one when assigned, none when the wait ends, the cache is full, or the device checked
+   * in again elsewhere in the meantime. A dropped connection removes the device at once.
+   */
+  Future<List<Offer>> hold(CheckinRequest req, long now, HttpServerResponse response) {
+    pending.remove(req.deviceId()); // checking in again: it did not take its last offer
+    if (held.size() >= options.getHoldCapacity() && !held.contains(req.deviceId())) {
+      metrics.batchReleased(ReleaseReason.HOLD_FULL);
+      return Future.succeededFuture(List.of());
+    }
+    HeldDevices.Held entry = new HeldDevices.Held(req.deviceId(), req.attributes(), now + options.getHoldMs());
+    HeldDevices.Held previous = held.hold(entry);
+    if (previous != null) {
+      metrics.batchReleased(ReleaseReason.SUPERSEDED);
+      previous.answer.tryComplete(List.of());
+    }
+    response.closeHandler(v -> {
+      if (held.remove(entry)) {
+        metrics.batchReleased(ReleaseReason.DISCONNECTED);
+        entry.answer.tryComplete(List.of());
+      }
+    });
+    return entry.answer.future();
+  }
+
+  /** Another instance holds the device now: let this instance's hold of it go, without an offer. */
+  void heldElsewhere(String deviceId) {
+    HeldDevices.Held h = held.remove(deviceId);
+    if (h != null) {
+      metrics.batchReleased(ReleaseReason.SUPERSEDED);
+      h.answer.tryComplete(List.of());
+    }
+  }
+
+  /** The device is still there: its wait starts again (a no-op when this instance does not hold it). */
+  void ping(String deviceId, long now) {
+    held.ping(deviceId, now + options.getHoldMs());
+  }
+
+  /** The device accepted (whatever the outcome): its offer no longer counts as pending. */
+  void accepted(String deviceId) {
+    pending.remove(deviceId);
+  }
+
+  /** Answers the devices whose wait has ended, without an offer. */
+  void expire(long now) {
+    for (HeldDevices.Held h : held.expire(now)) {
+      metrics.batchReleased(ReleaseReason.WAIT_ENDED);
+      h.answer.tryComplete(List.of());
+    }
+  }
+
+  /** Applies a plan to the held devices; returns how many were assigned. */
+  int apply(GroupPlan plan, long now) {
+    expire(now);
+    if (held.size() == 0 || plan.groups().isEmpty()) {
+      return 0;
+    }
+    Map<Long, OfferableJob> jobs = new LinkedHashMap<>();
+    Map<Long, Integer> rounds = new HashMap<>();
+    for (OfferableJob j : plan.snapshot().jobs()) {
+      if (!offers.isFull(j.jobId(), j.round())) {
+        jobs.put(j.jobId(), j);
+        rounds.put(j.jobId(), j.round());
+      }
+    }
+    Map<Long, Integer> inFlight = pending.counts(rounds, now);
+    Map<Long, GroupAssigner.OpenJob> open = new HashMap<>();
+    jobs.forEach((id, j) -> {
+      int wanted = j.demand() - j.amount() - inFlight.getOrDefault(id, 0);
+      if (wanted > 0) {
+        open.put(id, new GroupAssigner.OpenJob(id, wanted, j.publicConstraints()));
+      }
+    });
+    if (open.isEmpty()) {
+      return 0;
+    }
+    List<HeldDevices.Held> waiting = held.all();
+    List<GroupAssigner.Device> devices = new ArrayList<>(waiting.size());
+    for (HeldDevices.Held h : waiting) {
+      devices.add(new GroupAssigner.Device(h.deviceId, h.attributes));
+    }
+    List<GroupAssigner.Assignment> assignments = new GroupAssigner(plan.groups()).assign(devices, open);
+    for (GroupAssigner.Assignment a : assignments) {
+      HeldDevices.Held h = held.remove(a.deviceId());
+      OfferableJob job = jobs.get(a.jobId());
+      Offer offer = maker.offer(h.deviceId, job, now);
+      pending.add(h.deviceId, job.jobId(), job.round(), offer.expiresAtMs());
+      h.answer.tryComplete(List.of(offer));
+    }
+    metrics.batchAssigned(assignments.size());
+    return assignments.size();
+  }
+
+  /** Answers every held device without an offer (the client manager is stopping). */
+  void releaseAll() {
+    for (HeldDevices.Held h : held.expire(Long.MAX_VALUE)) {
+      h.answer.tryComplete(List.of());
+    }
+  }
+
+  int heldCount() {
+    return held.size();
+  }
+
+  List<Attributes> heldSample(int n, SplittableRandom random) {
+    return held.sample(n, random);
+  }
+}

@@ -1,0 +1,197 @@
+package io.propius.server;
+
+import static io.propius.server.testing.TestServer.await;
+import static io.propius.server.testing.TestServer.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.propius.api.grpc.GetJobRequest;
+import io.propius.api.grpc.JobStatus;
+import io.propius.api.grpc.RegisterJobRequest;
+import io.propius.api.grpc.RequestRoundRequest;
+import io.propius.server.config.PropiusOptions;
+import io.propius.server.testing.Devices;
+import io.propius.server.testing.TestServer;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Small-batch mode end to end on a real server: devices long-poll their check-ins over real HTTP,
+ * the scheduler's job groups assign them, devices accept through the atomic reservation.
+ */
+class SmallBatchTest {
+  /** How a device's attempt ended: bound to a job, or answered without an offer. */
+  private record Outcome(String deviceId, long jobId, long retryAfterMs) {
+  }
+
+  private static PropiusOptions smallBatch(String policy, long holdMs) {
+    PropiusOptions options = TestServer.testOptions();
+    options.scheduler().setMode("small-batch").setPolicy(policy);
+    options.devices().setHoldMs(holdMs);
+    return options;
+  }
+
+  private static long openJob(TestServer server, int demand, String constraint, double min) {
+    RegisterJobRequest.Builder b = RegisterJobRequest.newBuilder().setTotalRounds(2).setEstDemand(demand);
+    if (constraint != null) {
+      b.putPublicConstraints(constraint, min);
+    }
+    long id = await(server.jobs.registerJob(b.build())).getJobId();
+    await(server.jobs.requestRound(RequestRoundRequest.newBuilder().setJobId(id).setDemand(demand).build()));
+    return id;
+  }
+
+  /**
+   * A device as the SDK would behave: long-poll a check-in; on an offer accept it; if the round
+   * turned out full (another instance's plan offered the same slot), check in again.
+   */
+  private static Future<Outcome> device(Devices devices, String id, JsonObject attributes) {
+    return devices.checkin(id, attributes).compose(r -> {
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+      JsonObject body = r.bodyAsJsonObject();
+      if (body.getJsonArray("offers").isEmpty()) {
+        return Future.succeededFuture(new Outcome(id, 0, body.getLong("retry_after_ms")));
+      }
+      assertThat(body.getJsonArray("offers")).hasSize(1);
+      String offer = body.getJsonArray("offers").getJsonObject(0).getString("offer");
+      return devices.accept(id, offer).compose(a -> {
+        if (a.statusCode() == 200) {
+          return Future.succeededFuture(new Outcome(id, a.bodyAsJsonObject().getLong("job_id"), 0));
+        }
+        assertThat(a.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("ROUND_FULL");
+        return device(devices, id, attributes);
+      });
+    });
+  }
+
+  private static JobStatus status(TestServer server, long jobId) {
+    return await(server.jobs.getJob(GetJobRequest.newBuilder().setJobId(jobId).build()));
+  }
+
+  private static double metric(TestServer server, String series) {
+    String scrape = server.registry.scrape();
+    return scrape.lines().filter(l -> l.startsWith(series + " ") || l.startsWith(series + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  @Test
+  void heldDevicesFillEveryRoundExactlyOnceScarceDevicesFirst() {
+    try (TestServer server = TestServer.start(smallBatch("irs", 2_000))) {
+      Devices devices = new Devices(server);
+      long gpuJob = openJob(server, 2, "gpu", 1);
+      long a = openJob(server, 3, null, 0);
+      long b = openJob(server, 2, null, 0);
+      // 3 GPU devices and 9 plain ones for 7 slots: 5 devices must end their wait without an offer.
+      List<Future<Outcome>> all = new ArrayList<>();
+      Map<String, Boolean> hasGpu = new HashMap<>();
+      for (int i = 0; i < 12; i++) {
+        String id = "dev-" + i;
+        boolean gpu = i % 4 == 0;
+        hasGpu.put(id, gpu);
+        all.add(device(devices, id, new JsonObject().put("gpu", gpu ? 1 : 0).put("cpu_cores", 4)));
+      }
+      List<Outcome> outcomes = await(Future.all(all).map(f -> f.<Outcome>list()), Duration.ofSeconds(20));
+
+      Map<Long, List<String>> boundByJob = new HashMap<>();
+      int unassigned = 0;
+      for (Outcome o : outcomes) {
+        if (o.jobId() == 0) {
+          unassigned++;
+          assertThat(o.retryAfterMs()).isPositive();
+        } else {
+          boundByJob.computeIfAbsent(o.jobId(), k -> new ArrayList<>()).add(o.deviceId());
+        }
+      }
+      assertThat(boundByJob.get(gpuJob)).hasSize(2).allMatch(hasGpu::get);
+      assertThat(boundByJob.get(a)).hasSize(3);
+      assertThat(boundByJob.get(b)).hasSize(2);
+      assertThat(unassigned).isEqualTo(5);
+      assertThat(boundByJob.values().stream().flatMap(List::stream).distinct().count()).as("no device bound twice")
+          .isEqualTo(7);
+      for (long job : List.of(gpuJob, a, b)) {
+        JobStatus s = status(server, job);
+        assertThat(s.getAmount()).as("round of job %d filled, never overfilled", job).isEqualTo(s.getDemand());
+      }
+      eventually(Duration.ofSeconds(5), () -> metric(server, "propius_batch_held_devices") == 0, "no device held");
+      assertThat(metric(server, "propius_batch_assignments_total")).isGreaterThanOrEqualTo(7);
+      assertThat(metric(server, "propius_batch_released_total{reason=\"wait_ended\"}")).isEqualTo(5);
+      assertThat(metric(server, "propius_batch_plans_total")).isPositive();
+    }
+  }
+
+  @Test
+  void fairShareSplitsAShortBatchInProportionToDemand() {
+    // Demands 6 and 3, only 6 devices arrive in one batch before any plan can run: 4 and 2.
+    PropiusOptions options = smallBatch("fair-share", 3_000);
+    options.scheduler().setTickMs(1_500);
+    try (TestServer server = TestServer.start(options)) {
+      Devices devices = new Devices(server);
+      long big = openJob(server, 6, null, 0);
+      long small = openJob(server, 3, null, 0);
+      List<Future<Outcome>> all = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        all.add(device(devices, "dev-" + i, new JsonObject().put("cpu_cores", 2)));
+      }
+      List<Outcome> outcomes = await(Future.all(all).map(f -> f.<Outcome>list()), Duration.ofSeconds(20));
+      assertThat(outcomes).allMatch(o -> o.jobId() != 0);
+      assertThat(status(server, big).getAmount()).isEqualTo(4);
+      assertThat(status(server, small).getAmount()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aSecondCheckInReplacesTheFirstAndAPingExtendsTheWait() {
+    try (TestServer server = TestServer.start(smallBatch("fifo", 800))) {
+      Devices devices = new Devices(server);
+      JsonObject attrs = new JsonObject().put("cpu_cores", 2);
+      // No job at all: nothing can be assigned, so only the rules of holding decide the answers.
+      Future<Outcome> first = device(devices, "phone", attrs);
+      eventually(Duration.ofSeconds(5), () -> metric(server, "propius_batch_held_devices") == 1, "first check-in held");
+      long started = System.nanoTime();
+      Future<Outcome> second = device(devices, "phone", attrs);
+      assertThat(await(first).jobId()).isZero();
+      assertThat(metric(server, "propius_batch_released_total{reason=\"superseded\"}")).isEqualTo(1);
+      assertThat((System.nanoTime() - started) / 1_000_000).as("superseded at once, not after the wait").isLessThan(700);
+
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      JsonObject ping = await(devices.post("/v1/ping", new JsonObject().put("device_id", "phone"))).bodyAsJsonObject();
+      assertThat(ping.getLong("held_for_ms")).isEqualTo(800);
+      assertThat(await(second).jobId()).isZero();
+      long waited = (System.nanoTime() - started) / 1_000_000;
+      assertThat(waited).as("the ping at ~500 ms moved the end of the wait to ~1300 ms").isGreaterThanOrEqualTo(1_200);
+
+      assertThat(await(devices.post("/v1/ping", new JsonObject().put("device_id", "bad id!"))).statusCode()).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void aPolicyWhoseGroupQueryDoesNotParseAssignsNothing() {
+    try (TestServer server = TestServer.start(smallBatch("test-bad-groups", 600))) {
+      Devices devices = new Devices(server);
+      long job = openJob(server, 1, null, 0);
+      Outcome o = await(device(devices, "phone", new JsonObject().put("cpu_cores", 2)));
+      assertThat(o.jobId()).isZero();
+      assertThat(status(server, job).getAmount()).isZero();
+      assertThat(metric(server, "propius_batch_plans_rejected_total")).isPositive();
+      assertThat(metric(server, "propius_batch_plans_total")).isZero();
+    }
+  }
+
+  @Test
+  void pingIsRefusedInOnlineMode() {
+    try (TestServer server = TestServer.start()) {
+      var r = await(new Devices(server).post("/v1/ping", new JsonObject().put("device_id", "phone")));
+      assertThat(r.statusCode()).isEqualTo(409);
+      assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("small-batch mode");
+    }
+  }
+}
