@@ -7,11 +7,14 @@ import java.util.List;
 /**
  * The methods an experiment can compare, by name: {@code static}, {@code static-fixed}, {@code random}
  * (the paper's baselines) and {@code propius-<policy>} for Propius in online mode with any scheduling policy on
- * the class path (loaded with {@link java.util.ServiceLoader}, as the server loads it).
+ * the class path (loaded with {@link java.util.ServiceLoader}, as the server loads it), and
+ * {@code batch-<policy>} for Propius in small-batch mode.
  */
 public final class Methods {
   /** The online policies the experiments compare. */
   public static final List<String> ONLINE_POLICIES = List.of("fifo", "random", "srsf", "srtf", "las", "irs");
+  /** The small-batch policies the experiments compare. */
+  public static final List<String> BATCH_POLICIES = List.of("irs", "fair-share");
 
   private Methods() {
   }
@@ -29,6 +32,9 @@ public final class Methods {
         if (name.startsWith("propius-")) {
           return new OnlinePropius(Policies.load(name.substring("propius-".length())));
         }
+        if (name.startsWith("batch-")) {
+          return new SmallBatchPropius(Policies.load(name.substring("batch-".length())));
+        }
         throw new IllegalArgumentException("unknown method '" + name + "'; methods: " + String.join(", ", all()));
     }
   }
@@ -40,6 +46,11 @@ public final class Methods {
     for (String p : ONLINE_POLICIES) {
       if (available.contains(p)) {
         names.add("propius-" + p);
+      }
+    }
+    for (String p : BATCH_POLICIES) {
+      if (available.contains(p)) {
+        names.add("batch-" + p);
       }
     }
     return names;

@@ -6,7 +6,9 @@ import io.propius.api.query.Query;
 import io.propius.policy.ClientPortal;
 import io.propius.sim.device.EligibilityMix;
 import io.propius.sim.engine.IdlePools;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,6 +70,29 @@ public final class SimClientPortal implements ClientPortal {
   @Override
   public long subsetSize(String query) {
     return count(parsed.computeIfAbsent(query, Query::parse));
+  }
+
+  /** One pass over the 16 masks instead of the default's query per pattern. */
+  @Override
+  public Map<BitSet, Long> partition(List<String> queries) {
+    Query[] qs = new Query[queries.size()];
+    for (int i = 0; i < qs.length; i++) {
+      qs[i] = parsed.computeIfAbsent(queries.get(i), Query::parse);
+    }
+    Map<BitSet, Long> out = new HashMap<>();
+    for (int m = 0; m < EligibilityMix.MASKS; m++) {
+      if (pools.size(m) == 0) {
+        continue;
+      }
+      BitSet bits = new BitSet();
+      for (int i = 0; i < qs.length; i++) {
+        if (qs[i].test(MASK_ATTRIBUTES[m])) {
+          bits.set(i);
+        }
+      }
+      out.merge(bits, (long) pools.size(m), Long::sum);
+    }
+    return out;
   }
 
   private long count(Query q) {

@@ -1,11 +1,13 @@
 package io.propius.sim.portal;
 
+import io.propius.api.query.Constraints;
 import io.propius.policy.JobFields;
 import io.propius.policy.portal.JobRow;
 import io.propius.sim.device.EligibilityMix;
 import io.propius.sim.engine.Simulation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The simulation's live jobs as the rows a {@link io.propius.policy.portal.TableJobPortal} serves
@@ -14,7 +16,21 @@ import java.util.List;
  * {@code class_k >= 1}.
  */
 public final class SimJobRows {
+  /** Public constraints of a job of class k, at index k. */
+  private static final Constraints[] CLASS_CONSTRAINTS = new Constraints[EligibilityMix.CLASSES + 1];
+
+  static {
+    for (int k = 1; k <= EligibilityMix.CLASSES; k++) {
+      CLASS_CONSTRAINTS[k] = Constraints.of(Map.of(EligibilityMix.attribute(k), 1.0), "public_constraints");
+    }
+  }
+
   private SimJobRows() {
+  }
+
+  /** The public constraints of a job of requirement class {@code jobClass}. */
+  public static Constraints constraints(int jobClass) {
+    return CLASS_CONSTRAINTS[jobClass];
   }
 
   public static long id(int job) {
@@ -30,7 +46,7 @@ public final class SimJobRows {
     for (int j = 0; j < sim.jobs.count; j++) {
       if (sim.live(j)) {
         int job = j;
-        rows.add(new JobRow(id(j), name -> field(sim, scores, job, name)));
+        rows.add(new JobRow(id(j), name -> field(sim, scores, job, name), constraints(sim.jobs.jobClass[j])));
       }
     }
     return rows;
