@@ -1,0 +1,25 @@
+package io.propius.loadgen;
+
+import java.util.Locale;
+
+/**
+ * What one load phase measured.
+ *
+ * @param name       e.g. {@code bare}, {@code checkin}, {@code binding}
+ * @param mode       {@code closed(C)} or {@code rate(R/s)}
+ * @param seconds    measured time (after warm-up)
+ * @param latencies  per operation (a binding is check-in + accept + confirm); for a rate run, from
+ *                   the intended start, so queueing behind a slow server counts
+ * @param noOffer    binding attempts that got no offer, or lost the round's last slot (409)
+ */
+public record PhaseResult(String name, String mode, double seconds, Latencies latencies, long noOffer) {
+  public double perSecond() {
+    return latencies.ok() / seconds;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "%-8s %-14s %10.0f ops/s  ok=%d failed=%d unbound=%d  %s", name, mode, perSecond(),
+        latencies.ok(), latencies.failed(), noOffer, latencies.summary());
+  }
+}
