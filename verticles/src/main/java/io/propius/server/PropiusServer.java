@@ -20,6 +20,7 @@ import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.scheduler.SchedulerVerticle;
 import io.propius.server.store.InMemoryJobStore;
 import io.propius.server.store.JobStore;
+import io.propius.server.store.redis.RedisJobStore;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -80,15 +81,17 @@ public final class PropiusServer {
     policy.init(new PolicyContext(clock, seed, options.scheduler().getPolicyOptions()));
     Codecs.register(vertx);
     PropiusMetrics metrics = new PropiusMetrics(registry);
-    JobStore store = new InMemoryJobStore();
+    JobStore store = options.store().isRedis() ? new RedisJobStore(vertx, options.store(), metrics)
+        : new InMemoryJobStore();
     TokenSigner signer = signer(options);
     JobEvents events = new JobEvents(vertx.eventBus(), clock);
     JobService jobs = new JobService(store, events, options.jobs(), options.admission(), metrics, clock);
     PropiusServer server = new PropiusServer(vertx, store);
     ClientManagerOptions devices = options.devices();
 
-    return server.deploy(new SchedulerVerticle(store, policy, options.scheduler(), devices.getStatsIntervalMs(), metrics,
-            clock))
+    return store.open()
+        .compose(v -> server.deploy(new SchedulerVerticle(store, policy, options.scheduler(), devices.getStatsIntervalMs(),
+            metrics, clock)))
         .compose(v -> deployClientManagers(server, store, events, signer, options, metrics, clock))
         .compose(port -> {
           server.devicesPort = port;

@@ -32,6 +32,12 @@ public final class PropiusMetrics {
   /** The job API's transports. */
   public enum Transport { GRPC, WEBSOCKET }
 
+  /** Calls the Redis job store makes (a Lua script or a read). */
+  public enum StoreCall { REGISTER, READ, LIST, UPDATE, RESERVE, CONFIRM, EXPIRE_LEASES, PURGE, SET_SCORES, CONNECT }
+
+  /** How a store call ended: answered (rule rejections included), Redis unreachable, or an error reply. */
+  public enum StoreOutcome { OK, UNAVAILABLE, ERROR }
+
   private final PrometheusMeterRegistry registry;
   private final EnumMap<CheckinResult, Counter> checkins = new EnumMap<>(CheckinResult.class);
   private final Counter offers;
@@ -54,6 +60,7 @@ public final class PropiusMetrics {
   private final AtomicLong planGroups = new AtomicLong();
   private final Counter plans;
   private final Counter plansRejected;
+  private final Map<String, Timer> storeCalls = new ConcurrentHashMap<>();
 
   public PropiusMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -215,5 +222,13 @@ public final class PropiusMetrics {
 
   public void planRejected() {
     plansRejected.increment();
+  }
+
+  /** One call of the Redis job store, by kind and outcome. */
+  public void storeCall(StoreCall call, StoreOutcome outcome, long nanos) {
+    storeCalls.computeIfAbsent(tag(call) + '/' + tag(outcome), k -> Timer.builder("propius.store.calls")
+        .description("Redis job store calls").tag("call", tag(call)).tag("outcome", tag(outcome))
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
+        .maximumExpectedValue(Duration.ofSeconds(5)).register(registry)).record(Duration.ofNanos(nanos));
   }
 }

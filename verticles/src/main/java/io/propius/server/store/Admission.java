@@ -1,12 +1,12 @@
 package io.propius.server.store;
 
 /** The admission rule every store applies when registering (paper §3.1). */
-final class Admission {
+public final class Admission {
   private Admission() {
   }
 
   /** @return why the job is rejected, or null to admit it */
-  static String check(AdmissionLimits limits, JobSpec spec, int liveJobs, long liveDemand, long tenantDemand) {
+  public static String check(AdmissionLimits limits, JobSpec spec, int liveJobs, long liveDemand, long tenantDemand) {
     if (liveJobs + 1 > limits.maxActiveJobs()) {
       return "too many live jobs: " + liveJobs + " of at most " + limits.maxActiveJobs();
     }

@@ -55,9 +55,7 @@ public final class InMemoryJobStore implements JobStore {
         return Future.failedFuture(new PropiusException(ErrorCode.ADMISSION_DENIED, denied));
       }
       long id = lastId.incrementAndGet();
-      Job job = new Job(id, spec.tenant(), spec.name(), JobState.IDLE, now, 0, 0, 0, spec.jobAddress(),
-          spec.estDemand(), spec.totalRound(), 0, 0, 0, 0, 0, spec.publicConstraints(), spec.privateConstraints(),
-          0, 0, now, spec.reducer(), spec.dataPlaneAddress(), "");
+      Job job = JobTransitions.register(id, spec, now);
       jobs.put(id, new Entry(job));
       return Future.succeededFuture(job);
     }
@@ -84,6 +82,7 @@ public final class InMemoryJobStore implements JobStore {
         live.add(j);
       }
     }
+    live.sort(Job.BY_PRIORITY);
     return Future.succeededFuture(live);
   }
 

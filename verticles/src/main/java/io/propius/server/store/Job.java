@@ -40,6 +40,10 @@ public record Job(
     String dataPlaneAddress,
     String reason) {
 
+  /** Highest score first, then the earlier registration, then the lower id. */
+  public static final java.util.Comparator<Job> BY_PRIORITY = java.util.Comparator.comparingDouble(Job::score).reversed()
+      .thenComparingLong(Job::timeStamp).thenComparingLong(Job::id);
+
   /** Devices the job expects over its lifetime (Table 2 total_demand). */
   public long totalDemand() {
     return (long) estDemand * totalRound;

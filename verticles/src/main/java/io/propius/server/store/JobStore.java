@@ -18,7 +18,7 @@ public interface JobStore {
   /** A job in any state, until finished and expired jobs are purged. */
   Future<Job> get(long jobId);
 
-  /** All live jobs (idle, requesting, filled). */
+  /** All live jobs (idle, requesting, filled), highest priority first ({@link Job#BY_PRIORITY}). */
   Future<List<Job>> listLive();
 
   /**
@@ -59,6 +59,15 @@ public interface JobStore {
 
   /** Sets priority scores of live jobs (unknown ids are skipped). */
   Future<Void> setScores(Map<Long, Double> scores);
+
+  /**
+   * Connects and checks the store before first use.
+   *
+   * @return a failed future whose message is one line saying what is wrong (unreachable, bad password)
+   */
+  default Future<Void> open() {
+    return Future.succeededFuture();
+  }
 
   /** Releases connections; the store is unusable afterwards. */
   default Future<Void> close() {

@@ -17,6 +17,13 @@ public final class JobTransitions {
   private JobTransitions() {
   }
 
+  /** A newly registered job: idle, no round yet, heard from now. */
+  public static Job register(long id, JobSpec spec, long now) {
+    return new Job(id, spec.tenant(), spec.name(), JobState.IDLE, now, 0, 0, 0, spec.jobAddress(),
+        spec.estDemand(), spec.totalRound(), 0, 0, 0, 0, 0, spec.publicConstraints(), spec.privateConstraints(),
+        0, 0, now, spec.reducer(), spec.dataPlaneAddress(), "");
+  }
+
   /** @throws PropiusException when the job is finished or expired */
   public static Job requireLive(Job j) {
     if (j.state() == JobState.FINISHED) {

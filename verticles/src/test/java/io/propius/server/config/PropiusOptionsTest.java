@@ -47,4 +47,31 @@ class PropiusOptionsTest {
   void envNamesAreUpperSnakeCase() {
     assertThat(PropiusOptions.upperSnake("heartbeatTimeoutMs")).isEqualTo("HEARTBEAT_TIMEOUT_MS");
   }
+
+  @Test
+  void theRedisStoreIsChosenAndCheckedByConfiguration() {
+    PropiusOptions o = PropiusOptions.load(null, Map.of("PROPIUS_STORE_TYPE", "redis",
+        "PROPIUS_STORE_REDIS_URI", "redis://:s3cret@cache.internal:6380/2", "PROPIUS_STORE_KEY_PREFIX", "blue:",
+        "PROPIUS_STORE_POOL_SIZE", "8"));
+    assertThat(o.store().isRedis()).isTrue();
+    assertThat(o.store().getRedisUri()).isEqualTo("redis://:s3cret@cache.internal:6380/2");
+    assertThat(o.store().redisUriForDisplay()).isEqualTo("redis://:***@cache.internal:6380/2");
+    assertThat(o.store().getKeyPrefix()).isEqualTo("blue:");
+    assertThat(o.store().getPoolSize()).isEqualTo(8);
+    assertThat(PropiusOptions.load(null, Map.of()).store().isRedis()).as("memory by default").isFalse();
+
+    assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_STORE_TYPE", "mongo")))
+        .hasMessage("store.type must be 'memory' or 'redis', got 'mongo'");
+    for (String bad : new String[] {"localhost:6379", "http://localhost:6379", "redis://", "redis://host:port",
+        "redis://host:6379/zero", "redis://:pw@ho st:1"}) {
+      assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_STORE_TYPE", "redis",
+          "PROPIUS_STORE_REDIS_URI", bad))).as(bad).hasMessageStartingWith("store.redisUri '")
+          .hasMessageContaining("expected redis://").hasMessageNotContaining("\n");
+    }
+    assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_STORE_TYPE", "redis",
+        "PROPIUS_STORE_REDIS_URI", "redis://:pw@host:1/x"))).as("the password is never shown")
+        .hasMessageNotContaining("pw@");
+    assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_STORE_TYPE", "redis",
+        "PROPIUS_STORE_KEY_PREFIX", "a b"))).hasMessageStartingWith("store.keyPrefix must be");
+  }
 }

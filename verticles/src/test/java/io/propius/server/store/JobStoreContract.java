@@ -98,6 +98,8 @@ public abstract class JobStoreContract {
     assertThat(last.outcome()).isEqualTo(Reservation.Outcome.BOUND);
     assertThat(last.filledNow()).isTrue();
     assertThat(last.job().state()).isEqualTo(JobState.FILLED);
+    assertThat(last.job().toStatus()).as("the reservation's job is the stored job")
+        .isEqualTo(await(store.get(id)).toStatus());
     assertThat(await(store.reserve(id, 1, "d3", 170, 10_000)).outcome()).isEqualTo(Reservation.Outcome.FULL);
     assertThat(await(store.reserve(id, 1, "d1", 170, 10_000)).outcome()).isEqualTo(Reservation.Outcome.ALREADY_BOUND);
     assertThat(await(store.reserve(id, 2, "d4", 170, 10_000)).outcome()).isEqualTo(Reservation.Outcome.CLOSED);
@@ -226,5 +228,94 @@ public abstract class JobStoreContract {
     assertThat(job.amount()).isEqualTo(100);
     assertThat(job.attainedService()).isEqualTo(100);
     assertThat(job.state()).isEqualTo(JobState.FILLED);
+  }
+
+  @Test
+  void liveJobsComeHighestScoreFirstWithTheFieldsPoliciesRead() {
+    long a = await(store.register(spec("t", 4, 3), NO_LIMITS, 10)).id();
+    long b = await(store.register(spec("u", 2, 7), NO_LIMITS, 20)).id();
+    long c = await(store.register(spec("t", 1, 1), NO_LIMITS, 30)).id();
+    long ended = await(store.register(spec("t", 1, 1), NO_LIMITS, 40)).id();
+    await(store.finish(ended, 50));
+    await(store.setScores(Map.of(a, 1.5, b, 9.25, ended, 100.0)));
+    assertThat(await(store.listLive())).as("by score, then registration time").extracting(Job::id)
+        .containsExactly(b, a, c);
+
+    await(store.requestRound(b, 5, 0, 60));
+    await(store.reserve(b, 1, "d1", 70, 10_000));
+    Job read = await(store.listLive()).get(0);
+    io.propius.api.query.AttributeSource fields = read.fields();
+    assertThat(fields.valueOf(io.propius.policy.JobFields.SCORE)).isEqualTo(9.25);
+    assertThat(fields.valueOf(io.propius.policy.JobFields.TOTAL_DEMAND)).isEqualTo(14);
+    assertThat(fields.valueOf(io.propius.policy.JobFields.DEMAND)).isEqualTo(5);
+    assertThat(fields.valueOf(io.propius.policy.JobFields.AMOUNT)).isEqualTo(1);
+    assertThat(fields.valueOf(io.propius.policy.JobFields.ATTAINED_SERVICE)).isEqualTo(1);
+    assertThat(fields.valueOf(io.propius.policy.JobFields.START_SCHED)).isEqualTo(60);
+    assertThat(fields.valueOf(io.propius.policy.JobFields.STATE)).isEqualTo(JobState.REQUESTING.getNumber());
+    assertThat(fields.valueOf(io.propius.policy.JobFields.PUBLIC_CONSTRAINT + "cpu_cores")).isEqualTo(2.0);
+    assertThat(fields.valueOf(io.propius.policy.JobFields.PRIVATE_CONSTRAINT + "dataset_size")).isEqualTo(100.0);
+    assertThat(await(store.get(ended)).score()).as("ended jobs keep their last score").isZero();
+  }
+
+  @Test
+  void jobCallsInterleavedWithReservationsLoseNothing() throws Exception {
+    long id = await(store.register(spec("t", 1, 100), NO_LIMITS, 0)).id();
+    await(store.requestRound(id, 100, 0, 0));
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<java.util.concurrent.Future<?>> submitted = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      String device = "d" + i;
+      long at = 1_000 + i;
+      submitted.add(pool.submit(() -> await(store.reserve(id, 1, device, 1, 1_000_000))));
+      submitted.add(pool.submit(() -> await(store.heartbeat(id, at))));
+      if (i % 10 == 0) {
+        double score = i;
+        submitted.add(pool.submit(() -> await(store.setScores(Map.of(id, score)))));
+      }
+    }
+    for (java.util.concurrent.Future<?> f : submitted) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    Job job = await(store.get(id));
+    assertThat(job.amount()).isEqualTo(100);
+    assertThat(job.attainedService()).isEqualTo(100);
+    assertThat(job.state()).isEqualTo(JobState.FILLED);
+    assertThat(job.lastHeartbeat()).isEqualTo(1_099);
+  }
+
+  @Test
+  void endedJobsGiveBackTheirAdmissionShare() {
+    AdmissionLimits limits = new AdmissionLimits(1, 10, 10);
+    long quiet = await(store.register(spec("t", 1, 10), limits, 0)).id();
+    assertThat(code(failure(store.register(spec("t", 1, 1), limits, 1)))).isEqualTo(ErrorCode.ADMISSION_DENIED);
+    await(store.expireSilentJobs(100, 200));
+    assertThat(await(store.get(quiet)).state()).isEqualTo(JobState.EXPIRED);
+    assertThat(await(store.expireSilentJobs(100, 300))).as("expired once").isEmpty();
+    long next = await(store.register(spec("t", 1, 10), limits, 300)).id();
+    await(store.finish(next, 400));
+    await(store.finish(next, 500));
+    await(store.register(spec("t", 1, 10), limits, 600));
+    assertThat(code(failure(store.register(spec("u", 1, 1), limits, 700)))).as("finishing twice frees once")
+        .isEqualTo(ErrorCode.ADMISSION_DENIED);
+  }
+
+  @Test
+  void leasesOfAnEndedRoundDoNotTouchItsCounters() {
+    long id = await(store.register(spec("t", 2, 2), NO_LIMITS, 0)).id();
+    await(store.requestRound(id, 2, 0, 0));
+    await(store.reserve(id, 1, "late", 10, 100));
+    await(store.endRound(id, 1, 50));
+    assertThat(await(store.expireLeases(200))).isEmpty();
+    Job j = await(store.get(id));
+    assertThat(j.amount()).isEqualTo(1);
+    assertThat(j.attainedService()).isEqualTo(1);
+    assertThat(code(failure(store.confirm(9_999, 1, "late", 60)))).isEqualTo(ErrorCode.NOT_FOUND);
+    await(store.requestRound(id, 2, 0, 300));
+    assertThat(await(store.reserve(id, 2, "late", 310, 1_000)).outcome()).isEqualTo(Reservation.Outcome.BOUND);
+    assertThat(code(failure(store.confirm(id, 1, "late", 320)))).as("the old round's binding is gone")
+        .isEqualTo(ErrorCode.LEASE_EXPIRED);
+    assertThat(await(store.confirm(id, 2, "late", 320)).newlyConfirmed()).isTrue();
+    assertThat(await(store.expireLeases(5_000))).as("confirmed bindings never expire").isEmpty();
   }
 }

@@ -1,0 +1,350 @@
+package io.propius.server.store.redis;
+
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
+import io.propius.api.grpc.JobState;
+import io.propius.server.config.StoreOptions;
+import io.propius.server.metrics.PropiusMetrics;
+import io.propius.server.metrics.PropiusMetrics.StoreCall;
+import io.propius.server.metrics.PropiusMetrics.StoreOutcome;
+import io.propius.server.store.Admission;
+import io.propius.server.store.AdmissionLimits;
+import io.propius.server.store.Confirmation;
+import io.propius.server.store.ExpiredLease;
+import io.propius.server.store.Job;
+import io.propius.server.store.JobChange;
+import io.propius.server.store.JobSpec;
+import io.propius.server.store.JobStore;
+import io.propius.server.store.JobTransitions;
+import io.propius.server.store.Reservation;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * The job store in Redis, shared by every server process pointed at it. Reservation, confirmation
+ * and lease expiry (the hot path) are Lua scripts that apply the rules in one atomic step; the rare
+ * job-level operations read the job, apply {@link JobTransitions} here, and write the changed fields
+ * back with a compare-and-set on the job's version, retrying on a conflict, so the state machine is
+ * written once. Registration checks the admission limits against counters kept in Redis in the same
+ * script that takes the new id. Every call is asynchronous over one pooled client; a Redis that
+ * cannot be reached makes calls fail fast with UNAVAILABLE, and the pool reconnects by itself.
+ */
+public final class RedisJobStore implements JobStore {
+  /** Compare-and-set attempts before a job-level operation gives up (only under extreme contention). */
+  private static final int MAX_ATTEMPTS = 64;
+  /** Leases expired or ended jobs purged per script call, to keep each call short. */
+  private static final int BATCH = 1_000;
+  /** At start a first connection (and a JVM still warming up) may take longer than a command should. */
+  private static final long CONNECT_TIMEOUT_MS = 10_000;
+  private static final int MAX_REMEMBERED = 100_000;
+
+  private final RedisConnections redis;
+  private final RedisKeys keys;
+  private final Map<Long, Job> fixedFields = new ConcurrentHashMap<>();
+  private final PropiusMetrics metrics;
+  private final long timeoutMs;
+  /** The Redis URI without its password, for messages. */
+  private final String where;
+
+  /** A store on the Redis the options name; it connects on {@link #open()}. */
+  public RedisJobStore(Vertx vertx, StoreOptions options, PropiusMetrics metrics) {
+    this.redis = new RedisConnections(vertx, options.getRedisUri(), options.getPoolSize(), options.getMaxPipelined());
+    this.keys = new RedisKeys(options.getKeyPrefix());
+    this.metrics = metrics;
+    this.timeoutMs = options.getTimeoutMs();
+    this.where = options.redisUriForDisplay();
+  }
+
+  /**
+   * Connects, checks the credentials and loads the scripts.
+   *
+   * @return a failed future with one line naming the Redis (password masked) and what went wrong
+   */
+  @Override
+  public Future<Void> open() {
+    Future<Void> loaded = Future.succeededFuture();
+    for (RedisScript script : RedisScript.values()) {
+      loaded = loaded.compose(v -> call(StoreCall.CONNECT, redis.send(Request.cmd(Command.SCRIPT).arg("LOAD")
+              .arg(script.source), Math.max(timeoutMs, CONNECT_TIMEOUT_MS)))
+          .compose(sha -> script.sha.equals(sha.toString()) ? Future.<Void>succeededFuture()
+              : Future.failedFuture("Redis knows script " + script + " by another SHA-1")));
+    }
+    return loaded.recover(err -> Future.failedFuture(new IllegalStateException(
+        "cannot use the Redis job store at " + where + ": " + RedisFailures.reason(err))));
+  }
+
+  @Override
+  public Future<Job> register(JobSpec spec, AdmissionLimits limits, long now) {
+    List<String> args = new ArrayList<>(List.of(Integer.toString(limits.maxActiveJobs()),
+        Long.toString(limits.maxActiveDemand()), Long.toString(limits.maxActiveDemandPerTenant()), spec.tenant(),
+        Integer.toString(spec.estDemand()), keys.jobPrefix()));
+    JobHash.fields(JobTransitions.register(0, spec, now)).forEach((k, v) -> {
+      args.add(k);
+      args.add(v);
+    });
+    return eval(StoreCall.REGISTER, RedisScript.REGISTER, List.of(keys.ids(), keys.admission(), keys.live()), args)
+        .compose(r -> {
+          if (r.get(0).toInteger() == 0) {
+            String denied = Admission.check(limits, spec, r.get(1).toInteger(), r.get(2).toLong(), r.get(3).toLong());
+            return Future.failedFuture(new PropiusException(ErrorCode.ADMISSION_DENIED,
+                denied != null ? denied : "the admission limits are reached"));
+          }
+          return Future.succeededFuture(JobTransitions.register(r.get(1).toLong(), spec, now));
+        });
+  }
+
+  @Override
+  public Future<Job> get(long jobId) {
+    return read(jobId).compose(v -> v == null ? notFound(jobId) : Future.succeededFuture(v.job()));
+  }
+
+  private Future<JobHash.Versioned> read(long jobId) {
+    return send(StoreCall.READ, Request.cmd(Command.HGETALL).arg(keys.job(jobId))).map(JobHash::decode);
+  }
+
+  @Override
+  public Future<List<Job>> listLive() {
+    return send(StoreCall.LIST, Request.cmd(Command.SMEMBERS).arg(keys.live())).compose(ids -> {
+      if (ids.size() == 0) {
+        return Future.succeededFuture(List.of());
+      }
+      // One pipelined batch on one connection: a round trip for all the jobs, not one each.
+      List<Request> reads = new ArrayList<>(ids.size());
+      for (Response id : ids) {
+        reads.add(Request.cmd(Command.HGETALL).arg(keys.job(id.toLong())));
+      }
+      return call(StoreCall.LIST, redis.batch(reads, timeoutMs)).map(hashes -> {
+        List<Job> live = new ArrayList<>(hashes.size());
+        for (Response hash : hashes) {
+          JobHash.Versioned v = JobHash.decode(hash);
+          if (v != null && v.job().isLive()) {
+            live.add(v.job());
+          }
+        }
+        live.sort(Job.BY_PRIORITY);
+        return live;
+      });
+    });
+  }
+
+  @Override
+  public Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now) {
+    return update(jobId, j -> JobTransitions.requestRound(j, demand, expectedRound, now), 1);
+  }
+
+  @Override
+  public Future<JobChange> endRound(long jobId, int expectedRound, long now) {
+    return update(jobId, j -> JobTransitions.endRound(JobTransitions.requireLive(j), expectedRound, now), 1);
+  }
+
+  @Override
+  public Future<JobChange> finish(long jobId, long now) {
+    return update(jobId, j -> j.state() == JobState.FINISHED ? j
+        : JobTransitions.finish(JobTransitions.requireLive(j), now), 1);
+  }
+
+  @Override
+  public Future<Job> heartbeat(long jobId, long now) {
+    return update(jobId, j -> JobTransitions.heard(JobTransitions.requireLive(j), now), 1).map(JobChange::after);
+  }
+
+  /**
+   * Read, transition, compare-and-set. A transition that changes nothing (a retried call) writes
+   * nothing. The round's bindings go when a new round opens or the job expires.
+   */
+  private Future<JobChange> update(long jobId, UnaryOperator<Job> transition, int attempt) {
+    return read(jobId).compose(read -> {
+      if (read == null) {
+        return notFound(jobId);
+      }
+      Job before = read.job();
+      Job after;
+      try {
+        after = transition.apply(before);
+      } catch (PropiusException e) {
+        return Future.failedFuture(e);
+      }
+      Map<String, String> changed = JobHash.changed(before, after);
+      if (changed.isEmpty()) {
+        return Future.succeededFuture(new JobChange(before, after));
+      }
+      boolean clearBindings = after.round() != before.round()
+          || (after.state() == JobState.EXPIRED && before.state() != JobState.EXPIRED);
+      boolean ended = before.isLive() && !after.isLive();
+      List<String> args = new ArrayList<>(List.of(read.version(), clearBindings ? "1" : "0", ended ? "1" : "0",
+          after.tenant(), Integer.toString(after.estDemand()), Long.toString(jobId),
+          Long.toString(after.lastHeartbeat())));
+      changed.forEach((k, v) -> {
+        args.add(k);
+        args.add(v);
+      });
+      return eval(StoreCall.UPDATE, RedisScript.UPDATE, List.of(keys.job(jobId), keys.bound(jobId), keys.live(),
+          keys.admission(), keys.ended()), args).compose(r -> switch (r.toInteger()) {
+            case 1 -> Future.succeededFuture(new JobChange(before, after));
+            case -1 -> notFound(jobId);
+            default -> attempt < MAX_ATTEMPTS ? update(jobId, transition, attempt + 1)
+                : Future.failedFuture(new PropiusException(ErrorCode.UNAVAILABLE, "job " + jobId
+                + " changed concurrently " + MAX_ATTEMPTS + " times in a row; retry", RedisFailures.RETRY_AFTER_MS));
+          });
+    });
+  }
+
+  @Override
+  public Future<Reservation> reserve(long jobId, int round, String deviceId, long now, long leaseUntil) {
+    Job known = fixedFields.get(jobId);
+    List<String> args = new ArrayList<>(6 + JobHash.CHANGING.size());
+    args.addAll(List.of(Integer.toString(round), deviceId, Long.toString(now), Long.toString(leaseUntil),
+        RedisKeys.leaseMember(jobId, round, deviceId), known == null ? "1" : "0"));
+    args.addAll(JobHash.CHANGING);
+    return eval(StoreCall.RESERVE, RedisScript.RESERVE, List.of(keys.job(jobId), keys.bound(jobId), keys.leases()),
+        args).map(r -> {
+          Reservation.Outcome outcome = Reservation.Outcome.valueOf(r.get(0).toString());
+          if (outcome == Reservation.Outcome.UNKNOWN_JOB) {
+            return new Reservation(outcome, null, 0, false);
+          }
+          Job job = known == null ? remember(JobHash.decode(r.get(2)).job()) : JobHash.withChanging(known, r.get(2));
+          return switch (outcome) {
+            case BOUND -> new Reservation(outcome, job, leaseUntil, "1".equals(r.get(1).toString()));
+            case ALREADY_BOUND -> new Reservation(outcome, job, r.get(1).toLong(), false);
+            default -> new Reservation(outcome, job, 0, false);
+          };
+        });
+  }
+
+  /**
+   * Keeps a job's fixed fields (tenant, constraints, addresses, …) for the hot path, which then
+   * reads only the changing ones. Ids are never reused, so an entry is never wrong, only unused
+   * once the job is purged; the bound keeps memory flat.
+   */
+  private Job remember(Job job) {
+    if (fixedFields.size() >= MAX_REMEMBERED) {
+      fixedFields.clear();
+    }
+    fixedFields.put(job.id(), job);
+    return job;
+  }
+
+  @Override
+  public Future<Confirmation> confirm(long jobId, int round, String deviceId, long now) {
+    return eval(StoreCall.CONFIRM, RedisScript.CONFIRM, List.of(keys.job(jobId), keys.bound(jobId), keys.leases()),
+        List.of(Integer.toString(round), deviceId, Long.toString(now), RedisKeys.leaseMember(jobId, round, deviceId)))
+        .compose(r -> switch (r.get(0).toString()) {
+          case "NOT_FOUND" -> notFound(jobId);
+          case "EXPIRED" -> Future.failedFuture(new PropiusException(ErrorCode.LEASE_EXPIRED, "device '" + deviceId
+              + "' holds no slot in round " + round + " of job " + jobId
+              + ": its lease expired or the round moved on; check in again"));
+          default -> Future.succeededFuture(new Confirmation(JobHash.decode(r.get(1)).job(),
+              "1".equals(r.get(0).toString())));
+        });
+  }
+
+  @Override
+  public Future<List<ExpiredLease>> expireLeases(long now) {
+    return expireLeases(now, new ArrayList<>());
+  }
+
+  private Future<List<ExpiredLease>> expireLeases(long now, List<ExpiredLease> expired) {
+    return eval(StoreCall.EXPIRE_LEASES, RedisScript.EXPIRE_LEASES, List.of(keys.leases()),
+        List.of(Long.toString(now), keys.jobPrefix(), Integer.toString(BATCH))).compose(r -> {
+          for (Response lease : r) {
+            expired.add(new ExpiredLease(lease.get(0).toLong(), lease.get(1).toInteger(), lease.get(2).toString(),
+                JobHash.decode(lease.get(3)).job()));
+          }
+          return r.size() == BATCH ? expireLeases(now, expired) : Future.succeededFuture(expired);
+        });
+  }
+
+  @Override
+  public Future<List<Job>> expireSilentJobs(long silentSince, long now) {
+    return listLive().compose(live -> {
+      List<Future<JobChange>> changes = new ArrayList<>();
+      for (Job job : live) {
+        if (job.lastHeartbeat() < silentSince) {
+          // Decided again on the fresh read inside the update: a heartbeat may have come in since.
+          changes.add(update(job.id(), j -> j.isLive() && j.lastHeartbeat() < silentSince
+              ? JobTransitions.expire(j, now) : j, 1));
+        }
+      }
+      return Future.join(changes).map(all -> {
+        List<Job> expired = new ArrayList<>();
+        for (JobChange change : all.<JobChange>list()) {
+          if (change.before().isLive() && change.after().state() == JobState.EXPIRED) {
+            expired.add(change.after());
+          }
+        }
+        return expired;
+      });
+    });
+  }
+
+  @Override
+  public Future<Integer> purgeEnded(long endedBefore) {
+    return eval(StoreCall.PURGE, RedisScript.PURGE_ENDED, List.of(keys.ended()),
+        List.of(Long.toString(endedBefore), keys.jobPrefix(), Integer.toString(BATCH))).compose(r -> {
+          int purged = r.toInteger();
+          return purged == BATCH ? purgeEnded(endedBefore).map(more -> purged + more) : Future.succeededFuture(purged);
+        });
+  }
+
+  @Override
+  public Future<Void> setScores(Map<Long, Double> scores) {
+    if (scores.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<String> args = new ArrayList<>(1 + 2 * scores.size());
+    args.add(keys.jobPrefix());
+    scores.forEach((id, score) -> {
+      args.add(Long.toString(id));
+      args.add(Double.toString(score));
+    });
+    return eval(StoreCall.SET_SCORES, RedisScript.SET_SCORES, List.of(keys.live()), args).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return redis.close();
+  }
+
+  /** Runs a script by its SHA-1, loading it again if Redis lost it (a restart, SCRIPT FLUSH). */
+  private Future<Response> eval(StoreCall call, RedisScript script, List<String> keyNames, List<String> args) {
+    return call(call, redis.send(evalsha(script, keyNames, args), timeoutMs).recover(err -> {
+      if (!RedisFailures.isNoScript(err)) {
+        return Future.failedFuture(err);
+      }
+      return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source), timeoutMs)
+          .compose(v -> redis.send(evalsha(script, keyNames, args), timeoutMs));
+    }));
+  }
+
+  private static Request evalsha(RedisScript script, List<String> keyNames, List<String> args) {
+    Request evalsha = Request.cmd(Command.EVALSHA).arg(script.sha).arg(keyNames.size());
+    keyNames.forEach(evalsha::arg);
+    args.forEach(evalsha::arg);
+    return evalsha;
+  }
+
+  private Future<Response> send(StoreCall call, Request request) {
+    return call(call, redis.send(request, timeoutMs));
+  }
+
+  /** Turns failures into Propius errors and records the call; for every call. */
+  private <T> Future<T> call(StoreCall call, Future<T> pending) {
+    long started = System.nanoTime();
+    return pending.recover(err -> Future.failedFuture(RedisFailures.toPropius(err)))
+        .onComplete(ar -> metrics.storeCall(call, ar.succeeded() ? StoreOutcome.OK
+            : ((PropiusException) ar.cause()).code() == ErrorCode.UNAVAILABLE ? StoreOutcome.UNAVAILABLE
+            : StoreOutcome.ERROR, System.nanoTime() - started));
+  }
+
+  private static <T> Future<T> notFound(long jobId) {
+    return Future.failedFuture(new PropiusException(ErrorCode.NOT_FOUND, "no job " + jobId));
+  }
+}

@@ -1,0 +1,51 @@
+package io.propius.server.store.redis;
+
+/**
+ * The store's key names, all under one configurable prefix so that deployments sharing a Redis
+ * never touch each other's keys. The Lua scripts build a job's keys from {@link #jobPrefix()} the
+ * same way ({@code <prefix>job:<id>}, {@code <prefix>job:<id>:bound}).
+ */
+record RedisKeys(String prefix) {
+  /** Counter of job ids (INCR): ids never restart while the Redis keeps its data. */
+  String ids() {
+    return prefix + "ids";
+  }
+
+  /** Hash of admission counters: {@code jobs}, {@code demand}, {@code tenant:<name>} over live jobs. */
+  String admission() {
+    return prefix + "admission";
+  }
+
+  /** Set of live job ids. */
+  String live() {
+    return prefix + "live";
+  }
+
+  /** Sorted set of ended (finished, expired) job ids by end time, for purging. */
+  String ended() {
+    return prefix + "ended";
+  }
+
+  /** Sorted set of unconfirmed bindings ({@code <job>:<round>:<device>}) by lease deadline. */
+  String leases() {
+    return prefix + "leases";
+  }
+
+  String jobPrefix() {
+    return prefix + "job:";
+  }
+
+  /** Hash of a job's fields. */
+  String job(long id) {
+    return jobPrefix() + id;
+  }
+
+  /** Hash of the current round's bindings: device id → lease deadline, 0 once confirmed. */
+  String bound(long id) {
+    return job(id) + ":bound";
+  }
+
+  static String leaseMember(long jobId, int round, String deviceId) {
+    return jobId + ":" + round + ":" + deviceId;
+  }
+}
