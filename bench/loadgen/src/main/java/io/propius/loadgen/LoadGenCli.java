@@ -46,8 +46,10 @@ public final class LoadGenCli {
     String serverDevices;
     @Option(names = "--server-jobs", description = "host:port of a running server's job API (gRPC); with --server-devices")
     String serverJobs;
-    @Option(names = "--store", defaultValue = "memory", description = "embedded server's job store (default ${DEFAULT-VALUE})")
+    @Option(names = "--store", defaultValue = "memory", description = "embedded server's job store: memory or redis (default ${DEFAULT-VALUE})")
     String store;
+    @Option(names = "--redis-uri", description = "Redis for --store redis (default: start a throw-away redis-server on a free port)")
+    String redisUri;
     @Option(names = "--instances", defaultValue = "2", description = "embedded server's client manager instances, and the bare endpoint's (default ${DEFAULT-VALUE})")
     int instances;
     @Option(names = "--jobs", defaultValue = "4", description = "jobs that keep a round open (default ${DEFAULT-VALUE})")
@@ -89,6 +91,7 @@ public final class LoadGenCli {
     LoadReport run() throws Exception {
       Vertx serverVertx = null;
       PropiusServer server = null;
+      LocalRedis redis = null;
       String devicesHost;
       int devicesPort;
       String jobsHost;
@@ -101,6 +104,12 @@ public final class LoadGenCli {
         options.devices().setHost("127.0.0.1").setPort(0).setInstances(o.instances);
         options.admin().setHost("127.0.0.1").setPort(0);
         options.store().setType(o.store);
+        if (o.store.equals("redis")) {
+          if (o.redisUri == null) {
+            redis = LocalRedis.start();
+          }
+          options.store().setRedisUri(o.redisUri != null ? o.redisUri : redis.uri());
+        }
         server = await(PropiusServer.deploy(serverVertx, options.validate(), registry));
         devicesHost = "127.0.0.1";
         devicesPort = server.devicesPort();
@@ -161,6 +170,9 @@ public final class LoadGenCli {
           await(server.undeploy());
         }
         await(bareVertx.close());
+        if (redis != null) {
+          redis.close();
+        }
       }
     }
 

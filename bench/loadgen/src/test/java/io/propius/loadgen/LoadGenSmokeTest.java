@@ -12,11 +12,22 @@ import picocli.CommandLine;
 class LoadGenSmokeTest {
   @Test
   void drivesCheckinsAndBindingsAgainstAnEmbeddedServerAndTheBareBaseline() throws Exception {
+    check(run("memory"));
+  }
+
+  @Test
+  void drivesTheServerOnTheRedisStore() throws Exception {
+    check(run("redis"));
+  }
+
+  private static LoadReport run(String store) throws Exception {
     LoadGenCli.Run options = new LoadGenCli.Run();
     new CommandLine(options).parseArgs("--warmup", "0.2", "--duration", "0.5", "--in-flight", "4", "--connections", "4",
-        "--jobs", "2", "--demand", "50");
-    LoadReport report = new LoadGenCli.LoadGen(options).run();
+        "--jobs", "2", "--demand", "10", "--store", store);
+    return new LoadGenCli.LoadGen(options).run();
+  }
 
+  private static void check(LoadReport report) {
     assertThat(report.phases()).hasSize(6);
     for (String op : List.of("bare", "checkin", "binding")) {
       PhaseResult peak = report.peak(op);
@@ -24,7 +35,7 @@ class LoadGenSmokeTest {
       assertThat(peak.latencies().failed()).as(op).isZero();
       assertThat(report.rated(op).latencies().ok()).as(op).isPositive();
     }
-    // Demand 50 per round: the bindings only kept going because the jobs ended filled rounds and
+    // Demand 10 per round: the bindings only kept going because the jobs ended filled rounds and
     // asked for new ones over gRPC.
     assertThat(report.roundsFilled()).isPositive();
     assertThat(report.bodyBytes()).isGreaterThan(100);
