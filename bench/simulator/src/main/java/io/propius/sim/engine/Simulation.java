@@ -135,6 +135,8 @@ public final class Simulation {
   /** Runs to the horizon (or until every job has finished or given up). */
   public RunResult run(DoubleConsumer progress) {
     long started = System.nanoTime();
+    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long cpuStarted = threads.getCurrentThreadCpuTime();
     method.attach(this);
     idle = new IdlePools(devices.size, method.pools());
     startDevices();
@@ -175,7 +177,7 @@ public final class Simulation {
     double end = Math.min(horizon, now);
     account(end);
     progress.accept(horizon);
-    return result(end, System.nanoTime() - started);
+    return result(end, System.nanoTime() - started, threads.getCurrentThreadCpuTime() - cpuStarted);
   }
 
   // ---------------------------------------------------------------- what methods may read
@@ -472,6 +474,12 @@ public final class Simulation {
 
   private void redrawCheckin() {
     rateDirty = false;
+    if (liveJobs == 0) {
+      usefulRate = 0;
+      allRate = 0;
+      nextCheckin = Double.POSITIVE_INFINITY;
+      return;
+    }
     double useful = 0;
     for (int p = 0; p < idle.pools(); p++) {
       int n = idle.size(p);
@@ -512,10 +520,10 @@ public final class Simulation {
     return sb.toString();
   }
 
-  private RunResult result(double end, long wallNanos) {
+  private RunResult result(double end, long wallNanos, long cpuNanos) {
     return RunResult.of(method.name(), devices.size, jobs, end, state, endS, roundsDone, schedDelayTotal,
         new RunResult.Counters(events, bindings, Math.round(fruitlessCheckins), tasksFailedOffline, tasksCancelled,
             roundAttempts, roundFailures, contributingS, wastedS, onlineDeviceSeconds),
-        wallNanos);
+        wallNanos, cpuNanos);
   }
 }

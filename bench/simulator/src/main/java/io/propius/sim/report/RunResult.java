@@ -21,7 +21,7 @@ import java.util.Arrays;
  */
 public record RunResult(String method, int devices, double meanOnline, int jobs, int completed, int aborted,
     int unfinished, double makespanS, double utilization, double bindingThroughput, double avgJctS, double p95JctS,
-    double avgSchedDelayS, double roundFailureRate, Counters counters, double wallS) {
+    double avgSchedDelayS, double roundFailureRate, Counters counters, double wallS, double cpuS) {
 
   /** Raw counts of a run. */
   public record Counters(long events, long bindings, long fruitlessCheckins, long tasksFailedOffline,
@@ -29,8 +29,14 @@ public record RunResult(String method, int devices, double meanOnline, int jobs,
       double onlineDeviceS) {
   }
 
+  /** Events per second of wall-clock time. */
   public double eventsPerSecond() {
     return counters.events() / Math.max(wallS, 1e-9);
+  }
+
+  /** Events per second of the simulating thread's CPU time (what a quiet machine would see). */
+  public double eventsPerCpuSecond() {
+    return counters.events() / Math.max(cpuS, 1e-9);
   }
 
   static final int PENDING = 0;
@@ -39,7 +45,7 @@ public record RunResult(String method, int devices, double meanOnline, int jobs,
   static final int ABORTED = 3;
 
   public static RunResult of(String method, int devices, JobSpecs specs, double endS, int[] state, double[] jobEnd,
-      int[] roundsDone, double[] schedDelay, Counters c, long wallNanos) {
+      int[] roundsDone, double[] schedDelay, Counters c, long wallNanos, long cpuNanos) {
     int completed = 0;
     int aborted = 0;
     double lastEnd = 0;
@@ -67,6 +73,6 @@ public record RunResult(String method, int devices, double meanOnline, int jobs,
     return new RunResult(method, devices, c.onlineDeviceS() / makespan, specs.count, completed, aborted,
         specs.count - completed - aborted, makespan, c.contributingS() / Math.max(c.onlineDeviceS(), 1e-9),
         c.bindings() / makespan, avg, p95, delay, (double) c.roundFailures() / Math.max(1, c.roundAttempts()), c,
-        wallNanos / 1e9);
+        wallNanos / 1e9, cpuNanos / 1e9);
   }
 }
