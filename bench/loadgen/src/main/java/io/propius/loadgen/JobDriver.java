@@ -77,6 +77,18 @@ public final class JobDriver {
       lastHeartbeat = System.currentTimeMillis();
     }
     List<Future<?>> all = new ArrayList<>();
+    try {
+      poll(heartbeat, all);
+    } catch (IllegalStateException closedMeanwhile) {
+      // stop() closed the client while this tick was starting; nothing to do any more.
+      if (!stopped) {
+        throw closedMeanwhile;
+      }
+    }
+    Future.join(all).onComplete(ar -> polling = false);
+  }
+
+  private void poll(boolean heartbeat, List<Future<?>> all) {
     for (long id : ids) {
       if (heartbeat) {
         all.add(jobs.heartbeat(HeartbeatRequest.newBuilder().setJobId(id).build()));
@@ -90,7 +102,6 @@ public final class JobDriver {
         return Future.succeededFuture();
       }));
     }
-    Future.join(all).onComplete(ar -> polling = false);
   }
 
   public Future<Void> stop() {

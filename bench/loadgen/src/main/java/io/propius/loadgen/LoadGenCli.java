@@ -66,6 +66,8 @@ public final class LoadGenCli {
     double warmupS;
     @Option(names = "--duration", defaultValue = "10", description = "measured seconds per phase (default ${DEFAULT-VALUE})")
     double durationS;
+    @Option(names = "--repeat", defaultValue = "3", description = "closed-loop (peak) phases per operation, interleaved; the median is the peak (default ${DEFAULT-VALUE})")
+    int repeat;
     @Option(names = "--ops", split = ",", defaultValue = "bare,checkin,binding", description = "operations (default ${DEFAULT-VALUE})")
     List<String> ops;
 
@@ -149,14 +151,27 @@ public final class LoadGenCli {
           await(devices.run(op, o.inFlight, 0, 0, o.warmupS));
         }
         List<PhaseResult> results = new ArrayList<>();
-        for (DeviceLoad.Op op : ops) {
-          if (o.rate != null) {
+        if (o.rate != null) {
+          for (DeviceLoad.Op op : ops) {
             results.add(print(await(devices.run(op, 0, o.rate, o.warmupS, o.durationS))));
-            continue;
           }
-          PhaseResult peak = print(await(devices.run(op, o.inFlight, 0, o.warmupS, o.durationS)));
-          results.add(peak);
-          results.add(print(await(devices.run(op, 0, peak.perSecond() / 2, o.warmupS, o.durationS))));
+        } else {
+          // Peaks interleaved (bare, checkin, binding, bare, ...) so that a shared machine's load
+          // swings hit every operation alike; the median of each is its peak.
+          java.util.Map<DeviceLoad.Op, List<PhaseResult>> peaks = new java.util.EnumMap<>(DeviceLoad.Op.class);
+          for (int r = 0; r < o.repeat; r++) {
+            for (DeviceLoad.Op op : ops) {
+              peaks.computeIfAbsent(op, k -> new ArrayList<>())
+                  .add(print(await(devices.run(op, o.inFlight, 0, o.warmupS, o.durationS))));
+            }
+          }
+          for (DeviceLoad.Op op : ops) {
+            List<PhaseResult> runs = new ArrayList<>(peaks.get(op));
+            runs.sort(java.util.Comparator.comparingDouble(PhaseResult::perSecond));
+            PhaseResult peak = runs.get(runs.size() / 2);
+            results.add(peak.withRuns(peaks.get(op)));
+            results.add(print(await(devices.run(op, 0, peak.perSecond() / 2, o.warmupS, o.durationS))));
+          }
         }
         return new LoadReport(results, sample.length(), o.store, o.serverDevices == null, o.instances,
             o.connections, o.inFlight, driver.roundsFilled());

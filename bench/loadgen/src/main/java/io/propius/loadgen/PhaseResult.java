@@ -1,5 +1,6 @@
 package io.propius.loadgen;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -11,10 +12,21 @@ import java.util.Locale;
  * @param latencies  per operation (a binding is check-in + accept + confirm); for a rate run, from
  *                   the intended start, so queueing behind a slow server counts
  * @param noOffer    binding attempts that got no offer, or lost the round's last slot (409)
+ * @param runsPerSecond for a median peak, the ops/s of every repeat
  */
-public record PhaseResult(String name, String mode, double seconds, Latencies latencies, long noOffer) {
+public record PhaseResult(String name, String mode, double seconds, Latencies latencies, long noOffer,
+    List<Double> runsPerSecond) {
+  public PhaseResult(String name, String mode, double seconds, Latencies latencies, long noOffer) {
+    this(name, mode, seconds, latencies, noOffer, List.of());
+  }
+
   public double perSecond() {
     return latencies.ok() / seconds;
+  }
+
+  /** This (median) peak, with the ops/s of every repeat it was chosen from. */
+  public PhaseResult withRuns(List<PhaseResult> runs) {
+    return new PhaseResult(name, mode, seconds, latencies, noOffer, runs.stream().map(PhaseResult::perSecond).toList());
   }
 
   @Override

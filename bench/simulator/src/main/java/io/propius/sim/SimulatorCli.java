@@ -159,6 +159,7 @@ public final class SimulatorCli {
       report.writeCsv(out.resolve("sweep.csv"));
       report.writePlots(out);
       String md = "## Propius (random policy) against the baselines\n\n" + report.ratioTable()
+          + "\n## Every Propius policy against the baselines, best over the sweep\n\n" + report.policiesTable()
           + "\n## Every method\n\n" + report.methodsTable();
       Files.writeString(out.resolve("sweep.md"), md);
       System.out.println(md);

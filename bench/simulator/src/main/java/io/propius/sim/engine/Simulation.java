@@ -27,10 +27,11 @@ import java.util.function.DoubleConsumer;
  * {@code maxRoundFailures} failed attempts in a row. A device that goes offline mid-task fails it.
  */
 public final class Simulation {
+  /** Job states, as {@link RunResult} reads them. */
   static final int JOB_PENDING = 0;
   static final int JOB_RUNNING = 1;
-  static final int JOB_DONE = 2;
-  static final int JOB_ABORTED = 3;
+  static final int JOB_DONE = RunResult.DONE;
+  static final int JOB_ABORTED = RunResult.ABORTED;
 
   private static final long TOGGLE = 1;
   private static final long TASK_DONE = 2;
@@ -79,7 +80,6 @@ public final class Simulation {
   // Counters.
   private long events;
   private long bindings;
-  private long checkinsUseful;
   private double fruitlessCheckins;
   private long tasksFailedOffline;
   private long tasksCancelled;
@@ -352,7 +352,6 @@ public final class Simulation {
     int d = idle.random(pool, random);
     int job = method.bindUseful(d, pool);
     if (job >= 0) {
-      checkinsUseful++;
       bind(d, job);
     } else {
       fruitlessCheckins++;

@@ -38,9 +38,21 @@ public final class SweepReport {
     CsvReport.write(file, rows);
   }
 
-  /** The plots, named {@code <metric>-jobs<N>.png}; returns the files. */
+  /**
+   * The plots, named {@code <metric>-jobs<N>.png} (x: active devices), or {@code <metric>-active<N>.png}
+   * (x: jobs) when the sweep has one active-device count and several job counts; returns the files.
+   */
   public List<Path> writePlots(Path dir) {
     List<Path> files = new ArrayList<>();
+    if (set(Outcome::active).size() == 1 && set(Outcome::jobs).size() > 1) {
+      int active = set(Outcome::active).first();
+      files.add(plotByJobs(dir, active, "utilization", "resource utilization", RunResult::utilization));
+      files.add(plotByJobs(dir, active, "throughput", "bindings / s", RunResult::bindingThroughput));
+      files.add(plotByJobs(dir, active, "avg-jct", "average JCT (h)", r -> r.avgJctS() / 3600));
+      files.add(plotByJobs(dir, active, "sched-delay", "scheduling delay per round (s)", RunResult::avgSchedDelayS));
+      files.add(plotByJobs(dir, active, "round-failures", "round failure rate", RunResult::roundFailureRate));
+      return files;
+    }
     for (int jobs : set(Outcome::jobs)) {
       files.add(plot(dir, jobs, "utilization", "resource utilization", RunResult::utilization));
       files.add(plot(dir, jobs, "throughput", "bindings / s", RunResult::bindingThroughput));
@@ -49,6 +61,26 @@ public final class SweepReport {
       files.add(plot(dir, jobs, "round-failures", "round failure rate", RunResult::roundFailureRate));
     }
     return files;
+  }
+
+  private Path plotByJobs(Path dir, int active, String name, String yTitle, ToDoubleFunction<RunResult> metric) {
+    XYChart chart = new XYChartBuilder().width(900).height(560).title(yTitle + ", " + active + " active devices")
+        .xAxisTitle("jobs").yAxisTitle(yTitle).build();
+    for (String method : methods()) {
+      List<Double> xs = new ArrayList<>();
+      List<Double> ys = new ArrayList<>();
+      for (int jobs : set(Outcome::jobs)) {
+        double y = mean(jobs, active, method, metric);
+        if (Double.isFinite(y)) {
+          xs.add((double) jobs);
+          ys.add(y);
+        }
+      }
+      if (!xs.isEmpty()) {
+        chart.addSeries(method, xs, ys).setMarker(SeriesMarkers.CIRCLE);
+      }
+    }
+    return save(chart, dir.resolve(name + "-active" + active + ".png"));
   }
 
   private Path plot(Path dir, int jobs, String name, String yTitle, ToDoubleFunction<RunResult> metric) {
@@ -69,9 +101,12 @@ public final class SweepReport {
         chart.addSeries(method, xs, ys).setMarker(SeriesMarkers.CIRCLE);
       }
     }
-    Path file = dir.resolve(name + "-jobs" + jobs + ".png");
+    return save(chart, dir.resolve(name + "-jobs" + jobs + ".png"));
+  }
+
+  private static Path save(XYChart chart, Path file) {
     try {
-      Files.createDirectories(dir);
+      Files.createDirectories(file.toAbsolutePath().getParent());
       BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -119,7 +154,7 @@ public final class SweepReport {
   public String ratioTable() {
     StringBuilder sb = new StringBuilder();
     sb.append("| jobs | active | utilization ×static | utilization ×random | throughput ×static | throughput ×random "
-        + "| avg JCT static/Propius | avg JCT random/Propius |\n|---|---|---|---|---|---|---|---|\n");
+        + "| avg JCT static/Propius* | avg JCT random/Propius* |\n|---|---|---|---|---|---|---|---|\n");
     double[] best = new double[6];
     for (int jobs : set(Outcome::jobs)) {
       for (int active : set(Outcome::active)) {
@@ -128,8 +163,8 @@ public final class SweepReport {
             ratio(jobs, active, PROPIUS, "random", RunResult::utilization),
             ratio(jobs, active, PROPIUS, "static", RunResult::bindingThroughput),
             ratio(jobs, active, PROPIUS, "random", RunResult::bindingThroughput),
-            ratio(jobs, active, "static", PROPIUS, RunResult::avgJctS),
-            ratio(jobs, active, "random", PROPIUS, RunResult::avgJctS)};
+            jctRatio(jobs, active, "static", PROPIUS),
+            jctRatio(jobs, active, "random", PROPIUS)};
         sb.append(String.format(Locale.ROOT, "| %d | %d |", jobs, active));
         for (int i = 0; i < r.length; i++) {
           sb.append(Double.isFinite(r[i]) ? String.format(Locale.ROOT, " %.2f× |", r[i]) : " n/a |");
@@ -143,6 +178,68 @@ public final class SweepReport {
     sb.append(String.format(Locale.ROOT, "| **best** | | **%.2f×** | **%.2f×** | **%.2f×** | **%.2f×** | **%.2f×** | **%.2f×** |%n",
         best[0], best[1], best[2], best[3], best[4], best[5]));
     sb.append("| **paper** | | 1.14× (1,500) | 1.88× (1,200) | | 2.76× | up to 1.26× | up to 1.26× |\n");
+    sb.append("\n\\* over the jobs both methods completed, per seed, then averaged over seeds.\n");
+    return sb.toString();
+  }
+
+  /**
+   * Average JCT of {@code num} over {@code den}, each over the jobs both completed in the same seed,
+   * averaged over seeds.
+   */
+  private double jctRatio(int jobs, int active, String num, String den) {
+    double sum = 0;
+    int n = 0;
+    for (Outcome a : outcomes) {
+      if (a.jobs() != jobs || a.active() != active || !a.method().equals(num)) {
+        continue;
+      }
+      for (Outcome b : outcomes) {
+        if (b.jobs() == jobs && b.active() == active && b.method().equals(den) && b.seed() == a.seed()) {
+          double[] jct = a.result().commonJct(b.result());
+          if (Double.isFinite(jct[0] / jct[1])) {
+            sum += jct[0] / jct[1];
+            n++;
+          }
+        }
+      }
+    }
+    return n == 0 ? Double.NaN : sum / n;
+  }
+
+  /**
+   * Every Propius method against both baselines: the best ratio over the sweep's points of each
+   * metric (as the paper quotes "at best"), with the active devices where it was reached.
+   */
+  public String policiesTable() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| method | utilization ×static | utilization ×random | throughput ×static | throughput ×random "
+        + "| avg JCT static/X* | avg JCT random/X* |\n|---|---|---|---|---|---|---|\n");
+    for (String m : methods()) {
+      if (!m.startsWith("propius-") && !m.startsWith("batch-")) {
+        continue;
+      }
+      sb.append("| ").append(m).append(" |");
+      for (int column = 0; column < 6; column++) {
+        double best = Double.NaN;
+        int where = 0;
+        for (int jobs : set(Outcome::jobs)) {
+          for (int active : set(Outcome::active)) {
+            String baseline = column % 2 == 0 ? "static" : "random";
+            double r = column < 2 ? ratio(jobs, active, m, baseline, RunResult::utilization)
+                : column < 4 ? ratio(jobs, active, m, baseline, RunResult::bindingThroughput)
+                : jctRatio(jobs, active, baseline, m);
+            if (Double.isFinite(r) && !(r <= best)) {
+              best = r;
+              where = active;
+            }
+          }
+        }
+        sb.append(Double.isFinite(best) ? String.format(Locale.ROOT, " %.2f× (%d) |", best, where) : " n/a |");
+      }
+      sb.append('\n');
+    }
+    sb.append("\nIn brackets: the active devices where the best ratio was reached. \\* over the jobs both methods "
+        + "completed.\n");
     return sb.toString();
   }
 
