@@ -86,7 +86,7 @@ public final class SweepReport {
   private Path plot(Path dir, int jobs, String name, String yTitle, ToDoubleFunction<RunResult> metric) {
     XYChart chart = new XYChartBuilder().width(900).height(560).title(yTitle + ", " + jobs + " jobs")
         .xAxisTitle("active devices").yAxisTitle(yTitle).build();
-    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setXAxisDecimalPattern("#,###");
     for (String method : methods()) {
       List<Double> xs = new ArrayList<>();
       List<Double> ys = new ArrayList<>();
