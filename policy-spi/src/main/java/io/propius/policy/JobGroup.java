@@ -1,7 +1,6 @@
 package io.propius.policy;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,7 @@ public record JobGroup(String query, List<Long> jobIds, List<Double> shares) {
     return new JobGroup(query, jobIds, List.of());
   }
 
-  /** A group whose devices split among its jobs in proportion to these shares (job id → weight, in order). */
+  /** A group whose devices split among its jobs in proportion to these shares (job id → weight, in order); jobs with a share of 0 or less are left out. */
   public static JobGroup proportional(String query, Map<Long, Double> shares) {
     Map<Long, Double> copy = new LinkedHashMap<>(shares);
     copy.values().removeIf(s -> !(s > 0));
@@ -56,14 +55,5 @@ public record JobGroup(String query, List<Long> jobIds, List<Double> shares) {
 
   public boolean isProportional() {
     return !shares.isEmpty();
-  }
-
-  /** Job id → share of a proportional group, in order; empty for an ordered group. */
-  public Map<Long, Double> shareByJob() {
-    Map<Long, Double> map = new LinkedHashMap<>();
-    for (int i = 0; i < shares.size(); i++) {
-      map.put(jobIds.get(i), shares.get(i));
-    }
-    return Collections.unmodifiableMap(map);
   }
 }

@@ -68,17 +68,18 @@ public final class PropiusServer {
    * Deploys every verticle.
    *
    * @throws IllegalArgumentException (as a failed future) for a policy that is not on the class path
+   *     or that rejects its options
    */
   public static Future<PropiusServer> deploy(Vertx vertx, PropiusOptions options, PrometheusMeterRegistry registry) {
     LongSupplier clock = System::currentTimeMillis;
     SchedulingPolicy policy;
+    long seed = options.scheduler().getSeed() != 0 ? options.scheduler().getSeed() : System.nanoTime();
     try {
       policy = Policies.load(options.scheduler().getPolicy(), PropiusServer.class.getClassLoader());
+      policy.init(new PolicyContext(clock, seed, options.scheduler().getPolicyOptions()));
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    long seed = options.scheduler().getSeed() != 0 ? options.scheduler().getSeed() : System.nanoTime();
-    policy.init(new PolicyContext(clock, seed, options.scheduler().getPolicyOptions()));
     Codecs.register(vertx);
     PropiusMetrics metrics = new PropiusMetrics(registry);
     JobStore store = options.store().isRedis() ? new RedisJobStore(vertx, options.store(), metrics)

@@ -126,22 +126,33 @@ class SmallBatchTest {
 
   @Test
   void fairShareSplitsAShortBatchInProportionToDemand() {
-    // Demands 6 and 3, only 6 devices arrive in one batch before any plan can run: 4 and 2.
-    PropiusOptions options = smallBatch("fair-share", 3_000);
-    options.scheduler().setTickMs(1_500);
+    // Demands 6 and 3, only 6 devices in the batch: 4 and 2. The plan must see both open rounds and
+    // the 6 held devices, so no periodic tick runs; a job registration triggers the run once the
+    // scheduler's statistics show the batch.
+    PropiusOptions options = smallBatch("fair-share", 10_000);
+    options.scheduler().setTickMs(600_000);
     try (TestServer server = TestServer.start(options)) {
       Devices devices = new Devices(server);
       long big = openJob(server, 6, null, 0);
       long small = openJob(server, 3, null, 0);
+      eventually(Duration.ofSeconds(5), () -> admin(server, "/v1/admin/schedule").getJsonArray("jobs").size() == 2,
+          "a schedule with both open rounds");
       List<Future<Outcome>> all = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         all.add(device(devices, "dev-" + i, new JsonObject().put("cpu_cores", 2)));
       }
+      eventually(Duration.ofSeconds(5), () -> admin(server, "/v1/admin/devices").getLong("held") == 6,
+          "the scheduler's statistics to show 6 held devices");
+      await(server.jobs.registerJob(RegisterJobRequest.newBuilder().setTotalRounds(1).setEstDemand(1).build()));
       List<Outcome> outcomes = await(Future.all(all).map(f -> f.<Outcome>list()), Duration.ofSeconds(20));
       assertThat(outcomes).allMatch(o -> o.jobId() != 0);
       assertThat(status(server, big).getAmount()).isEqualTo(4);
       assertThat(status(server, small).getAmount()).isEqualTo(2);
     }
+  }
+
+  private static JsonObject admin(TestServer server, String path) {
+    return await(server.http.get(server.server.adminPort(), "127.0.0.1", path).send()).bodyAsJsonObject();
   }
 
   @Test
@@ -184,6 +195,14 @@ class SmallBatchTest {
       assertThat(metric(server, "propius_batch_plans_rejected_total")).isPositive();
       assertThat(metric(server, "propius_batch_plans_total")).isZero();
     }
+  }
+
+  @Test
+  void aBadPolicyOptionStopsTheStartWithItsName() {
+    PropiusOptions options = smallBatch("irs", 1_000);
+    options.scheduler().getPolicyOptions().put("fairness", "-2");
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> TestServer.start(options)))
+        .hasMessageContaining("policy option 'fairness' must be a number >= 0");
   }
 
   @Test

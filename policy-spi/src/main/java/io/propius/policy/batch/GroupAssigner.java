@@ -54,10 +54,6 @@ public final class GroupAssigner {
     }
   }
 
-  public List<JobGroup> groups() {
-    return groups;
-  }
-
   /**
    * Assigns devices (oldest first: they have waited longest) to the open jobs.
    *

@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
  *       {@code now - start_sched}; its fair share of waiting is the mean wait of the open jobs. A job
  *       waiting more than {@code mean / f} is <i>boosted</i>: it leaves the steps below and goes into
  *       a first group (longest wait first). f = 1 boosts every job above the mean; f = 0.5 those
- *       above twice the mean.</li>
+ *       above twice the mean. With fewer than two open jobs nobody is boosted.</li>
  *   <li><b>Classes</b>: the other jobs are grouped by eligibility class (equal public constraints).
  *       The window's devices are split into atoms by the set of classes they are eligible for
  *       ({@link ClientPortal#partition}). A class's <i>supply</i> is the devices eligible for it.

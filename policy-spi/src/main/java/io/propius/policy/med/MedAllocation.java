@@ -8,13 +8,4 @@ package io.propius.policy.med;
  * @param optimal   whether the solver proved it optimal (otherwise the best it found in its limits)
  */
 public record MedAllocation(int[][] shards, double objective, boolean optimal) {
-  /** The task a learner serves, or -1 when it serves none. */
-  public int taskOf(int learner) {
-    for (int i = 0; i < shards.length; i++) {
-      if (shards[i][learner] > 0) {
-        return i;
-      }
-    }
-    return -1;
-  }
 }

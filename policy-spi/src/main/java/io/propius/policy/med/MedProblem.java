@@ -1,5 +1,6 @@
 package io.propius.policy.med;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -165,7 +166,7 @@ public record MedProblem(List<Task> tasks, List<Learner> learners, double budget
 
   /** The same problem with every learner known to be in the given state (MMTT's point of view). */
   public MedProblem knowing(int[] stateOfLearner) {
-    List<Learner> certain = new java.util.ArrayList<>();
+    List<Learner> certain = new ArrayList<>();
     for (int j = 0; j < learners.size(); j++) {
       certain.add(learners.get(j).inState(stateOfLearner[j]));
     }

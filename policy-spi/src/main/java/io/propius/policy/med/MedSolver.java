@@ -18,14 +18,38 @@ import org.ojalgo.optimisation.Variable;
  *   <li>{@code F(i,j) x(i,j) + S(i,j) d(i,j) <= T_i} (4.4b);</li>
  *   <li>{@code Σ_j d(i,j) = D_i} (4.4c); {@code Σ_ij p_j d(i,j) <= B} (4.4d);
  *       {@code Σ_i d(i,j) >= D_l} (4.4e);</li>
- *   <li>{@code Σ_i x(i,j) <= 1} and {@code x(i,j) <= d(i,j) <= D_i x(i,j)} (4.4f: shards of one task
+ *   <li>{@code Σ_i x(i,j) <= 1} and {@code x(i,j) <= d(i,j) <= U(i,j) x(i,j)} (4.4f: shards of one task
  *       only, and a learner serves a task exactly when it has shards of it).</li>
  * </ul>
- * When no allocation exists the exception says why: too few learners or shards for the per-learner
- * minimum, a budget below the cheapest allocation, or deadlines that cannot all be met (found by
- * solving again without them).
+ * The upper link is {@code d(i,j) <= U(i,j) x(i,j)} with
+ * {@code U(i,j) = min(D_i, floor((T_i - F(i,j)) / S(i,j)))}: 4.4b restated as a bound, which
+ * tightens the relaxation.
+ *
+ * <p>When no allocation exists the exception says why: too few learners or shards for the
+ * per-learner minimum, a budget below the cheapest allocation, or deadlines that cannot all be met
+ * (found by solving again without them).
+ *
+ * <p>The relaxation of this program is weak (a learner may serve every task a little), so proving
+ * optimality takes ojalgo's branch and bound seconds on tiny instances and far longer on the
+ * thesis's 10 learners × 3 tasks. A time limit makes the solver return the best allocation found
+ * by then, marked not {@link MedAllocation#optimal()}.
  */
 public final class MedSolver {
+  private final long timeLimitMs;
+
+  /** A solver that runs until it proves optimality or infeasibility. */
+  public MedSolver() {
+    this(0);
+  }
+
+  /** @param timeLimitMs stop after about this long with the best allocation found; 0 for no limit */
+  public MedSolver(long timeLimitMs) {
+    if (timeLimitMs < 0) {
+      throw new IllegalArgumentException("time limit must be >= 0 (0: none), got " + timeLimitMs);
+    }
+    this.timeLimitMs = timeLimitMs;
+  }
+
   /**
    * The allocation with the smallest sum of per-task maximum expected delays.
    *
@@ -37,12 +61,17 @@ public final class MedSolver {
     if (s.result.getState().isFeasible()) {
       return s.allocation(problem);
     }
+    if (s.result.getState() != Optimisation.State.INFEASIBLE && timeLimitMs > 0) {
+      throw new MedInfeasibleException("no allocation found within the time limit of " + timeLimitMs
+          + " ms (not proven infeasible; solver state " + s.result.getState() + ")", false);
+    }
+    String how = "; solver state " + s.result.getState();
     if (solve(problem, false).result.getState().isFeasible()) {
       throw new MedInfeasibleException("no allocation meets every task's deadline with the learners' expected delays"
-          + " (Eq. 4.4b) within the budget and the other constraints; solver state " + s.result.getState());
+          + " (Eq. 4.4b) within the budget and the other constraints" + how, true);
     }
     throw new MedInfeasibleException("no allocation meets the shards, budget, one-task-per-learner and minimum-shards"
-        + " constraints together (Eq. 4.4c-f), even without deadlines; solver state " + s.result.getState());
+        + " constraints together (Eq. 4.4c-f), even without deadlines" + how, true);
   }
 
   private static void precheck(MedProblem p) {
@@ -51,16 +80,16 @@ public final class MedSolver {
     long nonEmpty = p.tasks().stream().filter(t -> t.shards() > 0).count();
     if (nonEmpty > n) {
       throw new MedInfeasibleException(nonEmpty + " tasks have shards but there are only " + n
-          + " learners, and a learner serves at most one task (Eq. 4.4f)");
+          + " learners, and a learner serves at most one task (Eq. 4.4f)", true);
     }
     if (total < (long) n * p.minShardsPerLearner()) {
       throw new MedInfeasibleException("every one of the " + n + " learners needs at least " + p.minShardsPerLearner()
-          + " shards (Eq. 4.4e) but the tasks have only " + total + " in total");
+          + " shards (Eq. 4.4e) but the tasks have only " + total + " in total", true);
     }
     double cheapest = p.learners().stream().mapToDouble(MedProblem.Learner::pricePerShard).min().orElse(0);
     if (total * cheapest > p.budget() + 1e-9) {
       throw new MedInfeasibleException("the budget " + p.budget() + " is below the cheapest possible cost "
-          + total * cheapest + " (" + total + " shards at the lowest price " + cheapest + ", Eq. 4.4d)");
+          + total * cheapest + " (" + total + " shards at the lowest price " + cheapest + ", Eq. 4.4d)", true);
     }
   }
 
@@ -76,10 +105,14 @@ public final class MedSolver {
     }
   }
 
-  private static Solved solve(MedProblem p, boolean deadlines) {
+  private Solved solve(MedProblem p, boolean deadlines) {
     int m = p.tasks().size();
     int n = p.learners().size();
     ExpressionsBasedModel model = new ExpressionsBasedModel();
+    if (timeLimitMs > 0) {
+      model.options.time_abort = timeLimitMs;
+      model.options.time_suffice = timeLimitMs;
+    }
     Variable[][] d = new Variable[m][n];
     Variable[][] x = new Variable[m][n];
     Variable[] h = new Variable[m];
@@ -106,7 +139,9 @@ public final class MedSolver {
           model.addExpression("deadline" + i + "_" + j).upper(BigDecimal.valueOf(t.deadlineS()))
               .set(x[i][j], fixed).set(d[i][j], perShard);
         }
-        model.addExpression("serves" + i + "_" + j).upper(BigDecimal.ZERO).set(d[i][j], 1).set(x[i][j], -t.shards());
+        double most = deadlines ? Math.max(0, Math.min(t.shards(), Math.floor((t.deadlineS() - fixed) / perShard)))
+            : t.shards();
+        model.addExpression("serves" + i + "_" + j).upper(BigDecimal.ZERO).set(d[i][j], 1).set(x[i][j], -most);
         model.addExpression("some" + i + "_" + j).lower(BigDecimal.ZERO).set(d[i][j], 1).set(x[i][j], -1);
       }
     }

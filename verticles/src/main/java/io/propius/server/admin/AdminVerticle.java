@@ -13,6 +13,7 @@ import io.propius.server.store.Job;
 import io.propius.server.store.JobStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -23,7 +24,8 @@ import java.util.Comparator;
 
 /**
  * The operators' port: {@code /metrics} for Prometheus, health probes, and a read-only admin API
- * over jobs and the current schedule.
+ * over jobs, the current schedule, and the devices matching a query
+ * ({@code GET /v1/admin/devices?query=...}: the clients portal's {@code subsetSize}).
  */
 public final class AdminVerticle extends VerticleBase {
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
@@ -60,6 +62,11 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/v1/admin/jobs/:id").handler(this::job);
     router.get("/v1/admin/schedule").handler(ctx -> vertx.eventBus().<ScheduleSnapshot>request(Addresses.SCHEDULE_GET, null)
         .onSuccess(reply -> ctx.json(reply.body().toJson())).onFailure(ctx::fail));
+    router.get("/v1/admin/devices").handler(ctx -> vertx.eventBus()
+        .<JsonObject>request(Addresses.CLIENTS_COUNT, ctx.request().getParam("query"))
+        .onSuccess(reply -> ctx.json(reply.body()))
+        .onFailure(err -> ctx.fail(err instanceof ReplyException r && r.failureCode() == 400
+            ? PropiusException.invalid(r.getMessage()) : err)));
     router.get("/v1/admin/policies").handler(ctx -> ctx.json(new JsonObject().put("configured", policy)
         .put("available", new JsonArray(Policies.available(getClass().getClassLoader())))));
     router.route().failureHandler(this::failure);

@@ -20,6 +20,12 @@ public final class Addresses {
   public static final String DEVICE_HELD = "propius.devices.held";
   /** Published device ids (small-batch mode): the device pinged, keep holding it. */
   public static final String DEVICE_PING = "propius.devices.ping";
+  /**
+   * Request (a device query, or null for every device): answers the scheduler's estimate of how many
+   * devices in the windows match it, as JSON; fails with code 400 and the parser's message for a bad
+   * query.
+   */
+  public static final String CLIENTS_COUNT = "propius.clients.count";
   /** Published {@link WindowStats}, from each client manager to the scheduler. */
   public static final String CLIENT_STATS = "propius.clients.stats";
 

@@ -7,13 +7,13 @@ import io.propius.api.device.Binding;
 import io.propius.api.device.CheckinRequest;
 import io.propius.api.device.CheckinResponse;
 import io.propius.api.device.ConfirmRequest;
+import io.propius.api.device.DeviceIds;
+import io.propius.api.device.JsonFields;
 import io.propius.api.device.Offer;
 import io.propius.api.grpc.JobEvent;
 import io.propius.api.token.OfferToken;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
-import io.propius.api.device.DeviceIds;
-import io.propius.api.device.JsonFields;
 import io.propius.server.bus.Addresses;
 import io.propius.server.bus.GroupPlan;
 import io.propius.server.bus.ScheduleSnapshot;
@@ -89,9 +89,9 @@ public final class ClientManagerVerticle extends VerticleBase {
         .onSuccess(reply -> offers.update(reply.body()));
     vertx.setPeriodic(options.getStatsIntervalMs(), id -> reportStats());
     if (smallBatch) {
-      batch = new SmallBatchBinder(offers, options, metrics, this::offer);
+      batch = new SmallBatchBinder(vertx, clock, offers, options, metrics, this::offer);
       metrics.held(instanceId, batch::heldCount);
-      vertx.eventBus().<GroupPlan>consumer(Addresses.GROUPS, msg -> batch.apply(msg.body(), clock.getAsLong()));
+      vertx.eventBus().<GroupPlan>consumer(Addresses.GROUPS, msg -> batch.apply(msg.body()));
       vertx.eventBus().<String>consumer(Addresses.DEVICE_PING, msg -> batch.ping(msg.body(), clock.getAsLong()));
       vertx.eventBus().<JsonObject>consumer(Addresses.DEVICE_HELD, msg -> {
         if (!instanceId.equals(msg.body().getString("instance"))) {

@@ -57,6 +57,11 @@ final class HeldDevices {
     return true;
   }
 
+  /** The device's entry; null when it is not held. */
+  Held get(String deviceId) {
+    return byDevice.get(deviceId);
+  }
+
   /** Removes the device's entry; null when it is not held. */
   Held remove(String deviceId) {
     return byDevice.remove(deviceId);

@@ -10,6 +10,7 @@ import io.propius.server.config.ClientManagerOptions;
 import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.metrics.PropiusMetrics.ReleaseReason;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,15 +18,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
 /**
  * A client manager's small-batch mode (paper §3.2-3.3): checked-in devices are held, and each
  * {@link GroupPlan} from the scheduler is applied to them with the shared {@link GroupAssigner}
- * (queries parsed once per plan). An assigned device leaves the cache and its long-poll is answered
- * with one offer; accept still goes through the store's atomic reservation, so a plan can never
- * overfill a round or bind a device twice. Confined to its client manager's event loop.
+ * (queries parsed once per plan). The matching runs on a worker thread over a copy of the held
+ * devices (it is linear in devices × groups, too long for an event loop with a full cache); its
+ * result is applied back on the event loop to the devices still held. One plan is applied at a
+ * time; a plan arriving meanwhile waits, and only the newest waiting one is applied. An assigned
+ * device leaves the cache and its long-poll is answered with one offer; accept still goes through
+ * the store's atomic reservation, so a plan can never overfill a round or bind a device twice.
+ * Confined to its client manager's event loop.
  */
 final class SmallBatchBinder {
+  private static final System.Logger LOG = System.getLogger(SmallBatchBinder.class.getName());
   /** Makes the signed offer of a job's round for a device. */
   @FunctionalInterface
   interface OfferMaker {
@@ -38,8 +45,15 @@ final class SmallBatchBinder {
   private final ClientManagerOptions options;
   private final PropiusMetrics metrics;
   private final OfferMaker maker;
+  private final Vertx vertx;
+  private final LongSupplier clock;
+  private boolean applying;
+  private GroupPlan waiting;
 
-  SmallBatchBinder(OfferSelector offers, ClientManagerOptions options, PropiusMetrics metrics, OfferMaker maker) {
+  SmallBatchBinder(Vertx vertx, LongSupplier clock, OfferSelector offers, ClientManagerOptions options,
+                   PropiusMetrics metrics, OfferMaker maker) {
+    this.vertx = vertx;
+    this.clock = clock;
     this.offers = offers;
     this.options = options;
     this.metrics = metrics;
@@ -99,13 +113,39 @@ final class SmallBatchBinder {
     }
   }
 
-  /** Applies a plan to the held devices; returns how many were assigned. */
-  int apply(GroupPlan plan, long now) {
-    expire(now);
-    if (held.size() == 0 || plan.groups().isEmpty()) {
-      return 0;
+  /** Applies a plan to the held devices (after the one being applied, if any). */
+  void apply(GroupPlan plan) {
+    if (applying) {
+      waiting = plan;
+      return;
     }
+    applying = true;
+    long now = clock.getAsLong();
+    expire(now);
     Map<Long, OfferableJob> jobs = new LinkedHashMap<>();
+    Map<Long, GroupAssigner.OpenJob> open = openJobs(plan, now, jobs);
+    List<HeldDevices.Held> snapshot = held.all();
+    if (snapshot.isEmpty() || open.isEmpty() || plan.groups().isEmpty()) {
+      next();
+      return;
+    }
+    List<GroupAssigner.Device> devices = new ArrayList<>(snapshot.size());
+    for (HeldDevices.Held h : snapshot) {
+      devices.add(new GroupAssigner.Device(h.deviceId, h.attributes));
+    }
+    vertx.executeBlocking(() -> new GroupAssigner(plan.groups()).assign(devices, open), false)
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            answer(ar.result(), snapshot, jobs);
+          } else {
+            LOG.log(System.Logger.Level.ERROR, "small-batch plan " + plan.version() + " could not be applied", ar.cause());
+          }
+          next();
+        });
+  }
+
+  /** The plan's rounds this instance can still offer, with what each still wants. */
+  private Map<Long, GroupAssigner.OpenJob> openJobs(GroupPlan plan, long now, Map<Long, OfferableJob> jobs) {
     Map<Long, Integer> rounds = new HashMap<>();
     for (OfferableJob j : plan.snapshot().jobs()) {
       if (!offers.isFull(j.jobId(), j.round())) {
@@ -121,24 +161,38 @@ final class SmallBatchBinder {
         open.put(id, new GroupAssigner.OpenJob(id, wanted, j.publicConstraints()));
       }
     });
-    if (open.isEmpty()) {
-      return 0;
-    }
-    List<HeldDevices.Held> waiting = held.all();
-    List<GroupAssigner.Device> devices = new ArrayList<>(waiting.size());
-    for (HeldDevices.Held h : waiting) {
-      devices.add(new GroupAssigner.Device(h.deviceId, h.attributes));
-    }
-    List<GroupAssigner.Assignment> assignments = new GroupAssigner(plan.groups()).assign(devices, open);
+    return open;
+  }
+
+  /** Back on the event loop: offers to the assigned devices that are still held as they were. */
+  private void answer(List<GroupAssigner.Assignment> assignments, List<HeldDevices.Held> snapshot,
+                      Map<Long, OfferableJob> jobs) {
+    Map<String, HeldDevices.Held> asSeen = new HashMap<>();
+    snapshot.forEach(h -> asSeen.put(h.deviceId, h));
+    long now = clock.getAsLong();
+    int assigned = 0;
     for (GroupAssigner.Assignment a : assignments) {
-      HeldDevices.Held h = held.remove(a.deviceId());
+      HeldDevices.Held h = held.get(a.deviceId());
+      if (h == null || h != asSeen.get(a.deviceId())) {
+        continue; // gone, or checked in again with maybe other attributes, while the plan was matched
+      }
+      held.remove(h);
       OfferableJob job = jobs.get(a.jobId());
       Offer offer = maker.offer(h.deviceId, job, now);
       pending.add(h.deviceId, job.jobId(), job.round(), offer.expiresAtMs());
       h.answer.tryComplete(List.of(offer));
+      assigned++;
     }
-    metrics.batchAssigned(assignments.size());
-    return assignments.size();
+    metrics.batchAssigned(assigned);
+  }
+
+  private void next() {
+    applying = false;
+    GroupPlan plan = waiting;
+    waiting = null;
+    if (plan != null) {
+      apply(plan);
+    }
   }
 
   /** Answers every held device without an offer (the client manager is stopping). */

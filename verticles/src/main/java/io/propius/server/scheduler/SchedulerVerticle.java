@@ -2,6 +2,7 @@ package io.propius.server.scheduler;
 
 import io.propius.api.grpc.JobEvent;
 import io.propius.api.grpc.JobState;
+import io.propius.api.query.QuerySyntaxException;
 import io.propius.policy.JobGroup;
 import io.propius.policy.ScheduleTrigger;
 import io.propius.policy.SchedulingPolicy;
@@ -19,6 +20,8 @@ import io.propius.server.store.Job;
 import io.propius.server.store.JobStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -68,9 +71,23 @@ public final class SchedulerVerticle extends VerticleBase {
     vertx.eventBus().<JobEvent>consumer(Addresses.JOB_EVENTS, msg -> onEvent(msg.body()));
     vertx.eventBus().<WindowStats>consumer(Addresses.CLIENT_STATS, msg -> clients.update(msg.body(), clock.getAsLong()));
     vertx.eventBus().consumer(Addresses.SCHEDULE_GET, msg -> msg.reply(latest));
+    vertx.eventBus().<String>consumer(Addresses.CLIENTS_COUNT, msg -> countDevices(msg.body(), msg));
     vertx.setPeriodic(options.getTickMs(), id -> trigger(ScheduleTrigger.TICK));
     trigger(ScheduleTrigger.TICK);
     return Future.succeededFuture();
+  }
+
+  /** The clients portal's answer to a device query (what a policy's {@code subsetSize} would say). */
+  private void countDevices(String query, Message<String> msg) {
+    long now = clock.getAsLong();
+    SampledClientPortal window = clients.portal(now, false);
+    try {
+      String q = query == null || query.isBlank() ? "true" : query;
+      msg.reply(new JsonObject().put("query", q).put("matching", window.subsetSize(q))
+          .put("window", window.size()).put("held", clients.portal(now, true).size()));
+    } catch (QuerySyntaxException e) {
+      msg.fail(400, e.getMessage());
+    }
   }
 
   private void onEvent(JobEvent event) {

@@ -41,6 +41,20 @@ class PropiusOptionsTest {
         .hasMessageContaining("at least 32 bytes");
     assertThatThrownBy(() -> PropiusOptions.load(dir.resolve("missing.json"), Map.of()))
         .hasMessageContaining("cannot read configuration file");
+    assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_SCHEDULER_MODE", "batch")))
+        .hasMessage("scheduler.mode must be 'online' or 'small-batch', got 'batch'");
+    assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_DEVICES_HOLD_MS", "0")))
+        .hasMessage("devices.holdMs must be > 0, got 0");
+  }
+
+  @Test
+  void smallBatchSettingsLoad() {
+    PropiusOptions o = PropiusOptions.load(null, Map.of("PROPIUS_SCHEDULER_MODE", "small-batch",
+        "PROPIUS_DEVICES_HOLD_MS", "5000", "PROPIUS_DEVICES_HOLD_CAPACITY", "100"));
+    assertThat(o.scheduler().isSmallBatch()).isTrue();
+    assertThat(o.devices().getHoldMs()).isEqualTo(5000);
+    assertThat(o.devices().getHoldCapacity()).isEqualTo(100);
+    assertThat(new PropiusOptions().scheduler().isSmallBatch()).isFalse();
   }
 
   @Test
