@@ -2,7 +2,6 @@ package io.propius.loadgen;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.server.PropiusServer;
-import io.propius.server.client.WindowFootprint;
 import io.propius.server.config.PropiusOptions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

@@ -3,7 +3,6 @@ package io.propius.loadgen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.propius.server.client.WindowFootprint;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

@@ -14,9 +14,10 @@ import java.util.SplittableRandom;
  * check-in appends a slot and kills its previous one; slots leave from the head when they are
  * older than the window or the ring is full. Per device it keeps a 64-bit hash of its id, the
  * check-in time and up to {@code stride} attributes as (short name id, float value), so a million
- * devices cost about 150 MB, not the gigabytes objects would. Confined to one event loop.
+ * devices cost about 150 MB, not the gigabytes objects would. Confined to one event loop. Public
+ * so that the memory benchmark ({@code bench/loadgen window-memory}) measures this very class.
  */
-final class SlidingWindow {
+public final class SlidingWindow {
   /** Most distinct attribute names remembered; later ones are not kept in the window. */
   static final int MAX_NAMES = 4096;
 
@@ -36,7 +37,12 @@ final class SlidingWindow {
   private int count;
   private long headSeq;
 
-  SlidingWindow(int capacity, long windowMs, int stride) {
+  /**
+   * @param capacity most devices held; the oldest leave first beyond it
+   * @param windowMs how long a check-in is remembered
+   * @param stride   attributes kept per device
+   */
+  public SlidingWindow(int capacity, long windowMs, int stride) {
     this.capacity = capacity;
     this.windowMs = windowMs;
     this.stride = stride;
@@ -49,12 +55,12 @@ final class SlidingWindow {
   }
 
   /** Devices in the window. */
-  int size() {
+  public int size() {
     return index.size();
   }
 
   /** Records a check-in, replacing the device's earlier one. */
-  void record(String deviceId, Attributes attributes, long now) {
+  public void record(String deviceId, Attributes attributes, long now) {
     expire(now);
     long id = hash(deviceId);
     long previous = index.get(id);
@@ -122,7 +128,7 @@ final class SlidingWindow {
   }
 
   /** Bytes held by the window's arrays (what a million devices cost). */
-  long footprint() {
+  public long footprint() {
     return 16L * ids.length + 6L * keys.length + index.footprint();
   }
 

@@ -1,6 +1,7 @@
-package io.propius.server.client;
+package io.propius.loadgen;
 
 import io.propius.api.device.Attributes;
+import io.propius.server.client.SlidingWindow;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.LinkedHashMap;
@@ -8,8 +9,7 @@ import java.util.Map;
 
 /**
  * Measures what the server's {@link SlidingWindow} holds per device: heap used after a full GC
- * before and after checking {@code devices} devices into one window. It lives in the window's
- * package (on the class path, not a module) because the window is package-private in the server.
+ * before and after checking {@code devices} devices into one window.
  */
 public final class WindowFootprint {
   /** What was measured. */
