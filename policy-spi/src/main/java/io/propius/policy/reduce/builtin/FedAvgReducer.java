@@ -1,41 +1,24 @@
 package io.propius.policy.reduce.builtin;
 
 import io.propius.policy.reduce.Accumulator;
-import io.propius.policy.reduce.Reducer;
-import io.propius.policy.reduce.VectorAccumulator;
 
 /**
  * {@code fedavg}: the sample-weighted mean of the uploads (McMahan et al.). A partial carries the
  * weighted sums {@code Σ w·x} and the total weight {@code Σ w}; the result divides them.
  */
-public final class FedAvgReducer implements Reducer {
+public final class FedAvgReducer extends ElementwiseReducer {
   @Override
   public String name() {
     return "fedavg";
   }
 
   @Override
-  public int resultLength(int tensorLength) {
-    return tensorLength;
+  Accumulator accumulator(int length, double[] state, long contributors, double weight) {
+    return new WeightedSums(length, state, contributors, weight);
   }
 
-  @Override
-  public int stateLength(int tensorLength) {
-    return tensorLength;
-  }
-
-  @Override
-  public Accumulator newAccumulator(int tensorLength) {
-    return new Sums(tensorLength, new double[tensorLength], 0, 0);
-  }
-
-  @Override
-  public Accumulator fromState(int tensorLength, long contributors, double weight, double[] state) {
-    return new Sums(tensorLength, VectorAccumulator.checked(state, tensorLength, name()), contributors, weight);
-  }
-
-  private static final class Sums extends VectorAccumulator {
-    Sums(int length, double[] state, long contributors, double weight) {
+  private static final class WeightedSums extends Sums {
+    WeightedSums(int length, double[] state, long contributors, double weight) {
       super(length, state, contributors, weight);
     }
 
@@ -43,13 +26,6 @@ public final class FedAvgReducer implements Reducer {
     protected void fold(double[] values, double weight) {
       for (int i = 0; i < length; i++) {
         state[i] += weight * values[i];
-      }
-    }
-
-    @Override
-    protected void combine(double[] other) {
-      for (int i = 0; i < length; i++) {
-        state[i] += other[i];
       }
     }
 
