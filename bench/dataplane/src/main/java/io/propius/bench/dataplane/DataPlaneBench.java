@@ -121,8 +121,8 @@ public final class DataPlaneBench {
       java.util.function.IntFunction<LoadGenerator.Call> upload = i -> new LoadGenerator.Call(HttpMethod.PUT, upUri,
           new TaskToken(JOB, uploadRound, "device-" + devices.incrementAndGet(), expiry).encode(signer), body);
       EdgeNodeVerticle[] targets = {leaf, memoryLeaf};
-      // An unmeasured pass over every target first: without it whichever target ran first measured
-      // well below the others (JIT still settling on the upload path), whatever the target was.
+      // An unmeasured pass over every target first: without it whichever target was measured first
+      // (journaled or not) ran at about half its later rate, so the order decided the comparison.
       for (EdgeNodeVerticle target : targets) {
         load.run(target.actualPort(), conc, warmupMs, warmupMs, upload);
         load.run(sink.actualPort(), conc, warmupMs, warmupMs, upload);
