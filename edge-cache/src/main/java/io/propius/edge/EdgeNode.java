@@ -2,6 +2,7 @@ package io.propius.edge;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
+import io.propius.api.tensor.DType;
 import io.propius.edge.aggregate.Journal;
 import io.propius.edge.aggregate.RoundAggregate;
 import io.propius.edge.config.EdgeOptions;
@@ -273,9 +274,10 @@ public final class EdgeNode {
   /**
    * Journals a contribution, then folds it in.
    *
+   * @param dtype how the values came on the wire (the journal keeps them at that width)
    * @return whether it was a duplicate (acknowledged, not counted again)
    */
-  public Future<Boolean> accept(RoundAggregate r, String dedupeKey, double weight, double[] values) {
+  public Future<Boolean> accept(RoundAggregate r, String dedupeKey, double weight, double[] values, DType dtype) {
     Future<Void> pending = accepting.get(dedupeKey);
     if (pending != null) {
       return pending.map(true);
@@ -283,7 +285,8 @@ public final class EdgeNode {
     if (seen.contains(dedupeKey)) {
       return Future.succeededFuture(true);
     }
-    Future<Void> written = journal.append(new Journal.ContributionEntry(r.key(), dedupeKey, weight, values))
+    Journal.Entry entry = new Journal.ContributionEntry(r.key(), dedupeKey, weight, values, dtype);
+    Future<Void> written = journal.append(entry)
         .onSuccess(v -> {
           r.add(values, weight);
           seen.add(dedupeKey);

@@ -2,6 +2,7 @@ package io.propius.api.tensor;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.function.LongFunction;
 
 /**
@@ -76,9 +77,7 @@ public final class TensorDecoder {
       put(carry);
       carry.clear();
     }
-    while (in.remaining() >= width && next < values.length) {
-      put(in);
-    }
+    bulk(in, width);
     if (next == values.length && in.hasRemaining()) {
       throw new TensorFormatException("tensor has more bytes than its header's " + header.count() + " "
           + header.dtype().name().toLowerCase() + " elements");
@@ -92,6 +91,24 @@ public final class TensorDecoder {
     part.limit(n);
     carry.put(part);
     in.position(in.position() + n);
+  }
+
+  /**
+   * Decodes every whole value left in the chunk at once through a typed view: per-value
+   * {@code getFloat} calls with a bounds and dtype check each were the upload path's top cost.
+   */
+  private void bulk(ByteBuffer in, int width) {
+    int n = Math.min(in.remaining() / width, values.length - next);
+    if (header.dtype() == DType.FLOAT32) {
+      FloatBuffer floats = in.asFloatBuffer();
+      for (int i = 0; i < n; i++) {
+        values[next + i] = floats.get(i);
+      }
+    } else {
+      in.asDoubleBuffer().get(values, next, n);
+    }
+    next += n;
+    in.position(in.position() + n * width);
   }
 
   private void put(ByteBuffer in) {

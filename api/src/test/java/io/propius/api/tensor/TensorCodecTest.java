@@ -23,6 +23,24 @@ class TensorCodecTest {
   }
 
   @Test
+  void float32RoundTripsExactlyInAnyChunking() {
+    double[] values = new double[1001];
+    Random random = new Random(2);
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) random.nextGaussian();
+    }
+    byte[] bytes = Tensors.encode(values, DType.FLOAT32);
+    // Chunks that split values (and the header) anywhere: the bulk path must hand over to the carry.
+    for (int chunk : new int[] {1, 3, 5, 12, 13, 4095, bytes.length}) {
+      TensorDecoder d = new TensorDecoder();
+      for (int off = 0; off < bytes.length; off += chunk) {
+        d.feed(ByteBuffer.wrap(bytes, off, Math.min(chunk, bytes.length - off)));
+      }
+      assertThat(d.finish()).as("chunk %d", chunk).containsExactly(values);
+    }
+  }
+
+  @Test
   void float32IsLittleEndianWithTheDocumentedHeader() {
     byte[] bytes = Tensors.encode(new float[] {1.0f, -2.5f});
     assertThat(new String(bytes, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PTN1");

@@ -1,5 +1,6 @@
 package io.propius.edge.aggregate;
 
+import io.propius.api.tensor.DType;
 import io.propius.edge.round.RoundKey;
 import io.propius.edge.round.RoundSpec;
 import io.propius.edge.upstream.PartialUpdate;
@@ -10,6 +11,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +35,12 @@ public final class Journal {
   public record SpecEntry(RoundKey key, RoundSpec spec) implements Entry {
   }
 
-  public record ContributionEntry(RoundKey key, String dedupeKey, double weight, double[] values) implements Entry {
+  /**
+   * @param dtype the upload's wire type: float32 values are journaled as floats (exact, as they
+   *              arrived as floats), so a record is half the size of one in doubles
+   */
+  public record ContributionEntry(RoundKey key, String dedupeKey, double weight, double[] values, DType dtype)
+      implements Entry {
   }
 
   public record PartialEntry(RoundKey key, PartialUpdate update) implements Entry {
@@ -39,6 +48,7 @@ public final class Journal {
 
   private static final byte SPEC = 'S';
   private static final byte CONTRIBUTION = 'C';
+  private static final byte CONTRIBUTION_FLOAT32 = 'F';
   private static final byte PARTIAL = 'P';
   private static final String FILE = "journal.bin";
   private static final String NODE_ID_FILE = "node-id";
@@ -105,24 +115,31 @@ public final class Journal {
     if (file == null) {
       return Future.succeededFuture();
     }
-    Buffer body = Buffer.buffer();
-    body.appendLong(entry.key().job()).appendInt(entry.key().round());
+    // Encoded straight into the batch (no per-record buffer to copy); the length goes in last.
+    Buffer body = batch;
+    int start = body.length();
+    body.appendInt(0).appendLong(entry.key().job()).appendInt(entry.key().round());
     if (entry instanceof SpecEntry s) {
       body.appendByte(SPEC);
       string(body, s.spec().toJson().encode());
     } else if (entry instanceof ContributionEntry c) {
-      body.appendByte(CONTRIBUTION);
+      boolean float32 = c.dtype() == DType.FLOAT32;
+      body.appendByte(float32 ? CONTRIBUTION_FLOAT32 : CONTRIBUTION);
       string(body, c.dedupeKey());
       body.appendDouble(c.weight());
-      doubles(body, c.values());
+      if (float32) {
+        floats(body, c.values());
+      } else {
+        doubles(body, c.values());
+      }
     } else if (entry instanceof PartialEntry p) {
       body.appendByte(PARTIAL);
       string(body, p.update().nodeId());
       body.appendLong(p.update().version()).appendLong(p.update().contributors()).appendDouble(p.update().weight());
       doubles(body, p.update().state());
     }
+    body.setInt(start, body.length() - start - 4);
     Promise<Void> done = Promise.promise();
-    batch.appendInt(body.length()).appendBuffer(body);
     waiting.add(done);
     if (!writing) {
       writeBatch();
@@ -160,11 +177,21 @@ public final class Journal {
     out.appendInt(b.length).appendBytes(b);
   }
 
+  /** Big-endian doubles, encoded in bulk rather than one {@code appendDouble} (and capacity check) each. */
   private static void doubles(Buffer out, double[] values) {
-    out.appendInt(values.length);
+    ByteBuffer bytes = ByteBuffer.allocate(values.length * Double.BYTES);
+    bytes.asDoubleBuffer().put(values);
+    out.appendInt(values.length).appendBytes(bytes.array());
+  }
+
+  /** Little-endian floats, as on the wire; only for values that arrived as float32 (so the cast is exact). */
+  private static void floats(Buffer out, double[] values) {
+    ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    FloatBuffer view = bytes.asFloatBuffer();
     for (double v : values) {
-      out.appendDouble(v);
+      view.put((float) v);
     }
+    out.appendInt(values.length).appendBytes(bytes.array());
   }
 
   static List<Entry> parse(Buffer in) {
@@ -180,7 +207,10 @@ public final class Journal {
       byte type = r.byteValue();
       switch (type) {
         case SPEC -> entries.add(new SpecEntry(key, RoundSpec.fromJson(new JsonObject(r.string()))));
-        case CONTRIBUTION -> entries.add(new ContributionEntry(key, r.string(), r.doubleValue(), r.doubles()));
+        case CONTRIBUTION -> entries.add(new ContributionEntry(key, r.string(), r.doubleValue(), r.doubles(),
+            DType.FLOAT64));
+        case CONTRIBUTION_FLOAT32 -> entries.add(new ContributionEntry(key, r.string(), r.doubleValue(), r.floats(),
+            DType.FLOAT32));
         case PARTIAL -> entries.add(new PartialEntry(key, new PartialUpdate(r.string(), r.longValue(), r.longValue(),
             r.doubleValue(), r.doubles())));
         default -> throw new IllegalStateException("journal record type " + type + " at byte " + pos + " is unknown");
@@ -230,9 +260,19 @@ public final class Journal {
 
     double[] doubles() {
       double[] v = new double[intValue()];
+      ByteBuffer.wrap(in.getBytes(pos, pos + v.length * Double.BYTES)).asDoubleBuffer().get(v);
+      pos += v.length * Double.BYTES;
+      return v;
+    }
+
+    double[] floats() {
+      double[] v = new double[intValue()];
+      FloatBuffer view = ByteBuffer.wrap(in.getBytes(pos, pos + v.length * Float.BYTES))
+          .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
       for (int i = 0; i < v.length; i++) {
-        v[i] = doubleValue();
+        v[i] = view.get(i);
       }
+      pos += v.length * Float.BYTES;
       return v;
     }
   }
