@@ -51,4 +51,17 @@ public enum ErrorCode {
   public GrpcStatus grpcStatus() {
     return grpcStatus;
   }
+
+  /**
+   * The code a bare HTTP status stands for (a response without a JSON error body): the most general
+   * code with that status, i.e. the first declared; {@link #INTERNAL} for a status no code has.
+   */
+  public static ErrorCode ofHttpStatus(int httpStatus) {
+    for (ErrorCode code : values()) {
+      if (code.httpStatus == httpStatus) {
+        return code;
+      }
+    }
+    return INTERNAL;
+  }
 }

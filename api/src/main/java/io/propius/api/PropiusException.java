@@ -29,6 +29,11 @@ public class PropiusException extends RuntimeException {
     return retryAfterMs;
   }
 
+  /** An HTTP {@code Retry-After} value (whole seconds, rounded up so a client never comes back early). */
+  public static String retryAfterHeader(long retryAfterMs) {
+    return Long.toString((retryAfterMs + 999) / 1000);
+  }
+
   public static PropiusException invalid(String message) {
     return new PropiusException(ErrorCode.INVALID_ARGUMENT, message);
   }

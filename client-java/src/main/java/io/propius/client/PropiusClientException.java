@@ -67,18 +67,8 @@ public class PropiusClientException extends RuntimeException {
 
   /** The code a bare HTTP status stands for, when a response carries no JSON error body (a proxy's page). */
   public static ErrorCode codeOfHttpStatus(int httpStatus) {
-    return switch (httpStatus) {
-      case 400 -> ErrorCode.INVALID_ARGUMENT;
-      case 401 -> ErrorCode.UNAUTHENTICATED;
-      case 403 -> ErrorCode.PERMISSION_DENIED;
-      case 404 -> ErrorCode.NOT_FOUND;
-      case 409 -> ErrorCode.FAILED_PRECONDITION;
-      case 410 -> ErrorCode.JOB_EXPIRED;
-      case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
-      case 429 -> ErrorCode.ADMISSION_DENIED;
-      case 502, 503, 504 -> ErrorCode.UNAVAILABLE;
-      default -> ErrorCode.INTERNAL;
-    };
+    // Gateways answer 502 and 504 when the server behind them is unreachable.
+    return httpStatus == 502 || httpStatus == 504 ? ErrorCode.UNAVAILABLE : ErrorCode.ofHttpStatus(httpStatus);
   }
 
   /** Wraps anything into a client exception, keeping a server-side {@link PropiusException}'s code. */

@@ -112,7 +112,7 @@ final class Exchange {
   static Future<Void> fail(HttpServerResponse resp, Throwable err) {
     PropiusException failure = asPropius(err);
     if (failure.retryAfterMs() > 0) {
-      resp.putHeader(HttpHeaders.RETRY_AFTER, Long.toString((failure.retryAfterMs() + 999) / 1000));
+      resp.putHeader(HttpHeaders.RETRY_AFTER, PropiusException.retryAfterHeader(failure.retryAfterMs()));
     }
     return json(resp, failure.code().httpStatus(), failure.toJson());
   }

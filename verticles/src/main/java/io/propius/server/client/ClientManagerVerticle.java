@@ -190,7 +190,7 @@ public final class ClientManagerVerticle extends VerticleBase {
     long retryAfter = retryAfter();
     metrics.checkin(chosen.isEmpty() ? CheckinResult.NO_OFFER : CheckinResult.OFFERED, chosen.size());
     if (chosen.isEmpty()) {
-      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString((retryAfter + 999) / 1000));
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, PropiusException.retryAfterHeader(retryAfter));
     }
     ctx.json(new CheckinResponse(deviceId, chosen, retryAfter).toJson());
   }
@@ -305,7 +305,7 @@ public final class ClientManagerVerticle extends VerticleBase {
       System.getLogger(ClientManagerVerticle.class.getName()).log(System.Logger.Level.ERROR, "device request failed", err);
     }
     if (failure.retryAfterMs() > 0) {
-      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString((failure.retryAfterMs() + 999) / 1000));
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, PropiusException.retryAfterHeader(failure.retryAfterMs()));
     }
     respond(ctx, failure.code().httpStatus(), failure.toJson());
   }
