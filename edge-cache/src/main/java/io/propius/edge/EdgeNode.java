@@ -2,7 +2,7 @@ package io.propius.edge;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
-import io.propius.api.tensor.DType;
+import io.propius.edge.aggregate.ContributionBatch;
 import io.propius.edge.aggregate.Journal;
 import io.propius.edge.aggregate.RoundAggregate;
 import io.propius.edge.config.EdgeOptions;
@@ -20,12 +20,16 @@ import io.propius.edge.round.RoundSpec;
 import io.propius.edge.upstream.ParentClient;
 import io.propius.edge.upstream.PartialUpdate;
 import io.propius.policy.reduce.Accumulator;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -60,10 +64,16 @@ public final class EdgeNode {
   private final PlanCache cache;
   private final SingleFlight<RoundKey, RoundAggregate> specFetches = new SingleFlight<>();
   private final SingleFlight<RoundKey, Plan> planFetches = new SingleFlight<>();
-  /** Dedupe keys ({@code job/tokenRound/device}) of contributions journaled and folded. */
-  private final Set<String> seen = new HashSet<>();
+  /** Dedupe keys ({@code job/tokenRound/device}) of contributions journaled and folded, with their round. */
+  private final Map<String, RoundKey> seen = new HashMap<>();
   /** Dedupe keys of contributions being journaled: a concurrent retry waits for the first. */
   private final Map<String, Future<Void>> accepting = new HashMap<>();
+  /** Contributions summed per round while the previous batches are being journaled. */
+  private final Map<RoundKey, ContributionBatch> batches = new LinkedHashMap<>();
+  /** Rounds with a batch being journaled now (not to be retired under it). */
+  private final Set<RoundKey> committing = new HashSet<>();
+  /** Rounds forgotten after their retention: refused from then on rather than started afresh. */
+  private final Set<RoundKey> retired = new HashSet<>();
 
   /** @param parent the client of the parent node, null at the root */
   public EdgeNode(Vertx vertx, EdgeOptions options, EdgeMetrics metrics, Journal journal, PlanStore store,
@@ -78,6 +88,7 @@ public final class EdgeNode {
     this.listener = listener;
     this.clock = clock;
     this.cache = new PlanCache(options.getCacheBytes(), options.getPlanTtlMs(), metrics, store::delete);
+    journal.compactWith(this::snapshot);
   }
 
   public String nodeId() {
@@ -96,19 +107,64 @@ public final class EdgeNode {
     return cache;
   }
 
-  /** Rebuilds rounds, seen tokens and child partials from the journal; called once before serving. */
+  /** Rounds held (not retired). */
+  public int roundCount() {
+    return rounds.size();
+  }
+
+  /** The files of the plans published here. */
+  public Set<java.nio.file.Path> publishedPlanFiles() {
+    Set<java.nio.file.Path> files = new HashSet<>();
+    published.values().forEach(p -> files.add(p.file()));
+    return files;
+  }
+
+  /**
+   * Rebuilds rounds, seen tokens, child partials, published plans and retired rounds from the
+   * journal; called once before serving.
+   */
   public void replay() {
     for (Journal.Entry entry : journal.replayed()) {
+      RoundKey key = entry.key();
       if (entry instanceof Journal.SpecEntry s) {
-        rounds.computeIfAbsent(s.key(), k -> newRound(k, s.spec()));
-      } else if (entry instanceof Journal.ContributionEntry c) {
-        rounds.get(c.key()).add(c.values(), c.weight());
-        seen.add(c.dedupeKey());
+        rounds.computeIfAbsent(key, k -> newRound(k, s.spec()));
+      } else if (entry instanceof Journal.ContributionsEntry c) {
+        RoundAggregate r = rounds.get(key);
+        r.addAll(r.reducer().fromState(r.spec().tensorLength(), c.contributors(), c.weight(), c.state()));
+        c.dedupeKeys().forEach(k -> seen.put(k, key));
       } else if (entry instanceof Journal.PartialEntry p) {
-        rounds.get(p.key()).offer(p.update());
+        rounds.get(key).offer(p.update());
+      } else if (entry instanceof Journal.PlanEntry p) {
+        store.existing(p.file(), p.size(), p.etag()).ifPresent(plan -> published.put(key, plan));
+      } else if (entry instanceof Journal.RetiredEntry) {
+        forget(key);
       }
     }
     rounds.values().forEach(this::changed);
+  }
+
+  /**
+   * The node's live state as journal records, for compaction: what replaying the whole log would
+   * rebuild, in one record per round, child and plan. Only journaled effects are in memory
+   * (contributions are folded after their batch is written), so this is exactly the log's content.
+   */
+  private List<Journal.Entry> snapshot() {
+    Map<RoundKey, List<String>> keysByRound = new HashMap<>();
+    seen.forEach((dedupe, round) -> keysByRound.computeIfAbsent(round, k -> new ArrayList<>()).add(dedupe));
+    List<Journal.Entry> out = new ArrayList<>();
+    retired.forEach(k -> out.add(new Journal.RetiredEntry(k)));
+    for (RoundAggregate r : rounds.values()) {
+      out.add(new Journal.SpecEntry(r.key(), r.spec()));
+      Accumulator own = r.own();
+      List<String> keys = keysByRound.getOrDefault(r.key(), List.of());
+      if (own.contributors() > 0 || !keys.isEmpty()) {
+        out.add(new Journal.ContributionsEntry(r.key(), keys, own.contributors(), own.weight(), own.state()));
+      }
+      r.childPartials().forEach(p -> out.add(new Journal.PartialEntry(r.key(), p)));
+    }
+    published.forEach((k, plan) -> out.add(new Journal.PlanEntry(k, plan.file().getFileName().toString(), plan.size(),
+        plan.etag())));
+    return out;
   }
 
   // ---- rounds ----
@@ -120,6 +176,7 @@ public final class EdgeNode {
    */
   public Future<Integer> publishSpec(RoundKey key, RoundSpec spec) {
     requireRoot("round specs");
+    requireNotRetired(key);
     RoundAggregate existing = rounds.get(key);
     if (existing != null) {
       if (existing.spec().equals(spec)) {
@@ -134,7 +191,7 @@ public final class EdgeNode {
   }
 
   private RoundAggregate newRound(RoundKey key, RoundSpec spec) {
-    RoundAggregate r = new RoundAggregate(key, spec);
+    RoundAggregate r = new RoundAggregate(key, spec, clock.getAsLong());
     if (role == EdgeRole.ROOT && spec.mode() == RoundMode.SYNC && spec.deadlineMs() > 0) {
       // Partials accepted below the root before the deadline are still on their way: give them two
       // push intervals before the aggregate is announced as final.
@@ -153,6 +210,9 @@ public final class EdgeNode {
     if (r != null) {
       return Future.succeededFuture(r);
     }
+    if (retired.contains(key)) {
+      return Future.failedFuture(retiredError(key));
+    }
     if (role == EdgeRole.ROOT) {
       return Future.failedFuture(new PropiusException(ErrorCode.NOT_FOUND, "no spec published for " + key
           + " (PUT /v1/rounds/" + key.job() + "/" + key.round() + ")"));
@@ -162,6 +222,7 @@ public final class EdgeNode {
       if (known != null) {
         return Future.succeededFuture(known);
       }
+      requireNotRetired(key);
       RoundAggregate fresh = newRound(key, spec);
       rounds.put(key, fresh);
       return journal.append(new Journal.SpecEntry(key, spec)).map(fresh);
@@ -177,16 +238,18 @@ public final class EdgeNode {
    */
   public Future<Integer> publishPlan(RoundKey key, Buffer bytes) {
     requireRoot("plans");
+    requireNotRetired(key);
     return vertx.executeBlocking(() -> Plan.etagOf(bytes)).compose(etag -> {
       Plan existing = published.get(key);
       if (existing == null) {
-        return store.write(key, bytes, etag).map(plan -> {
+        return store.write(key, bytes, etag).compose(plan -> {
           Plan raced = published.putIfAbsent(key, plan);
           if (raced == null) {
-            return 201;
+            return journal.append(new Journal.PlanEntry(key, plan.file().getFileName().toString(), plan.size(), etag))
+                .map(201);
           }
           store.delete(plan);
-          return same(key, raced, etag);
+          return Future.succeededFuture(same(key, raced, etag));
         });
       }
       return Future.succeededFuture(same(key, existing, etag));
@@ -229,7 +292,7 @@ public final class EdgeNode {
 
   /** Whether this token's contribution was already accepted here (or is being accepted). */
   public boolean isDuplicate(String dedupeKey) {
-    return seen.contains(dedupeKey) || accepting.containsKey(dedupeKey);
+    return seen.containsKey(dedupeKey) || accepting.containsKey(dedupeKey);
   }
 
   /** Once any upload in flight with this key settles: whether the key counted. */
@@ -238,7 +301,7 @@ public final class EdgeNode {
     if (pending != null) {
       return pending.map(true);
     }
-    return Future.succeededFuture(seen.contains(dedupeKey));
+    return Future.succeededFuture(seen.containsKey(dedupeKey));
   }
 
   /**
@@ -272,29 +335,105 @@ public final class EdgeNode {
   }
 
   /**
-   * Journals a contribution, then folds it in.
+   * Counts a contribution once it is journaled. Contributions arriving while a batch is being
+   * written are summed into the next batch and journaled as one record (the reducer is
+   * associative), so the journal writes one state vector per group commit, not one tensor per upload.
    *
-   * @param dtype how the values came on the wire (the journal keeps them at that width)
    * @return whether it was a duplicate (acknowledged, not counted again)
+   * @throws PropiusException ROUND_CLOSED when the round was retired while the upload streamed in
    */
-  public Future<Boolean> accept(RoundAggregate r, String dedupeKey, double weight, double[] values, DType dtype) {
+  public Future<Boolean> accept(RoundAggregate r, String dedupeKey, double weight, double[] values) {
     Future<Void> pending = accepting.get(dedupeKey);
     if (pending != null) {
       return pending.map(true);
     }
-    if (seen.contains(dedupeKey)) {
+    if (seen.containsKey(dedupeKey)) {
       return Future.succeededFuture(true);
     }
-    Journal.Entry entry = new Journal.ContributionEntry(r.key(), dedupeKey, weight, values, dtype);
-    Future<Void> written = journal.append(entry)
-        .onSuccess(v -> {
-          r.add(values, weight);
-          seen.add(dedupeKey);
-          changed(r);
+    if (rounds.get(r.key()) != r) {
+      return Future.failedFuture(retiredError(r.key()));
+    }
+    r.touch(clock.getAsLong());
+    if (!journal.keeps()) {
+      r.add(values, weight);
+      seen.put(dedupeKey, r.key());
+      changed(r);
+      return Future.succeededFuture(false);
+    }
+    ContributionBatch batch = batches.computeIfAbsent(r.key(), k -> new ContributionBatch(r));
+    batch.add(dedupeKey, values, weight);
+    accepting.put(dedupeKey, batch.done());
+    commitBatches();
+    return batch.done().map(false);
+  }
+
+  /** Journals the summed batches, one group commit at a time; what arrives meanwhile waits for the next. */
+  private void commitBatches() {
+    if (!committing.isEmpty() || batches.isEmpty()) {
+      return;
+    }
+    List<ContributionBatch> out = new ArrayList<>(batches.values());
+    batches.clear();
+    out.forEach(b -> committing.add(b.round().key()));
+    Future.join(out.stream().map(b -> journal.append(b.entry()).andThen(ar -> settle(b, ar))).toList())
+        .onComplete(ar -> {
+          committing.clear();
+          commitBatches();
         });
-    accepting.put(dedupeKey, written);
-    written.onComplete(ar -> accepting.remove(dedupeKey));
-    return written.map(false);
+  }
+
+  private void settle(ContributionBatch batch, AsyncResult<Void> written) {
+    RoundAggregate r = batch.round();
+    if (written.succeeded()) {
+      r.addAll(batch.sum());
+      batch.keys().forEach(k -> seen.put(k, r.key()));
+      changed(r);
+    }
+    batch.keys().forEach(accepting::remove);
+    batch.settle(written);
+  }
+
+  // ---- retention ----
+
+  /**
+   * Forgets rounds without change for {@code dataPlane.roundRetentionMs} (and, below the root,
+   * fully acknowledged by the parent): their aggregate, seen tokens and plan. A tombstone stays, so
+   * a late upload or push for the round is refused instead of starting it afresh (which could count
+   * a device twice); the journal records the retirement and compaction then drops the round's records.
+   */
+  public void retireQuietRounds() {
+    long now = clock.getAsLong();
+    List<RoundKey> quiet = rounds.values().stream()
+        .filter(r -> now - r.lastChange() >= options.getRoundRetentionMs())
+        .filter(r -> role == EdgeRole.ROOT || (r.unpushed() <= 0 && !r.pushing()))
+        .filter(r -> !batches.containsKey(r.key()) && !committing.contains(r.key()))
+        .map(RoundAggregate::key).toList();
+    for (RoundKey key : quiet) {
+      forget(key);
+      journal.append(new Journal.RetiredEntry(key));
+      metrics.roundRetired();
+    }
+  }
+
+  private void forget(RoundKey key) {
+    rounds.remove(key);
+    retired.add(key);
+    seen.values().removeIf(key::equals);
+    Plan plan = published.remove(key);
+    if (plan != null) {
+      store.delete(plan);
+    }
+  }
+
+  private void requireNotRetired(RoundKey key) {
+    if (retired.contains(key)) {
+      throw retiredError(key);
+    }
+  }
+
+  private PropiusException retiredError(RoundKey key) {
+    return new PropiusException(ErrorCode.ROUND_CLOSED, key + " is over: it was retired after "
+        + options.getRoundRetentionMs() + " ms without activity");
   }
 
   // ---- partials from children ----
@@ -317,6 +456,7 @@ public final class EdgeNode {
     return journal.append(new Journal.PartialEntry(r.key(), update)).map(v -> {
       boolean applied = r.offer(update);
       if (applied) {
+        r.touch(clock.getAsLong());
         metrics.partialReceived();
         changed(r);
       }
@@ -338,6 +478,7 @@ public final class EdgeNode {
   public Accumulator aggregate(RoundKey key) {
     RoundAggregate r = rounds.get(key);
     if (r == null) {
+      requireNotRetired(key);
       throw new PropiusException(ErrorCode.NOT_FOUND, "no round " + key + " at this node");
     }
     Accumulator total = r.total();

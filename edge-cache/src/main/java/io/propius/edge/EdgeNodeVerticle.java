@@ -70,9 +70,15 @@ public final class EdgeNodeVerticle extends VerticleBase {
     Future<Journal> journal = options.getJournalDir().isEmpty()
         ? Future.succeededFuture(Journal.none(options.getNodeId().isEmpty()
             ? "edge-" + UUID.randomUUID().toString().substring(0, 8) : options.getNodeId()))
-        : Journal.open(vertx, Path.of(options.getJournalDir()), options.isJournalFsync(), options.getNodeId());
-    Future<Path> plans = vertx.executeBlocking(() -> options.getPlanDir().isEmpty()
-        ? Files.createTempDirectory("propius-plans") : Files.createDirectories(Path.of(options.getPlanDir())));
+        : Journal.open(vertx, Path.of(options.getJournalDir()), options.isJournalFsync(),
+            options.getJournalCompactBytes(), options.getNodeId());
+    // A journaled root keeps its published plans beside its journal, so they outlive a restart.
+    boolean durablePlans = !options.getPlanDir().isEmpty()
+        || (options.role() == EdgeRole.ROOT && !options.getJournalDir().isEmpty());
+    Future<Path> plans = vertx.executeBlocking(() -> !options.getPlanDir().isEmpty()
+        ? Files.createDirectories(Path.of(options.getPlanDir()))
+        : durablePlans ? Files.createDirectories(Path.of(options.getJournalDir(), "plans"))
+        : Files.createTempDirectory("propius-plans"));
     return journal.compose(j -> plans.map(dir -> {
       this.planDir = dir;
       return j;
@@ -80,12 +86,19 @@ public final class EdgeNodeVerticle extends VerticleBase {
       EdgeRole role = options.role();
       ParentClient parent = role == EdgeRole.ROOT ? null : new ParentClient(vertx, options.getParentUrl(), signer,
           j.nodeId(), options.getUpstreamTimeoutMs(), options.getRetryAfterMs());
-      PlanStore store = new PlanStore(vertx, planDir, options.getMaxPlanBytes());
-      node = new EdgeNode(vertx, options, new EdgeMetrics(registry, role.name()), j, store, parent, listener, clock);
+      PlanStore store = new PlanStore(vertx, planDir, options.getMaxPlanBytes(), !durablePlans);
+      EdgeMetrics metrics = new EdgeMetrics(registry, role.name());
+      node = new EdgeNode(vertx, options, metrics, j, store, parent, listener, clock);
       node.replay();
+      metrics.state(node::roundCount, j::bytes, j::compactions);
       if (role != EdgeRole.ROOT) {
         vertx.setPeriodic(options.getPushIntervalMs(), id -> node.pushAll());
       }
+      long sweep = Math.max(10, Math.min(60_000, options.getRoundRetentionMs() / 4));
+      vertx.setPeriodic(sweep, id -> node.retireQuietRounds());
+      return store.keepOnly(node.publishedPlanFiles()).map(j);
+    }).compose(j -> {
+      EdgeRole role = options.role();
       Supplier<String> scrape = null;
       if (registry instanceof PrometheusMeterRegistry prometheus) {
         scrape = () -> prometheus.scrape();

@@ -1,6 +1,7 @@
 package io.propius.edge.aggregate;
 
-import io.propius.api.tensor.DType;
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
 import io.propius.edge.round.RoundKey;
 import io.propius.edge.round.RoundSpec;
 import io.propius.edge.upstream.PartialUpdate;
@@ -10,25 +11,36 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * An append-only log of what a node accepted: round specs, device contributions and child
- * partials. A node appends before it acknowledges, and replays the log when it starts, so nothing
- * it acknowledged is lost by a restart and a replayed device token is still known as seen.
- * Confined to the node's event loop. Records are length-prefixed; a torn last record (a crash mid-write) was never acknowledged and
- * is dropped on replay.
+ * An append-only log of what a node accepted: round specs, batches of device contributions,
+ * child partials, published plans and retired rounds. A node appends before it acknowledges and
+ * replays the log when it starts, so nothing it acknowledged is lost by a restart and a replayed
+ * device token is still known as seen. Records are length-prefixed; a torn last record (a crash
+ * mid-write) was never acknowledged and is dropped on replay.
+ *
+ * <p>The log does not grow for the life of the node: once the bytes appended since the last
+ * compaction exceed both the configured threshold and the last snapshot, the journal writes a
+ * snapshot of the node's live state (from the node's {@link #compactWith snapshot source}) to a
+ * new file and atomically replaces the old one. Confined to the node's event loop.
  */
 public final class Journal {
+  private static final System.Logger LOG = System.getLogger(Journal.class.getName());
+
   /** What a journal holds, in append order. */
-  public sealed interface Entry permits SpecEntry, ContributionEntry, PartialEntry {
+  public sealed interface Entry permits SpecEntry, ContributionsEntry, PartialEntry, PlanEntry, RetiredEntry {
     RoundKey key();
   }
 
@@ -36,50 +48,77 @@ public final class Journal {
   }
 
   /**
-   * @param dtype the upload's wire type: float32 values are journaled as floats (exact, as they
-   *              arrived as floats), so a record is half the size of one in doubles
+   * Device contributions folded together: their dedupe keys and the reducer state of their sum.
+   * A busy node journals one such record per group commit instead of every upload's tensor, so
+   * its journal bytes per upload shrink as load grows.
    */
-  public record ContributionEntry(RoundKey key, String dedupeKey, double weight, double[] values, DType dtype)
-      implements Entry {
+  public record ContributionsEntry(RoundKey key, List<String> dedupeKeys, long contributors, double weight,
+                                   double[] state) implements Entry {
   }
 
   public record PartialEntry(RoundKey key, PartialUpdate update) implements Entry {
   }
 
+  /** A plan published at the root, kept as {@code file} in the node's plan directory. */
+  public record PlanEntry(RoundKey key, String file, long size, String etag) implements Entry {
+  }
+
+  /** A round the node forgot after its retention: later uploads and pushes for it are refused. */
+  public record RetiredEntry(RoundKey key) implements Entry {
+  }
+
   private static final byte SPEC = 'S';
-  private static final byte CONTRIBUTION = 'C';
-  private static final byte CONTRIBUTION_FLOAT32 = 'F';
+  private static final byte CONTRIBUTIONS = 'D';
   private static final byte PARTIAL = 'P';
+  private static final byte PLAN = 'L';
+  private static final byte RETIRED = 'R';
   private static final String FILE = "journal.bin";
+  private static final String COMPACTING = "journal.bin.compacting";
   private static final String NODE_ID_FILE = "node-id";
 
-  private final AsyncFile file;
+  private final Vertx vertx;
+  private final Path dir;
   private final boolean fsync;
+  private final long compactBytes;
   private final List<Entry> replayed;
   private final String nodeId;
+  private AsyncFile file;
+  private Supplier<List<Entry>> snapshot;
+  private long fileBytes;
+  private long lastSnapshotBytes;
+  private long compactions;
   private Buffer batch = Buffer.buffer();
   private List<Promise<Void>> waiting = new ArrayList<>();
   private boolean writing;
+  /** Set when the log could not be reopened after a compaction: nothing can be appended safely. */
+  private PropiusException broken;
 
-  private Journal(AsyncFile file, boolean fsync, List<Entry> replayed, String nodeId) {
+  private Journal(Vertx vertx, Path dir, AsyncFile file, boolean fsync, long compactBytes, List<Entry> replayed,
+                  long replayedBytes, String nodeId) {
+    this.vertx = vertx;
+    this.dir = dir;
     this.file = file;
     this.fsync = fsync;
+    this.compactBytes = compactBytes;
     this.replayed = replayed;
+    this.fileBytes = replayedBytes;
     this.nodeId = nodeId;
   }
 
   /** A journal that keeps nothing: every append succeeds at once. */
   public static Journal none(String nodeId) {
-    return new Journal(null, false, List.of(), nodeId);
+    return new Journal(null, null, null, false, Long.MAX_VALUE, List.of(), 0, nodeId);
   }
 
   /**
    * Opens (creating) the journal in {@code dir} and reads what it holds.
    *
-   * @param nodeId the configured node id, or empty to use the one stored in the directory (a new
-   *               random one the first time), so a restarted node is the same child to its parent
+   * @param nodeId       the configured node id, or empty to use the one stored in the directory (a
+   *                     new random one the first time), so a restarted node is the same child to its parent
+   * @param compactBytes compact once this many bytes were appended since the last compaction (and
+   *                     more than the last snapshot's size)
    */
-  public static Future<Journal> open(Vertx vertx, Path dir, boolean fsync, String nodeId) {
+  public static Future<Journal> open(Vertx vertx, Path dir, boolean fsync, long compactBytes, String nodeId) {
     String journal = dir.resolve(FILE).toString();
     String idFile = dir.resolve(NODE_ID_FILE).toString();
     return vertx.fileSystem().mkdirs(dir.toString())
@@ -96,14 +135,32 @@ public final class Journal {
         })
         .compose(id -> vertx.fileSystem().exists(journal)
             .compose(exists -> exists ? vertx.fileSystem().readFile(journal) : Future.succeededFuture(Buffer.buffer()))
-            .compose(bytes -> vertx.executeBlocking(() -> parse(bytes)))
-            .compose(entries -> vertx.fileSystem().open(journal, new OpenOptions().setAppend(true).setCreate(true)
-                    .setWrite(true))
-                .map(f -> new Journal(f, fsync, entries, id))));
+            .compose(bytes -> vertx.executeBlocking(() -> parse(bytes))
+                .compose(entries -> vertx.fileSystem().open(journal, appending())
+                    .map(f -> new Journal(vertx, dir, f, fsync, compactBytes, entries, bytes.length(), id)))));
+  }
+
+  private static OpenOptions appending() {
+    return new OpenOptions().setAppend(true).setCreate(true).setWrite(true);
   }
 
   public String nodeId() {
     return nodeId;
+  }
+
+  /** Whether appends are kept (false for {@link #none}). */
+  public boolean keeps() {
+    return file != null;
+  }
+
+  /** Bytes in the journal file: the last snapshot and the records appended after it. */
+  public long bytes() {
+    return fileBytes;
+  }
+
+  /** Compactions done since it was opened. */
+  public long compactions() {
+    return compactions;
   }
 
   /** What the journal held when it was opened. */
@@ -111,34 +168,23 @@ public final class Journal {
     return replayed;
   }
 
+  /**
+   * Sets where compaction takes the node's live state from. The snapshot is taken on the event
+   * loop between two writes, so it must reflect exactly the effects of the records written so
+   * far: a record still queued is written after the snapshot, into the new file.
+   */
+  public void compactWith(Supplier<List<Entry>> snapshot) {
+    this.snapshot = snapshot;
+  }
+
   public Future<Void> append(Entry entry) {
     if (file == null) {
       return Future.succeededFuture();
     }
-    // Encoded straight into the batch (no per-record buffer to copy); the length goes in last.
-    Buffer body = batch;
-    int start = body.length();
-    body.appendInt(0).appendLong(entry.key().job()).appendInt(entry.key().round());
-    if (entry instanceof SpecEntry s) {
-      body.appendByte(SPEC);
-      string(body, s.spec().toJson().encode());
-    } else if (entry instanceof ContributionEntry c) {
-      boolean float32 = c.dtype() == DType.FLOAT32;
-      body.appendByte(float32 ? CONTRIBUTION_FLOAT32 : CONTRIBUTION);
-      string(body, c.dedupeKey());
-      body.appendDouble(c.weight());
-      if (float32) {
-        floats(body, c.values());
-      } else {
-        doubles(body, c.values());
-      }
-    } else if (entry instanceof PartialEntry p) {
-      body.appendByte(PARTIAL);
-      string(body, p.update().nodeId());
-      body.appendLong(p.update().version()).appendLong(p.update().contributors()).appendDouble(p.update().weight());
-      doubles(body, p.update().state());
+    if (broken != null) {
+      return Future.failedFuture(broken);
     }
-    body.setInt(start, body.length() - start - 4);
+    encode(batch, entry);
     Promise<Void> done = Promise.promise();
     waiting.add(done);
     if (!writing) {
@@ -149,27 +195,107 @@ public final class Journal {
 
   /**
    * Group commit: records appended while a write is in flight go out together in the next one,
-   * so a busy node makes one file write (and fsync) per batch, not per upload.
+   * so a busy node makes one file write (and fsync) per batch, not per record.
    */
   private void writeBatch() {
-    Buffer out = batch;
-    List<Promise<Void>> told = waiting;
-    batch = Buffer.buffer();
-    waiting = new ArrayList<>();
     writing = true;
-    Future<Void> written = file.write(out);
-    (fsync ? written.compose(v -> file.flush()) : written).onComplete(ar -> {
-      told.forEach(p -> p.handle(ar));
-      if (waiting.isEmpty()) {
-        writing = false;
-      } else {
-        writeBatch();
-      }
+    boolean compact = snapshot != null && fileBytes - lastSnapshotBytes >= Math.max(compactBytes, lastSnapshotBytes);
+    (compact ? compact() : Future.<Void>succeededFuture()).onComplete(c -> {
+      Buffer out = batch;
+      List<Promise<Void>> told = waiting;
+      batch = Buffer.buffer();
+      waiting = new ArrayList<>();
+      fileBytes += out.length();
+      Future<Void> written = broken != null ? Future.failedFuture(broken) : file.write(out);
+      (fsync ? written.compose(v -> file.flush()) : written).onComplete(ar -> {
+        told.forEach(p -> p.handle(ar));
+        if (waiting.isEmpty()) {
+          writing = false;
+        } else {
+          writeBatch();
+        }
+      });
     });
+  }
+
+  /**
+   * Replaces the file with a snapshot of the live state: written beside it, forced to disk and
+   * renamed over it, so a crash at any point leaves either the old log or the new one whole. When
+   * the snapshot cannot be written the old file is kept and appends go on; the returned future
+   * only says whether it compacted.
+   */
+  private Future<Void> compact() {
+    Buffer out = Buffer.buffer();
+    snapshot.get().forEach(e -> encode(out, e));
+    Path target = dir.resolve(FILE);
+    Path temp = dir.resolve(COMPACTING);
+    AsyncFile old = file;
+    return vertx.executeBlocking(() -> {
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer bytes = ((BufferInternal) out).getByteBuf().nioBuffer();
+        while (bytes.hasRemaining()) {
+          ch.write(bytes);
+        }
+        ch.force(true);
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return null;
+    }).recover(err -> {
+      LOG.log(System.Logger.Level.WARNING, "journal compaction of " + nodeId + " failed, keeping the log: "
+          + err.getMessage());
+      // Tried again once as much again was appended, not before every write.
+      lastSnapshotBytes = Math.max(lastSnapshotBytes, fileBytes);
+      return Future.failedFuture(err);
+    }).compose(v -> vertx.fileSystem().open(target.toString(), appending())
+        .onFailure(err -> {
+          // The old descriptor now points at the replaced file: appending there would be lost.
+          broken = new PropiusException(ErrorCode.UNAVAILABLE, "the journal could not be reopened after compaction: "
+              + err.getMessage());
+          LOG.log(System.Logger.Level.ERROR, broken.getMessage());
+        })
+        .map(reopened -> {
+          old.close();
+          file = reopened;
+          LOG.log(System.Logger.Level.DEBUG, "journal of " + nodeId + " compacted from " + fileBytes + " to "
+              + out.length() + " bytes");
+          fileBytes = out.length();
+          lastSnapshotBytes = out.length();
+          compactions++;
+          return null;
+        }));
   }
 
   public Future<Void> close() {
     return file == null ? Future.succeededFuture() : file.close();
+  }
+
+  /** Encodes one record into {@code out}; the length prefix is filled in last, so nothing is copied twice. */
+  private static void encode(Buffer out, Entry entry) {
+    int start = out.length();
+    out.appendInt(0).appendLong(entry.key().job()).appendInt(entry.key().round());
+    if (entry instanceof SpecEntry s) {
+      out.appendByte(SPEC);
+      string(out, s.spec().toJson().encode());
+    } else if (entry instanceof ContributionsEntry c) {
+      out.appendByte(CONTRIBUTIONS).appendInt(c.dedupeKeys().size());
+      c.dedupeKeys().forEach(k -> string(out, k));
+      out.appendLong(c.contributors()).appendDouble(c.weight());
+      doubles(out, c.state());
+    } else if (entry instanceof PartialEntry p) {
+      out.appendByte(PARTIAL);
+      string(out, p.update().nodeId());
+      out.appendLong(p.update().version()).appendLong(p.update().contributors()).appendDouble(p.update().weight());
+      doubles(out, p.update().state());
+    } else if (entry instanceof PlanEntry p) {
+      out.appendByte(PLAN);
+      string(out, p.file());
+      out.appendLong(p.size());
+      string(out, p.etag());
+    } else {
+      out.appendByte(RETIRED);
+    }
+    out.setInt(start, out.length() - start - 4);
   }
 
   private static void string(Buffer out, String s) {
@@ -181,16 +307,6 @@ public final class Journal {
   private static void doubles(Buffer out, double[] values) {
     ByteBuffer bytes = ByteBuffer.allocate(values.length * Double.BYTES);
     bytes.asDoubleBuffer().put(values);
-    out.appendInt(values.length).appendBytes(bytes.array());
-  }
-
-  /** Little-endian floats, as on the wire; only for values that arrived as float32 (so the cast is exact). */
-  private static void floats(Buffer out, double[] values) {
-    ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    FloatBuffer view = bytes.asFloatBuffer();
-    for (double v : values) {
-      view.put((float) v);
-    }
     out.appendInt(values.length).appendBytes(bytes.array());
   }
 
@@ -207,12 +323,17 @@ public final class Journal {
       byte type = r.byteValue();
       switch (type) {
         case SPEC -> entries.add(new SpecEntry(key, RoundSpec.fromJson(new JsonObject(r.string()))));
-        case CONTRIBUTION -> entries.add(new ContributionEntry(key, r.string(), r.doubleValue(), r.doubles(),
-            DType.FLOAT64));
-        case CONTRIBUTION_FLOAT32 -> entries.add(new ContributionEntry(key, r.string(), r.doubleValue(), r.floats(),
-            DType.FLOAT32));
+        case CONTRIBUTIONS -> {
+          List<String> keys = new ArrayList<>();
+          for (int n = r.intValue(); n > 0; n--) {
+            keys.add(r.string());
+          }
+          entries.add(new ContributionsEntry(key, keys, r.longValue(), r.doubleValue(), r.doubles()));
+        }
         case PARTIAL -> entries.add(new PartialEntry(key, new PartialUpdate(r.string(), r.longValue(), r.longValue(),
             r.doubleValue(), r.doubles())));
+        case PLAN -> entries.add(new PlanEntry(key, r.string(), r.longValue(), r.string()));
+        case RETIRED -> entries.add(new RetiredEntry(key));
         default -> throw new IllegalStateException("journal record type " + type + " at byte " + pos + " is unknown");
       }
       pos += 4 + len;
@@ -262,17 +383,6 @@ public final class Journal {
       double[] v = new double[intValue()];
       ByteBuffer.wrap(in.getBytes(pos, pos + v.length * Double.BYTES)).asDoubleBuffer().get(v);
       pos += v.length * Double.BYTES;
-      return v;
-    }
-
-    double[] floats() {
-      double[] v = new double[intValue()];
-      FloatBuffer view = ByteBuffer.wrap(in.getBytes(pos, pos + v.length * Float.BYTES))
-          .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-      for (int i = 0; i < v.length; i++) {
-        v[i] = view.get(i);
-      }
-      pos += v.length * Float.BYTES;
       return v;
     }
   }

@@ -28,10 +28,13 @@ public final class RoundAggregate {
   private boolean pushing;
   private boolean closed;
   private boolean announced;
+  private long lastChange;
 
-  public RoundAggregate(RoundKey key, RoundSpec spec) {
+  /** @param now when it is created, the start of its retention */
+  public RoundAggregate(RoundKey key, RoundSpec spec, long now) {
     this.key = key;
     this.spec = spec;
+    this.lastChange = now;
     this.reducer = spec.loadReducer();
     this.own = reducer.newAccumulator(spec.tensorLength());
   }
@@ -51,6 +54,37 @@ public final class RoundAggregate {
   /** Folds one device contribution accepted at this node. */
   public void add(double[] values, double weight) {
     own.add(values, weight);
+  }
+
+  /** Folds contributions accepted at this node and already summed (a journaled batch). */
+  public void addAll(Accumulator contributions) {
+    own.merge(contributions);
+  }
+
+  /** An empty accumulator for contributions to this round. */
+  public Accumulator newAccumulator() {
+    return reducer.newAccumulator(spec.tensorLength());
+  }
+
+  /** The contributions uploaded to this node itself, without its children's. */
+  public Accumulator own() {
+    return own;
+  }
+
+  /** The newest partial held for each child, as the children pushed them. */
+  public java.util.List<PartialUpdate> childPartials() {
+    return children.entrySet().stream().map(e -> new PartialUpdate(e.getKey(), e.getValue().version,
+        e.getValue().partial.contributors(), e.getValue().partial.weight(), e.getValue().partial.state())).toList();
+  }
+
+  /** Notes a change at {@code now}: a round is retired only after a quiet retention period. */
+  public void touch(long now) {
+    lastChange = Math.max(lastChange, now);
+  }
+
+  /** When it last changed (created, contributed to, or a child's partial applied). */
+  public long lastChange() {
+    return lastChange;
   }
 
   /**
@@ -101,6 +135,11 @@ public final class RoundAggregate {
     pushing = true;
     Accumulator total = total();
     return new PartialUpdate(nodeId, version(), total.contributors(), total.weight(), total.state());
+  }
+
+  /** Whether a push to the parent is in flight. */
+  public boolean pushing() {
+    return pushing;
   }
 
   /** Ends a push; {@code acknowledged} is the version the parent holds now, or -1 when the push failed. */

@@ -38,6 +38,17 @@ public final class EdgeOptions {
   private String planDir = "";
   /** fsync the journal before acknowledging (survives an OS crash, not only a process restart). */
   private boolean journalFsync = false;
+  /**
+   * Compact the journal (rewrite it as a snapshot of the live state) once this many bytes were
+   * appended since the last compaction and more than the last snapshot's size.
+   */
+  private long journalCompactBytes = 64L * 1024 * 1024;
+  /**
+   * A round without change for this long (and, below the root, fully pushed to the parent) is
+   * forgotten: its aggregate, seen tokens and plan. Later uploads for it are refused (409). Keep it
+   * above the longest round plus the task-token lifetime.
+   */
+  private long roundRetentionMs = 6 * 3_600_000L;
   /** Retry hint (Retry-After) given with 503 when the parent is unreachable. */
   private long retryAfterMs = 2_000;
   /** Give up on a parent request after this long. */
@@ -182,6 +193,24 @@ public final class EdgeOptions {
     return this;
   }
 
+  public long getJournalCompactBytes() {
+    return journalCompactBytes;
+  }
+
+  public EdgeOptions setJournalCompactBytes(long journalCompactBytes) {
+    this.journalCompactBytes = journalCompactBytes;
+    return this;
+  }
+
+  public long getRoundRetentionMs() {
+    return roundRetentionMs;
+  }
+
+  public EdgeOptions setRoundRetentionMs(long roundRetentionMs) {
+    this.roundRetentionMs = roundRetentionMs;
+    return this;
+  }
+
   public long getRetryAfterMs() {
     return retryAfterMs;
   }
@@ -218,6 +247,8 @@ public final class EdgeOptions {
     positive("maxPlanBytes", maxPlanBytes);
     positive("retryAfterMs", retryAfterMs);
     positive("upstreamTimeoutMs", upstreamTimeoutMs);
+    positive("journalCompactBytes", journalCompactBytes);
+    positive("roundRetentionMs", roundRetentionMs);
     if (maxPlanBytes > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException("dataPlane.maxPlanBytes must be below 2 GiB, got " + maxPlanBytes);
     }

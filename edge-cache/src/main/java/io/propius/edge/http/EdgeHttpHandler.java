@@ -349,7 +349,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         Exchange.fail(req.response(), e);
         return;
       }
-      node.accept(r, dedupe, samples, values, decoder.header().dtype())
+      node.accept(r, dedupe, samples, values)
           .onSuccess(dup -> answerUpload(req, dup, started))
           .onFailure(err -> rejectUpload(req, err));
     });

@@ -43,6 +43,7 @@ public final class EdgeMetrics {
   private final Counter bytesServed;
   private final Counter upstreamPlanFetches;
   private final Counter partialsMerged;
+  private final Counter roundsRetired;
   private final Timer aggregation;
 
   public EdgeMetrics(MeterRegistry registry, String role) {
@@ -69,6 +70,8 @@ public final class EdgeMetrics {
         .description("Plans fetched from the parent").tag("role", this.role).register(registry);
     partialsMerged = Counter.builder("propius.edge.partials.received")
         .description("Partial aggregates received from child nodes").tag("role", this.role).register(registry);
+    roundsRetired = Counter.builder("propius.edge.rounds.retired")
+        .description("Rounds forgotten after their retention period").tag("role", this.role).register(registry);
     aggregation = Timer.builder("propius.edge.aggregation")
         .description("Time from an upload's first byte to its contribution being journaled and folded")
         .tag("role", this.role).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
@@ -84,6 +87,20 @@ public final class EdgeMetrics {
   public void cacheBytes(LongSupplier bytes) {
     Gauge.builder("propius.edge.cache.bytes", bytes, LongSupplier::getAsLong).description("Bytes of cached plans")
         .baseUnit("bytes").tag("role", role).register(registry);
+  }
+
+  /** Registers the gauges of rounds held and the journal's size and compactions. */
+  public void state(java.util.function.IntSupplier rounds, LongSupplier journalBytes, LongSupplier compactions) {
+    Gauge.builder("propius.edge.rounds", rounds, java.util.function.IntSupplier::getAsInt)
+        .description("Rounds held (not yet retired)").tag("role", role).register(registry);
+    Gauge.builder("propius.edge.journal.bytes", journalBytes, LongSupplier::getAsLong)
+        .description("Size of the journal file").baseUnit("bytes").tag("role", role).register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("propius.edge.journal.compactions", compactions,
+            LongSupplier::getAsLong).description("Journal compactions").tag("role", role).register(registry);
+  }
+
+  public void roundRetired() {
+    roundsRetired.increment();
   }
 
   public void cache(CacheResult result) {

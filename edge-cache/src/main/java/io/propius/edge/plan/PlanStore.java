@@ -13,22 +13,35 @@ import java.nio.file.Path;
 /**
  * The directory where a node keeps its plans as files. Every stored plan gets a file name of its
  * own, so a plan being re-fetched never overwrites one being sent; evicted files are deleted (a
- * response already sending one keeps its open descriptor).
+ * response already sending one keeps its open descriptor). A temporary directory is deleted at
+ * stop; a configured one is kept (the root's published plans outlive a restart).
  */
 public final class PlanStore {
   private final Vertx vertx;
   private final Path dir;
   private final long maxBytes;
+  private final boolean temporary;
+  /** Names files apart from those of an earlier run of the node in the same directory. */
+  private final String run = Long.toString(System.currentTimeMillis(), 36);
   private long next;
 
-  public PlanStore(Vertx vertx, Path dir, long maxBytes) {
+  /** @param temporary delete the directory and its plans at {@link #close} */
+  public PlanStore(Vertx vertx, Path dir, long maxBytes, boolean temporary) {
     this.vertx = vertx;
     this.dir = dir;
     this.maxBytes = maxBytes;
+    this.temporary = temporary;
   }
 
   private Path nextFile(RoundKey key) {
-    return dir.resolve(key.job() + "-" + key.round() + "-" + (next++) + ".plan");
+    return dir.resolve(key.job() + "-" + key.round() + "-" + run + "-" + (next++) + ".plan");
+  }
+
+  /** A plan written by an earlier run, if its file is still there with its size. */
+  public java.util.Optional<Plan> existing(String fileName, long size, String etag) {
+    Path file = dir.resolve(fileName);
+    return file.toFile().length() == size && java.nio.file.Files.isRegularFile(file)
+        ? java.util.Optional.of(new Plan(file, size, etag)) : java.util.Optional.empty();
   }
 
   /** Writes published bytes to a new file. */
@@ -51,12 +64,29 @@ public final class PlanStore {
         .map(props -> new Plan(file, props.size(), etag));
   }
 
+  /**
+   * Deletes the plan files in the directory other than {@code keep}: cached plans and unpublished
+   * leftovers of an earlier run, which nothing refers to any more.
+   */
+  public Future<Void> keepOnly(java.util.Set<Path> keep) {
+    return vertx.executeBlocking(() -> {
+      try (var files = java.nio.file.Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          if (f.getFileName().toString().endsWith(".plan") && !keep.contains(f)) {
+            java.nio.file.Files.deleteIfExists(f);
+          }
+        }
+      }
+      return null;
+    });
+  }
+
   public void delete(Plan plan) {
     vertx.fileSystem().delete(plan.file().toString());
   }
 
-  /** Deletes the directory and every plan in it. */
+  /** Deletes the directory and every plan in it when it is temporary. */
   public Future<Void> close() {
-    return vertx.fileSystem().deleteRecursive(dir.toString());
+    return temporary ? vertx.fileSystem().deleteRecursive(dir.toString()) : Future.succeededFuture();
   }
 }

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Markdown table of throughputs and ratios.
  *
  * <p>{@code java -jar bench/dataplane/target/dataplane-bench.jar [--concurrency 32] [--seconds 10]
- * [--sizes-mb 1,16] [--tensor 7850]}
+ * [--sizes-mb 1,16|none] [--uploads both|journaled|memory|none] [--tensor 7850]
+ * [--warmup-seconds N]}: each measurement follows N seconds of unmeasured load (default a fifth
+ * of --seconds, at least 1); on a loaded machine the JIT needs longer than that to settle.
  */
 public final class DataPlaneBench {
   private static final long JOB = 1;
@@ -42,18 +45,23 @@ public final class DataPlaneBench {
     long seconds = 10;
     int tensor = 7850;
     List<Integer> sizesMb = List.of(1, 16);
+    String uploads = "both";
+    long warmupSeconds = -1;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
         case "--seconds" -> seconds = Long.parseLong(args[i + 1]);
         case "--repeats" -> repeats = Integer.parseInt(args[i + 1]);
         case "--tensor" -> tensor = Integer.parseInt(args[i + 1]);
-        case "--sizes-mb" -> sizesMb = java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
+        case "--sizes-mb" -> sizesMb = "none".equals(args[i + 1]) ? List.of()
+            : java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
+        case "--uploads" -> uploads = args[i + 1];
+        case "--warmup-seconds" -> warmupSeconds = Long.parseLong(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown flag " + args[i]);
       }
     }
     long durationMs = seconds * 1000;
-    long warmupMs = Math.max(1000, durationMs / 5);
+    long warmupMs = warmupSeconds >= 0 ? warmupSeconds * 1000 : Math.max(1000, durationMs / 5);
     final int repeatsF = repeats;
     // Readable by all: when the bench runs as root, nginx's workers run as an unprivileged user.
     Path work = Files.createTempDirectory("propius-dataplane-bench",
@@ -73,6 +81,8 @@ public final class DataPlaneBench {
       EdgeNodeVerticle memoryLeaf = deploy(servers, new EdgeOptions().setRole("leaf").setPort(0).setHost("127.0.0.1")
           .setParentUrl("http://127.0.0.1:" + root.actualPort()).setMaxUploadBytes(64L << 20), signer);
       LoadGenerator load = new LoadGenerator(clients, concurrency);
+      // Held in a variable: Vert.x 5 closes a client that is no longer referenced when it is collected.
+      HttpClient admin = servers.createHttpClient();
       final int conc = concurrency;
       String token = new TaskToken(JOB, 1, "bench", System.currentTimeMillis() + 3_600_000).encode(signer);
       StringBuilder table = new StringBuilder();
@@ -85,7 +95,7 @@ public final class DataPlaneBench {
           byte[] plan = new byte[mb << 20];
           new Random(mb).nextBytes(plan);
           Files.write(docroot.resolve("plan" + mb + ".bin"), plan);
-          await(servers.createHttpClient().request(HttpMethod.PUT, root.actualPort(), "127.0.0.1",
+          await(admin.request(HttpMethod.PUT, root.actualPort(), "127.0.0.1",
                   "/v1/plans/" + JOB + "/" + round)
               .compose(req -> req.send(Buffer.buffer(plan))).compose(r -> r.body()));
           String planToken = new TaskToken(JOB, round, "bench", System.currentTimeMillis() + 3_600_000)
@@ -106,7 +116,7 @@ public final class DataPlaneBench {
       // Uploads: every request carries a fresh device token, so each one is a new contribution.
       final int uploadRound = 100;
       final int length = tensor;
-      await(servers.createHttpClient().request(HttpMethod.PUT, root.actualPort(), "127.0.0.1",
+      await(admin.request(HttpMethod.PUT, root.actualPort(), "127.0.0.1",
               "/v1/rounds/" + JOB + "/" + uploadRound)
           .compose(req -> req.send(new JsonObject().put("reducer", "fedavg").put("tensor_length", length)
               .put("target", Integer.MAX_VALUE).encode())).compose(r -> r.body()));
@@ -120,7 +130,12 @@ public final class DataPlaneBench {
       AtomicInteger devices = new AtomicInteger();
       java.util.function.IntFunction<LoadGenerator.Call> upload = i -> new LoadGenerator.Call(HttpMethod.PUT, upUri,
           new TaskToken(JOB, uploadRound, "device-" + devices.incrementAndGet(), expiry).encode(signer), body);
-      EdgeNodeVerticle[] targets = {leaf, memoryLeaf};
+      EdgeNodeVerticle[] targets = switch (uploads) {
+        case "journaled" -> new EdgeNodeVerticle[] {leaf};
+        case "memory" -> new EdgeNodeVerticle[] {memoryLeaf};
+        case "none" -> new EdgeNodeVerticle[0];
+        default -> new EdgeNodeVerticle[] {leaf, memoryLeaf};
+      };
       // An unmeasured pass over every target first: without it whichever target was measured first
       // (journaled or not) ran at about half its later rate, so the order decided the comparison.
       for (EdgeNodeVerticle target : targets) {
@@ -128,13 +143,16 @@ public final class DataPlaneBench {
         load.run(sink.actualPort(), conc, warmupMs, warmupMs, upload);
       }
       for (EdgeNodeVerticle target : targets) {
+        List<LoadGenerator.Result> mine = new java.util.ArrayList<>();
+        List<LoadGenerator.Result> theirs = new java.util.ArrayList<>();
         Pair pair = alternate(repeatsF,
-            () -> load.run(target.actualPort(), conc, warmupMs, durationMs, upload).requestsPerSecond(),
-            () -> load.run(sink.actualPort(), conc, warmupMs, durationMs, upload).requestsPerSecond());
+            () -> record(mine, load.run(target.actualPort(), conc, warmupMs, durationMs, upload)).requestsPerSecond(),
+            () -> record(theirs, load.run(sink.actualPort(), conc, warmupMs, durationMs, upload)).requestsPerSecond());
         table.append(String.format(Locale.ROOT, "| upload + aggregate (%s), %d float32 (%d KB), %d concurrent"
-                + " | %.0f uploads/s | discard sink %.0f uploads/s | %.2f× (runs: %s) |%n",
+                + " | %.0f uploads/s, %.0f µs CPU each | discard sink %.0f uploads/s, %.0f µs CPU each"
+                + " | %.2f× (runs: %s) |%n",
             target == leaf ? "journaled leaf" : "leaf without journal", tensor, body.length() / 1024, concurrency,
-            pair.a(), pair.b(), pair.ratio(), pair.ratios()));
+            pair.a(), cpuPerRequest(mine), pair.b(), cpuPerRequest(theirs), pair.ratio(), pair.ratios()));
       }
       System.out.println();
       System.out.println("Data plane benchmark: " + seconds + " s per measurement after " + warmupMs / 1000
@@ -148,6 +166,16 @@ public final class DataPlaneBench {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
+  }
+
+  private static LoadGenerator.Result record(List<LoadGenerator.Result> into, LoadGenerator.Result r) {
+    into.add(r);
+    return r;
+  }
+
+  /** Median over runs of the process CPU per request (client included, the same for both sides). */
+  private static double cpuPerRequest(List<LoadGenerator.Result> runs) {
+    return median(runs.stream().map(LoadGenerator.Result::cpuMicrosPerRequest).toList());
   }
 
   /** Medians of alternating measurements (A, B, A, B...): both sides see the same machine load. */

@@ -18,8 +18,17 @@ import java.util.function.IntFunction;
  * measures requests and response bytes over a fixed duration.
  */
 final class LoadGenerator {
-  /** What one run measured. */
-  record Result(long requests, long bytes, long errors, double seconds) {
+  /**
+   * What one run measured.
+   *
+   * @param cpuSeconds CPU time of the whole process (servers, client, GC, JIT) during the run
+   */
+  record Result(long requests, long bytes, long errors, double seconds, double cpuSeconds) {
+    /** Process CPU per request: on a saturated machine, throughput goes as its inverse. */
+    double cpuMicrosPerRequest() {
+      return cpuSeconds * 1e6 / requests;
+    }
+
     double requestsPerSecond() {
       return requests / seconds;
     }
@@ -62,16 +71,23 @@ final class LoadGenerator {
     bytes.set(0);
     errors.set(0);
     started[0] = System.nanoTime();
+    long cpuStart = processCpuNanos();
     sleep(durationMs);
     long r = requests.get();
     long b = bytes.get();
     double seconds = (System.nanoTime() - started[0]) / 1e9;
+    double cpu = (processCpuNanos() - cpuStart) / 1e9;
     stop[0] = true;
     done.future().toCompletionStage().toCompletableFuture().join();
     if (r == 0 || errors.get() > 0) {
       throw new IllegalStateException("load on port " + port + ": " + r + " requests, " + errors.get() + " errors");
     }
-    return new Result(r, b, errors.get(), seconds);
+    return new Result(r, b, errors.get(), seconds, cpu);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private void loop(int port, IntFunction<Call> calls, AtomicLong counter, AtomicLong requests, AtomicLong bytes,

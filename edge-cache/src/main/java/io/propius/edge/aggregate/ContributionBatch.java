@@ -1,0 +1,58 @@
+package io.propius.edge.aggregate;
+
+import io.propius.policy.reduce.Accumulator;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Device contributions to one round accepted while the node's previous batch was being
+ * journaled: summed with the round's reducer and acknowledged together once their one journal
+ * record is written. Confined to the node's event loop.
+ */
+public final class ContributionBatch {
+  private final RoundAggregate round;
+  private final Accumulator sum;
+  private final List<String> keys = new ArrayList<>();
+  private final Promise<Void> done = Promise.promise();
+
+  public ContributionBatch(RoundAggregate round) {
+    this.round = round;
+    this.sum = round.newAccumulator();
+  }
+
+  public void add(String dedupeKey, double[] values, double weight) {
+    sum.add(values, weight);
+    keys.add(dedupeKey);
+  }
+
+  public RoundAggregate round() {
+    return round;
+  }
+
+  public Accumulator sum() {
+    return sum;
+  }
+
+  /** Dedupe keys of the contributions in the batch. */
+  public List<String> keys() {
+    return keys;
+  }
+
+  /** Completes once the batch is journaled (or failed to be). */
+  public Future<Void> done() {
+    return done.future();
+  }
+
+  /** Tells the uploads in the batch whether it was journaled. */
+  public void settle(AsyncResult<Void> written) {
+    done.handle(written);
+  }
+
+  /** The batch as one journal record. */
+  public Journal.ContributionsEntry entry() {
+    return new Journal.ContributionsEntry(round.key(), keys, sum.contributors(), sum.weight(), sum.state());
+  }
+}
