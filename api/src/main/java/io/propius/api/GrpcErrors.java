@@ -2,8 +2,10 @@ package io.propius.api;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.CodecException;
+import io.vertx.grpc.common.MessageSizeOverflowException;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.Optional;
@@ -27,14 +29,22 @@ public final class GrpcErrors {
   }
 
   /**
-   * The call's single request message. One that does not decode fails as INVALID_ARGUMENT naming
-   * the method (Vert.x reports it as a {@link CodecException}, which would otherwise become INTERNAL).
+   * The call's single request message, or one failure naming the method: PAYLOAD_TOO_LARGE for a
+   * message over the server's size limit, INVALID_ARGUMENT for one that does not decode (Vert.x
+   * reports these as an invalid message and as a {@link CodecException}, which would otherwise
+   * become INTERNAL). Installs the request's invalid-message handler.
    */
   public static <Q> Future<Q> requestMessage(GrpcServerRequest<Q, ?> request, String method) {
-    return request.last().recover(err -> Future.failedFuture(err instanceof CodecException
+    Promise<Q> message = Promise.promise();
+    request.invalidMessageHandler(invalid -> message.tryFail(invalid instanceof MessageSizeOverflowException tooLarge
+        ? new PropiusException(ErrorCode.PAYLOAD_TOO_LARGE, method + " request of " + tooLarge.messageSize()
+            + " bytes is over the server's message size limit")
+        : PropiusException.invalid("malformed " + method + " request: " + invalid.getMessage())));
+    request.last().onComplete(message::tryComplete, err -> message.tryFail(err instanceof CodecException
         ? PropiusException.invalid("malformed " + method + " request: "
             + (err.getCause() != null ? err.getCause().getMessage() : err.getMessage()))
         : err));
+    return message.future();
   }
 
   /** Ends a call with {@code failure}: its status, its message and the two trailers. */

@@ -35,6 +35,8 @@ class GrpcErrorTrailersTest {
     PropiusOptions options = TestServer.testOptions();
     options.jobs().setHeartbeatTimeoutMs(300);
     options.devices().setLeaseMs(400); // expiry sweeps every 100 ms
+    options.jobs().setMaxMessageBytes(4096);
+    options.admission().setMaxDemandPerRound(100);
     server = TestServer.start(options);
   }
 
@@ -75,6 +77,21 @@ class GrpcErrorTrailersTest {
         RequestRoundRequest.newBuilder().setJobId(silent).setDemand(1).build()));
     assertThat(round.status).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
     assertThat(round.errorCode).isEqualTo("JOB_EXPIRED");
+  }
+
+  @Test
+  void aTooLargeRequestAndAnAdmissionRefusalShareAStatusButNotACode() {
+    GrpcFailure tooLarge = (GrpcFailure) failure(server.callWithPayload(JobManagerGrpcClient.RegisterJob,
+        Buffer.buffer(new byte[8192])));
+    GrpcFailure refused = (GrpcFailure) failure(server.call(JobManagerGrpcClient.RegisterJob,
+        RegisterJobRequest.newBuilder().setTotalRounds(1).setEstDemand(101).build()));
+    assertThat(tooLarge.status).isEqualTo(GrpcStatus.RESOURCE_EXHAUSTED);
+    assertThat(refused.status).isEqualTo(GrpcStatus.RESOURCE_EXHAUSTED);
+    assertThat(tooLarge.errorCode).isEqualTo("PAYLOAD_TOO_LARGE");
+    assertThat(refused.errorCode).isEqualTo("ADMISSION_DENIED");
+    assertThat(tooLarge.statusMessage()).contains("RegisterJob request of 8192 bytes is over");
+    assertThat(refused.statusMessage()).contains("est_demand 101 exceeds the limit of 100");
+    assertThat(register()).as("neither registered a job").isEqualTo(1);
   }
 
   @Test

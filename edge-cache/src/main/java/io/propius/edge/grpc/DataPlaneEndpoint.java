@@ -80,8 +80,6 @@ public final class DataPlaneEndpoint {
   private <Q, R> void unary(GrpcServer server, ServiceMethod<Q, R> method, String name, Function<Q, Future<R>> call) {
     server.callHandler(method, request -> {
       GrpcServerResponse<Q, R> response = request.response();
-      request.invalidMessageHandler(invalid -> fail(response,
-          PropiusException.invalid("malformed " + name + " request: " + invalid.getMessage())));
       GrpcErrors.requestMessage(request, name)
           .compose(req -> {
             jobKeys.check(request.headers().get(HttpHeaders.AUTHORIZATION));

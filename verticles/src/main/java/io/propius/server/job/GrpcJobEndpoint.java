@@ -53,8 +53,6 @@ final class GrpcJobEndpoint {
                             BiFunction<JobCaller, Q, Future<R>> call) {
     server.callHandler(method, request -> {
       GrpcServerResponse<Q, R> response = request.response();
-      request.invalidMessageHandler(invalid -> fail(response, name,
-          PropiusException.invalid("malformed " + name + " request: " + invalid.getMessage())));
       GrpcErrors.requestMessage(request, name)
           .compose(req -> call.apply(auth.authenticate(request.headers().get(HttpHeaders.AUTHORIZATION)), req))
           .onSuccess(result -> {
@@ -73,8 +71,6 @@ final class GrpcJobEndpoint {
 
   private void watch(GrpcServerRequest<WatchJobRequest, JobEvent> request) {
     GrpcServerResponse<WatchJobRequest, JobEvent> response = request.response();
-    request.invalidMessageHandler(invalid -> fail(response, "WatchJob",
-        PropiusException.invalid("malformed WatchJob request: " + invalid.getMessage())));
     GrpcErrors.requestMessage(request, "WatchJob").compose(req -> {
       JobCaller caller = auth.authenticate(request.headers().get(HttpHeaders.AUTHORIZATION));
       return JobWatch.start(caller, req.getJobId(), jobs, hub, events, new JobWatch.Sink() {
