@@ -4,7 +4,8 @@ import io.vertx.grpc.common.GrpcStatus;
 
 /**
  * Every error Propius reports, with the HTTP status devices see and the gRPC status jobs see.
- * The name is the stable machine-readable code in JSON error bodies.
+ * The name is the stable machine-readable code in JSON error bodies and, over gRPC, in the
+ * {@value GrpcErrors#ERROR_CODE} trailer ({@link GrpcErrors}).
  */
 public enum ErrorCode {
   /** Malformed request: bad JSON, missing or wrong-typed field, bad constraint or query. */

@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import java.util.List;
@@ -49,7 +50,14 @@ class DataPlaneGrpcTest {
           return req.end(request).compose(v -> req.response());
         })
         .compose(resp -> resp.last().recover(err -> Future.failedFuture(resp.status() != GrpcStatus.OK
-            ? new IllegalStateException(resp.status().name() + ": " + resp.statusMessage()) : err))));
+            ? new IllegalStateException(resp.status().name() + " " + errorCode(resp) + ": " + resp.statusMessage())
+            : err))));
+  }
+
+  /** The exact-code trailer as a raw client sees it (in the headers of a trailers-only reply). */
+  private static String errorCode(GrpcClientResponse<?, ?> resp) {
+    String code = resp.trailers().get("propius-error-code");
+    return "propius-error-code=" + (code != null ? code : resp.headers().get("propius-error-code"));
   }
 
   @Test
@@ -82,12 +90,12 @@ class DataPlaneGrpcTest {
   void failuresAreGrpcStatusesWithAMessage() {
     GetAggregateRequest unknown = GetAggregateRequest.newBuilder().setJobId(12).setRound(9).build();
     assertThatThrownBy(() -> call(DataPlaneGrpcClient.GetAggregate, unknown, null))
-        .hasMessageContaining("UNAUTHENTICATED");
+        .hasMessageContaining("UNAUTHENTICATED propius-error-code=UNAUTHENTICATED");
     assertThatThrownBy(() -> call(DataPlaneGrpcClient.GetAggregate, unknown, KEY))
-        .hasMessageContaining("NOT_FOUND").hasMessageContaining("no round");
+        .hasMessageContaining("NOT_FOUND propius-error-code=NOT_FOUND").hasMessageContaining("no round");
     PublishRoundRequest bad = PublishRoundRequest.newBuilder().setJobId(12).setRound(1).setTensorLength(2)
         .setTarget(1).setMode("eventually").build();
     assertThatThrownBy(() -> call(DataPlaneGrpcClient.PublishRound, bad, KEY))
-        .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("mode must be");
+        .hasMessageContaining("INVALID_ARGUMENT propius-error-code=INVALID_ARGUMENT").hasMessageContaining("mode must be");
   }
 }

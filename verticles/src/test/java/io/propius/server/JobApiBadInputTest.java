@@ -4,6 +4,7 @@ import static io.propius.server.testing.TestServer.await;
 import static io.propius.server.testing.TestServer.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.propius.api.ErrorCode;
 import io.propius.api.grpc.EndRoundRequest;
 import io.propius.api.grpc.FinishJobRequest;
 import io.propius.api.grpc.GetJobRequest;
@@ -37,10 +38,12 @@ class JobApiBadInputTest {
     server.close();
   }
 
-  private static void assertStatus(Throwable err, GrpcStatus status, String... messageParts) {
+  /** The code's gRPC status, the code itself in the trailer, and a message saying what was wrong. */
+  private static void assertStatus(Throwable err, ErrorCode code, String... messageParts) {
     assertThat(err).isInstanceOf(GrpcFailure.class);
     GrpcFailure e = (GrpcFailure) err;
-    assertThat(e.status).isEqualTo(status);
+    assertThat(e.status).isEqualTo(code.grpcStatus());
+    assertThat(e.errorCode).isEqualTo(code.name());
     assertThat(e.statusMessage()).contains(messageParts);
   }
 
@@ -50,28 +53,28 @@ class JobApiBadInputTest {
 
   @Test
   void admissionControlAndValidation() {
-    assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setEstDemand(101).build())), GrpcStatus.RESOURCE_EXHAUSTED,
+    assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setEstDemand(101).build())), ErrorCode.ADMISSION_DENIED,
         "est_demand 101 exceeds the limit of 100");
-    assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setTotalRounds(51).build())), GrpcStatus.RESOURCE_EXHAUSTED,
+    assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setTotalRounds(51).build())), ErrorCode.ADMISSION_DENIED,
         "total_rounds 51 exceeds the limit of 50");
-    assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setEstDemand(0).build())), GrpcStatus.INVALID_ARGUMENT,
+    assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setEstDemand(0).build())), ErrorCode.INVALID_ARGUMENT,
         "est_demand must be at least 1");
-    assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setTotalRounds(0).build())), GrpcStatus.INVALID_ARGUMENT,
+    assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setTotalRounds(0).build())), ErrorCode.INVALID_ARGUMENT,
         "total_rounds must be at least 1");
     assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().putPublicConstraints("Bad Name", 1).build())),
-        GrpcStatus.INVALID_ARGUMENT, "public_constraints: attribute name 'Bad Name' is not valid");
+        ErrorCode.INVALID_ARGUMENT, "public_constraints: attribute name 'Bad Name' is not valid");
     assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().putPrivateConstraints("size", Double.NaN).build())),
-        GrpcStatus.INVALID_ARGUMENT, "private_constraints.size: lower bound must be a finite number");
-    assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setTenant("Team A").build())), GrpcStatus.INVALID_ARGUMENT,
+        ErrorCode.INVALID_ARGUMENT, "private_constraints.size: lower bound must be a finite number");
+    assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setTenant("Team A").build())), ErrorCode.INVALID_ARGUMENT,
         "tenant 'Team A' is not valid");
     assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setDataPlane(
             io.propius.api.grpc.DataPlaneOptions.newBuilder().setAddress("ftp://x")).build())),
-        GrpcStatus.INVALID_ARGUMENT, "not an http(s) URL");
+        ErrorCode.INVALID_ARGUMENT, "not an http(s) URL");
 
     // The per-tenant limit counts live jobs: 100 + 60 > 150, but another tenant is fine.
     await(server.jobs.registerJob(job().setEstDemand(100).setTenant("a").build()));
     assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setEstDemand(60).setTenant("a").build())),
-        GrpcStatus.RESOURCE_EXHAUSTED, "tenant 'a'", "over its limit of 150");
+        ErrorCode.ADMISSION_DENIED, "tenant 'a'", "over its limit of 150");
     long other = await(server.jobs.registerJob(job().setEstDemand(60).setTenant("b").build())).getJobId();
     assertThat(other).isEqualTo(2); // rejected registrations used no id
   }
@@ -80,34 +83,34 @@ class JobApiBadInputTest {
   void roundsOutOfPlace() {
     long id = await(server.jobs.registerJob(job().setTotalRounds(1).build())).getJobId();
     assertStatus(failure(server.call(JobManagerGrpcClient.RequestRound, RequestRoundRequest.newBuilder().setJobId(999).setDemand(1).build())),
-        GrpcStatus.NOT_FOUND, "no job 999");
+        ErrorCode.NOT_FOUND, "no job 999");
     assertStatus(failure(server.call(JobManagerGrpcClient.RequestRound, RequestRoundRequest.newBuilder().setDemand(1).build())),
-        GrpcStatus.INVALID_ARGUMENT, "job_id is required");
+        ErrorCode.INVALID_ARGUMENT, "job_id is required");
     assertStatus(failure(server.call(JobManagerGrpcClient.RequestRound, RequestRoundRequest.newBuilder().setJobId(id).setDemand(0).build())),
-        GrpcStatus.INVALID_ARGUMENT, "demand must be at least 1");
+        ErrorCode.INVALID_ARGUMENT, "demand must be at least 1");
     assertStatus(failure(server.call(JobManagerGrpcClient.RequestRound, RequestRoundRequest.newBuilder().setJobId(id).setDemand(101).build())),
-        GrpcStatus.RESOURCE_EXHAUSTED, "demand 101 exceeds");
+        ErrorCode.ADMISSION_DENIED, "demand 101 exceeds");
     assertStatus(failure(server.call(JobManagerGrpcClient.EndRound, EndRoundRequest.newBuilder().setJobId(id).build())),
-        GrpcStatus.FAILED_PRECONDITION, "has not requested a round yet");
+        ErrorCode.FAILED_PRECONDITION, "has not requested a round yet");
 
     RequestRoundRequest first = RequestRoundRequest.newBuilder().setJobId(id).setDemand(5).setRound(1).build();
     assertThat(await(server.jobs.requestRound(first)).getRound()).isEqualTo(1);
     assertThat(await(server.jobs.requestRound(first)).getRound()).as("a retried request is acknowledged").isEqualTo(1);
     assertStatus(failure(server.call(JobManagerGrpcClient.RequestRound, RequestRoundRequest.newBuilder().setJobId(id).setDemand(5).build())),
-        GrpcStatus.FAILED_PRECONDITION, "round 1 of job " + id + " is still open");
+        ErrorCode.FAILED_PRECONDITION, "round 1 of job " + id + " is still open");
     assertStatus(failure(server.call(JobManagerGrpcClient.EndRound, EndRoundRequest.newBuilder().setJobId(id).setRound(2).build())),
-        GrpcStatus.FAILED_PRECONDITION, "round 2 is not job " + id + "'s open round (1)");
+        ErrorCode.FAILED_PRECONDITION, "round 2 is not job " + id + "'s open round (1)");
     await(server.jobs.endRound(EndRoundRequest.newBuilder().setJobId(id).setRound(1).build()));
     await(server.jobs.endRound(EndRoundRequest.newBuilder().setJobId(id).setRound(1).build()));
     assertThat(await(server.jobs.getJob(GetJobRequest.newBuilder().setJobId(id).build())).getRoundsCompleted())
         .as("ending twice counts once").isEqualTo(1);
     assertStatus(failure(server.call(JobManagerGrpcClient.RequestRound, RequestRoundRequest.newBuilder().setJobId(id).setDemand(5).build())),
-        GrpcStatus.FAILED_PRECONDITION, "has run all 1 rounds");
+        ErrorCode.FAILED_PRECONDITION, "has run all 1 rounds");
 
     await(server.jobs.finishJob(FinishJobRequest.newBuilder().setJobId(id).build()));
     await(server.jobs.finishJob(FinishJobRequest.newBuilder().setJobId(id).build()));
     assertStatus(failure(server.call(JobManagerGrpcClient.Heartbeat, HeartbeatRequest.newBuilder().setJobId(id).build())),
-        GrpcStatus.FAILED_PRECONDITION, "is finished");
+        ErrorCode.FAILED_PRECONDITION, "is finished");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.propius.client.job;
 
 import com.google.protobuf.Message;
 import io.propius.api.ErrorCode;
+import io.propius.api.GrpcErrors;
 import io.propius.api.grpc.JobEvent;
 import io.propius.api.grpc.JobManagerGrpcClient;
 import io.propius.api.grpc.WatchJobRequest;
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The job API over gRPC (HTTP/2 without TLS, as the server serves it). Uses the request/response
- * API of the Vert.x gRPC client rather than the generated stub, which drops the status message.
+ * API of the Vert.x gRPC client rather than the generated stub, which drops the status message
+ * and the trailers that carry the exact error code ({@link GrpcErrors}).
  */
 final class GrpcJobTransport implements JobTransport {
   private static final int HTTP2_WINDOW = 4 << 20;
@@ -90,11 +92,15 @@ final class GrpcJobTransport implements JobTransport {
           : new IllegalStateException("stream ended without a status"));
     }
     String message = response.statusMessage() != null ? response.statusMessage() : name + " failed";
-    return new PropiusClientException(codeOf(status), message);
+    return new PropiusClientException(GrpcErrors.code(response).orElseGet(() -> codeOf(status)), message,
+        GrpcErrors.retryAfterMs(response), null);
   }
 
-  /** The closest code for a status; the WebSocket transport reports the exact one. */
-  static ErrorCode codeOf(GrpcStatus status) {
+  /**
+   * The code of a failure without the exact-code trailer: from a server before the trailer, or
+   * from outside Propius (a proxy, the connection) where only the status is known.
+   */
+  private static ErrorCode codeOf(GrpcStatus status) {
     return switch (status) {
       case INVALID_ARGUMENT, OUT_OF_RANGE -> ErrorCode.INVALID_ARGUMENT;
       case UNAUTHENTICATED -> ErrorCode.UNAUTHENTICATED;

@@ -7,11 +7,6 @@ import io.propius.client.testing.EmbeddedServer;
 import io.propius.server.config.PropiusOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -31,18 +26,11 @@ class HeartbeatTest {
         long id = job.register(JobSpec.of("idle", 1, 1));
         Thread.sleep(4000); // over two timeouts without any call of the application
         assertThat(job.status().getState()).isEqualTo(JobState.IDLE);
-        assertThat(adminState(server, id)).isEqualTo("IDLE");
+        assertThat(server.jobState(id)).isEqualTo("IDLE");
         // The control: nothing heartbeats for a closed client, so its job was expired.
-        assertThat(adminState(server, closedEarly)).isEqualTo("EXPIRED");
+        assertThat(server.jobState(closedEarly)).isEqualTo("EXPIRED");
       }
     }
-  }
-
-  private static String adminState(EmbeddedServer server, long id) throws Exception {
-    HttpResponse<String> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + server.server.adminPort() + "/v1/admin/jobs/" + id)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return new JsonObject(resp.body()).getString("state");
   }
 
   @Test

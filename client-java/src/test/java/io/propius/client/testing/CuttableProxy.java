@@ -10,12 +10,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A TCP proxy in front of a real server whose connections a test can cut, to drop a client's
- * connection the way a network does (new connections still get through).
+ * connection the way a network does (new connections still get through unless it
+ * {@linkplain #refuse refuses} them).
  */
 public final class CuttableProxy implements AutoCloseable {
   private final NetServer server;
   private final NetClient client;
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
+  private volatile boolean refusing;
 
   private CuttableProxy(NetServer server, NetClient client) {
     this.server = server;
@@ -27,6 +29,10 @@ public final class CuttableProxy implements AutoCloseable {
     NetServer server = vertx.createNetServer();
     CuttableProxy proxy = new CuttableProxy(server, client);
     server.connectHandler(in -> {
+      if (proxy.refusing) {
+        in.close();
+        return;
+      }
       in.pause();
       client.connect(targetPort, "127.0.0.1").onSuccess(out -> {
         proxy.sockets.add(in);
@@ -44,6 +50,11 @@ public final class CuttableProxy implements AutoCloseable {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /** While refusing, new connections are closed at once, as if the server were unreachable. */
+  public void refuse(boolean refusing) {
+    this.refusing = refusing;
   }
 
   /** Closes every open connection through the proxy. */

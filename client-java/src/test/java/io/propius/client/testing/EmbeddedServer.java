@@ -4,6 +4,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.server.PropiusServer;
 import io.propius.server.config.PropiusOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -55,6 +62,21 @@ public final class EmbeddedServer implements AutoCloseable {
 
   public int jobsPort() {
     return server.jobsPort();
+  }
+
+  /** The job's state as the admin API reports it ({@code IDLE}, {@code EXPIRED}, ...). */
+  public String jobState(long jobId) {
+    try {
+      HttpResponse<String> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + server.adminPort() + "/v1/admin/jobs/" + jobId)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new JsonObject(resp.body()).getString("state");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Polls until the condition holds. */

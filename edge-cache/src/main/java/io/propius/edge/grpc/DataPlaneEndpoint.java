@@ -1,6 +1,7 @@
 package io.propius.edge.grpc;
 
 import io.propius.api.ErrorCode;
+import io.propius.api.GrpcErrors;
 import io.propius.api.PropiusException;
 import io.propius.api.grpc.Aggregate;
 import io.propius.api.grpc.DataPlaneGrpcService;
@@ -23,7 +24,8 @@ import java.util.function.Function;
 
 /**
  * The {@code propius.v1.DataPlane} gRPC service of the root node: the same rules as the HTTP
- * calls (it goes through {@link EdgeNode}), authenticated from the {@code authorization} metadata.
+ * calls (it goes through {@link EdgeNode}), authenticated from the {@code authorization} metadata;
+ * failures carry their exact code in a trailer ({@link GrpcErrors}).
  */
 public final class DataPlaneEndpoint {
   private final EdgeNode node;
@@ -78,9 +80,7 @@ public final class DataPlaneEndpoint {
   private <Q, R> void unary(GrpcServer server, ServiceMethod<Q, R> method, String name, Function<Q, Future<R>> call) {
     server.callHandler(method, request -> {
       GrpcServerResponse<Q, R> response = request.response();
-      request.invalidMessageHandler(invalid -> fail(response,
-          PropiusException.invalid("malformed " + name + " request: " + invalid.getMessage())));
-      request.last()
+      GrpcErrors.requestMessage(request, name)
           .compose(req -> {
             jobKeys.check(request.headers().get(HttpHeaders.AUTHORIZATION));
             return call.apply(req);
@@ -93,6 +93,6 @@ public final class DataPlaneEndpoint {
   private static void fail(GrpcServerResponse<?, ?> response, Throwable err) {
     PropiusException failure = err instanceof PropiusException p ? p
         : new PropiusException(ErrorCode.INTERNAL, "internal error: " + err.getClass().getSimpleName());
-    response.status(failure.code().grpcStatus()).statusMessage(failure.getMessage()).end();
+    GrpcErrors.end(response, failure);
   }
 }

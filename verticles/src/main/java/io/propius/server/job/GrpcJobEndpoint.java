@@ -1,6 +1,7 @@
 package io.propius.server.job;
 
 import io.propius.api.ErrorCode;
+import io.propius.api.GrpcErrors;
 import io.propius.api.PropiusException;
 import io.propius.api.grpc.JobEvent;
 import io.propius.api.grpc.JobManagerGrpcService;
@@ -8,7 +9,6 @@ import io.propius.api.grpc.WatchJobRequest;
 import io.propius.server.metrics.PropiusMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
@@ -17,7 +17,8 @@ import java.util.function.BiFunction;
 
 /**
  * The JobManager gRPC service over {@link JobService}: authenticates each call from its
- * {@code authorization} metadata and turns failures into gRPC statuses with a message. Methods are
+ * {@code authorization} metadata and turns failures into gRPC statuses with a message and the
+ * exact code in a trailer ({@link GrpcErrors}), unary and streaming alike. Methods are
  * bound with the request/response API rather than the generated stub, which sees no metadata and
  * drops failures of streaming calls.
  */
@@ -52,9 +53,7 @@ final class GrpcJobEndpoint {
                             BiFunction<JobCaller, Q, Future<R>> call) {
     server.callHandler(method, request -> {
       GrpcServerResponse<Q, R> response = request.response();
-      request.invalidMessageHandler(invalid -> fail(response, name,
-          PropiusException.invalid("malformed " + name + " request: " + invalid.getMessage())));
-      request.last()
+      GrpcErrors.requestMessage(request, name)
           .compose(req -> call.apply(auth.authenticate(request.headers().get(HttpHeaders.AUTHORIZATION)), req))
           .onSuccess(result -> {
             metrics.jobApiCall(PropiusMetrics.Transport.GRPC, name, null);
@@ -67,14 +66,12 @@ final class GrpcJobEndpoint {
   private void fail(GrpcServerResponse<?, ?> response, String method, Throwable err) {
     PropiusException failure = asPropius(err);
     metrics.jobApiCall(PropiusMetrics.Transport.GRPC, method, failure.code());
-    response.status(failure.code().grpcStatus()).statusMessage(failure.getMessage()).end();
+    GrpcErrors.end(response, failure);
   }
 
   private void watch(GrpcServerRequest<WatchJobRequest, JobEvent> request) {
     GrpcServerResponse<WatchJobRequest, JobEvent> response = request.response();
-    request.invalidMessageHandler(invalid ->
-        response.status(GrpcStatus.INVALID_ARGUMENT).statusMessage("malformed WatchJobRequest").end());
-    request.last().compose(req -> {
+    GrpcErrors.requestMessage(request, "WatchJob").compose(req -> {
       JobCaller caller = auth.authenticate(request.headers().get(HttpHeaders.AUTHORIZATION));
       return JobWatch.start(caller, req.getJobId(), jobs, hub, events, new JobWatch.Sink() {
         @Override

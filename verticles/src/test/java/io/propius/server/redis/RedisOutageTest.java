@@ -76,6 +76,8 @@ class RedisOutageTest {
         HeartbeatRequest.newBuilder().setJobId(jobId).build()));
     assertThat(jobCall.status).isEqualTo(GrpcStatus.UNAVAILABLE);
     assertThat(jobCall.statusMessage()).contains("job store (Redis) is unavailable");
+    assertThat(jobCall.errorCode).isEqualTo("UNAVAILABLE");
+    assertThat(jobCall.retryAfterMs).as("the retry hint the HTTP side sends as Retry-After: 1").isEqualTo("1000");
     GrpcFailure register = (GrpcFailure) failure(server.call(JobManagerGrpcClient.RegisterJob,
         RegisterJobRequest.newBuilder().setTotalRounds(1).setEstDemand(1).build()));
     assertThat(register.status).isEqualTo(GrpcStatus.UNAVAILABLE);

@@ -6,6 +6,7 @@ import io.propius.server.PropiusServer;
 import io.propius.server.config.PropiusOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
@@ -14,11 +15,14 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * A real Propius server in this JVM on free ports, with real clients for its three endpoints.
@@ -89,15 +93,26 @@ public final class TestServer implements AutoCloseable {
 
   /** The same with {@code authorization: Bearer <apiKey>} metadata (when not null). */
   public <Req, Resp> Future<Resp> call(ServiceMethod<Resp, Req> method, Req request, String apiKey) {
+    return call(method, apiKey, call -> call.end(request));
+  }
+
+  /** The same with a request message of raw bytes (for malformed requests) and no API key. */
+  public <Req, Resp> Future<Resp> callWithPayload(ServiceMethod<Resp, Req> method, Buffer payload) {
+    return call(method, null, call -> call.writeMessage(GrpcMessage.message("identity", payload))
+        .compose(v -> call.end()));
+  }
+
+  private <Req, Resp> Future<Resp> call(ServiceMethod<Resp, Req> method, String apiKey,
+                                        Function<GrpcClientRequest<Req, Resp>, Future<Void>> send) {
     return grpc.request(SocketAddress.inetSocketAddress(server.jobsPort(), "127.0.0.1"), method)
         .compose(call -> {
           if (apiKey != null) {
             call.headers().set("authorization", "Bearer " + apiKey);
           }
-          return call.end(request).compose(v -> call.response());
+          return send.apply(call).compose(v -> call.response());
         })
         .compose(response -> response.last().recover(err -> Future.failedFuture(response.status() != GrpcStatus.OK
-            ? new GrpcFailure(response.status(), response.statusMessage()) : err)));
+            ? GrpcFailure.of(response) : err)));
   }
 
   public int devicesPort() {
