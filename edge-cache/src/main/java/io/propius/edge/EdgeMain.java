@@ -3,13 +3,13 @@ package io.propius.edge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.token.TokenSigner;
+import io.propius.edge.access.JobAccess;
 import io.propius.edge.config.EdgeOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.Base64;
-import java.util.List;
 
 /**
  * A standalone edge node: {@code java -cp propius.jar io.propius.edge.EdgeMain --role leaf --parent
@@ -73,7 +73,7 @@ public final class EdgeMain {
         .with(new VertxOptions().setPreferNativeTransport(true)
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
-    EdgeNodeVerticle node = new EdgeNodeVerticle(options, signer, List.of(), registry, null);
+    EdgeNodeVerticle node = new EdgeNodeVerticle(options, signer, JobAccess.open(), registry, null);
     vertx.deployVerticle(node).onSuccess(id -> {
       System.out.printf("Propius edge node %s (%s) is up on :%d%s%n", node.node().nodeId(), options.getRole(),
           node.actualPort(), options.getParentUrl().isEmpty() ? "" : ", parent " + options.getParentUrl());

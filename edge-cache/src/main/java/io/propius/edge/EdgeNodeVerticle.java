@@ -2,13 +2,14 @@ package io.propius.edge;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.PropiusException;
 import io.propius.api.token.TokenSigner;
+import io.propius.edge.access.JobAccess;
 import io.propius.edge.aggregate.Journal;
 import io.propius.edge.config.EdgeOptions;
 import io.propius.edge.config.EdgeRole;
 import io.propius.edge.grpc.DataPlaneEndpoint;
 import io.propius.edge.http.EdgeHttpHandler;
-import io.propius.edge.http.JobKeys;
 import io.propius.edge.metrics.EdgeMetrics;
 import io.propius.edge.plan.PlanStore;
 import io.propius.edge.upstream.ParentClient;
@@ -22,7 +23,6 @@ import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -36,7 +36,7 @@ public final class EdgeNodeVerticle extends VerticleBase {
   private static final int HTTP2_WINDOW = 8 * 1024 * 1024;
   private final EdgeOptions options;
   private final TokenSigner signer;
-  private final Collection<String> jobApiKeys;
+  private final JobAccess jobAccess;
   private final MeterRegistry registry;
   private final EdgeNode.AggregateListener listener;
   private final LongSupplier clock;
@@ -46,21 +46,22 @@ public final class EdgeNodeVerticle extends VerticleBase {
 
   /**
    * @param signer     verifies task tokens; must share the secret of the client managers that issue them
-   * @param jobApiKeys keys a job must present to publish or read aggregates (empty: open)
+   * @param jobAccess  who may make job calls (publish, read aggregates) at a root: {@link JobAccess#open()}
+   *                   without API keys
    * @param listener   told at the root when a round's aggregate is ready, or null
    */
-  public EdgeNodeVerticle(EdgeOptions options, TokenSigner signer, Collection<String> jobApiKeys,
+  public EdgeNodeVerticle(EdgeOptions options, TokenSigner signer, JobAccess jobAccess,
                           MeterRegistry registry, EdgeNode.AggregateListener listener) {
-    this(options, signer, jobApiKeys, registry, listener, System::currentTimeMillis);
+    this(options, signer, jobAccess, registry, listener, System::currentTimeMillis);
   }
 
   /** @param clock wall-clock milliseconds (token expiry, plan TTL, deadlines); tests move it forward */
-  public EdgeNodeVerticle(EdgeOptions options, TokenSigner signer, Collection<String> jobApiKeys,
+  public EdgeNodeVerticle(EdgeOptions options, TokenSigner signer, JobAccess jobAccess,
                           MeterRegistry registry, EdgeNode.AggregateListener listener, LongSupplier clock) {
     this.clock = clock;
     this.options = options.validate();
     this.signer = signer;
-    this.jobApiKeys = jobApiKeys;
+    this.jobAccess = jobAccess;
     this.registry = registry;
     this.listener = listener;
   }
@@ -81,7 +82,8 @@ public final class EdgeNodeVerticle extends VerticleBase {
       ParentClient parent = role == EdgeRole.ROOT ? null : new ParentClient(vertx, options.getParentUrl(), signer,
           j.nodeId(), options.getUpstreamTimeoutMs(), options.getRetryAfterMs());
       PlanStore store = new PlanStore(vertx, planDir, options.getMaxPlanBytes());
-      node = new EdgeNode(vertx, options, new EdgeMetrics(registry, role.name()), j, store, parent, listener, clock);
+      EdgeMetrics metrics = new EdgeMetrics(registry, role.name());
+      node = new EdgeNode(vertx, options, metrics, j, store, parent, listener, clock);
       node.replay();
       if (role != EdgeRole.ROOT) {
         vertx.setPeriodic(options.getPushIntervalMs(), id -> node.pushAll());
@@ -90,13 +92,17 @@ public final class EdgeNodeVerticle extends VerticleBase {
       if (registry instanceof PrometheusMeterRegistry prometheus) {
         scrape = () -> prometheus.scrape();
       }
-      JobKeys jobKeys = new JobKeys(jobApiKeys);
-      EdgeHttpHandler http = new EdgeHttpHandler(node, options, signer, jobKeys, clock, scrape);
+      JobAccess counted = (authorization, job) -> jobAccess.authorize(authorization, job).onFailure(err -> {
+        if (err instanceof PropiusException refused) {
+          metrics.jobCallRefused(refused.code());
+        }
+      });
+      EdgeHttpHandler http = new EdgeHttpHandler(node, options, signer, counted, clock, scrape);
       // gRPC (the root's DataPlane service) shares the port: HTTP/2 requests of type application/grpc.
       GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
           .setMaxMessageSize(options.getMaxPlanBytes() + 1024 * 1024));
       if (role == EdgeRole.ROOT) {
-        new DataPlaneEndpoint(node, jobKeys).bind(grpc);
+        new DataPlaneEndpoint(node, counted).bind(grpc);
       }
       server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
               .setTcpNoDelay(true).setCompressionSupported(false)

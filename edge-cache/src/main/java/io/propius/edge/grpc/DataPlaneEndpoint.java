@@ -8,7 +8,7 @@ import io.propius.api.grpc.GetAggregateRequest;
 import io.propius.api.grpc.PublishRoundRequest;
 import io.propius.api.grpc.PublishRoundResponse;
 import io.propius.edge.EdgeNode;
-import io.propius.edge.http.JobKeys;
+import io.propius.edge.access.JobAccess;
 import io.propius.edge.round.RoundKey;
 import io.propius.edge.round.RoundSpec;
 import io.propius.policy.reduce.Accumulator;
@@ -19,28 +19,31 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerResponse;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
  * The {@code propius.v1.DataPlane} gRPC service of the root node: the same rules as the HTTP
- * calls (it goes through {@link EdgeNode}), authenticated from the {@code authorization} metadata.
+ * calls (it goes through {@link EdgeNode}), authorized by {@link JobAccess} from the
+ * {@code authorization} metadata.
  */
 public final class DataPlaneEndpoint {
   private final EdgeNode node;
-  private final JobKeys jobKeys;
+  private final JobAccess jobAccess;
 
-  public DataPlaneEndpoint(EdgeNode node, JobKeys jobKeys) {
+  public DataPlaneEndpoint(EdgeNode node, JobAccess jobAccess) {
     this.node = node;
-    this.jobKeys = jobKeys;
+    this.jobAccess = jobAccess;
   }
 
   public void bind(GrpcServer server) {
-    unary(server, DataPlaneGrpcService.PublishRound, "PublishRound", this::publish);
-    unary(server, DataPlaneGrpcService.GetAggregate, "GetAggregate", this::aggregate);
+    unary(server, DataPlaneGrpcService.PublishRound, "PublishRound",
+        req -> key(req.getJobId(), req.getRound()), this::publish);
+    unary(server, DataPlaneGrpcService.GetAggregate, "GetAggregate",
+        req -> key(req.getJobId(), req.getRound()), this::aggregate);
   }
 
-  private Future<PublishRoundResponse> publish(PublishRoundRequest req) {
-    RoundKey key = key(req.getJobId(), req.getRound());
+  private Future<PublishRoundResponse> publish(PublishRoundRequest req, RoundKey key) {
     JsonObject json = new JsonObject().put("reducer", req.getReducer().isEmpty() ? "fedavg" : req.getReducer())
         .put("tensor_length", req.getTensorLength()).put("target", req.getTarget())
         .put("mode", req.getMode().isEmpty() ? "sync" : req.getMode()).put("deadline_ms", req.getDeadlineMs())
@@ -57,8 +60,7 @@ public final class DataPlaneEndpoint {
     });
   }
 
-  private Future<Aggregate> aggregate(GetAggregateRequest req) {
-    RoundKey key = key(req.getJobId(), req.getRound());
+  private Future<Aggregate> aggregate(GetAggregateRequest req, RoundKey key) {
     Accumulator total = node.aggregate(key);
     Aggregate.Builder out = Aggregate.newBuilder().setJobId(key.job()).setRound(key.round())
         .setContributors(total.contributors()).setWeight(total.weight()).setComplete(node.complete(key));
@@ -75,15 +77,18 @@ public final class DataPlaneEndpoint {
     return new RoundKey(job, round);
   }
 
-  private <Q, R> void unary(GrpcServer server, ServiceMethod<Q, R> method, String name, Function<Q, Future<R>> call) {
+  /** Reads the request, checks its round key and that the caller may make job calls for it, then calls. */
+  private <Q, R> void unary(GrpcServer server, ServiceMethod<Q, R> method, String name, Function<Q, RoundKey> keyOf,
+                            BiFunction<Q, RoundKey, Future<R>> call) {
     server.callHandler(method, request -> {
       GrpcServerResponse<Q, R> response = request.response();
       request.invalidMessageHandler(invalid -> fail(response,
           PropiusException.invalid("malformed " + name + " request: " + invalid.getMessage())));
       request.last()
           .compose(req -> {
-            jobKeys.check(request.headers().get(HttpHeaders.AUTHORIZATION));
-            return call.apply(req);
+            RoundKey key = keyOf.apply(req);
+            return jobAccess.authorize(request.headers().get(HttpHeaders.AUTHORIZATION), key.job())
+                .compose(allowed -> call.apply(req, key));
           })
           .onSuccess(response::end)
           .onFailure(err -> fail(response, err));
