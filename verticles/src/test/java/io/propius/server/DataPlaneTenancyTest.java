@@ -1,0 +1,160 @@
+package io.propius.server;
+
+import static io.propius.server.testing.TestServer.await;
+import static io.propius.server.testing.TestServer.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.propius.api.grpc.Aggregate;
+import io.propius.api.grpc.DataPlaneGrpcClient;
+import io.propius.api.grpc.GetAggregateRequest;
+import io.propius.api.grpc.JobManagerGrpcClient;
+import io.propius.api.grpc.PublishRoundRequest;
+import io.propius.api.grpc.RegisterJobRequest;
+import io.propius.api.tensor.DType;
+import io.propius.api.tensor.Tensors;
+import io.propius.api.token.TaskToken;
+import io.propius.api.token.TokenSigner;
+import io.propius.server.config.PropiusOptions;
+import io.propius.server.testing.GrpcFailure;
+import io.propius.server.testing.RedisProcess;
+import io.propius.server.testing.TestServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.grpc.common.GrpcStatus;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * With API keys, the all-in-one server's root edge node lets a tenant publish and read only its
+ * own jobs, over HTTP and the gRPC DataPlane service, owners taken from the job store (in memory
+ * and in Redis).
+ */
+class DataPlaneTenancyTest {
+  private static final String KEY_A = "key-a-0123456789abcdef";
+  private static final String KEY_B = "key-b-0123456789abcdef";
+  private static final byte[] SECRET = "a token secret of at least 32 bytes".getBytes();
+  private RedisProcess redis;
+  private TestServer server;
+  private int dp;
+
+  private void start(String store) {
+    PropiusOptions options = TestServer.testOptions();
+    options.security().setJobApiKeys(Map.of("team-a", KEY_A, "team-b", KEY_B))
+        .setTokenSecret(Base64.getEncoder().encodeToString(SECRET));
+    if ("redis".equals(store)) {
+      redis = RedisProcess.ephemeral();
+      options.store().setType("redis").setRedisUri(redis.uri());
+    }
+    server = TestServer.start(options);
+    dp = server.server.dataPlanePort();
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  private long register(String key) {
+    return await(server.call(JobManagerGrpcClient.RegisterJob, RegisterJobRequest.newBuilder().setTotalRounds(1)
+        .setEstDemand(1).build(), key)).getJobId();
+  }
+
+  private HttpResponse<Buffer> send(HttpMethod method, String path, String key, Buffer body) {
+    HttpRequest<Buffer> req = server.http.request(method, dp, "127.0.0.1", path);
+    if (key != null) {
+      req.bearerTokenAuthentication(key);
+    }
+    return await(body == null ? req.send() : req.sendBuffer(body));
+  }
+
+  private static String errorMessage(HttpResponse<Buffer> r) {
+    return r.bodyAsJsonObject().getJsonObject("error").getString("message");
+  }
+
+  private <Q, R> GrpcFailure grpcFailure(io.vertx.grpc.common.ServiceMethod<R, Q> method, Q request, String key) {
+    return (GrpcFailure) failure(server.call(dp, method, request, key));
+  }
+
+  @ParameterizedTest(name = "{0} job store")
+  @ValueSource(strings = {"memory", "redis"})
+  void aTenantPublishesAndReadsOnlyItsOwnJobs(String store) {
+    start(store);
+    long jobA = register(KEY_A);
+    long jobB = register(KEY_B);
+    long unknown = jobB + 1000;
+    String round = "/v1/rounds/" + jobA + "/1";
+    String plan = "/v1/plans/" + jobA + "/1";
+    String aggregate = "/v1/aggregates/" + jobA + "/1";
+    Buffer spec = new JsonObject().put("reducer", "fedavg").put("tensor_length", 2).put("target", 1).toBuffer();
+
+    // HTTP: the other tenant is refused (403), no or an unknown key is 401, an unknown job 404.
+    HttpResponse<Buffer> foreign = send(HttpMethod.PUT, round, KEY_B, spec);
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    assertThat(errorMessage(foreign)).isEqualTo("job " + jobA + " belongs to another tenant");
+    assertThat(send(HttpMethod.PUT, plan, KEY_B, Buffer.buffer("forged")).statusCode()).isEqualTo(403);
+    assertThat(send(HttpMethod.GET, aggregate, KEY_B, null).statusCode()).isEqualTo(403);
+    assertThat(send(HttpMethod.GET, round, KEY_B, null).statusCode()).isEqualTo(403);
+    assertThat(send(HttpMethod.PUT, round, null, spec).statusCode()).isEqualTo(401);
+    assertThat(send(HttpMethod.PUT, plan, "not-a-key-0123456789", Buffer.buffer("forged")).statusCode()).isEqualTo(401);
+    HttpResponse<Buffer> missing = send(HttpMethod.PUT, "/v1/rounds/" + unknown + "/1", KEY_A, spec);
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(errorMessage(missing)).isEqualTo("no job " + unknown);
+
+    // gRPC DataPlane: the same rules.
+    PublishRoundRequest publish = PublishRoundRequest.newBuilder().setJobId(jobA).setRound(2).setReducer("fedavg")
+        .setTensorLength(2).setTarget(1).setPlan(ByteString.copyFromUtf8("forged")).build();
+    GrpcFailure denied = grpcFailure(DataPlaneGrpcClient.PublishRound, publish, KEY_B);
+    assertThat(denied.status).isEqualTo(GrpcStatus.PERMISSION_DENIED);
+    assertThat(denied.statusMessage()).isEqualTo("job " + jobA + " belongs to another tenant");
+    GetAggregateRequest getAggregate = GetAggregateRequest.newBuilder().setJobId(jobA).setRound(1).build();
+    assertThat(grpcFailure(DataPlaneGrpcClient.GetAggregate, getAggregate, KEY_B).status)
+        .isEqualTo(GrpcStatus.PERMISSION_DENIED);
+    assertThat(grpcFailure(DataPlaneGrpcClient.GetAggregate, getAggregate, null).status)
+        .isEqualTo(GrpcStatus.UNAUTHENTICATED);
+    GrpcFailure notFound = grpcFailure(DataPlaneGrpcClient.PublishRound, publish.toBuilder().setJobId(unknown).build(),
+        KEY_A);
+    assertThat(notFound.status).isEqualTo(GrpcStatus.NOT_FOUND);
+    assertThat(notFound.statusMessage()).isEqualTo("no job " + unknown);
+
+    // The refusals changed nothing: the owner creates both rounds and plans now, and devices get its bytes.
+    assertThat(send(HttpMethod.PUT, round, KEY_A, spec).statusCode()).isEqualTo(201);
+    assertThat(send(HttpMethod.PUT, plan, KEY_A, Buffer.buffer("plan of a")).statusCode()).isEqualTo(201);
+    var own = await(server.call(dp, DataPlaneGrpcClient.PublishRound, publish.toBuilder()
+        .setPlan(ByteString.copyFromUtf8("plan of a, round 2")).build(), KEY_A));
+    assertThat(own.getSpecCreated()).isTrue();
+    assertThat(own.getPlanCreated()).isTrue();
+    String token = new TaskToken(jobA, 1, "phone", System.currentTimeMillis() + 60_000).encode(new TokenSigner(SECRET));
+    assertThat(send(HttpMethod.GET, plan, token, null).bodyAsString()).isEqualTo("plan of a");
+    assertThat(send(HttpMethod.PUT, "/v1/results/" + jobA + "/1?samples=2", token,
+        Buffer.buffer(Tensors.encode(new double[] {0.5, -0.5}, DType.FLOAT32))).statusCode()).isEqualTo(200);
+
+    // The owner reads its aggregate; the other tenant still cannot, but works on its own job.
+    HttpResponse<Buffer> agg = send(HttpMethod.GET, aggregate, KEY_A, null);
+    assertThat(agg.statusCode()).isEqualTo(200);
+    assertThat(Tensors.decode(agg.body().getBytes())).containsExactly(0.5, -0.5);
+    Aggregate viaGrpc = await(server.call(dp, DataPlaneGrpcClient.GetAggregate, getAggregate, KEY_A));
+    assertThat(viaGrpc.getContributors()).isEqualTo(1);
+    assertThat(send(HttpMethod.GET, aggregate, KEY_B, null).statusCode()).isEqualTo(403);
+    assertThat(send(HttpMethod.PUT, "/v1/rounds/" + jobB + "/1", KEY_B, spec).statusCode()).isEqualTo(201);
+
+    assertThat(refused("forbidden")).isEqualTo(7);
+    assertThat(refused("unauthenticated")).isEqualTo(3);
+    assertThat(refused("unknown_job")).isEqualTo(2);
+  }
+
+  private double refused(String reason) {
+    return server.registry.get("propius.edge.job.calls.refused").tag("reason", reason).counter().count();
+  }
+}
