@@ -5,6 +5,7 @@ import static io.propius.server.testing.TestServer.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.propius.api.grpc.Aggregate;
 import io.propius.api.grpc.DataPlaneGrpcClient;
 import io.propius.api.grpc.GetAggregateRequest;
@@ -15,19 +16,25 @@ import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
+import io.propius.edge.EdgeNodeVerticle;
+import io.propius.edge.access.ControlPlaneJobAccess;
+import io.propius.edge.config.EdgeOptions;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.GrpcFailure;
 import io.propius.server.testing.RedisProcess;
 import io.propius.server.testing.TestServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.grpc.common.GrpcStatus;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,6 +49,8 @@ class DataPlaneTenancyTest {
   private static final byte[] SECRET = "a token secret of at least 32 bytes".getBytes();
   private RedisProcess redis;
   private TestServer server;
+  /** Where {@link #send} goes: the all-in-one root, or a standalone one. */
+  private WebClient http;
   private int dp;
 
   private void start(String store) {
@@ -53,6 +62,7 @@ class DataPlaneTenancyTest {
       options.store().setType("redis").setRedisUri(redis.uri());
     }
     server = TestServer.start(options);
+    http = server.http;
     dp = server.server.dataPlanePort();
   }
 
@@ -72,7 +82,7 @@ class DataPlaneTenancyTest {
   }
 
   private HttpResponse<Buffer> send(HttpMethod method, String path, String key, Buffer body) {
-    HttpRequest<Buffer> req = server.http.request(method, dp, "127.0.0.1", path);
+    HttpRequest<Buffer> req = http.request(method, dp, "127.0.0.1", path);
     if (key != null) {
       req.bearerTokenAuthentication(key);
     }
@@ -152,6 +162,43 @@ class DataPlaneTenancyTest {
     assertThat(refused("forbidden")).isEqualTo(7);
     assertThat(refused("unauthenticated")).isEqualTo(3);
     assertThat(refused("unknown_job")).isEqualTo(2);
+  }
+
+  @Test
+  void aStandaloneRootAsksTheControlPlaneWithTheCallersKey() {
+    start("memory");
+    long jobA = register(KEY_A);
+    Vertx edge = Vertx.vertx();
+    try {
+      EdgeNodeVerticle root = new EdgeNodeVerticle(new EdgeOptions().setRole("root").setHost("127.0.0.1").setPort(0),
+          new TokenSigner(SECRET), new ControlPlaneJobAccess(edge, "127.0.0.1", server.server.jobsPort(), 2000, 1500),
+          new SimpleMeterRegistry(), null);
+      await(edge.deployVerticle(root));
+      http = WebClient.create(edge);
+      dp = root.actualPort();
+      String round = "/v1/rounds/" + jobA + "/1";
+      Buffer spec = new JsonObject().put("reducer", "sum").put("tensor_length", 1).put("target", 1).toBuffer();
+
+      HttpResponse<Buffer> foreign = send(HttpMethod.PUT, round, KEY_B, spec);
+      assertThat(foreign.statusCode()).isEqualTo(403);
+      assertThat(errorMessage(foreign)).isEqualTo("job " + jobA + " belongs to another tenant");
+      assertThat(send(HttpMethod.PUT, round, null, spec).statusCode()).isEqualTo(401);
+      assertThat(errorMessage(send(HttpMethod.PUT, "/v1/rounds/" + (jobA + 1000) + "/1", KEY_A, spec)))
+          .isEqualTo("no job " + (jobA + 1000));
+      assertThat(send(HttpMethod.PUT, round, KEY_A, spec).statusCode()).isEqualTo(201);
+
+      // Without the control plane, what was allowed stays allowed; nothing new is.
+      server.close();
+      server = null;
+      assertThat(send(HttpMethod.PUT, "/v1/plans/" + jobA + "/1", KEY_A, Buffer.buffer("plan")).statusCode())
+          .isEqualTo(201);
+      HttpResponse<Buffer> unknown = send(HttpMethod.PUT, "/v1/plans/" + jobA + "/1", KEY_B, Buffer.buffer("forged"));
+      assertThat(unknown.statusCode()).isEqualTo(503);
+      assertThat(unknown.getHeader("Retry-After")).isEqualTo("2");
+      assertThat(errorMessage(unknown)).contains("could not say whether this key may use job " + jobA);
+    } finally {
+      await(edge.close());
+    }
   }
 
   private double refused(String reason) {

@@ -3,8 +3,6 @@ package io.propius.edge.access;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.vertx.core.Future;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Job calls with API keys: the key names the tenant ({@link TenantKeys}), and the job must be that
@@ -20,7 +18,7 @@ public final class TenantJobAccess implements JobAccess {
 
   private final TenantKeys keys;
   private final JobOwners owners;
-  private final Map<Long, String> remembered;
+  private final RecentAnswers<Long, String> remembered;
 
   public TenantJobAccess(TenantKeys keys, JobOwners owners) {
     this(keys, owners, DEFAULT_REMEMBERED_OWNERS);
@@ -28,17 +26,9 @@ public final class TenantJobAccess implements JobAccess {
 
   /** @param rememberedOwners how many job owners to keep, at least 1 */
   public TenantJobAccess(TenantKeys keys, JobOwners owners, int rememberedOwners) {
-    if (rememberedOwners < 1) {
-      throw new IllegalArgumentException("rememberedOwners must be at least 1");
-    }
     this.keys = keys;
     this.owners = owners;
-    this.remembered = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
-        return size() > rememberedOwners;
-      }
-    };
+    this.remembered = new RecentAnswers<>(rememberedOwners);
   }
 
   @Override
@@ -49,23 +39,10 @@ public final class TenantJobAccess implements JobAccess {
     } catch (PropiusException e) {
       return Future.failedFuture(e);
     }
-    String known = rememberedOwner(jobId);
+    String known = remembered.get(jobId);
     Future<String> owner = known != null ? Future.succeededFuture(known)
-        : owners.ownerOf(jobId).onSuccess(o -> remember(jobId, o));
+        : owners.ownerOf(jobId).onSuccess(o -> remembered.put(jobId, o));
     return owner.compose(o -> o.equals(tenant) ? ALLOWED : Future.failedFuture(
         new PropiusException(ErrorCode.PERMISSION_DENIED, "job " + jobId + " belongs to another tenant")));
-  }
-
-  // The lookup may complete on another thread than the caller's (a store client's): guard the map.
-  private String rememberedOwner(long jobId) {
-    synchronized (remembered) {
-      return remembered.get(jobId);
-    }
-  }
-
-  private void remember(long jobId, String owner) {
-    synchronized (remembered) {
-      remembered.put(jobId, owner);
-    }
   }
 }

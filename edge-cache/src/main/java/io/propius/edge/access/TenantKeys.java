@@ -42,7 +42,8 @@ public final class TenantKeys {
     return tenant;
   }
 
-  private static String digest(String key) {
+  /** The hex SHA-256 of a key: what is kept and compared instead of the key. */
+  static String digest(String key) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
