@@ -90,9 +90,11 @@ public final class EdgeMain {
             Integer.parseInt(controlPlane.substring(controlPlane.lastIndexOf(':') + 1)), options.getUpstreamTimeoutMs(),
             options.getRetryAfterMs());
     EdgeNodeVerticle node = new EdgeNodeVerticle(options, signer, jobAccess, registry, null);
+    String jobCalls = options.role() != EdgeRole.ROOT ? ""
+        : controlPlane.isEmpty() ? ", job calls open to anyone" : ", job calls checked by " + controlPlane;
     vertx.deployVerticle(node).onSuccess(id -> {
-      System.out.printf("Propius edge node %s (%s) is up on :%d%s%n", node.node().nodeId(), options.getRole(),
-          node.actualPort(), options.getParentUrl().isEmpty() ? "" : ", parent " + options.getParentUrl());
+      System.out.printf("Propius edge node %s (%s) is up on :%d%s%s%n", node.node().nodeId(), options.getRole(),
+          node.actualPort(), options.getParentUrl().isEmpty() ? "" : ", parent " + options.getParentUrl(), jobCalls);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().toCompletionStage().toCompletableFuture()
           .join()));
     }).onFailure(err -> {
