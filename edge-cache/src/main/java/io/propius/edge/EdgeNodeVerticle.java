@@ -2,6 +2,7 @@ package io.propius.edge;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.access.JobAccess;
@@ -23,6 +24,7 @@ import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -47,7 +49,7 @@ public final class EdgeNodeVerticle extends VerticleBase {
   /**
    * @param signer     verifies task tokens; must share the secret of the client managers that issue them
    * @param jobAccess  who may make job calls (publish, read aggregates) at a root: {@link JobAccess#open()}
-   *                   without API keys
+   *                   without API keys; below the root job calls are refused whatever this is
    * @param listener   told at the root when a round's aggregate is ready, or null
    */
   public EdgeNodeVerticle(EdgeOptions options, TokenSigner signer, JobAccess jobAccess,
@@ -92,17 +94,13 @@ public final class EdgeNodeVerticle extends VerticleBase {
       if (registry instanceof PrometheusMeterRegistry prometheus) {
         scrape = () -> prometheus.scrape();
       }
-      JobAccess counted = (authorization, job) -> jobAccess.authorize(authorization, job).onFailure(err -> {
-        if (err instanceof PropiusException refused) {
-          metrics.jobCallRefused(refused.code());
-        }
-      });
-      EdgeHttpHandler http = new EdgeHttpHandler(node, options, signer, counted, clock, scrape);
+      JobAccess jobCalls = jobCalls(role, metrics);
+      EdgeHttpHandler http = new EdgeHttpHandler(node, options, signer, jobCalls, clock, scrape);
       // gRPC (the root's DataPlane service) shares the port: HTTP/2 requests of type application/grpc.
       GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
           .setMaxMessageSize(options.getMaxPlanBytes() + 1024 * 1024));
       if (role == EdgeRole.ROOT) {
-        new DataPlaneEndpoint(node, counted).bind(grpc);
+        new DataPlaneEndpoint(node, jobCalls).bind(grpc);
       }
       server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
               .setTcpNoDelay(true).setCompressionSupported(false)
@@ -118,6 +116,24 @@ public final class EdgeNodeVerticle extends VerticleBase {
             }
           });
       return server.listen();
+    });
+  }
+
+  /**
+   * At the root, the given access with its refusals counted. Below it, none: such a node holds
+   * partial aggregates of every job it serves, for its devices and its parent (tokens), not for
+   * anyone with a job key.
+   */
+  private JobAccess jobCalls(EdgeRole role, EdgeMetrics metrics) {
+    if (role != EdgeRole.ROOT) {
+      PropiusException notHere = new PropiusException(ErrorCode.FAILED_PRECONDITION, "job calls (round specs, plans, "
+          + "aggregates) are made at the root edge node, this node is a " + role.name().toLowerCase(Locale.ROOT));
+      return (authorization, job) -> Future.failedFuture(notHere);
+    }
+    return (authorization, job) -> jobAccess.authorize(authorization, job).onFailure(err -> {
+      if (err instanceof PropiusException refused) {
+        metrics.jobCallRefused(refused.code());
+      }
     });
   }
 
