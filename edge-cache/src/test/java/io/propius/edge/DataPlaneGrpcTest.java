@@ -87,18 +87,24 @@ class DataPlaneGrpcTest {
         .hasMessageContaining("UNAUTHENTICATED");
     assertThatThrownBy(() -> call(DataPlaneGrpcClient.GetAggregate, unknown, KEY))
         .hasMessageContaining("NOT_FOUND").hasMessageContaining("no round");
-    assertThatThrownBy(() -> call(DataPlaneGrpcClient.GetAggregate, unknown, OTHER_TENANT_KEY))
-        .hasMessageEndingWith("PERMISSION_DENIED: job 12 belongs to another tenant");
-    PublishRoundRequest foreign = PublishRoundRequest.newBuilder().setJobId(12).setRound(1).setTensorLength(2)
-        .setTarget(1).setPlan(ByteString.copyFromUtf8("forged")).build();
-    assertThatThrownBy(() -> call(DataPlaneGrpcClient.PublishRound, foreign, OTHER_TENANT_KEY))
-        .hasMessageEndingWith("PERMISSION_DENIED: job 12 belongs to another tenant");
-    assertThatThrownBy(() -> call(DataPlaneGrpcClient.PublishRound, foreign.toBuilder().setJobId(13).build(), KEY))
-        .hasMessageEndingWith("NOT_FOUND: no job 13");
     PublishRoundRequest bad = PublishRoundRequest.newBuilder().setJobId(12).setRound(1).setTensorLength(2)
         .setTarget(1).setMode("eventually").build();
     assertThatThrownBy(() -> call(DataPlaneGrpcClient.PublishRound, bad, KEY))
         .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("mode must be");
+  }
+
+  @Test
+  void anotherTenantsJobIsRefusedAndLeftAsItWas() {
+    GetAggregateRequest aggregate = GetAggregateRequest.newBuilder().setJobId(12).setRound(1).build();
+    assertThatThrownBy(() -> call(DataPlaneGrpcClient.GetAggregate, aggregate, OTHER_TENANT_KEY))
+        .hasMessageContaining("PERMISSION_DENIED").hasMessageEndingWith(": job 12 belongs to another tenant");
+    PublishRoundRequest foreign = PublishRoundRequest.newBuilder().setJobId(12).setRound(1).setTensorLength(2)
+        .setTarget(1).setPlan(ByteString.copyFromUtf8("forged")).build();
+    assertThatThrownBy(() -> call(DataPlaneGrpcClient.PublishRound, foreign, OTHER_TENANT_KEY))
+        .hasMessageContaining("PERMISSION_DENIED").hasMessageEndingWith(": job 12 belongs to another tenant");
+    assertThatThrownBy(() -> call(DataPlaneGrpcClient.PublishRound, foreign.toBuilder().setJobId(13).build(), KEY))
+        .hasMessageContaining("NOT_FOUND").hasMessageEndingWith(": no job 13");
+
     PublishRoundResponse own = call(DataPlaneGrpcClient.PublishRound, foreign.toBuilder()
         .setPlan(ByteString.copyFromUtf8("plan")).build(), KEY);
     assertThat(own.getSpecCreated()).as("the refused publish created nothing").isTrue();

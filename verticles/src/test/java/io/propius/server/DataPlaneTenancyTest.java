@@ -20,17 +20,22 @@ import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.ControlPlaneJobAccess;
 import io.propius.edge.config.EdgeOptions;
 import io.propius.server.config.PropiusOptions;
-import io.propius.server.testing.GrpcFailure;
 import io.propius.server.testing.RedisProcess;
 import io.propius.server.testing.TestServer;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +56,7 @@ class DataPlaneTenancyTest {
   private TestServer server;
   /** Where {@link #send} goes: the all-in-one root, or a standalone one. */
   private WebClient http;
+  private GrpcClient grpc;
   private int dp;
 
   private void start(String store) {
@@ -63,6 +69,8 @@ class DataPlaneTenancyTest {
     }
     server = TestServer.start(options);
     http = server.http;
+    grpc = GrpcClient.client(server.vertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
     dp = server.server.dataPlanePort();
   }
 
@@ -93,8 +101,21 @@ class DataPlaneTenancyTest {
     return r.bodyAsJsonObject().getJsonObject("error").getString("message");
   }
 
-  private <Q, R> GrpcFailure grpcFailure(io.vertx.grpc.common.ServiceMethod<R, Q> method, Q request, String key) {
-    return (GrpcFailure) failure(server.call(dp, method, request, key));
+  /** A DataPlane call at the root over gRPC; a non-OK status fails with "STATUS: message". */
+  private <Q, R> Future<R> dataPlane(ServiceMethod<R, Q> method, Q request, String key) {
+    return grpc.request(SocketAddress.inetSocketAddress(dp, "127.0.0.1"), method)
+        .compose(call -> {
+          if (key != null) {
+            call.headers().set("authorization", "Bearer " + key);
+          }
+          return call.end(request).compose(v -> call.response());
+        })
+        .compose(response -> response.last().recover(err -> Future.failedFuture(response.status() != GrpcStatus.OK
+            ? new IllegalStateException(response.status().name() + ": " + response.statusMessage()) : err)));
+  }
+
+  private <Q, R> String refusal(ServiceMethod<R, Q> method, Q request, String key) {
+    return failure(dataPlane(method, request, key)).getMessage();
   }
 
   @ParameterizedTest(name = "{0} job store")
@@ -125,23 +146,18 @@ class DataPlaneTenancyTest {
     // gRPC DataPlane: the same rules.
     PublishRoundRequest publish = PublishRoundRequest.newBuilder().setJobId(jobA).setRound(2).setReducer("fedavg")
         .setTensorLength(2).setTarget(1).setPlan(ByteString.copyFromUtf8("forged")).build();
-    GrpcFailure denied = grpcFailure(DataPlaneGrpcClient.PublishRound, publish, KEY_B);
-    assertThat(denied.status).isEqualTo(GrpcStatus.PERMISSION_DENIED);
-    assertThat(denied.statusMessage()).isEqualTo("job " + jobA + " belongs to another tenant");
+    assertThat(refusal(DataPlaneGrpcClient.PublishRound, publish, KEY_B))
+        .isEqualTo("PERMISSION_DENIED: job " + jobA + " belongs to another tenant");
     GetAggregateRequest getAggregate = GetAggregateRequest.newBuilder().setJobId(jobA).setRound(1).build();
-    assertThat(grpcFailure(DataPlaneGrpcClient.GetAggregate, getAggregate, KEY_B).status)
-        .isEqualTo(GrpcStatus.PERMISSION_DENIED);
-    assertThat(grpcFailure(DataPlaneGrpcClient.GetAggregate, getAggregate, null).status)
-        .isEqualTo(GrpcStatus.UNAUTHENTICATED);
-    GrpcFailure notFound = grpcFailure(DataPlaneGrpcClient.PublishRound, publish.toBuilder().setJobId(unknown).build(),
-        KEY_A);
-    assertThat(notFound.status).isEqualTo(GrpcStatus.NOT_FOUND);
-    assertThat(notFound.statusMessage()).isEqualTo("no job " + unknown);
+    assertThat(refusal(DataPlaneGrpcClient.GetAggregate, getAggregate, KEY_B)).startsWith("PERMISSION_DENIED: ");
+    assertThat(refusal(DataPlaneGrpcClient.GetAggregate, getAggregate, null)).startsWith("UNAUTHENTICATED: ");
+    assertThat(refusal(DataPlaneGrpcClient.PublishRound, publish.toBuilder().setJobId(unknown).build(), KEY_A))
+        .isEqualTo("NOT_FOUND: no job " + unknown);
 
     // The refusals changed nothing: the owner creates both rounds and plans now, and devices get its bytes.
     assertThat(send(HttpMethod.PUT, round, KEY_A, spec).statusCode()).isEqualTo(201);
     assertThat(send(HttpMethod.PUT, plan, KEY_A, Buffer.buffer("plan of a")).statusCode()).isEqualTo(201);
-    var own = await(server.call(dp, DataPlaneGrpcClient.PublishRound, publish.toBuilder()
+    var own = await(dataPlane(DataPlaneGrpcClient.PublishRound, publish.toBuilder()
         .setPlan(ByteString.copyFromUtf8("plan of a, round 2")).build(), KEY_A));
     assertThat(own.getSpecCreated()).isTrue();
     assertThat(own.getPlanCreated()).isTrue();
@@ -154,7 +170,7 @@ class DataPlaneTenancyTest {
     HttpResponse<Buffer> agg = send(HttpMethod.GET, aggregate, KEY_A, null);
     assertThat(agg.statusCode()).isEqualTo(200);
     assertThat(Tensors.decode(agg.body().getBytes())).containsExactly(0.5, -0.5);
-    Aggregate viaGrpc = await(server.call(dp, DataPlaneGrpcClient.GetAggregate, getAggregate, KEY_A));
+    Aggregate viaGrpc = await(dataPlane(DataPlaneGrpcClient.GetAggregate, getAggregate, KEY_A));
     assertThat(viaGrpc.getContributors()).isEqualTo(1);
     assertThat(send(HttpMethod.GET, aggregate, KEY_B, null).statusCode()).isEqualTo(403);
     assertThat(send(HttpMethod.PUT, "/v1/rounds/" + jobB + "/1", KEY_B, spec).statusCode()).isEqualTo(201);

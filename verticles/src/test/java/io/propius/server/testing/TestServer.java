@@ -89,12 +89,7 @@ public final class TestServer implements AutoCloseable {
 
   /** The same with {@code authorization: Bearer <apiKey>} metadata (when not null). */
   public <Req, Resp> Future<Resp> call(ServiceMethod<Resp, Req> method, Req request, String apiKey) {
-    return call(server.jobsPort(), method, request, apiKey);
-  }
-
-  /** The same on another of the server's gRPC ports (the data plane's {@code DataPlane} service). */
-  public <Req, Resp> Future<Resp> call(int port, ServiceMethod<Resp, Req> method, Req request, String apiKey) {
-    return grpc.request(SocketAddress.inetSocketAddress(port, "127.0.0.1"), method)
+    return grpc.request(SocketAddress.inetSocketAddress(server.jobsPort(), "127.0.0.1"), method)
         .compose(call -> {
           if (apiKey != null) {
             call.headers().set("authorization", "Bearer " + apiKey);
