@@ -24,13 +24,13 @@ import java.util.function.Function;
 
 /**
  * The {@code propius.v1.DataPlane} gRPC service of the root node: the same rules as the HTTP
- * calls (it goes through {@link EdgeNode}), authorized by {@link JobAccess} from the
- * {@code authorization} metadata.
+ * calls (it goes through {@link EdgeNode}), authenticated from the {@code authorization} metadata.
  */
 public final class DataPlaneEndpoint {
   private final EdgeNode node;
   private final JobAccess jobAccess;
 
+  /** @param jobAccess decides from the {@code authorization} metadata whether a call may touch its job */
   public DataPlaneEndpoint(EdgeNode node, JobAccess jobAccess) {
     this.node = node;
     this.jobAccess = jobAccess;
