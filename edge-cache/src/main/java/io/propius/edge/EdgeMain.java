@@ -3,19 +3,26 @@ package io.propius.edge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.token.TokenSigner;
+import io.propius.edge.access.ControlPlaneJobAccess;
+import io.propius.edge.access.JobAccess;
 import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.EdgeRole;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.Base64;
-import java.util.List;
 
 /**
  * A standalone edge node: {@code java -cp propius.jar io.propius.edge.EdgeMain --role leaf --parent
  * http://host:8090 --port 8091 --journal /var/lib/propius/leaf}. The token secret comes from
  * {@code PROPIUS_SECURITY_TOKEN_SECRET}, as for the server: every node and client manager of a
  * deployment must share it. Prometheus metrics are on the node's own port at {@code /metrics}.
+ *
+ * <p>A root takes job calls (publish, aggregates), so it must know who may make them: with
+ * {@code --control-plane HOST:PORT} it asks the server's job API, which applies its API keys and
+ * job ownership ({@link ControlPlaneJobAccess}); {@code --open-job-calls true} lets anyone (a
+ * private network only). It has no job store of its own to decide by.
  */
 public final class EdgeMain {
   private EdgeMain() {
@@ -23,6 +30,8 @@ public final class EdgeMain {
 
   public static void main(String[] args) {
     EdgeOptions options = new EdgeOptions().setRole("leaf").setPort(8091);
+    String controlPlane = "";
+    boolean openJobCalls = false;
     try {
       for (int i = 0; i < args.length; i++) {
         String flag = args[i];
@@ -48,14 +57,17 @@ public final class EdgeMain {
           case "--max-upload-mb" -> options.setMaxUploadBytes(Long.parseLong(value) * 1024 * 1024);
           case "--allow-non-finite" -> options.setRejectNonFinite(!Boolean.parseBoolean(value));
           case "--fsync" -> options.setJournalFsync(Boolean.parseBoolean(value));
+          case "--control-plane" -> controlPlane = value;
+          case "--open-job-calls" -> openJobCalls = Boolean.parseBoolean(value);
           default -> throw new IllegalArgumentException("unknown flag " + flag + " (try --help)");
         }
       }
       options.validate();
-      if (options.role() != io.propius.edge.config.EdgeRole.ROOT && options.getJournalDir().isEmpty()) {
+      if (options.role() != EdgeRole.ROOT && options.getJournalDir().isEmpty()) {
         throw new IllegalArgumentException("a " + options.getRole() + " node needs --journal DIR: it is what keeps "
             + "acknowledged results across a restart");
       }
+      checkJobAccessFlags(options.role(), controlPlane, openJobCalls);
     } catch (IllegalArgumentException e) {
       System.err.println("edge node: " + e.getMessage());
       System.exit(2);
@@ -73,10 +85,16 @@ public final class EdgeMain {
         .with(new VertxOptions().setPreferNativeTransport(true)
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
-    EdgeNodeVerticle node = new EdgeNodeVerticle(options, signer, List.of(), registry, null);
+    JobAccess jobAccess = controlPlane.isEmpty() ? JobAccess.open()
+        : new ControlPlaneJobAccess(vertx, controlPlane.substring(0, controlPlane.lastIndexOf(':')),
+            Integer.parseInt(controlPlane.substring(controlPlane.lastIndexOf(':') + 1)), options.getUpstreamTimeoutMs(),
+            options.getRetryAfterMs());
+    EdgeNodeVerticle node = new EdgeNodeVerticle(options, signer, jobAccess, registry, null);
+    String jobCalls = options.role() != EdgeRole.ROOT ? ""
+        : controlPlane.isEmpty() ? ", job calls open to anyone" : ", job calls checked by " + controlPlane;
     vertx.deployVerticle(node).onSuccess(id -> {
-      System.out.printf("Propius edge node %s (%s) is up on :%d%s%n", node.node().nodeId(), options.getRole(),
-          node.actualPort(), options.getParentUrl().isEmpty() ? "" : ", parent " + options.getParentUrl());
+      System.out.printf("Propius edge node %s (%s) is up on :%d%s%s%n", node.node().nodeId(), options.getRole(),
+          node.actualPort(), options.getParentUrl().isEmpty() ? "" : ", parent " + options.getParentUrl(), jobCalls);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().toCompletionStage().toCompletableFuture()
           .join()));
     }).onFailure(err -> {
@@ -84,6 +102,25 @@ public final class EdgeMain {
       vertx.close();
       System.exit(1);
     });
+  }
+
+  /** A root must be told who may make job calls; other nodes take none. */
+  private static void checkJobAccessFlags(EdgeRole role, String controlPlane, boolean openJobCalls) {
+    if (role != EdgeRole.ROOT) {
+      if (!controlPlane.isEmpty() || openJobCalls) {
+        throw new IllegalArgumentException("--control-plane and --open-job-calls are for a root: only a root takes "
+            + "job calls");
+      }
+      return;
+    }
+    if (controlPlane.isEmpty() == !openJobCalls) {
+      throw new IllegalArgumentException("a root node needs exactly one of --control-plane HOST:PORT (the server's "
+          + "job API, which decides by API key who may publish and read a job's rounds) and --open-job-calls true "
+          + "(anyone may; a private network only)");
+    }
+    if (!controlPlane.isEmpty() && !controlPlane.matches(".*[^:]:\\d{1,5}")) {
+      throw new IllegalArgumentException("--control-plane must be HOST:PORT, got '" + controlPlane + "'");
+    }
   }
 
   private static String usage() {
@@ -100,6 +137,8 @@ public final class EdgeMain {
           --max-upload-mb N       largest result upload (default 64)
           --allow-non-finite B    accept NaN/Inf values (default false)
           --fsync B               fsync the journal before acknowledging (default false)
+          --control-plane H:P     root: ask the server's job API (gRPC port) who may publish and read a job
+          --open-job-calls true   root: anyone may publish and read any job (private networks only)
         Environment: PROPIUS_SECURITY_TOKEN_SECRET (base64), shared with the server.""";
   }
 }

@@ -2,13 +2,15 @@ package io.propius.edge;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
 import io.propius.api.token.TokenSigner;
+import io.propius.edge.access.JobAccess;
 import io.propius.edge.aggregate.Journal;
 import io.propius.edge.config.EdgeOptions;
 import io.propius.edge.config.EdgeRole;
 import io.propius.edge.grpc.DataPlaneEndpoint;
 import io.propius.edge.http.EdgeHttpHandler;
-import io.propius.edge.http.JobKeys;
 import io.propius.edge.metrics.EdgeMetrics;
 import io.propius.edge.plan.PlanStore;
 import io.propius.edge.upstream.ParentClient;
@@ -22,7 +24,7 @@ import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -36,7 +38,7 @@ public final class EdgeNodeVerticle extends VerticleBase {
   private static final int HTTP2_WINDOW = 8 * 1024 * 1024;
   private final EdgeOptions options;
   private final TokenSigner signer;
-  private final Collection<String> jobApiKeys;
+  private final JobAccess jobAccess;
   private final MeterRegistry registry;
   private final EdgeNode.AggregateListener listener;
   private final LongSupplier clock;
@@ -46,21 +48,22 @@ public final class EdgeNodeVerticle extends VerticleBase {
 
   /**
    * @param signer     verifies task tokens; must share the secret of the client managers that issue them
-   * @param jobApiKeys keys a job must present to publish or read aggregates (empty: open)
+   * @param jobAccess  who may make job calls (publish, read aggregates) at a root: {@link JobAccess#open()}
+   *                   without API keys; below the root job calls are refused whatever this is
    * @param listener   told at the root when a round's aggregate is ready, or null
    */
-  public EdgeNodeVerticle(EdgeOptions options, TokenSigner signer, Collection<String> jobApiKeys,
+  public EdgeNodeVerticle(EdgeOptions options, TokenSigner signer, JobAccess jobAccess,
                           MeterRegistry registry, EdgeNode.AggregateListener listener) {
-    this(options, signer, jobApiKeys, registry, listener, System::currentTimeMillis);
+    this(options, signer, jobAccess, registry, listener, System::currentTimeMillis);
   }
 
   /** @param clock wall-clock milliseconds (token expiry, plan TTL, deadlines); tests move it forward */
-  public EdgeNodeVerticle(EdgeOptions options, TokenSigner signer, Collection<String> jobApiKeys,
+  public EdgeNodeVerticle(EdgeOptions options, TokenSigner signer, JobAccess jobAccess,
                           MeterRegistry registry, EdgeNode.AggregateListener listener, LongSupplier clock) {
     this.clock = clock;
     this.options = options.validate();
     this.signer = signer;
-    this.jobApiKeys = jobApiKeys;
+    this.jobAccess = jobAccess;
     this.registry = registry;
     this.listener = listener;
   }
@@ -96,20 +99,17 @@ public final class EdgeNodeVerticle extends VerticleBase {
       }
       long sweep = Math.max(10, Math.min(60_000, options.getRoundRetentionMs() / 4));
       vertx.setPeriodic(sweep, id -> node.retireQuietRounds());
-      return store.keepOnly(node.publishedPlanFiles()).map(j);
-    }).compose(j -> {
-      EdgeRole role = options.role();
       Supplier<String> scrape = null;
       if (registry instanceof PrometheusMeterRegistry prometheus) {
         scrape = () -> prometheus.scrape();
       }
-      JobKeys jobKeys = new JobKeys(jobApiKeys);
-      EdgeHttpHandler http = new EdgeHttpHandler(node, options, signer, jobKeys, clock, scrape);
+      JobAccess jobCalls = jobCalls(role, metrics);
+      EdgeHttpHandler http = new EdgeHttpHandler(node, options, signer, jobCalls, clock, scrape);
       // gRPC (the root's DataPlane service) shares the port: HTTP/2 requests of type application/grpc.
       GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
           .setMaxMessageSize(options.getMaxPlanBytes() + 1024 * 1024));
       if (role == EdgeRole.ROOT) {
-        new DataPlaneEndpoint(node, jobKeys).bind(grpc);
+        new DataPlaneEndpoint(node, jobCalls).bind(grpc);
       }
       server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
               .setTcpNoDelay(true).setCompressionSupported(false)
@@ -124,7 +124,25 @@ public final class EdgeNodeVerticle extends VerticleBase {
               http.handle(req);
             }
           });
-      return server.listen();
+      return store.keepOnly(node.publishedPlanFiles()).compose(v -> server.listen());
+    });
+  }
+
+  /**
+   * At the root, the given access with its refusals counted. Below it, none: such a node holds
+   * partial aggregates of every job it serves, for its devices and its parent (tokens), not for
+   * anyone with a job key.
+   */
+  private JobAccess jobCalls(EdgeRole role, EdgeMetrics metrics) {
+    if (role != EdgeRole.ROOT) {
+      PropiusException notHere = new PropiusException(ErrorCode.FAILED_PRECONDITION, "job calls (round specs, plans, "
+          + "aggregates) are made at the root edge node, this node is a " + role.name().toLowerCase(Locale.ROOT));
+      return (authorization, job) -> Future.failedFuture(notHere);
+    }
+    return (authorization, job) -> jobAccess.authorize(authorization, job).onFailure(err -> {
+      if (err instanceof PropiusException refused) {
+        metrics.jobCallRefused(refused.code());
+      }
     });
   }
 

@@ -23,7 +23,7 @@ import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
-import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,8 +31,10 @@ import org.junit.jupiter.api.Test;
 /** The root's DataPlane gRPC service on the data-plane port, over a real HTTP/2 connection. */
 class DataPlaneGrpcTest {
   private static final String KEY = "job-key-0123456789abcdef";
+  private static final String OTHER_TENANT_KEY = "other-key-0123456789abcdef";
   private final EdgeTree tree = new EdgeTree();
-  private final EdgeTree.Node root = tree.start(new EdgeOptions().setPort(0), List.of(KEY));
+  private final EdgeTree.Node root = tree.start(new EdgeOptions().setPort(0),
+      EdgeTree.tenants(Map.of("team-a", KEY, "team-b", OTHER_TENANT_KEY), Map.of(12L, "team-a")));
   private final GrpcClient grpc = GrpcClient.client(tree.vertx, new HttpClientOptions()
       .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
 
@@ -97,5 +99,24 @@ class DataPlaneGrpcTest {
         .setTarget(1).setMode("eventually").build();
     assertThatThrownBy(() -> call(DataPlaneGrpcClient.PublishRound, bad, KEY))
         .hasMessageContaining("INVALID_ARGUMENT propius-error-code=INVALID_ARGUMENT").hasMessageContaining("mode must be");
+  }
+
+  @Test
+  void anotherTenantsJobIsRefusedAndLeftAsItWas() {
+    GetAggregateRequest aggregate = GetAggregateRequest.newBuilder().setJobId(12).setRound(1).build();
+    assertThatThrownBy(() -> call(DataPlaneGrpcClient.GetAggregate, aggregate, OTHER_TENANT_KEY))
+        .hasMessageContaining("PERMISSION_DENIED").hasMessageEndingWith(": job 12 belongs to another tenant");
+    PublishRoundRequest foreign = PublishRoundRequest.newBuilder().setJobId(12).setRound(1).setTensorLength(2)
+        .setTarget(1).setPlan(ByteString.copyFromUtf8("forged")).build();
+    assertThatThrownBy(() -> call(DataPlaneGrpcClient.PublishRound, foreign, OTHER_TENANT_KEY))
+        .hasMessageContaining("PERMISSION_DENIED").hasMessageEndingWith(": job 12 belongs to another tenant");
+    assertThatThrownBy(() -> call(DataPlaneGrpcClient.PublishRound, foreign.toBuilder().setJobId(13).build(), KEY))
+        .hasMessageContaining("NOT_FOUND").hasMessageEndingWith(": no job 13");
+
+    PublishRoundResponse own = call(DataPlaneGrpcClient.PublishRound, foreign.toBuilder()
+        .setPlan(ByteString.copyFromUtf8("plan")).build(), KEY);
+    assertThat(own.getSpecCreated()).as("the refused publish created nothing").isTrue();
+    assertThat(own.getPlanCreated()).isTrue();
+    assertThat(tree.http.get(root.port(), "/v1/plans/12/1", tree.token(12, 1, "a")).body().toString()).isEqualTo("plan");
   }
 }

@@ -6,12 +6,14 @@ import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
+import io.propius.edge.access.JobAccess;
 import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.metrics.EdgeMetrics;
+import io.propius.edge.metrics.EdgeMetrics.JobRefusal;
 import io.propius.edge.testing.EdgeTree;
 import io.propius.edge.testing.Http.Reply;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,8 +21,10 @@ import org.junit.jupiter.api.Test;
 /** The root node alone over real HTTP: publishing, plans, uploads, aggregates, and bad input. */
 class RootNodeTest {
   private static final String KEY = "job-key-0123456789abcdef";
+  private static final String OTHER_TENANT_KEY = "other-key-0123456789abcdef";
   private final EdgeTree tree = new EdgeTree();
-  private final EdgeTree.Node root = tree.start(new EdgeOptions().setPort(0).setMaxUploadBytes(4096), List.of(KEY));
+  private final EdgeTree.Node root = tree.start(new EdgeOptions().setPort(0).setMaxUploadBytes(4096),
+      EdgeTree.tenants(Map.of("team-a", KEY, "team-b", OTHER_TENANT_KEY), Map.of(7L, "team-a", 8L, "team-b")));
   private final int port = root.port();
 
   @AfterEach
@@ -89,6 +93,16 @@ class RootNodeTest {
     // Job calls without the key.
     assertThat(tree.http.put(port, "/v1/rounds/7/2", null, spec(3, 1)).status()).isEqualTo(401);
     assertThat(tree.http.put(port, "/v1/rounds/7/2", "wrong-key-0123456789", spec(3, 1)).status()).isEqualTo(401);
+    // Another tenant's key, an unknown job.
+    Reply foreign = tree.http.put(port, "/v1/rounds/7/2", OTHER_TENANT_KEY, spec(3, 1));
+    assertThat(foreign.status()).isEqualTo(403);
+    assertThat(foreign.errorMessage()).isEqualTo("job 7 belongs to another tenant");
+    assertThat(tree.http.put(port, "/v1/plans/7/1", OTHER_TENANT_KEY, Buffer.buffer("forged")).status()).isEqualTo(403);
+    assertThat(tree.http.get(port, "/v1/rounds/7/1", OTHER_TENANT_KEY).status()).isEqualTo(403);
+    assertThat(tree.http.get(port, "/v1/aggregates/7/1", OTHER_TENANT_KEY).status()).isEqualTo(403);
+    Reply unknownJob = tree.http.put(port, "/v1/rounds/99/1", KEY, spec(3, 1));
+    assertThat(unknownJob.status()).isEqualTo(404);
+    assertThat(unknownJob.errorMessage()).isEqualTo("no job 99");
     Reply badSpec = tree.http.put(port, "/v1/rounds/7/2", KEY, spec(3, 1).put("reducer", "median"));
     assertThat(badSpec.status()).isEqualTo(400);
     assertThat(badSpec.errorMessage()).contains("available: fedavg, metrics, sum");
@@ -131,11 +145,19 @@ class RootNodeTest {
     Reply ok = upload(7, 1, token, 1, tensor(1, 2, 3));
     assertThat(ok.json().getBoolean("duplicate")).isFalse();
     assertThat(tree.http.get(port, "/v1/aggregates/7/1", KEY).headers().get("Propius-Contributors")).isEqualTo("1");
+    assertThat(tree.http.put(port, "/v1/rounds/7/2", KEY, spec(3, 1)).status()).as("round 7/2 was never created")
+        .isEqualTo(201);
+    assertThat(tree.http.put(port, "/v1/plans/7/1", KEY, Buffer.buffer("plan")).status()).as("no forged plan")
+        .isEqualTo(201);
+    EdgeMetrics metrics = root.node().metrics();
+    assertThat(metrics.jobCallsRefused(JobRefusal.UNAUTHENTICATED)).isEqualTo(2);
+    assertThat(metrics.jobCallsRefused(JobRefusal.FORBIDDEN)).isEqualTo(4);
+    assertThat(metrics.jobCallsRefused(JobRefusal.UNKNOWN_JOB)).isEqualTo(1);
   }
 
   @Test
   void nonFiniteValuesCanBeAllowed() {
-    EdgeTree.Node lenient = tree.start(new EdgeOptions().setPort(0).setRejectNonFinite(false), List.of());
+    EdgeTree.Node lenient = tree.start(new EdgeOptions().setPort(0).setRejectNonFinite(false), JobAccess.open());
     tree.http.put(lenient.port(), "/v1/rounds/7/1", null, spec(2, 1).put("reducer", "sum"));
     assertThat(tree.http.put(lenient.port(), "/v1/results/7/1?samples=1", tree.token(7, 1, "d"),
         tensor(Double.NaN, 1)).status()).isEqualTo(200);

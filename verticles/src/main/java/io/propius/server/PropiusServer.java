@@ -6,6 +6,9 @@ import io.propius.api.grpc.JobEvent;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.EdgeNode;
 import io.propius.edge.EdgeNodeVerticle;
+import io.propius.edge.access.JobAccess;
+import io.propius.edge.access.TenantJobAccess;
+import io.propius.edge.access.TenantKeys;
 import io.propius.policy.Policies;
 import io.propius.policy.PolicyContext;
 import io.propius.policy.SchedulingPolicy;
@@ -22,6 +25,7 @@ import io.propius.server.job.JobService;
 import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.scheduler.SchedulerVerticle;
 import io.propius.server.store.InMemoryJobStore;
+import io.propius.server.store.Job;
 import io.propius.server.store.JobStore;
 import io.propius.server.store.redis.RedisJobStore;
 import io.vertx.core.Deployable;
@@ -33,6 +37,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -118,8 +123,9 @@ public final class PropiusServer {
   /**
    * The root edge node: rounds, plans and aggregates for every job, sharing the token signer with
    * the client managers. Its AGGREGATE_READY goes out on the job events address, so WatchJob
-   * streams it. With {@code dataPlane.port} 0 (tests) the devices' data-plane URL, if left at its
-   * default, is pointed at the port it got.
+   * streams it. With {@code security.jobApiKeys}, its job calls (publish, aggregates) are allowed only
+   * for the caller's own jobs, owners looked up in the job store. With {@code dataPlane.port} 0
+   * (tests) the devices' data-plane URL, if left at its default, is pointed at the port it got.
    */
   private static Future<Void> deployDataPlane(PropiusServer server, PropiusOptions options, TokenSigner signer,
                                               JobEvents events, PrometheusMeterRegistry registry, LongSupplier clock) {
@@ -127,8 +133,11 @@ public final class PropiusServer {
         .setType(JobEvent.Type.AGGREGATE_READY).setJobId(key.job()).setRound(key.round())
         .setAmount((int) Math.min(Integer.MAX_VALUE, contributors)).setReason(reason).setTimeMs(clock.getAsLong())
         .build());
-    EdgeNodeVerticle root = new EdgeNodeVerticle(options.dataPlane(), signer,
-        options.security().getJobApiKeys().values(), registry, ready);
+    Map<String, String> keys = options.security().getJobApiKeys();
+    // With keys, a job call must come from the job's tenant; the job store knows who that is.
+    JobAccess access = keys.isEmpty() ? JobAccess.open()
+        : new TenantJobAccess(new TenantKeys(keys), jobId -> server.store.get(jobId).map(Job::tenant));
+    EdgeNodeVerticle root = new EdgeNodeVerticle(options.dataPlane(), signer, access, registry, ready);
     return server.deploy(root).map(v -> {
       server.dataPlanePort = root.actualPort();
       ClientManagerOptions devices = options.devices();

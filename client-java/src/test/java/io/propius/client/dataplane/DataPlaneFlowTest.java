@@ -14,7 +14,9 @@ import io.propius.client.job.JobClient;
 import io.propius.client.job.JobClientOptions;
 import io.propius.client.job.JobSpec;
 import io.propius.client.testing.EmbeddedServer;
+import io.propius.server.config.PropiusOptions;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +69,25 @@ class DataPlaneFlowTest {
       assertThat(aggregate.get().values()).containsExactly(new double[] {3.25, 4.25, 5.25}, within(1e-6));
       job.endRound(1);
       job.finish();
+    }
+  }
+
+  @Test
+  void withApiKeysEachJobUsesItsTenantsKeyOnTheDataPlane() {
+    PropiusOptions options = EmbeddedServer.options();
+    options.security().setJobApiKeys(Map.of("team-a", "key-a-0123456789abcdef", "team-b", "key-b-0123456789abcdef"));
+    try (EmbeddedServer server = EmbeddedServer.start(options);
+         JobClient a = JobClient.create(new JobClientOptions().setServer("127.0.0.1", server.jobsPort())
+             .setDataPlaneUrl(server.dataPlaneUrl()).setApiKey("key-a-0123456789abcdef"));
+         JobClient b = JobClient.create(new JobClientOptions().setServer("127.0.0.1", server.jobsPort())
+             .setDataPlaneUrl(server.dataPlaneUrl()).setApiKey("key-b-0123456789abcdef"))) {
+      a.register(JobSpec.of("fedavg", 1, 1));
+      b.register(JobSpec.of("fedavg", 1, 1));
+      RoundSpec spec = RoundSpec.sync("fedavg", 2, 1, System.currentTimeMillis() + 30_000);
+      a.publishRound(1, spec, "plan of a".getBytes());
+      b.publishRound(1, spec, "plan of b".getBytes());
+      assertThat(a.fetchAggregate(1)).isEmpty();
+      assertThat(b.fetchAggregate(1)).isEmpty();
     }
   }
 }

@@ -9,7 +9,7 @@ import io.propius.api.grpc.GetAggregateRequest;
 import io.propius.api.grpc.PublishRoundRequest;
 import io.propius.api.grpc.PublishRoundResponse;
 import io.propius.edge.EdgeNode;
-import io.propius.edge.http.JobKeys;
+import io.propius.edge.access.JobAccess;
 import io.propius.edge.round.RoundKey;
 import io.propius.edge.round.RoundSpec;
 import io.propius.policy.reduce.Accumulator;
@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerResponse;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -29,20 +30,22 @@ import java.util.function.Function;
  */
 public final class DataPlaneEndpoint {
   private final EdgeNode node;
-  private final JobKeys jobKeys;
+  private final JobAccess jobAccess;
 
-  public DataPlaneEndpoint(EdgeNode node, JobKeys jobKeys) {
+  /** @param jobAccess decides from the {@code authorization} metadata whether a call may touch its job */
+  public DataPlaneEndpoint(EdgeNode node, JobAccess jobAccess) {
     this.node = node;
-    this.jobKeys = jobKeys;
+    this.jobAccess = jobAccess;
   }
 
   public void bind(GrpcServer server) {
-    unary(server, DataPlaneGrpcService.PublishRound, "PublishRound", this::publish);
-    unary(server, DataPlaneGrpcService.GetAggregate, "GetAggregate", this::aggregate);
+    unary(server, DataPlaneGrpcService.PublishRound, "PublishRound",
+        req -> key(req.getJobId(), req.getRound()), this::publish);
+    unary(server, DataPlaneGrpcService.GetAggregate, "GetAggregate",
+        req -> key(req.getJobId(), req.getRound()), this::aggregate);
   }
 
-  private Future<PublishRoundResponse> publish(PublishRoundRequest req) {
-    RoundKey key = key(req.getJobId(), req.getRound());
+  private Future<PublishRoundResponse> publish(PublishRoundRequest req, RoundKey key) {
     JsonObject json = new JsonObject().put("reducer", req.getReducer().isEmpty() ? "fedavg" : req.getReducer())
         .put("tensor_length", req.getTensorLength()).put("target", req.getTarget())
         .put("mode", req.getMode().isEmpty() ? "sync" : req.getMode()).put("deadline_ms", req.getDeadlineMs())
@@ -59,8 +62,7 @@ public final class DataPlaneEndpoint {
     });
   }
 
-  private Future<Aggregate> aggregate(GetAggregateRequest req) {
-    RoundKey key = key(req.getJobId(), req.getRound());
+  private Future<Aggregate> aggregate(GetAggregateRequest req, RoundKey key) {
     Accumulator total = node.aggregate(key);
     Aggregate.Builder out = Aggregate.newBuilder().setJobId(key.job()).setRound(key.round())
         .setContributors(total.contributors()).setWeight(total.weight()).setComplete(node.complete(key));
@@ -77,13 +79,16 @@ public final class DataPlaneEndpoint {
     return new RoundKey(job, round);
   }
 
-  private <Q, R> void unary(GrpcServer server, ServiceMethod<Q, R> method, String name, Function<Q, Future<R>> call) {
+  /** Reads the request, checks its round key and that the caller may make job calls for it, then calls. */
+  private <Q, R> void unary(GrpcServer server, ServiceMethod<Q, R> method, String name, Function<Q, RoundKey> keyOf,
+                            BiFunction<Q, RoundKey, Future<R>> call) {
     server.callHandler(method, request -> {
       GrpcServerResponse<Q, R> response = request.response();
       GrpcErrors.requestMessage(request, name)
           .compose(req -> {
-            jobKeys.check(request.headers().get(HttpHeaders.AUTHORIZATION));
-            return call.apply(req);
+            RoundKey key = keyOf.apply(req);
+            return jobAccess.authorize(request.headers().get(HttpHeaders.AUTHORIZATION), key.job())
+                .compose(allowed -> call.apply(req, key));
           })
           .onSuccess(response::end)
           .onFailure(err -> fail(response, err));

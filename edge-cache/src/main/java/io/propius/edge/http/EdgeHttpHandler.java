@@ -10,6 +10,7 @@ import io.propius.api.tensor.Tensors;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.EdgeNode;
+import io.propius.edge.access.JobAccess;
 import io.propius.edge.aggregate.RoundAggregate;
 import io.propius.edge.config.EdgeOptions;
 import io.propius.edge.metrics.EdgeMetrics.Requester;
@@ -19,6 +20,7 @@ import io.propius.edge.round.RoundSpec;
 import io.propius.edge.upstream.NodeToken;
 import io.propius.edge.upstream.PartialUpdate;
 import io.propius.policy.reduce.Accumulator;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -42,17 +44,17 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private final EdgeNode node;
   private final EdgeOptions options;
   private final TokenSigner signer;
-  private final JobKeys jobKeys;
+  private final JobAccess jobAccess;
   private final LongSupplier clock;
   private final Supplier<String> scrape;
 
   /** @param scrape Prometheus text for {@code GET /metrics}, or null to not serve it */
-  public EdgeHttpHandler(EdgeNode node, EdgeOptions options, TokenSigner signer, JobKeys jobKeys, LongSupplier clock,
-                         Supplier<String> scrape) {
+  public EdgeHttpHandler(EdgeNode node, EdgeOptions options, TokenSigner signer, JobAccess jobAccess,
+                         LongSupplier clock, Supplier<String> scrape) {
     this.node = node;
     this.options = options;
     this.signer = signer;
-    this.jobKeys = jobKeys;
+    this.jobAccess = jobAccess;
     this.clock = clock;
     this.scrape = scrape;
   }
@@ -171,9 +173,15 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
 
   // ---- rounds ----
 
+  /** Whether the caller's API key may make job calls for this job; the body waits (paused) meanwhile. */
+  private Future<Void> jobCall(HttpServerRequest req, RoundKey key) {
+    req.pause();
+    return jobAccess.authorize(req.getHeader(HttpHeaders.AUTHORIZATION), key.job());
+  }
+
   private void putRound(HttpServerRequest req, RoundKey key) {
-    jobKeys.check(req.getHeader(HttpHeaders.AUTHORIZATION));
-    Exchange.body(req, 64 * 1024, "round spec")
+    jobCall(req, key)
+        .compose(allowed -> Exchange.body(req, 64 * 1024, "round spec"))
         .map(body -> {
           try {
             return RoundSpec.fromJson(body.toJsonObject());
@@ -189,20 +197,22 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private void getRound(HttpServerRequest req, RoundKey key) {
     String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
     String token = auth != null && auth.length() > 7 ? auth.substring(7).trim() : "";
+    Future<Void> allowed;
     if (NodeToken.looksLikeOne(token) || token.startsWith("pt1.")) {
       nodeOrDevice(req, key, true);
+      allowed = Future.succeededFuture();
     } else {
-      jobKeys.check(auth);
+      allowed = jobCall(req, key);
     }
-    node.round(key).onSuccess(r -> Exchange.json(req.response(), 200, r.spec().toJson()))
+    allowed.compose(v -> node.round(key)).onSuccess(r -> Exchange.json(req.response(), 200, r.spec().toJson()))
         .onFailure(err -> Exchange.fail(req.response(), err));
   }
 
   // ---- plans ----
 
   private void putPlan(HttpServerRequest req, RoundKey key) {
-    jobKeys.check(req.getHeader(HttpHeaders.AUTHORIZATION));
-    Exchange.body(req, options.getMaxPlanBytes(), "plan")
+    jobCall(req, key)
+        .compose(allowed -> Exchange.body(req, options.getMaxPlanBytes(), "plan"))
         .compose(bytes -> node.publishPlan(key, bytes))
         .onSuccess(status -> Exchange.json(req.response(), status, new JsonObject().put("job", key.job())
             .put("round", key.round()).put("created", status == 201)))
@@ -443,12 +453,13 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   }
 
   private void getAggregate(HttpServerRequest req, RoundKey key) {
-    jobKeys.check(req.getHeader(HttpHeaders.AUTHORIZATION));
-    Accumulator total = node.aggregate(key);
-    req.response().putHeader(HttpHeaders.CONTENT_TYPE, OCTETS)
-        .putHeader("Propius-Contributors", Long.toString(total.contributors()))
-        .putHeader("Propius-Weight", Double.toString(total.weight()))
-        .putHeader("Propius-Complete", Boolean.toString(node.complete(key)))
-        .end(Buffer.buffer(Tensors.encode(total.result(), DType.FLOAT64)));
+    jobCall(req, key).compose(allowed -> {
+      Accumulator total = node.aggregate(key);
+      return req.response().putHeader(HttpHeaders.CONTENT_TYPE, OCTETS)
+          .putHeader("Propius-Contributors", Long.toString(total.contributors()))
+          .putHeader("Propius-Weight", Double.toString(total.weight()))
+          .putHeader("Propius-Complete", Boolean.toString(node.complete(key)))
+          .end(Buffer.buffer(Tensors.encode(total.result(), DType.FLOAT64)));
+    }).onFailure(err -> Exchange.failAfterBody(req, err, options.getMaxUploadBytes()));
   }
 }

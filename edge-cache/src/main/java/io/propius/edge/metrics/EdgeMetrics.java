@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.propius.api.ErrorCode;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -33,6 +34,9 @@ public final class EdgeMetrics {
   /** How a partial-aggregate push to the parent ended. */
   public enum PushOutcome { OK, FAILED }
 
+  /** Why the root refused a job call (publish, round spec, aggregate). */
+  public enum JobRefusal { UNAUTHENTICATED, FORBIDDEN, UNKNOWN_JOB }
+
   private final MeterRegistry registry;
   private final String role;
   private final EnumMap<CacheResult, Counter> cache = new EnumMap<>(CacheResult.class);
@@ -40,6 +44,7 @@ public final class EdgeMetrics {
   private final EnumMap<Requester, Counter> planRequests = new EnumMap<>(Requester.class);
   private final EnumMap<UploadOutcome, Counter> uploads = new EnumMap<>(UploadOutcome.class);
   private final EnumMap<PushOutcome, Counter> pushes = new EnumMap<>(PushOutcome.class);
+  private final EnumMap<JobRefusal, Counter> jobRefusals = new EnumMap<>(JobRefusal.class);
   private final Counter bytesServed;
   private final Counter upstreamPlanFetches;
   private final Counter partialsMerged;
@@ -63,6 +68,9 @@ public final class EdgeMetrics {
     }
     for (PushOutcome o : PushOutcome.values()) {
       pushes.put(o, counter("propius.edge.partial.pushes", "Partial aggregates pushed to the parent", "outcome", o));
+    }
+    for (JobRefusal r : JobRefusal.values()) {
+      jobRefusals.put(r, counter("propius.edge.job.calls.refused", "Job calls refused at the root", "reason", r));
     }
     bytesServed = Counter.builder("propius.edge.plan.bytes.served").description("Plan bytes sent")
         .baseUnit("bytes").tag("role", this.role).register(registry);
@@ -126,6 +134,23 @@ public final class EdgeMetrics {
 
   public void pushed(PushOutcome outcome) {
     pushes.get(outcome).increment();
+  }
+
+  /** Counts a job call refused with {@code code}; other failures (bad input, store down) are not refusals. */
+  public void jobCallRefused(ErrorCode code) {
+    JobRefusal why = switch (code) {
+      case UNAUTHENTICATED -> JobRefusal.UNAUTHENTICATED;
+      case PERMISSION_DENIED -> JobRefusal.FORBIDDEN;
+      case NOT_FOUND -> JobRefusal.UNKNOWN_JOB;
+      default -> null;
+    };
+    if (why != null) {
+      jobRefusals.get(why).increment();
+    }
+  }
+
+  public long jobCallsRefused(JobRefusal why) {
+    return (long) jobRefusals.get(why).count();
   }
 
   public void upstreamPlanFetch() {

@@ -2,15 +2,21 @@ package io.propius.edge.testing;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.EdgeNode;
 import io.propius.edge.EdgeNodeVerticle;
+import io.propius.edge.access.JobAccess;
+import io.propius.edge.access.TenantJobAccess;
+import io.propius.edge.access.TenantKeys;
 import io.propius.edge.config.EdgeOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -29,11 +35,11 @@ public final class EdgeTree implements AutoCloseable {
   public final java.util.concurrent.atomic.AtomicLong clockOffset = new java.util.concurrent.atomic.AtomicLong();
 
   /** A started node; tweak {@code options} before. */
-  public Node start(EdgeOptions options, Collection<String> jobKeys) {
+  public Node start(EdgeOptions options, JobAccess jobAccess) {
     EdgeNode.AggregateListener listener = (key, n, w, reason) -> ready.add(key.job() + "/" + key.round() + "/" + n
         + "/" + reason);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    EdgeNodeVerticle v = new EdgeNodeVerticle(options.setHost("127.0.0.1"), signer, jobKeys, registry, listener,
+    EdgeNodeVerticle v = new EdgeNodeVerticle(options.setHost("127.0.0.1"), signer, jobAccess, registry, listener,
         () -> System.currentTimeMillis() + clockOffset.get());
     String id = Http.await(vertx.deployVerticle(v));
     deployments.add(id);
@@ -41,11 +47,11 @@ public final class EdgeTree implements AutoCloseable {
   }
 
   public Node root() {
-    return start(new EdgeOptions().setRole("root").setPort(0), List.of());
+    return start(new EdgeOptions().setRole("root").setPort(0), JobAccess.open());
   }
 
   public Node child(String role, Node parent, EdgeOptions options) {
-    return start(options.setRole(role).setPort(0).setParentUrl("http://127.0.0.1:" + parent.port()), List.of());
+    return start(options.setRole(role).setPort(0).setParentUrl("http://127.0.0.1:" + parent.port()), JobAccess.open());
   }
 
   /** Stops the node and starts it again on the same port with the same options (and journal). */
@@ -56,12 +62,22 @@ public final class EdgeTree implements AutoCloseable {
     }
     http.close();
     http = new Http();
-    return start(changes.setPort(port), List.of());
+    return start(changes.setPort(port), JobAccess.open());
   }
 
   public void stop(Node node) {
     Http.await(vertx.undeploy(node.deployment()));
     deployments.remove(node.deployment());
+  }
+
+  /**
+   * Job calls with API keys ({@code keysByTenant}), job owners answered as the control plane's job
+   * store would: from {@code ownerByJob}, NOT_FOUND for any other job.
+   */
+  public static JobAccess tenants(Map<String, String> keysByTenant, Map<Long, String> ownerByJob) {
+    return new TenantJobAccess(new TenantKeys(keysByTenant), job -> ownerByJob.containsKey(job)
+        ? Future.succeededFuture(ownerByJob.get(job))
+        : Future.failedFuture(new PropiusException(ErrorCode.NOT_FOUND, "no job " + job)));
   }
 
   public String token(long job, int round, String device) {

@@ -102,6 +102,9 @@ class RedisDurabilityTest {
     env.put("PROPIUS_DEVICES_PORT", Integer.toString(devicesPort));
     env.put("PROPIUS_ADMIN_HOST", "127.0.0.1");
     env.put("PROPIUS_ADMIN_PORT", "0");
+    // Never the default 8090: other builds on this machine may be using it.
+    env.put("PROPIUS_DATA_PLANE_HOST", "127.0.0.1");
+    env.put("PROPIUS_DATA_PLANE_PORT", "0");
     env.put("PROPIUS_SCHEDULER_TICK_MS", "200");
 
     ServerProcess first = keep(ServerProcess.start(env));

@@ -6,6 +6,7 @@ import io.propius.api.tensor.Tensors;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.EdgeNodeVerticle;
+import io.propius.edge.access.JobAccess;
 import io.propius.edge.config.EdgeOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -211,7 +212,7 @@ public final class DataPlaneBench {
   }
 
   private static EdgeNodeVerticle deploy(Vertx vertx, EdgeOptions options, TokenSigner signer) {
-    EdgeNodeVerticle v = new EdgeNodeVerticle(options, signer, List.of(), new SimpleMeterRegistry(), null);
+    EdgeNodeVerticle v = new EdgeNodeVerticle(options, signer, JobAccess.open(), new SimpleMeterRegistry(), null);
     await(vertx.deployVerticle(v));
     return v;
   }

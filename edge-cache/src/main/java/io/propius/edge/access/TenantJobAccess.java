@@ -1,0 +1,48 @@
+package io.propius.edge.access;
+
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
+import io.vertx.core.Future;
+
+/**
+ * Job calls with API keys: the key names the tenant ({@link TenantKeys}), and the job must be that
+ * tenant's ({@link JobOwners}), the same rule and messages as the control plane's job API. The
+ * owners of recently used jobs are remembered (a job's owner never changes), at most a fixed
+ * number of them, least recently used out first; unknown jobs are not remembered, since their id
+ * may be registered later.
+ */
+public final class TenantJobAccess implements JobAccess {
+  /** Job owners remembered by default: about 1 MB at most, far more than the live jobs of a deployment. */
+  public static final int DEFAULT_REMEMBERED_OWNERS = 10_000;
+  private static final Future<Void> ALLOWED = Future.succeededFuture();
+
+  private final TenantKeys keys;
+  private final JobOwners owners;
+  private final RecentAnswers<Long, String> remembered;
+
+  public TenantJobAccess(TenantKeys keys, JobOwners owners) {
+    this(keys, owners, DEFAULT_REMEMBERED_OWNERS);
+  }
+
+  /** @param rememberedOwners how many job owners to keep, at least 1 */
+  public TenantJobAccess(TenantKeys keys, JobOwners owners, int rememberedOwners) {
+    this.keys = keys;
+    this.owners = owners;
+    this.remembered = new RecentAnswers<>(rememberedOwners);
+  }
+
+  @Override
+  public Future<Void> authorize(String authorization, long jobId) {
+    String tenant;
+    try {
+      tenant = keys.tenantOf(authorization);
+    } catch (PropiusException e) {
+      return Future.failedFuture(e);
+    }
+    String known = remembered.get(jobId);
+    Future<String> owner = known != null ? Future.succeededFuture(known)
+        : owners.ownerOf(jobId).onSuccess(o -> remembered.put(jobId, o));
+    return owner.compose(o -> o.equals(tenant) ? ALLOWED : Future.failedFuture(
+        new PropiusException(ErrorCode.PERMISSION_DENIED, "job " + jobId + " belongs to another tenant")));
+  }
+}
