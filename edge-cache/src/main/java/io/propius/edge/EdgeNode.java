@@ -266,6 +266,9 @@ public final class EdgeNode {
 
   /** The plan: at the root as published, below it from the cache or one shared fetch from the parent. */
   public Future<Plan> plan(RoundKey key) {
+    if (retired.contains(key)) {
+      return Future.failedFuture(retiredError(key));
+    }
     if (role == EdgeRole.ROOT) {
       Plan p = published.get(key);
       return p != null ? Future.succeededFuture(p)
@@ -339,6 +342,7 @@ public final class EdgeNode {
    * written are summed into the next batch and journaled as one record (the reducer is
    * associative), so the journal writes one state vector per group commit, not one tensor per upload.
    *
+   * @param values folded before this returns and not retained, so the caller may reuse the array
    * @return whether it was a duplicate (acknowledged, not counted again)
    * @throws PropiusException ROUND_CLOSED when the round was retired while the upload streamed in
    */

@@ -47,6 +47,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private final JobAccess jobAccess;
   private final LongSupplier clock;
   private final Supplier<String> scrape;
+  private final ValueArrays arrays = new ValueArrays();
 
   /** @param scrape Prometheus text for {@code GET /metrics}, or null to not serve it */
   public EdgeHttpHandler(EdgeNode node, EdgeOptions options, TokenSigner signer, JobAccess jobAccess,
@@ -282,9 +283,11 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
       return;
     }
     String dedupe = EdgeNode.dedupeKey(key.job(), task.round(), task.deviceId());
-    // The round may have to come from the parent: hold the body until then.
-    req.pause();
-    node.round(key).onComplete(ar -> {
+    Future<RoundAggregate> round = node.round(key);
+    if (!round.isComplete()) {
+      req.pause(); // the round comes from the parent: hold the body until then
+    }
+    round.onComplete(ar -> {
       if (ar.failed()) {
         rejectUpload(req, ar.cause());
         return;
@@ -322,7 +325,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
     int expected = r.spec().tensorLength();
     long limit = options.getMaxUploadBytes();
     TensorDecoder decoder = new TensorDecoder(n -> n == expected ? null : new TensorFormatException(
-        "tensor has " + n + " values, " + r.key() + " expects tensor_length " + expected));
+        "tensor has " + n + " values, " + r.key() + " expects tensor_length " + expected), arrays::take);
     PropiusException[] failed = {null};
     req.handler(chunk -> {
       if (failed[0] != null) {
@@ -349,7 +352,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
       double[] values;
       try {
         values = decoder.finish();
-        checkFinite(values);
+        checkFinite(values, decoder.firstNonFinite());
       } catch (TensorFormatException e) {
         rejectUpload(req, PropiusException.invalid(e.getMessage() + " (expected " + TensorHeader.BYTES + " + "
             + expected + " x 4 or 8 bytes)"));
@@ -359,22 +362,19 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         Exchange.fail(req.response(), e);
         return;
       }
-      node.accept(r, dedupe, samples, values)
-          .onSuccess(dup -> answerUpload(req, dup, started))
+      Future<Boolean> accepted = node.accept(r, dedupe, samples, values);
+      // Folded (or refused) by now: the node keeps no reference to the values.
+      arrays.giveBack(values);
+      accepted.onSuccess(dup -> answerUpload(req, dup, started))
           .onFailure(err -> rejectUpload(req, err));
     });
     req.resume();
   }
 
-  private void checkFinite(double[] values) {
-    if (!options.isRejectNonFinite()) {
-      return;
-    }
-    for (int i = 0; i < values.length; i++) {
-      if (!Double.isFinite(values[i])) {
-        throw PropiusException.invalid("tensor value at index " + i + " is " + values[i]
-            + "; NaN and infinite values are rejected");
-      }
+  private void checkFinite(double[] values, int firstNonFinite) {
+    if (options.isRejectNonFinite() && firstNonFinite >= 0) {
+      throw PropiusException.invalid("tensor value at index " + firstNonFinite + " is " + values[firstNonFinite]
+          + "; NaN and infinite values are rejected");
     }
   }
 

@@ -93,18 +93,21 @@ public final class EdgeMetrics {
 
   /** Registers the gauge of cached plan bytes. */
   public void cacheBytes(LongSupplier bytes) {
+    // Held strongly: the registry would otherwise keep only a weak reference to the lambda.
     Gauge.builder("propius.edge.cache.bytes", bytes, LongSupplier::getAsLong).description("Bytes of cached plans")
-        .baseUnit("bytes").tag("role", role).register(registry);
+        .baseUnit("bytes").tag("role", role).strongReference(true).register(registry);
   }
 
   /** Registers the gauges of rounds held and the journal's size and compactions. */
   public void state(java.util.function.IntSupplier rounds, LongSupplier journalBytes, LongSupplier compactions) {
     Gauge.builder("propius.edge.rounds", rounds, java.util.function.IntSupplier::getAsInt)
-        .description("Rounds held (not yet retired)").tag("role", role).register(registry);
+        .description("Rounds held (not yet retired)").tag("role", role).strongReference(true).register(registry);
     Gauge.builder("propius.edge.journal.bytes", journalBytes, LongSupplier::getAsLong)
-        .description("Size of the journal file").baseUnit("bytes").tag("role", role).register(registry);
+        .description("Size of the journal file").baseUnit("bytes").tag("role", role).strongReference(true)
+        .register(registry);
     io.micrometer.core.instrument.FunctionCounter.builder("propius.edge.journal.compactions", compactions,
-            LongSupplier::getAsLong).description("Journal compactions").tag("role", role).register(registry);
+            LongSupplier::getAsLong).description("Journal compactions").tag("role", role).strongReference(true)
+        .register(registry);
   }
 
   public void roundRetired() {

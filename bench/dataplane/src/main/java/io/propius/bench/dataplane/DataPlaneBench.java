@@ -48,6 +48,7 @@ public final class DataPlaneBench {
     List<Integer> sizesMb = List.of(1, 16);
     String uploads = "both";
     long warmupSeconds = -1;
+    long compactMb = 64;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
@@ -58,6 +59,7 @@ public final class DataPlaneBench {
             : java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
         case "--uploads" -> uploads = args[i + 1];
         case "--warmup-seconds" -> warmupSeconds = Long.parseLong(args[i + 1]);
+        case "--compact-mb" -> compactMb = Long.parseLong(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown flag " + args[i]);
       }
     }
@@ -78,6 +80,7 @@ public final class DataPlaneBench {
           signer);
       EdgeNodeVerticle leaf = deploy(servers, new EdgeOptions().setRole("leaf").setPort(0).setHost("127.0.0.1")
           .setParentUrl("http://127.0.0.1:" + root.actualPort()).setJournalDir(work.resolve("journal").toString())
+          .setJournalCompactBytes(compactMb << 20)
           .setMaxUploadBytes(64L << 20), signer);
       EdgeNodeVerticle memoryLeaf = deploy(servers, new EdgeOptions().setRole("leaf").setPort(0).setHost("127.0.0.1")
           .setParentUrl("http://127.0.0.1:" + root.actualPort()).setMaxUploadBytes(64L << 20), signer);
