@@ -93,7 +93,7 @@ public final class EdgeNodeVerticle extends VerticleBase {
       EdgeMetrics metrics = new EdgeMetrics(registry, role.name());
       node = new EdgeNode(vertx, options, metrics, j, store, parent, listener, clock);
       node.replay();
-      metrics.state(node::roundCount, j::bytes, j::compactions);
+      metrics.state(node::roundCount, j);
       if (role != EdgeRole.ROOT) {
         vertx.setPeriodic(options.getPushIntervalMs(), id -> node.pushAll());
       }

@@ -99,15 +99,14 @@ public final class EdgeMetrics {
   }
 
   /** Registers the gauges of rounds held and the journal's size and compactions. */
-  public void state(java.util.function.IntSupplier rounds, LongSupplier journalBytes, LongSupplier compactions) {
+  public void state(java.util.function.IntSupplier rounds, io.propius.edge.aggregate.Journal journal) {
     Gauge.builder("propius.edge.rounds", rounds, java.util.function.IntSupplier::getAsInt)
         .description("Rounds held (not yet retired)").tag("role", role).strongReference(true).register(registry);
-    Gauge.builder("propius.edge.journal.bytes", journalBytes, LongSupplier::getAsLong)
-        .description("Size of the journal file").baseUnit("bytes").tag("role", role).strongReference(true)
-        .register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("propius.edge.journal.compactions", compactions,
-            LongSupplier::getAsLong).description("Journal compactions").tag("role", role).strongReference(true)
-        .register(registry);
+    // The journal lives as long as the node: held weakly by the registry, it stays reachable.
+    Gauge.builder("propius.edge.journal.bytes", journal, j -> j.bytes())
+        .description("Size of the journal file").baseUnit("bytes").tag("role", role).register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("propius.edge.journal.compactions", journal,
+        j -> j.compactions()).description("Journal compactions").tag("role", role).register(registry);
   }
 
   public void roundRetired() {
