@@ -40,7 +40,8 @@ public final class EdgeOptions {
   private boolean journalFsync = false;
   /**
    * Compact the journal (rewrite it as a snapshot of the live state) once this many bytes were
-   * appended since the last compaction and more than the last snapshot's size.
+   * appended since the last compaction and more than twice the last snapshot's size. The file
+   * stays below the threshold plus three times the live state.
    */
   private long journalCompactBytes = 64L * 1024 * 1024;
   /**

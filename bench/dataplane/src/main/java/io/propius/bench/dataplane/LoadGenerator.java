@@ -100,7 +100,7 @@ final class LoadGenerator {
     }
     Call call = calls.apply((int) counter.getAndIncrement());
     RequestOptions o = new RequestOptions().setMethod(call.method()).setHost("127.0.0.1").setPort(port)
-        .setURI(call.uri());
+        .setURI(call.uri()).setIdleTimeout(30_000); // a stalled server fails the run instead of hanging it
     if (call.bearer() != null) {
       o.putHeader("Authorization", "Bearer " + call.bearer());
     }
