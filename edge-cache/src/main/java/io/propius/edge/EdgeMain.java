@@ -57,6 +57,8 @@ public final class EdgeMain {
           case "--max-upload-mb" -> options.setMaxUploadBytes(Long.parseLong(value) * 1024 * 1024);
           case "--allow-non-finite" -> options.setRejectNonFinite(!Boolean.parseBoolean(value));
           case "--fsync" -> options.setJournalFsync(Boolean.parseBoolean(value));
+          case "--compact-mb" -> options.setJournalCompactBytes(Long.parseLong(value) * 1024 * 1024);
+          case "--retention-ms" -> options.setRoundRetentionMs(Long.parseLong(value));
           case "--control-plane" -> controlPlane = value;
           case "--open-job-calls" -> openJobCalls = Boolean.parseBoolean(value);
           default -> throw new IllegalArgumentException("unknown flag " + flag + " (try --help)");
@@ -137,6 +139,8 @@ public final class EdgeMain {
           --max-upload-mb N       largest result upload (default 64)
           --allow-non-finite B    accept NaN/Inf values (default false)
           --fsync B               fsync the journal before acknowledging (default false)
+          --compact-mb N          compact the journal after N MB appended (default 64)
+          --retention-ms N        retire rounds quiet this long (default 21600000, 6 h)
           --control-plane H:P     root: ask the server's job API (gRPC port) who may publish and read a job
           --open-job-calls true   root: anyone may publish and read any job (private networks only)
         Environment: PROPIUS_SECURITY_TOKEN_SECRET (base64), shared with the server.""";
