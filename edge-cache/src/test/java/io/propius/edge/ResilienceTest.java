@@ -1,5 +1,7 @@
 package io.propius.edge;
 
+import static io.propius.edge.testing.EdgeTree.awaitTrue;
+import static io.propius.edge.testing.EdgeTree.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.tensor.DType;
@@ -35,9 +37,6 @@ class ResilienceTest {
     tree.close();
   }
 
-  private static Buffer tensor(double... v) {
-    return Buffer.buffer(Tensors.encode(v, DType.FLOAT64));
-  }
 
   private Reply upload(EdgeTree.Node leaf, int device, int samples) {
     return tree.http.put(leaf.port(), "/v1/results/4/1?samples=" + samples, tree.token(4, 1, "d" + device),
@@ -134,19 +133,5 @@ class ResilienceTest {
       return seen[0] >= n;
     });
     return seen[0];
-  }
-
-  private static void awaitTrue(java.util.function.BooleanSupplier condition) {
-    long until = System.currentTimeMillis() + 20_000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > until) {
-        throw new AssertionError("condition not met within 20 s");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }

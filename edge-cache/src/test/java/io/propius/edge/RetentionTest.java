@@ -1,5 +1,7 @@
 package io.propius.edge;
 
+import static io.propius.edge.testing.EdgeTree.awaitTrue;
+import static io.propius.edge.testing.EdgeTree.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.tensor.DType;
@@ -38,9 +40,6 @@ class RetentionTest {
     tree.close();
   }
 
-  private static Buffer tensor(double... v) {
-    return Buffer.buffer(Tensors.encode(v, DType.FLOAT64));
-  }
 
   private Reply upload(EdgeTree.Node node, long job, int device, int samples, double... values) {
     return tree.http.put(node.port(), "/v1/results/" + job + "/1?samples=" + samples, tree.token(job, 1, "d" + device),
@@ -160,20 +159,6 @@ class RetentionTest {
   private static List<Path> planFiles(Path plans) throws Exception {
     try (var files = Files.list(plans)) {
       return files.filter(f -> f.toString().endsWith(".plan")).toList();
-    }
-  }
-
-  private static void awaitTrue(BooleanSupplier condition) {
-    long until = System.currentTimeMillis() + 20_000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > until) {
-        throw new AssertionError("condition not met within 20 s");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
     }
   }
 }

@@ -8,7 +8,7 @@ import io.propius.edge.EdgeNode;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TenantJobAccess;
-import io.propius.edge.access.TenantKeys;
+import io.propius.api.auth.TenantKeys;
 import io.propius.policy.Policies;
 import io.propius.policy.PolicyContext;
 import io.propius.policy.SchedulingPolicy;

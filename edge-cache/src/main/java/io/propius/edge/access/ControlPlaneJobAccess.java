@@ -2,6 +2,7 @@ package io.propius.edge.access;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
+import io.propius.api.auth.TenantKeys;
 import io.propius.api.grpc.GetJobRequest;
 import io.propius.api.grpc.JobManagerGrpcClient;
 import io.vertx.core.Future;

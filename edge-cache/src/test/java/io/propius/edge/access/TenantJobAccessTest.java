@@ -1,5 +1,7 @@
 package io.propius.edge.access;
 
+import io.propius.api.auth.TenantKeys;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.ErrorCode;

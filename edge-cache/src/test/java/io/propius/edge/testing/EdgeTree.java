@@ -10,7 +10,7 @@ import io.propius.edge.EdgeNode;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TenantJobAccess;
-import io.propius.edge.access.TenantKeys;
+import io.propius.api.auth.TenantKeys;
 import io.propius.edge.config.EdgeOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -78,6 +78,27 @@ public final class EdgeTree implements AutoCloseable {
     return new TenantJobAccess(new TenantKeys(keysByTenant), job -> ownerByJob.containsKey(job)
         ? Future.succeededFuture(ownerByJob.get(job))
         : Future.failedFuture(new PropiusException(ErrorCode.NOT_FOUND, "no job " + job)));
+  }
+
+  /** A float64 tensor body. */
+  public static io.vertx.core.buffer.Buffer tensor(double... values) {
+    return io.vertx.core.buffer.Buffer.buffer(io.propius.api.tensor.Tensors.encode(values,
+        io.propius.api.tensor.DType.FLOAT64));
+  }
+
+  /** Polls every 20 ms until the condition holds; fails after 20 s. */
+  public static void awaitTrue(java.util.function.BooleanSupplier condition) {
+    long until = System.currentTimeMillis() + 20_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > until) {
+        throw new AssertionError("condition not met within 20 s");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   public String token(long job, int round, String device) {
