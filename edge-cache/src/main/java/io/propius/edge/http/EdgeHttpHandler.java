@@ -40,6 +40,8 @@ import java.util.function.Supplier;
  */
 public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private static final String OCTETS = "application/octet-stream";
+  private static final String ACCEPTED = "{\"accepted\":true,\"duplicate\":false}";
+  private static final String DUPLICATE = "{\"accepted\":true,\"duplicate\":true}";
 
   private final EdgeNode node;
   private final EdgeOptions options;
@@ -383,7 +385,11 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
       node.metrics().aggregated(System.nanoTime() - started);
     }
     node.metrics().upload(duplicate ? UploadOutcome.DUPLICATE : UploadOutcome.ACCEPTED);
-    Exchange.json(req.response(), 200, new JsonObject().put("accepted", true).put("duplicate", duplicate));
+    // The two possible answers as constants: encoding a JsonObject per upload showed in profiles.
+    HttpServerResponse resp = req.response();
+    if (!resp.ended() && !resp.closed()) {
+      resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(duplicate ? DUPLICATE : ACCEPTED);
+    }
   }
 
   private void rejectUpload(HttpServerRequest req, Throwable err) {
