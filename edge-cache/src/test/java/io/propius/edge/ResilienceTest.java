@@ -70,7 +70,7 @@ class ResilienceTest {
 
     // A crash may also tear the record being written: it was never acknowledged, replay drops it.
     tree.stop(leaf);
-    Files.write(dir.resolve("leaf").resolve("journal.bin"), new byte[] {0, 0, 1, 0, 'D', 1, 2},
+    Files.write(dir.resolve("leaf").resolve(io.propius.edge.aggregate.Journal.FILE), new byte[] {0, 0, 1, 0, 'D', 1, 2},
         StandardOpenOption.APPEND);
     leaf = tree.restart(leaf, leafOptions.setPushIntervalMs(100));
 

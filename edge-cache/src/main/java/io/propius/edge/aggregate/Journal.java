@@ -75,8 +75,11 @@ public final class Journal {
   private static final byte PARTIAL = 'P';
   private static final byte PLAN = 'L';
   private static final byte RETIRED = 'R';
-  private static final String FILE = "journal.bin";
-  private static final String COMPACTING = "journal.bin.compacting";
+  /** The file name carries the record format's version: a journal of another format is never misread. */
+  public static final String FILE = "journal-v2.bin";
+  private static final String COMPACTING = FILE + ".compacting";
+  /** The first format (one record per upload, big-endian doubles); not readable by this one. */
+  private static final String OLD_FILE = "journal.bin";
   private static final String NODE_ID_FILE = "node-id";
 
   private final Vertx vertx;
@@ -126,6 +129,10 @@ public final class Journal {
     String journal = dir.resolve(FILE).toString();
     String idFile = dir.resolve(NODE_ID_FILE).toString();
     return vertx.fileSystem().mkdirs(dir.toString())
+        .compose(v -> vertx.fileSystem().exists(dir.resolve(OLD_FILE).toString()))
+        .compose(old -> old ? Future.failedFuture(new IllegalStateException(dir.resolve(OLD_FILE)
+            + " is a journal of an earlier format that this version cannot replay: run the earlier version until"
+            + " its parent has every partial (or nothing is left to push), then remove the file")) : Future.succeededFuture())
         .compose(v -> vertx.fileSystem().exists(idFile))
         .compose(exists -> {
           if (!nodeId.isEmpty()) {

@@ -74,7 +74,7 @@ class JournalTest {
       await(journal.append(new ContributionsEntry(key, List.of("9/1/d" + i), 1, 1, new double[1000])));
     }
     assertThat(journal.compactions()).isGreaterThanOrEqualTo(1);
-    long size = Files.size(dir.resolve("journal.bin"));
+    long size = Files.size(dir.resolve(Journal.FILE));
     assertThat(size).isEqualTo(journal.bytes()).isLessThan(2 * 64 * 1024 + 8 * 1024);
     await(journal.close());
 
@@ -85,7 +85,15 @@ class JournalTest {
     assertThat(first.state()).containsExactly(42);
     assertThat(replayed.size()).isLessThan(20);
     assertThat(((ContributionsEntry) replayed.get(replayed.size() - 1)).dedupeKeys()).containsExactly("9/1/d99");
-    assertThat(dir.resolve("journal.bin.compacting")).doesNotExist();
+    assertThat(dir.resolve(Journal.FILE + ".compacting")).doesNotExist();
+  }
+
+  @Test
+  void refusesToOpenBesideAJournalOfTheEarlierFormat() throws Exception {
+    Files.write(dir.resolve("journal.bin"), new byte[] {0, 0, 0, 1, 'C'});
+    Throwable failure = Journal.open(vertx, dir, false, 1 << 20, "n1").toCompletionStage().toCompletableFuture()
+        .handle((j, err) -> err).join();
+    assertThat(failure).hasMessageContaining("earlier format").hasMessageContaining("journal.bin");
   }
 
   private static <T> T await(Future<T> f) {
