@@ -44,7 +44,6 @@ public final class EdgeNodeVerticle extends VerticleBase {
   private final LongSupplier clock;
   private EdgeNode node;
   private HttpServer server;
-  private Path planDir;
 
   /**
    * @param signer     verifies task tokens; must share the secret of the client managers that issue them
@@ -78,18 +77,14 @@ public final class EdgeNodeVerticle extends VerticleBase {
     // A journaled root keeps its published plans beside its journal, so they outlive a restart.
     boolean durablePlans = !options.getPlanDir().isEmpty()
         || (options.role() == EdgeRole.ROOT && !options.getJournalDir().isEmpty());
-    Future<Path> plans = vertx.executeBlocking(() -> !options.getPlanDir().isEmpty()
-        ? Files.createDirectories(Path.of(options.getPlanDir()))
-        : durablePlans ? Files.createDirectories(Path.of(options.getJournalDir(), "plans"))
-        : Files.createTempDirectory("propius-plans"));
-    return journal.compose(j -> plans.map(dir -> {
-      this.planDir = dir;
-      return j;
-    })).compose(j -> {
+    Future<PlanStore> plans = vertx.executeBlocking(() -> !options.getPlanDir().isEmpty()
+            ? Path.of(options.getPlanDir())
+            : durablePlans ? Path.of(options.getJournalDir(), "plans") : Files.createTempDirectory("propius-plans"))
+        .compose(dir -> PlanStore.open(vertx, dir, options.getMaxPlanBytes(), !durablePlans));
+    return journal.compose(j -> plans.compose(store -> {
       EdgeRole role = options.role();
       ParentClient parent = role == EdgeRole.ROOT ? null : new ParentClient(vertx, options.getParentUrl(), signer,
           j.nodeId(), options.getUpstreamTimeoutMs(), options.getRetryAfterMs());
-      PlanStore store = new PlanStore(vertx, planDir, options.getMaxPlanBytes(), !durablePlans);
       EdgeMetrics metrics = new EdgeMetrics(registry, role.name());
       node = new EdgeNode(vertx, options, metrics, j, store, parent, listener, clock);
       node.replay();
@@ -125,7 +120,7 @@ public final class EdgeNodeVerticle extends VerticleBase {
             }
           });
       return store.keepOnly(node.publishedPlanFiles()).compose(v -> server.listen());
-    });
+    }));
   }
 
   /**

@@ -386,10 +386,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
     }
     node.metrics().upload(duplicate ? UploadOutcome.DUPLICATE : UploadOutcome.ACCEPTED);
     // The two possible answers as constants: encoding a JsonObject per upload showed in profiles.
-    HttpServerResponse resp = req.response();
-    if (!resp.ended() && !resp.closed()) {
-      resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(duplicate ? DUPLICATE : ACCEPTED);
-    }
+    Exchange.json(req.response(), 200, duplicate ? DUPLICATE : ACCEPTED);
   }
 
   private void rejectUpload(HttpServerRequest req, Throwable err) {

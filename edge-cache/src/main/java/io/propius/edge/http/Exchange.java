@@ -126,9 +126,14 @@ final class Exchange {
   }
 
   static Future<Void> json(HttpServerResponse resp, int status, JsonObject body) {
+    return json(resp, status, body.encode());
+  }
+
+  /** Answers with JSON already encoded (a constant answer need not be encoded per request). */
+  static Future<Void> json(HttpServerResponse resp, int status, String body) {
     if (resp.ended() || resp.closed()) {
       return Future.succeededFuture();
     }
-    return resp.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    return resp.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
   }
 }

@@ -21,27 +21,49 @@ public final class PlanStore {
   private final Path dir;
   private final long maxBytes;
   private final boolean temporary;
+  /** Plan files an earlier run left in the directory (name → size), listed once when opened. */
+  private final java.util.Map<String, Long> found;
   /** Names files apart from those of an earlier run of the node in the same directory. */
   private final String run = Long.toString(System.currentTimeMillis(), 36);
   private long next;
 
-  /** @param temporary delete the directory and its plans at {@link #close} */
-  public PlanStore(Vertx vertx, Path dir, long maxBytes, boolean temporary) {
+  private PlanStore(Vertx vertx, Path dir, long maxBytes, boolean temporary, java.util.Map<String, Long> found) {
     this.vertx = vertx;
     this.dir = dir;
     this.maxBytes = maxBytes;
     this.temporary = temporary;
+    this.found = found;
+  }
+
+  /**
+   * Creates the directory if needed and lists the plan files already in it, on a worker thread.
+   *
+   * @param temporary delete the directory and its plans at {@link #close}
+   */
+  public static Future<PlanStore> open(Vertx vertx, Path dir, long maxBytes, boolean temporary) {
+    return vertx.executeBlocking(() -> {
+      java.nio.file.Files.createDirectories(dir);
+      java.util.Map<String, Long> found = new java.util.HashMap<>();
+      try (var files = java.nio.file.Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          if (f.getFileName().toString().endsWith(".plan") && java.nio.file.Files.isRegularFile(f)) {
+            found.put(f.getFileName().toString(), java.nio.file.Files.size(f));
+          }
+        }
+      }
+      return new PlanStore(vertx, dir, maxBytes, temporary, found);
+    });
   }
 
   private Path nextFile(RoundKey key) {
     return dir.resolve(key.job() + "-" + key.round() + "-" + run + "-" + (next++) + ".plan");
   }
 
-  /** A plan written by an earlier run, if its file is still there with its size. */
+  /** A plan written by an earlier run, if its file was in the directory with this size when opened. */
   public java.util.Optional<Plan> existing(String fileName, long size, String etag) {
-    Path file = dir.resolve(fileName);
-    return file.toFile().length() == size && java.nio.file.Files.isRegularFile(file)
-        ? java.util.Optional.of(new Plan(file, size, etag)) : java.util.Optional.empty();
+    Long found = this.found.get(fileName);
+    return found != null && found == size ? java.util.Optional.of(new Plan(dir.resolve(fileName), size, etag))
+        : java.util.Optional.empty();
   }
 
   /** Writes published bytes to a new file. */
@@ -65,17 +87,15 @@ public final class PlanStore {
   }
 
   /**
-   * Deletes the plan files in the directory other than {@code keep}: cached plans and unpublished
-   * leftovers of an earlier run, which nothing refers to any more.
+   * Deletes the plan files an earlier run left other than {@code keep}: cached plans and
+   * unpublished leftovers, which nothing refers to any more.
    */
   public Future<Void> keepOnly(java.util.Set<Path> keep) {
+    java.util.List<Path> stale = found.keySet().stream().map(dir::resolve).filter(f -> !keep.contains(f)).toList();
+    found.clear();
     return vertx.executeBlocking(() -> {
-      try (var files = java.nio.file.Files.list(dir)) {
-        for (Path f : (Iterable<Path>) files::iterator) {
-          if (f.getFileName().toString().endsWith(".plan") && !keep.contains(f)) {
-            java.nio.file.Files.deleteIfExists(f);
-          }
-        }
+      for (Path f : stale) {
+        java.nio.file.Files.deleteIfExists(f);
       }
       return null;
     });
