@@ -64,8 +64,8 @@ public final class EdgeNode {
   private final PlanCache cache;
   private final SingleFlight<RoundKey, RoundAggregate> specFetches = new SingleFlight<>();
   private final SingleFlight<RoundKey, Plan> planFetches = new SingleFlight<>();
-  /** Dedupe keys ({@code job/tokenRound/device}) of contributions journaled and folded, with their round. */
-  private final Map<String, RoundKey> seen = new HashMap<>();
+  /** Dedupe keys ({@code job/tokenRound/device}) of contributions journaled and folded (each round lists its own). */
+  private final Set<String> seen = new HashSet<>();
   /** Dedupe keys of contributions being journaled: a concurrent retry waits for the first. */
   private final Map<String, Future<Void>> accepting = new HashMap<>();
   /** Contributions summed per round while the previous batches are being journaled. */
@@ -131,7 +131,7 @@ public final class EdgeNode {
       } else if (entry instanceof Journal.ContributionsEntry c) {
         RoundAggregate r = rounds.get(key);
         r.addAll(r.reducer().fromState(r.spec().tensorLength(), c.contributors(), c.weight(), c.state()));
-        c.dedupeKeys().forEach(k -> seen.put(k, key));
+        c.dedupeKeys().forEach(k -> count(r, k));
       } else if (entry instanceof Journal.PartialEntry p) {
         rounds.get(key).offer(p.update());
       } else if (entry instanceof Journal.PlanEntry p) {
@@ -149,14 +149,12 @@ public final class EdgeNode {
    * (contributions are folded after their batch is written), so this is exactly the log's content.
    */
   private List<Journal.Entry> snapshot() {
-    Map<RoundKey, List<String>> keysByRound = new HashMap<>();
-    seen.forEach((dedupe, round) -> keysByRound.computeIfAbsent(round, k -> new ArrayList<>()).add(dedupe));
     List<Journal.Entry> out = new ArrayList<>();
     retired.forEach(k -> out.add(new Journal.RetiredEntry(k)));
     for (RoundAggregate r : rounds.values()) {
       out.add(new Journal.SpecEntry(r.key(), r.spec()));
       Accumulator own = r.own();
-      List<String> keys = keysByRound.getOrDefault(r.key(), List.of());
+      List<String> keys = r.countedKeys();
       if (own.contributors() > 0 || !keys.isEmpty()) {
         out.add(new Journal.ContributionsEntry(r.key(), keys, own.contributors(), own.weight(), own.state()));
       }
@@ -295,7 +293,7 @@ public final class EdgeNode {
 
   /** Whether this token's contribution was already accepted here (or is being accepted). */
   public boolean isDuplicate(String dedupeKey) {
-    return seen.containsKey(dedupeKey) || accepting.containsKey(dedupeKey);
+    return seen.contains(dedupeKey) || accepting.containsKey(dedupeKey);
   }
 
   /** Once any upload in flight with this key settles: whether the key counted. */
@@ -304,7 +302,7 @@ public final class EdgeNode {
     if (pending != null) {
       return pending.map(true);
     }
-    return Future.succeededFuture(seen.containsKey(dedupeKey));
+    return Future.succeededFuture(seen.contains(dedupeKey));
   }
 
   /**
@@ -351,7 +349,7 @@ public final class EdgeNode {
     if (pending != null) {
       return pending.map(true);
     }
-    if (seen.containsKey(dedupeKey)) {
+    if (seen.contains(dedupeKey)) {
       return Future.succeededFuture(true);
     }
     if (rounds.get(r.key()) != r) {
@@ -360,7 +358,7 @@ public final class EdgeNode {
     r.touch(clock.getAsLong());
     if (!journal.keeps()) {
       r.add(values, weight);
-      seen.put(dedupeKey, r.key());
+      count(r, dedupeKey);
       changed(r);
       return Future.succeededFuture(false);
     }
@@ -390,7 +388,7 @@ public final class EdgeNode {
     RoundAggregate r = batch.round();
     if (written.succeeded()) {
       r.addAll(batch.sum());
-      batch.keys().forEach(k -> seen.put(k, r.key()));
+      batch.keys().forEach(k -> count(r, k));
       changed(r);
     }
     batch.keys().forEach(accepting::remove);
@@ -419,10 +417,18 @@ public final class EdgeNode {
     }
   }
 
+  /** Notes a device's contribution as counted in the round: from now on it is a duplicate. */
+  private void count(RoundAggregate r, String dedupeKey) {
+    seen.add(dedupeKey);
+    r.counted(dedupeKey);
+  }
+
   private void forget(RoundKey key) {
-    rounds.remove(key);
+    RoundAggregate r = rounds.remove(key);
     retired.add(key);
-    seen.values().removeIf(key::equals);
+    if (r != null) {
+      r.countedKeys().forEach(seen::remove);
+    }
     Plan plan = published.remove(key);
     if (plan != null) {
       store.delete(plan);

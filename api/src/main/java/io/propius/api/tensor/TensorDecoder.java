@@ -2,7 +2,7 @@ package io.propius.api.tensor;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.function.LongFunction;
 
 /**
@@ -11,8 +11,8 @@ import java.util.function.LongFunction;
  * carried over in a few bytes of scratch. Not thread-safe; one decoder per tensor.
  */
 public final class TensorDecoder {
-  /** Per-thread room for one bulk copy of floats; only used within one {@code feed} call. */
-  private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[2048]);
+  /** Per-thread room for one bulk copy of float32 bits; only used within one {@code feed} call. */
+  private static final ThreadLocal<int[]> SCRATCH = ThreadLocal.withInitial(() -> new int[2048]);
   private final LongFunction<TensorFormatException> countCheck;
   private final java.util.function.IntFunction<double[]> arrays;
   private final ByteBuffer carry = ByteBuffer.allocate(TensorHeader.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -109,28 +109,30 @@ public final class TensorDecoder {
 
   /**
    * Decodes every whole value left in the chunk at once: a bulk copy (one call, a memory copy on a
-   * little-endian machine) into scratch, then a plain array loop that the JIT compiles to vector
-   * conversions. Per-value {@code FloatBuffer.get} calls were the upload path's top cost: their
-   * call site sees several buffer classes, so the JIT cannot inline them.
+   * little-endian machine) into scratch, then plain array loops. Per-value {@code FloatBuffer.get}
+   * calls were the upload path's top cost: their call site sees several buffer classes, so the JIT
+   * cannot inline them.
    *
-   * <p>Non-finite values are noted in the same pass, branch-free: a value whose exponent bits are
-   * all set (NaN or infinite) carries into the sign bit of the OR-ed sum.
+   * <p>Float32 values are copied as their raw bits, and non-finite ones are noted on those ints,
+   * branch-free: a value whose exponent bits are all set (NaN or infinite) carries into the sign
+   * bit of the OR-ed sum. A loop of integer operations only is one the JIT vectorizes; the same
+   * test on {@code float}s was three times slower.
    */
   private void bulk(ByteBuffer in, int width) {
     int n = Math.min(in.remaining() / width, values.length - next);
     if (header.dtype() == DType.FLOAT32) {
-      FloatBuffer floats = in.asFloatBuffer();
-      float[] scratch = SCRATCH.get();
+      IntBuffer bits = in.asIntBuffer();
+      int[] scratch = SCRATCH.get();
       int special = 0;
       for (int done = 0; done < n; done += scratch.length) {
         int m = Math.min(scratch.length, n - done);
-        floats.get(scratch, 0, m);
+        bits.get(scratch, 0, m);
+        for (int i = 0; i < m; i++) {
+          special |= (scratch[i] & 0x7f800000) + 0x00800000;
+        }
         int base = next + done;
         for (int i = 0; i < m; i++) {
-          values[base + i] = scratch[i];
-        }
-        for (int i = 0; i < m; i++) {
-          special |= (Float.floatToRawIntBits(scratch[i]) & 0x7f800000) + 0x00800000;
+          values[base + i] = Float.intBitsToFloat(scratch[i]);
         }
       }
       if (special < 0) {

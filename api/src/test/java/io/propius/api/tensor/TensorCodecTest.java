@@ -41,6 +41,32 @@ class TensorCodecTest {
   }
 
   @Test
+  void firstNonFiniteValueIsFoundInAnyChunking() {
+    for (DType dtype : DType.values()) {
+      for (double special : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+        // Late in a long tensor (found by the bulk loops) and, with the chunking, split across chunks.
+        double[] values = new Random(3).doubles(5000, -1e30, 1e30).toArray();
+        values[4321] = special;
+        values[4900] = Double.NaN;
+        byte[] bytes = Tensors.encode(values, dtype);
+        for (int chunk : new int[] {3, 4096, bytes.length}) {
+          TensorDecoder d = new TensorDecoder();
+          for (int off = 0; off < bytes.length; off += chunk) {
+            d.feed(ByteBuffer.wrap(bytes, off, Math.min(chunk, bytes.length - off)));
+          }
+          d.finish();
+          assertThat(d.firstNonFinite()).as("%s %s chunk %d", dtype, special, chunk).isEqualTo(4321);
+        }
+      }
+      // Largest finite and subnormal values are finite.
+      TensorDecoder d = new TensorDecoder();
+      d.feed(ByteBuffer.wrap(Tensors.encode(new double[] {Float.MAX_VALUE, -Float.MIN_VALUE, 0.0, -0.0}, dtype)));
+      d.finish();
+      assertThat(d.firstNonFinite()).as("%s", dtype).isEqualTo(-1);
+    }
+  }
+
+  @Test
   void float32IsLittleEndianWithTheDocumentedHeader() {
     byte[] bytes = Tensors.encode(new float[] {1.0f, -2.5f});
     assertThat(new String(bytes, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PTN1");

@@ -11,10 +11,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
-import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -37,7 +36,8 @@ import java.util.function.Supplier;
  * <p>The log does not grow for the life of the node: once the bytes appended since the last
  * compaction exceed both the configured threshold and twice the last snapshot, the journal writes a
  * snapshot of the node's live state (from the node's {@link #compactWith snapshot source}) to a
- * new file and atomically replaces the old one. Confined to the node's event loop.
+ * new file and atomically replaces the old one. Confined to the node's event loop; the file is
+ * written by one writer thread of its own, so records reach it in append order.
  */
 public final class Journal {
   private static final System.Logger LOG = System.getLogger(Journal.class.getName());
@@ -88,7 +88,10 @@ public final class Journal {
   private final long compactBytes;
   private final List<Entry> replayed;
   private final String nodeId;
-  private AsyncFile file;
+  /** One thread, so writes run (and complete) in the order they were submitted. */
+  private final WorkerExecutor writer;
+  /** Only used on the writer thread; replaced by compaction while no write is in flight. */
+  private FileChannel channel;
   private Supplier<List<Entry>> snapshot;
   private long fileBytes;
   private long lastSnapshotBytes;
@@ -96,14 +99,18 @@ public final class Journal {
   private ByteBuf batch = Unpooled.buffer(64 * 1024);
   private List<Promise<Void>> waiting = new ArrayList<>();
   private boolean writing;
-  /** Set when the log could not be reopened after a compaction: nothing can be appended safely. */
+  /**
+   * Set when the file's end is unknown (a failed write could not be cut off, or the log could not
+   * be reopened after a compaction): nothing can be appended safely.
+   */
   private PropiusException broken;
 
-  private Journal(Vertx vertx, Path dir, AsyncFile file, boolean fsync, long compactBytes, List<Entry> replayed,
-                  long replayedBytes, String nodeId) {
+  private Journal(Vertx vertx, Path dir, WorkerExecutor writer, FileChannel channel, boolean fsync, long compactBytes,
+                  List<Entry> replayed, long replayedBytes, String nodeId) {
     this.vertx = vertx;
     this.dir = dir;
-    this.file = file;
+    this.writer = writer;
+    this.channel = channel;
     this.fsync = fsync;
     this.compactBytes = compactBytes;
     this.replayed = replayed;
@@ -113,7 +120,7 @@ public final class Journal {
 
   /** A journal that keeps nothing: every append succeeds at once. */
   public static Journal none(String nodeId) {
-    return new Journal(null, null, null, false, Long.MAX_VALUE, List.of(), 0, nodeId);
+    return new Journal(null, null, null, null, false, Long.MAX_VALUE, List.of(), 0, nodeId);
   }
 
   /**
@@ -147,12 +154,16 @@ public final class Journal {
         .compose(id -> vertx.fileSystem().exists(journal)
             .compose(exists -> exists ? vertx.fileSystem().readFile(journal) : Future.succeededFuture(Buffer.buffer()))
             .compose(bytes -> vertx.executeBlocking(() -> parse(bytes))
-                .compose(entries -> vertx.fileSystem().open(journal, appending())
-                    .map(f -> new Journal(vertx, dir, f, fsync, compactBytes, entries, bytes.length(), id)))));
+                .compose(entries -> {
+                  WorkerExecutor writer = vertx.createSharedWorkerExecutor("propius-journal-" + dir.toAbsolutePath(), 1);
+                  return writer.executeBlocking(() -> appending(Path.of(journal)))
+                      .onFailure(err -> writer.close())
+                      .map(ch -> new Journal(vertx, dir, writer, ch, fsync, compactBytes, entries, bytes.length(), id));
+                })));
   }
 
-  private static OpenOptions appending() {
-    return new OpenOptions().setAppend(true).setCreate(true).setWrite(true);
+  private static FileChannel appending(Path file) throws IOException {
+    return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
   }
 
   public String nodeId() {
@@ -161,7 +172,7 @@ public final class Journal {
 
   /** Whether appends are kept (false for {@link #none}). */
   public boolean keeps() {
-    return file != null;
+    return writer != null;
   }
 
   /** Bytes in the journal file: the last snapshot and the records appended after it. */
@@ -182,14 +193,15 @@ public final class Journal {
   /**
    * Sets where compaction takes the node's live state from. The snapshot is taken on the event
    * loop between two writes, so it must reflect exactly the effects of the records written so
-   * far: a record still queued is written after the snapshot, into the new file.
+   * far: a record still queued is written after the snapshot, into the new file. Its entries are
+   * encoded on a worker thread, so they must not share mutable state with the node.
    */
   public void compactWith(Supplier<List<Entry>> snapshot) {
     this.snapshot = snapshot;
   }
 
   public Future<Void> append(Entry entry) {
-    if (file == null) {
+    if (writer == null) {
       return Future.succeededFuture();
     }
     if (broken != null) {
@@ -198,36 +210,80 @@ public final class Journal {
     encode(batch, entry);
     Promise<Void> done = Promise.promise();
     waiting.add(done);
-    if (!writing) {
-      writeBatch();
-    }
+    writeNext();
     return done.future();
   }
 
   /**
-   * Group commit: records appended while a write is in flight go out together in the next one,
-   * so a busy node makes one file write (and fsync) per batch, not per record.
+   * Group commit: records appended while a write (or a compaction) is in flight go out together in
+   * the next write, so a busy node makes one file write (and fsync) per batch, not per record.
+   * Measured: letting two writes overlap made the batches smaller, and the node slower.
    */
-  private void writeBatch() {
+  private void writeNext() {
+    if (writing || waiting.isEmpty()) {
+      return;
+    }
     writing = true;
-    boolean compact = snapshot != null && fileBytes - lastSnapshotBytes >= Math.max(compactBytes, 2 * lastSnapshotBytes);
-    (compact ? compact() : Future.<Void>succeededFuture()).onComplete(c -> {
-      Buffer out = BufferInternal.buffer(batch);
-      List<Promise<Void>> told = waiting;
-      // Sized like the last batch, so a busy node's batch buffer does not grow by copying.
-      batch = Unpooled.buffer(Math.max(1024, out.length()));
-      waiting = new ArrayList<>();
-      fileBytes += out.length();
-      Future<Void> written = broken != null ? Future.failedFuture(broken) : file.write(out);
-      (fsync ? written.compose(v -> file.flush()) : written).onComplete(ar -> {
-        told.forEach(p -> p.handle(ar));
-        if (waiting.isEmpty()) {
-          writing = false;
-        } else {
-          writeBatch();
-        }
+    if (snapshot != null && fileBytes - lastSnapshotBytes >= Math.max(compactBytes, 2 * lastSnapshotBytes)) {
+      compact().onComplete(c -> {
+        writing = false;
+        writeNext();
       });
+      return;
+    }
+    ByteBuf out = batch;
+    List<Promise<Void>> told = waiting;
+    // Sized like the last batch, so a busy node's batch buffer does not grow by copying.
+    batch = Unpooled.buffer(Math.max(1024, out.readableBytes()));
+    waiting = new ArrayList<>();
+    fileBytes += out.readableBytes();
+    FileChannel ch = channel;
+    Future<Void> written = broken != null ? Future.failedFuture(broken) : writer.executeBlocking(() -> {
+      write(ch, out);
+      return null;
     });
+    written.onComplete(ar -> {
+      if (ar.failed() && ar.cause() instanceof TornTail torn) {
+        broken = new PropiusException(ErrorCode.UNAVAILABLE, "the journal's end is unknown after a failed write: "
+            + torn.getMessage());
+        LOG.log(System.Logger.Level.ERROR, broken.getMessage());
+      }
+      writing = false;
+      told.forEach(p -> p.handle(ar));
+      writeNext();
+    });
+  }
+
+  /** Runs on the writer thread. A failed write is cut off, so the next record does not follow a torn one. */
+  private void write(FileChannel ch, ByteBuf out) throws IOException {
+    long end = ch.size();
+    try {
+      ByteBuffer bytes = out.nioBuffer();
+      while (bytes.hasRemaining()) {
+        ch.write(bytes);
+      }
+      if (fsync) {
+        ch.force(false);
+      }
+    } catch (IOException e) {
+      try {
+        ch.truncate(end);
+      } catch (IOException cut) {
+        throw new TornTail(cut.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  /** A write failed and the file could not be cut back to its last whole record. */
+  private static final class TornTail extends IOException {
+    TornTail(String message) {
+      super(message);
+    }
+  }
+
+  /** What a compaction left: the reopened log (null if reopening failed) and the snapshot's size. */
+  private record Compacted(FileChannel channel, long bytes, IOException reopenError) {
   }
 
   /**
@@ -237,50 +293,71 @@ public final class Journal {
    * only says whether it compacted.
    */
   private Future<Void> compact() {
-    ByteBuf encoded = Unpooled.buffer(Math.max(1024, (int) Math.min(Integer.MAX_VALUE / 2, lastSnapshotBytes)));
-    snapshot.get().forEach(e -> encode(encoded, e));
-    Buffer out = BufferInternal.buffer(encoded);
+    // Taken here, between two writes; encoded and written on the writer thread, as a node with
+    // millions of seen device tokens would otherwise hold its event loop for the whole encoding.
+    List<Entry> live = snapshot.get();
     Path target = dir.resolve(FILE);
     Path temp = dir.resolve(COMPACTING);
-    AsyncFile old = file;
-    return vertx.executeBlocking(() -> {
+    FileChannel old = channel;
+    int sizeHint = (int) Math.max(1024, Math.min(Integer.MAX_VALUE / 2, lastSnapshotBytes));
+    return writer.executeBlocking(() -> {
+      ByteBuf encoded = Unpooled.buffer(sizeHint);
+      live.forEach(e -> encode(encoded, e));
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer bytes = ((BufferInternal) out).getByteBuf().nioBuffer();
+        ByteBuffer bytes = encoded.nioBuffer();
         while (bytes.hasRemaining()) {
           ch.write(bytes);
         }
         ch.force(true);
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      return null;
-    }).recover(err -> {
-      LOG.log(System.Logger.Level.WARNING, "journal compaction of " + nodeId + " failed, keeping the log: "
-          + err.getMessage());
-      // Tried again once as much again was appended, not before every write.
-      lastSnapshotBytes = Math.max(lastSnapshotBytes, fileBytes);
-      return Future.failedFuture(err);
-    }).compose(v -> vertx.fileSystem().open(target.toString(), appending())
-        .onFailure(err -> {
-          // The old descriptor now points at the replaced file: appending there would be lost.
-          broken = new PropiusException(ErrorCode.UNAVAILABLE, "the journal could not be reopened after compaction: "
-              + err.getMessage());
-          LOG.log(System.Logger.Level.ERROR, broken.getMessage());
-        })
-        .map(reopened -> {
-          old.close();
-          file = reopened;
-          LOG.log(System.Logger.Level.DEBUG, "journal of " + nodeId + " compacted from " + fileBytes + " to "
-              + out.length() + " bytes");
-          fileBytes = out.length();
-          lastSnapshotBytes = out.length();
-          compactions++;
-          return null;
-        }));
+      try {
+        old.close();
+      } catch (IOException ignored) {
+        // It refers to the replaced file, which nothing reads again.
+      }
+      try {
+        return new Compacted(appending(target), encoded.readableBytes(), null);
+      } catch (IOException e) {
+        return new Compacted(null, encoded.readableBytes(), e);
+      }
+    }).transform(ar -> {
+      if (ar.failed()) {
+        LOG.log(System.Logger.Level.WARNING, "journal compaction of " + nodeId + " failed, keeping the log: "
+            + ar.cause().getMessage());
+        // Tried again once as much again was appended, not before every write.
+        lastSnapshotBytes = Math.max(lastSnapshotBytes, fileBytes);
+        return Future.failedFuture(ar.cause());
+      }
+      Compacted done = ar.result();
+      if (done.channel() == null) {
+        // The old channel wrote to the replaced file: appending there would be lost.
+        broken = new PropiusException(ErrorCode.UNAVAILABLE, "the journal could not be reopened after compaction: "
+            + done.reopenError().getMessage());
+        LOG.log(System.Logger.Level.ERROR, broken.getMessage());
+        return Future.failedFuture(broken);
+      }
+      channel = done.channel();
+      LOG.log(System.Logger.Level.DEBUG, "journal of " + nodeId + " compacted from " + fileBytes + " to "
+          + done.bytes() + " bytes");
+      fileBytes = done.bytes();
+      lastSnapshotBytes = done.bytes();
+      compactions++;
+      return Future.succeededFuture();
+    });
   }
 
+  /** Closes the file once the writes submitted before are done. */
   public Future<Void> close() {
-    return file == null ? Future.succeededFuture() : file.close();
+    if (writer == null) {
+      return Future.succeededFuture();
+    }
+    FileChannel ch = channel;
+    return writer.executeBlocking(() -> {
+      ch.close();
+      return null;
+    }).eventually(writer::close).mapEmpty();
   }
 
   /** Encodes one record into {@code out}; the length prefix is filled in last, so nothing is copied twice. */

@@ -5,7 +5,9 @@ import io.propius.edge.round.RoundSpec;
 import io.propius.edge.upstream.PartialUpdate;
 import io.propius.policy.reduce.Accumulator;
 import io.propius.policy.reduce.Reducer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +25,8 @@ public final class RoundAggregate {
   private final Reducer reducer;
   private final Accumulator own;
   private final Map<String, ChildState> children = new HashMap<>();
+  /** Dedupe keys of the device contributions in {@link #own}, in the order they were counted. */
+  private final List<String> counted = new ArrayList<>();
   private long childVersions;
   private long pushedVersion;
   private boolean pushing;
@@ -59,6 +63,19 @@ public final class RoundAggregate {
   /** Folds contributions accepted at this node and already summed (a journaled batch). */
   public void addAll(Accumulator contributions) {
     own.merge(contributions);
+  }
+
+  /** Notes the dedupe key of a contribution folded into {@link #own}. */
+  public void counted(String dedupeKey) {
+    counted.add(dedupeKey);
+  }
+
+  /**
+   * The dedupe keys of the contributions folded here, as a copy: a compaction snapshot, or the
+   * keys to forget when the round is retired.
+   */
+  public List<String> countedKeys() {
+    return List.copyOf(counted);
   }
 
   /** An empty accumulator for contributions to this round. */
