@@ -277,7 +277,10 @@ public final class JobClient implements AutoCloseable {
         "register the job first")) : Future.succeededFuture(job);
   }
 
-  /** Retries a call that failed for want of a connection, with back-off, until the call timeout. */
+  /**
+   * Retries a call that failed for want of a connection (or that the server asked to retry), with
+   * back-off, until the call timeout.
+   */
   private <T> Future<T> retrying(String what, Supplier<Future<T>> call) {
     long deadline = System.currentTimeMillis() + options.callTimeout().toMillis();
     return attempt(what, call, deadline, options.reconnectMinMs());
@@ -285,12 +288,16 @@ public final class JobClient implements AutoCloseable {
 
   private <T> Future<T> attempt(String what, Supplier<Future<T>> call, long deadline, long delayMs) {
     return call.get().recover(err -> {
-      if (closed || !(err instanceof PropiusClientException p) || !p.isRetryable()
-          || System.currentTimeMillis() + delayMs > deadline) {
+      if (closed || !(err instanceof PropiusClientException p) || !p.isRetryable()) {
         return Future.failedFuture(err);
       }
-      LOG.log(System.Logger.Level.DEBUG, "{0} failed ({1}), retrying in {2} ms", what, err.getMessage(), delayMs);
-      return runtime.vertx().timer(jitter(delayMs))
+      // The server's hint (a store outage, say) is a floor: retrying sooner would only be refused again.
+      long wait = Math.max(jitter(delayMs), p.retryAfterMs());
+      if (System.currentTimeMillis() + wait > deadline) {
+        return Future.failedFuture(err);
+      }
+      LOG.log(System.Logger.Level.DEBUG, "{0} failed ({1}), retrying in {2} ms", what, err.getMessage(), wait);
+      return runtime.vertx().timer(wait)
           .compose(v -> attempt(what, call, deadline, Math.min(delayMs * 2, options.reconnectMaxMs())));
     });
   }

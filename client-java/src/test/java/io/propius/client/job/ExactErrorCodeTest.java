@@ -87,6 +87,38 @@ class ExactErrorCodeTest {
     }
   }
 
+  @Test
+  void aRetriedCallWaitsAtLeastTheServersRetryHint() throws Exception {
+    // RequestRound is refused once as UNAVAILABLE with a 400 ms hint (a store outage), then succeeds.
+    Vertx vertx = Vertx.vertx();
+    try {
+      java.util.List<Long> calls = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      GrpcServer grpc = GrpcServer.server(vertx);
+      grpc.callHandler(JobManagerGrpcService.RegisterJob, request -> request.last().onSuccess(req ->
+          request.response().end(io.propius.api.grpc.RegisterJobResponse.newBuilder().setJobId(7).build())));
+      grpc.callHandler(JobManagerGrpcService.RequestRound, request -> request.last().onSuccess(req -> {
+        calls.add(System.nanoTime());
+        if (calls.size() == 1) {
+          GrpcErrors.end(request.response(), new PropiusException(ErrorCode.UNAVAILABLE, "store down", 400));
+        } else {
+          request.response().end(io.propius.api.grpc.RequestRoundResponse.newBuilder().setRound(req.getRound()).build());
+        }
+      }));
+      HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1")).requestHandler(grpc);
+      int port = http.listen(0).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).actualPort();
+      try (JobClient job = JobClient.create(new JobClientOptions().setServer("127.0.0.1", port)
+          .setReconnectBackoff(20, 200))) {
+        job.register(JobSpec.of("hinted", 1, 1));
+        assertThat(job.requestRound(1)).isEqualTo(1);
+        assertThat(calls).hasSize(2);
+        // Its own back-off alone (20 ms, jittered) would have retried within 30 ms.
+        assertThat(TimeUnit.NANOSECONDS.toMillis(calls.get(1) - calls.get(0))).isGreaterThanOrEqualTo(400);
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
   private static PropiusClientException registerFailure(JobClient job, String name) {
     try {
       job.register(JobSpec.of(name, 1, 1));

@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -31,8 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>{@code java -jar bench/dataplane/target/dataplane-bench.jar [--concurrency 32] [--seconds 10]
  * [--sizes-mb 1,16|none] [--uploads both|journaled|memory|none] [--tensor 7850]
- * [--warmup-seconds N]}: each measurement follows N seconds of unmeasured load (default a fifth
- * of --seconds, at least 1); on a loaded machine the JIT needs longer than that to settle.
+ * [--warmup-seconds N] [--upload-concurrency 16,64]}: each measurement follows N seconds of
+ * unmeasured load (default a fifth of --seconds, at least 1); on a loaded machine the JIT needs
+ * longer than that to settle. Uploads are measured at each of {@code --upload-concurrency}
+ * (default: {@code --concurrency}), as a journaled leaf's batches grow with it.
  */
 public final class DataPlaneBench {
   private static final long JOB = 1;
@@ -49,6 +52,7 @@ public final class DataPlaneBench {
     String uploads = "both";
     long warmupSeconds = -1;
     long compactMb = 64;
+    List<Integer> uploadConcurrency = null;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
@@ -60,6 +64,8 @@ public final class DataPlaneBench {
         case "--uploads" -> uploads = args[i + 1];
         case "--warmup-seconds" -> warmupSeconds = Long.parseLong(args[i + 1]);
         case "--compact-mb" -> compactMb = Long.parseLong(args[i + 1]);
+        case "--upload-concurrency" -> uploadConcurrency = Arrays.stream(args[i + 1].split(","))
+            .map(Integer::parseInt).toList();
         default -> throw new IllegalArgumentException("unknown flag " + args[i]);
       }
     }
@@ -84,7 +90,9 @@ public final class DataPlaneBench {
           .setMaxUploadBytes(64L << 20), signer);
       EdgeNodeVerticle memoryLeaf = deploy(servers, new EdgeOptions().setRole("leaf").setPort(0).setHost("127.0.0.1")
           .setParentUrl("http://127.0.0.1:" + root.actualPort()).setMaxUploadBytes(64L << 20), signer);
-      LoadGenerator load = new LoadGenerator(clients, concurrency);
+      List<Integer> uploadLevels = uploadConcurrency != null ? uploadConcurrency : List.of(concurrency);
+      LoadGenerator load = new LoadGenerator(clients, Math.max(concurrency,
+          uploadLevels.stream().mapToInt(Integer::intValue).max().orElse(concurrency)));
       // Held in a variable: Vert.x 5 closes a client that is no longer referenced when it is collected.
       HttpClient admin = servers.createHttpClient();
       final int conc = concurrency;
@@ -147,21 +155,25 @@ public final class DataPlaneBench {
         load.run(sink.actualPort(), conc, warmupMs, warmupMs, upload);
       }
       for (EdgeNodeVerticle target : targets) {
-        List<LoadGenerator.Result> mine = new java.util.ArrayList<>();
-        List<LoadGenerator.Result> theirs = new java.util.ArrayList<>();
-        Pair pair = alternate(repeatsF,
-            () -> record(mine, load.run(target.actualPort(), conc, warmupMs, durationMs, upload)).requestsPerSecond(),
-            () -> record(theirs, load.run(sink.actualPort(), conc, warmupMs, durationMs, upload)).requestsPerSecond());
-        table.append(String.format(Locale.ROOT, "| upload + aggregate (%s), %d float32 (%d KB), %d concurrent"
-                + " | %.0f uploads/s, %.0f µs CPU each | discard sink %.0f uploads/s, %.0f µs CPU each"
-                + " | %.2f× (runs: %s) |%n",
-            target == leaf ? "journaled leaf" : "leaf without journal", tensor, body.length() / 1024, concurrency,
-            pair.a(), cpuPerRequest(mine), pair.b(), cpuPerRequest(theirs), pair.ratio(), pair.ratios()));
+        for (int level : uploadLevels) {
+          List<LoadGenerator.Result> mine = new java.util.ArrayList<>();
+          List<LoadGenerator.Result> theirs = new java.util.ArrayList<>();
+          Pair pair = alternate(repeatsF,
+              () -> record(mine, load.run(target.actualPort(), level, warmupMs, durationMs, upload))
+                  .requestsPerSecond(),
+              () -> record(theirs, load.run(sink.actualPort(), level, warmupMs, durationMs, upload))
+                  .requestsPerSecond());
+          table.append(String.format(Locale.ROOT, "| upload + aggregate (%s), %d float32 (%d KB), %d concurrent"
+                  + " | %.0f uploads/s, %.0f µs CPU each | discard sink %.0f uploads/s, %.0f µs CPU each"
+                  + " | %.2f× (runs: %s) |%n",
+              target == leaf ? "journaled leaf" : "leaf without journal", tensor, body.length() / 1024, level,
+              pair.a(), cpuPerRequest(mine), pair.b(), cpuPerRequest(theirs), pair.ratio(), pair.ratios()));
+        }
       }
       System.out.println();
       System.out.println("Data plane benchmark: " + seconds + " s per measurement after " + warmupMs / 1000
-          + " s warm-up, " + concurrency + " concurrent keep-alive connections, loopback, "
-          + Runtime.getRuntime().availableProcessors() + " cores");
+          + " s warm-up, keep-alive connections, loopback, "
+          + Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version());
       System.out.print(table);
     } finally {
       await(clients.close());
