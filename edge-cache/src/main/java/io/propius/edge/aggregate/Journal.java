@@ -242,12 +242,15 @@ public final class Journal {
       write(ch, out);
       return null;
     });
-    written.onComplete(ar -> {
-      if (ar.failed() && ar.cause() instanceof TornTail torn) {
+    written.recover(err -> {
+      if (err instanceof TornTail) {
         broken = new PropiusException(ErrorCode.UNAVAILABLE, "the journal's end is unknown after a failed write: "
-            + torn.getMessage());
+            + err.getMessage());
         LOG.log(System.Logger.Level.ERROR, broken.getMessage());
       }
+      return Future.failedFuture(err instanceof PropiusException ? err : new PropiusException(ErrorCode.UNAVAILABLE,
+          "the journal write failed (" + err.getMessage() + "): nothing was accepted, retry"));
+    }).onComplete(ar -> {
       writing = false;
       told.forEach(p -> p.handle(ar));
       writeNext();
