@@ -261,10 +261,7 @@ public final class Journal {
   private void write(FileChannel ch, ByteBuf out) throws IOException {
     long end = ch.size();
     try {
-      ByteBuffer bytes = out.nioBuffer();
-      while (bytes.hasRemaining()) {
-        ch.write(bytes);
-      }
+      writeAll(ch, out);
       if (fsync) {
         ch.force(false);
       }
@@ -275,6 +272,13 @@ public final class Journal {
         throw new TornTail(cut.getMessage());
       }
       throw e;
+    }
+  }
+
+  private static void writeAll(FileChannel ch, ByteBuf out) throws IOException {
+    ByteBuffer bytes = out.nioBuffer();
+    while (bytes.hasRemaining()) {
+      ch.write(bytes);
     }
   }
 
@@ -308,10 +312,7 @@ public final class Journal {
       live.forEach(e -> encode(encoded, e));
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer bytes = encoded.nioBuffer();
-        while (bytes.hasRemaining()) {
-          ch.write(bytes);
-        }
+        writeAll(ch, encoded);
         ch.force(true);
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
