@@ -236,7 +236,6 @@ public final class Journal {
     // Sized like the last batch, so a busy node's batch buffer does not grow by copying.
     batch = Unpooled.buffer(Math.max(1024, out.readableBytes()));
     waiting = new ArrayList<>();
-    fileBytes += out.readableBytes();
     FileChannel ch = channel;
     Future<Void> written = broken != null ? Future.failedFuture(broken) : writer.executeBlocking(() -> {
       write(ch, out);
@@ -252,6 +251,9 @@ public final class Journal {
           "the journal write failed (" + err.getMessage() + "): nothing was accepted, retry"));
     }).onComplete(ar -> {
       writing = false;
+      if (ar.succeeded()) {
+        fileBytes += out.readableBytes(); // a failed write was cut off the file
+      }
       told.forEach(p -> p.handle(ar));
       writeNext();
     });
