@@ -8,6 +8,7 @@ import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.edge.config.EdgeOptions;
 import io.propius.edge.metrics.EdgeMetrics.PushOutcome;
+import io.propius.edge.testing.EdgeProcess;
 import io.propius.edge.testing.EdgeTree;
 import io.propius.edge.testing.Http;
 import io.propius.edge.testing.Http.Reply;
@@ -123,6 +124,65 @@ class ResilienceTest {
         .status()).isEqualTo(200);
     assertThat(awaitAtLeast(root, 20)).isEqualTo(20);
     assertThat(tree.ready).contains("4/1/20/target");
+  }
+
+  /**
+   * A leaf whose journal cannot grow (its process may write files of 64 KiB at most, so a write
+   * fails with "File too large" part way) refuses the upload with 503, counts nothing of it, and
+   * cuts the partial record off: after restarts without the limit, what it acknowledged before and
+   * after the failure is all still counted once, and the refused device can upload again.
+   */
+  @Test
+  void aJournalWriteThatFailsAcknowledgesNothingAndCutsOffWhatItWrote() {
+    EdgeTree.Node root = tree.root();
+    tree.http.put(root.port(), "/v1/rounds/4/1", null, new JsonObject().put("tensor_length", 256).put("target", 1000));
+    List<String> flags = List.of("--role", "leaf", "--parent", "http://127.0.0.1:" + root.port(),
+        "--journal", dir.resolve("leaf").toString(), "--push-interval-ms", "100");
+    List<Integer> accepted = new ArrayList<>();
+    int refused = -1;
+    try (EdgeProcess leaf = EdgeProcess.start("-f 64", tree.secret, flags)) {
+      // Each upload is its own ~2 KiB record, so the limit is reached after a few dozen.
+      for (int i = 0; i < 200 && refused < 0; i++) {
+        Reply r = upload256(leaf.port(), i);
+        if (r.status() == 200) {
+          assertThat(r.json().getBoolean("duplicate")).isFalse();
+          accepted.add(i);
+        } else {
+          assertThat(r.status()).as(r.body().toString()).isEqualTo(503);
+          assertThat(r.errorCode()).isEqualTo("UNAVAILABLE");
+          assertThat(r.errorMessage()).contains("File too large").contains("nothing was accepted, retry");
+          refused = i;
+        }
+      }
+      assertThat(refused).as("the 64 KiB limit was reached").isPositive();
+      assertThat(upload256(leaf.port(), refused).status()).as("refused, so not a duplicate").isEqualTo(503);
+      assertThat(upload256(leaf.port(), accepted.get(0)).json().getBoolean("duplicate")).isTrue();
+      assertThat(awaitAtLeast(root, accepted.size())).isEqualTo(accepted.size());
+      leaf.kill();
+    }
+    try (EdgeProcess leaf = EdgeProcess.start("", tree.secret, flags)) {
+      assertThat(upload256(leaf.port(), accepted.get(accepted.size() - 1)).json().getBoolean("duplicate")).isTrue();
+      for (int i = refused; i < refused + 5; i++) {
+        assertThat(upload256(leaf.port(), i).json().getBoolean("duplicate")).isFalse();
+      }
+      leaf.kill();
+    }
+    // Replayed again: the records written after the failure follow a whole one, so none is lost.
+    try (EdgeProcess leaf = EdgeProcess.start("", tree.secret, flags)) {
+      for (int i = refused; i < refused + 5; i++) {
+        assertThat(upload256(leaf.port(), i).json().getBoolean("duplicate")).isTrue();
+      }
+      long total = accepted.size() + 5;
+      assertThat(awaitAtLeast(root, total)).isEqualTo(total);
+      leaf.kill();
+    }
+  }
+
+  /** Device {@code i}'s upload of 256 values, all {@code i}. */
+  private Reply upload256(int port, int i) {
+    double[] values = new double[256];
+    java.util.Arrays.fill(values, i);
+    return tree.http.put(port, "/v1/results/4/1?samples=1", tree.token(4, 1, "d" + i), tensor(values));
   }
 
   private long awaitAtLeast(EdgeTree.Node root, long n) {

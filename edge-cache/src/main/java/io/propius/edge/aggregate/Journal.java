@@ -96,8 +96,14 @@ public final class Journal {
   private long fileBytes;
   private long lastSnapshotBytes;
   private long compactions;
-  private ByteBuf batch = Unpooled.buffer(64 * 1024);
+  /** Records appended since the last write began: the next group commit. */
+  private List<Entry> queued = new ArrayList<>();
   private List<Promise<Void>> waiting = new ArrayList<>();
+  /**
+   * Only used on the writer thread: where a group commit is encoded. Reused and direct, so a commit
+   * is neither allocated zeroed nor grown per write, nor copied again by the channel.
+   */
+  private final ByteBuf commitBuffer;
   private boolean writing;
   /**
    * Set when the file's end is unknown (a failed write could not be cut off, or the log could not
@@ -110,6 +116,7 @@ public final class Journal {
     this.vertx = vertx;
     this.dir = dir;
     this.writer = writer;
+    this.commitBuffer = writer == null ? null : Unpooled.directBuffer(64 * 1024);
     this.channel = channel;
     this.fsync = fsync;
     this.compactBytes = compactBytes;
@@ -200,6 +207,11 @@ public final class Journal {
     this.snapshot = snapshot;
   }
 
+  /**
+   * Appends a record; the future completes once it is in the file (and on disk, with fsync), or
+   * fails with {@code UNAVAILABLE} when the write failed and nothing of it was kept. The record is
+   * encoded later, on the writer thread: the entry must not change after it is appended.
+   */
   public Future<Void> append(Entry entry) {
     if (writer == null) {
       return Future.succeededFuture();
@@ -207,7 +219,7 @@ public final class Journal {
     if (broken != null) {
       return Future.failedFuture(broken);
     }
-    encode(batch, entry);
+    queued.add(entry);
     Promise<Void> done = Promise.promise();
     waiting.add(done);
     writeNext();
@@ -231,15 +243,17 @@ public final class Journal {
       });
       return;
     }
-    ByteBuf out = batch;
+    List<Entry> entries = queued;
     List<Promise<Void>> told = waiting;
-    // Sized like the last batch, so a busy node's batch buffer does not grow by copying.
-    batch = Unpooled.buffer(Math.max(1024, out.readableBytes()));
+    queued = new ArrayList<>();
     waiting = new ArrayList<>();
     FileChannel ch = channel;
-    Future<Void> written = broken != null ? Future.failedFuture(broken) : writer.executeBlocking(() -> {
+    // Encoded on the writer thread as well: the event loop only hands the records over.
+    Future<Integer> written = broken != null ? Future.failedFuture(broken) : writer.executeBlocking(() -> {
+      ByteBuf out = commitBuffer.clear();
+      entries.forEach(e -> encode(out, e));
       write(ch, out);
-      return null;
+      return out.readableBytes();
     });
     written.recover(err -> {
       if (err instanceof TornTail) {
@@ -252,9 +266,9 @@ public final class Journal {
     }).onComplete(ar -> {
       writing = false;
       if (ar.succeeded()) {
-        fileBytes += out.readableBytes(); // a failed write was cut off the file
+        fileBytes += ar.result(); // a failed write was cut off the file
       }
-      told.forEach(p -> p.handle(ar));
+      told.forEach(p -> p.handle(ar.mapEmpty()));
       writeNext();
     });
   }
@@ -361,6 +375,7 @@ public final class Journal {
     }
     FileChannel ch = channel;
     return writer.executeBlocking(() -> {
+      commitBuffer.release();
       ch.close();
       return null;
     }).eventually(writer::close).mapEmpty();

@@ -25,7 +25,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class EdgeTree implements AutoCloseable {
   public final Vertx vertx = Vertx.vertx();
-  public final TokenSigner signer = TokenSigner.random();
+  /** The token secret every node shares; a node in its own process gets it from the environment. */
+  public final byte[] secret = secret();
+  public final TokenSigner signer = new TokenSigner(secret);
   /** Replaced by {@link #restart}: a restarted node on the same port drops the old connections. */
   public Http http = new Http();
   /** AGGREGATE_READY notifications seen at any root: "job/round/contributors/reason". */
@@ -99,6 +101,12 @@ public final class EdgeTree implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
+  }
+
+  private static byte[] secret() {
+    byte[] b = new byte[TokenSigner.MIN_SECRET_BYTES];
+    new java.security.SecureRandom().nextBytes(b);
+    return b;
   }
 
   public String token(long job, int round, String device) {
