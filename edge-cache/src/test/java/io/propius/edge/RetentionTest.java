@@ -88,9 +88,11 @@ class RetentionTest {
   void aCompactedJournalReplaysExactCountsAndSeenTokens() {
     EdgeTree.Node root = tree.root();
     tree.http.put(root.port(), "/v1/rounds/6/1", null, new JsonObject().put("tensor_length", 100).put("target", 1000));
-    // Nothing is pushed before the restart; the journal is compacted whenever it passes 16 KB.
+    // Nothing is pushed before the restart; the journal is compacted whenever it passes 4 KB. Each
+    // wave is at least one record of ~0.8 KB (a batch of any size carries one state vector), so
+    // the ten waves pass it whatever the batching.
     EdgeOptions leafOptions = new EdgeOptions().setJournalDir(dir.resolve("leaf").toString())
-        .setJournalCompactBytes(16 * 1024).setPushThreshold(1_000_000).setPushIntervalMs(3_600_000);
+        .setJournalCompactBytes(4 * 1024).setPushThreshold(1_000_000).setPushIntervalMs(3_600_000);
     EdgeTree.Node leaf = tree.child("leaf", root, leafOptions);
     double weighted = 0;
     double weight = 0;
