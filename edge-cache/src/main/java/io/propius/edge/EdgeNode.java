@@ -373,7 +373,7 @@ public final class EdgeNode {
     accepting.put(dedupeKey, batch.done());
     if (!commitScheduled) {
       commitScheduled = true;
-      vertx.getOrCreateContext().runOnContext(v -> {
+      vertx.runOnContext(v -> {
         commitScheduled = false;
         commitBatches();
       });

@@ -97,7 +97,8 @@ public final class Journal {
   private long fileBytes;
   private long lastSnapshotBytes;
   private long compactions;
-  private long compactionFailures;
+  /** Snapshots started: with {@link #instance}, each snapshot file's own name. */
+  private long snapshotsStarted;
   /** Names this journal's snapshot files apart from those of an earlier or later one on the same directory. */
   private final String instance = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
   /** Records appended since the last write began: the next group commit. */
@@ -355,7 +356,7 @@ public final class Journal {
     long logOffset = fileBytes;
     // A name of its own: a snapshot given up on after a failed switch is deleted in the background,
     // which must not hit the next one, nor that of the journal reopened after this one is closed.
-    Path temp = dir.resolve(COMPACTING + "-" + instance + "-" + (compactions + compactionFailures));
+    Path temp = dir.resolve(COMPACTING + "-" + instance + "-" + (++snapshotsStarted));
     int sizeHint = (int) Math.max(1024, Math.min(Integer.MAX_VALUE / 2, lastSnapshotBytes));
     // Not on the writer thread: the snapshot (every seen device token) takes tens of milliseconds
     // to encode and force, and the appends of that time would wait behind it.
@@ -440,7 +441,6 @@ public final class Journal {
   }
 
   private void compactionFailed(Throwable cause) {
-    compactionFailures++;
     LOG.log(System.Logger.Level.WARNING, "journal compaction of " + nodeId + " failed, keeping the log: "
         + cause.getMessage());
     // Tried again once as much again was appended, not before every write.
@@ -450,8 +450,10 @@ public final class Journal {
   /** Deletes snapshot files never switched to (a closed journal's, or a crashed node's). */
   private static void removeSnapshotsOf(Path dir, String prefix) throws IOException {
     try (var files = Files.list(dir)) {
-      for (Path f : (Iterable<Path>) files.filter(f -> f.getFileName().toString().startsWith(prefix))::iterator) {
-        Files.deleteIfExists(f);
+      for (Path f : files.toList()) {
+        if (f.getFileName().toString().startsWith(prefix)) {
+          Files.deleteIfExists(f);
+        }
       }
     }
   }
