@@ -389,8 +389,11 @@ public final class EdgeNode {
     List<ContributionBatch> out = new ArrayList<>(batches.values());
     batches.clear();
     out.forEach(b -> committing.add(b.round().key()));
+    long started = System.nanoTime();
+    int uploads = out.stream().mapToInt(b -> b.keys().size()).sum();
     Future.join(out.stream().map(b -> journal.append(b.entry()).andThen(ar -> settle(b, ar))).toList())
         .onComplete(ar -> {
+          metrics.journalCommitted(System.nanoTime() - started, uploads);
           committing.clear();
           commitBatches();
         });

@@ -4,6 +4,7 @@ import static io.propius.edge.testing.EdgeTree.awaitTrue;
 import static io.propius.edge.testing.EdgeTree.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.edge.config.EdgeOptions;
@@ -68,6 +69,12 @@ class ResilienceTest {
       awaitAtLeast(root, 50);
     }
     assertThat(awaitAtLeast(root, 50)).as("the second wave is acknowledged but not pushed").isEqualTo(50);
+    // Each acknowledged upload went through exactly one group commit, and every commit was timed.
+    DistributionSummary commits = leaf.registry().find("propius.edge.journal.commit.uploads").summary();
+    awaitTrue(() -> commits.totalAmount() >= 80);
+    assertThat(commits.totalAmount()).isEqualTo(80);
+    assertThat(commits.count()).isBetween(2L, 80L);
+    assertThat(leaf.registry().find("propius.edge.journal.commit").timer().count()).isEqualTo(commits.count());
 
     // A crash may also tear the record being written: it was never acknowledged, replay drops it.
     tree.stop(leaf);

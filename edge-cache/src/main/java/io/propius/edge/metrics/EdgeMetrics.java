@@ -1,6 +1,7 @@
 package io.propius.edge.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -50,6 +51,8 @@ public final class EdgeMetrics {
   private final Counter partialsMerged;
   private final Counter roundsRetired;
   private final Timer aggregation;
+  private final Timer journalCommit;
+  private final DistributionSummary commitUploads;
 
   public EdgeMetrics(MeterRegistry registry, String role) {
     this.registry = registry;
@@ -84,6 +87,14 @@ public final class EdgeMetrics {
         .description("Time from an upload's first byte to its contribution being journaled and folded")
         .tag("role", this.role).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
+    // What a journaled node's acknowledgements wait for, and how well group commit amortizes it.
+    journalCommit = Timer.builder("propius.edge.journal.commit")
+        .description("Time from handing a group commit of uploads to the journal until the event loop has its result")
+        .tag("role", this.role).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
+        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+    commitUploads = DistributionSummary.builder("propius.edge.journal.commit.uploads")
+        .description("Device uploads journaled by one group commit").tag("role", this.role)
+        .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024).register(registry);
   }
 
   private Counter counter(String name, String description, String tag, Enum<?> value) {
@@ -132,6 +143,12 @@ public final class EdgeMetrics {
 
   public void aggregated(long nanos) {
     aggregation.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A group commit of {@code uploads} device contributions took {@code nanos}, written or not. */
+  public void journalCommitted(long nanos, int uploads) {
+    journalCommit.record(nanos, TimeUnit.NANOSECONDS);
+    commitUploads.record(uploads);
   }
 
   public void pushed(PushOutcome outcome) {
