@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -84,10 +85,11 @@ public final class DataPlaneBench {
     try {
       EdgeNodeVerticle root = deploy(servers, new EdgeOptions().setRole("root").setPort(0).setHost("127.0.0.1"),
           signer);
+      SimpleMeterRegistry leafMeters = new SimpleMeterRegistry();
       EdgeNodeVerticle leaf = deploy(servers, new EdgeOptions().setRole("leaf").setPort(0).setHost("127.0.0.1")
           .setParentUrl("http://127.0.0.1:" + root.actualPort()).setJournalDir(work.resolve("journal").toString())
           .setJournalCompactBytes(compactMb << 20)
-          .setMaxUploadBytes(64L << 20), signer);
+          .setMaxUploadBytes(64L << 20), signer, leafMeters);
       EdgeNodeVerticle memoryLeaf = deploy(servers, new EdgeOptions().setRole("leaf").setPort(0).setHost("127.0.0.1")
           .setParentUrl("http://127.0.0.1:" + root.actualPort()).setMaxUploadBytes(64L << 20), signer);
       List<Integer> uploadLevels = uploadConcurrency != null ? uploadConcurrency : List.of(concurrency);
@@ -154,8 +156,10 @@ public final class DataPlaneBench {
         load.run(target.actualPort(), conc, warmupMs, warmupMs, upload);
         load.run(sink.actualPort(), conc, warmupMs, warmupMs, upload);
       }
+      StringBuilder commits = new StringBuilder();
       for (EdgeNodeVerticle target : targets) {
         for (int level : uploadLevels) {
+          GroupCommits before = GroupCommits.of(leafMeters);
           List<LoadGenerator.Result> mine = new java.util.ArrayList<>();
           List<LoadGenerator.Result> theirs = new java.util.ArrayList<>();
           Pair pair = alternate(repeatsF,
@@ -168,6 +172,12 @@ public final class DataPlaneBench {
                   + " | %.2f× (runs: %s) |%n",
               target == leaf ? "journaled leaf" : "leaf without journal", tensor, body.length() / 1024, level,
               pair.a(), cpuPerRequest(mine), pair.b(), cpuPerRequest(theirs), pair.ratio(), pair.ratios()));
+          if (target == leaf) {
+            GroupCommits during = GroupCommits.of(leafMeters).minus(before);
+            commits.append(String.format(Locale.ROOT, "- journaled leaf, %d concurrent: %.1f uploads per group commit,"
+                + " %.0f µs per commit on average (measured runs and their warm-ups)%n", level,
+                during.uploads() / during.commits(), during.nanos() / 1e3 / during.commits()));
+          }
         }
       }
       System.out.println();
@@ -175,12 +185,26 @@ public final class DataPlaneBench {
           + " s warm-up, keep-alive connections, loopback, "
           + Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version());
       System.out.print(table);
+      System.out.print(commits);
     } finally {
       await(clients.close());
       await(servers.close());
       try (var files = Files.walk(work)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
+    }
+  }
+
+  /** The journaled leaf's group-commit meters, as totals since it started. */
+  private record GroupCommits(double commits, double uploads, double nanos) {
+    static GroupCommits of(SimpleMeterRegistry meters) {
+      var perCommit = meters.get("propius.edge.journal.commit.uploads").summary();
+      var timer = meters.get("propius.edge.journal.commit").timer();
+      return new GroupCommits(perCommit.count(), perCommit.totalAmount(), timer.totalTime(TimeUnit.NANOSECONDS));
+    }
+
+    GroupCommits minus(GroupCommits earlier) {
+      return new GroupCommits(commits - earlier.commits, uploads - earlier.uploads, nanos - earlier.nanos);
     }
   }
 
@@ -227,7 +251,12 @@ public final class DataPlaneBench {
   }
 
   private static EdgeNodeVerticle deploy(Vertx vertx, EdgeOptions options, TokenSigner signer) {
-    EdgeNodeVerticle v = new EdgeNodeVerticle(options, signer, JobAccess.open(), new SimpleMeterRegistry(), null);
+    return deploy(vertx, options, signer, new SimpleMeterRegistry());
+  }
+
+  private static EdgeNodeVerticle deploy(Vertx vertx, EdgeOptions options, TokenSigner signer,
+      SimpleMeterRegistry meters) {
+    EdgeNodeVerticle v = new EdgeNodeVerticle(options, signer, JobAccess.open(), meters, null);
     await(vertx.deployVerticle(v));
     return v;
   }
