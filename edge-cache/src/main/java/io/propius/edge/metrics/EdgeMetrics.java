@@ -89,7 +89,7 @@ public final class EdgeMetrics {
         .maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
     // What a journaled node's acknowledgements wait for, and how well group commit amortizes it.
     journalCommit = Timer.builder("propius.edge.journal.commit")
-        .description("Time from handing a group commit of uploads to the journal until the event loop has its result")
+        .description("Time from handing a group commit of uploads to the journal until they are answered")
         .tag("role", this.role).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
         .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
     commitUploads = DistributionSummary.builder("propius.edge.journal.commit.uploads")
