@@ -1,5 +1,6 @@
 package io.propius.edge.aggregate;
 
+import static io.propius.edge.testing.EdgeTree.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.edge.aggregate.Journal.ContributionsEntry;
@@ -76,10 +77,7 @@ class JournalTest {
       onLoop(() -> journal.append(new ContributionsEntry(key, List.of(device), 1, 1, new double[1000])));
     }
     // The snapshot is written beside the appends, so the first switch may come after the last one.
-    long until = System.currentTimeMillis() + 20_000;
-    while (onLoop(() -> Future.succeededFuture(journal.compactions())) == 0 && System.currentTimeMillis() < until) {
-      Thread.sleep(10);
-    }
+    awaitTrue(() -> onLoop(() -> Future.succeededFuture(journal.compactions())) > 0);
     assertThat(journal.compactions()).isGreaterThanOrEqualTo(1);
     // Closed first: a compaction may still be switching files, and close waits for it.
     onLoop(journal::close);

@@ -91,22 +91,18 @@ public final class EdgeProcess implements AutoCloseable {
         break;
       }
     }
-    kill();
+    close();
     throw new AssertionError("edge node did not come up; output " + output);
   }
 
   /** Kills the JVM at once (SIGKILL): a crash, nothing flushed. */
-  public void kill() {
+  @Override
+  public void close() {
     process.destroyForcibly();
     try {
       process.waitFor(20, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  @Override
-  public void close() {
-    kill();
   }
 }
