@@ -5,6 +5,7 @@ import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
+import io.propius.edge.EdgeMain;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.config.EdgeOptions;
@@ -14,25 +15,28 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The data-plane benchmark: (1) plan downloads from a leaf edge node vs nginx serving the same
- * bytes from a file, (2) result uploads into a leaf (decode, validate, journal, aggregate) vs a
- * Vert.x endpoint that discards the bytes. Same client, same concurrency, same run; prints a
- * Markdown table of throughputs and ratios.
+ * bytes from a file, (2) result uploads into a journaled leaf (verify, decode, validate, journal,
+ * aggregate) vs a Vert.x endpoint that discards the bytes, each of those two in a JVM of its own.
+ * Same client, same concurrency, same run; prints a Markdown table of throughputs and ratios.
  *
  * <p>{@code java -jar bench/dataplane/target/dataplane-bench.jar [--concurrency 32] [--seconds 10]
- * [--sizes-mb 1,16|none] [--uploads both|journaled|memory|none] [--tensor 7850]
+ * [--sizes-mb 1,16|none] [--uploads journaled|none] [--tensor 7850]
  * [--warmup-seconds N] [--upload-concurrency 16,64]}: each measurement follows N seconds of
  * unmeasured load (default a fifth of --seconds, at least 1); on a loaded machine the JIT needs
  * longer than that to settle. Uploads are measured at each of {@code --upload-concurrency}
@@ -50,7 +54,7 @@ public final class DataPlaneBench {
     long seconds = 10;
     int tensor = 7850;
     List<Integer> sizesMb = List.of(1, 16);
-    String uploads = "both";
+    String uploads = "journaled";
     long warmupSeconds = -1;
     long compactMb = 64;
     List<Integer> uploadConcurrency = null;
@@ -62,7 +66,12 @@ public final class DataPlaneBench {
         case "--tensor" -> tensor = Integer.parseInt(args[i + 1]);
         case "--sizes-mb" -> sizesMb = "none".equals(args[i + 1]) ? List.of()
             : java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
-        case "--uploads" -> uploads = args[i + 1];
+        case "--uploads" -> {
+          uploads = args[i + 1];
+          if (!List.of("journaled", "none").contains(uploads)) {
+            throw new IllegalArgumentException("--uploads is journaled or none, got " + uploads);
+          }
+        }
         case "--warmup-seconds" -> warmupSeconds = Long.parseLong(args[i + 1]);
         case "--compact-mb" -> compactMb = Long.parseLong(args[i + 1]);
         case "--upload-concurrency" -> uploadConcurrency = Arrays.stream(args[i + 1].split(","))
@@ -81,17 +90,15 @@ public final class DataPlaneBench {
     Vertx servers = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
     Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
     System.out.println("transport: " + (servers.isNativeTransportEnabled() ? "native epoll" : "NIO"));
-    TokenSigner signer = TokenSigner.random();
+    // A secret the leaf process is given too, so it verifies the tokens made here.
+    byte[] secret = new byte[TokenSigner.MIN_SECRET_BYTES];
+    new SecureRandom().nextBytes(secret);
+    TokenSigner signer = new TokenSigner(secret);
     try {
       EdgeNodeVerticle root = deploy(servers, new EdgeOptions().setRole("root").setPort(0).setHost("127.0.0.1"),
           signer);
-      SimpleMeterRegistry leafMeters = new SimpleMeterRegistry();
       EdgeNodeVerticle leaf = deploy(servers, new EdgeOptions().setRole("leaf").setPort(0).setHost("127.0.0.1")
-          .setParentUrl("http://127.0.0.1:" + root.actualPort()).setJournalDir(work.resolve("journal").toString())
-          .setJournalCompactBytes(compactMb << 20)
-          .setMaxUploadBytes(64L << 20), signer, leafMeters);
-      EdgeNodeVerticle memoryLeaf = deploy(servers, new EdgeOptions().setRole("leaf").setPort(0).setHost("127.0.0.1")
-          .setParentUrl("http://127.0.0.1:" + root.actualPort()).setMaxUploadBytes(64L << 20), signer);
+          .setParentUrl("http://127.0.0.1:" + root.actualPort()), signer);
       List<Integer> uploadLevels = uploadConcurrency != null ? uploadConcurrency : List.of(concurrency);
       LoadGenerator load = new LoadGenerator(clients, Math.max(concurrency,
           uploadLevels.stream().mapToInt(Integer::intValue).max().orElse(concurrency)));
@@ -127,65 +134,15 @@ public final class DataPlaneBench {
         }
       }
 
-      // Uploads: every request carries a fresh device token, so each one is a new contribution.
-      final int uploadRound = 100;
-      final int length = tensor;
-      await(admin.request(HttpMethod.PUT, root.actualPort(), "127.0.0.1",
-              "/v1/rounds/" + JOB + "/" + uploadRound)
-          .compose(req -> req.send(new JsonObject().put("reducer", "fedavg").put("tensor_length", length)
-              .put("target", Integer.MAX_VALUE).encode())).compose(r -> r.body()));
-      Buffer body = Buffer.buffer(Tensors.encode(new Random(1).doubles(tensor, -1, 1).toArray(), DType.FLOAT32));
-      long expiry = System.currentTimeMillis() + 3_600_000;
-      String upUri = "/v1/results/" + JOB + "/" + uploadRound + "?samples=10";
-      HttpServer sink = await(servers.createHttpServer().requestHandler(req -> req.handler(chunk -> {
-      }).endHandler(v -> req.response().putHeader("Content-Type", "application/json")
-          .end("{\"accepted\":true,\"duplicate\":false}"))).listen(0, "127.0.0.1"));
-      // Each measurement uses device ids of its own, so no upload is a duplicate.
-      AtomicInteger devices = new AtomicInteger();
-      java.util.function.IntFunction<LoadGenerator.Call> upload = i -> new LoadGenerator.Call(HttpMethod.PUT, upUri,
-          new TaskToken(JOB, uploadRound, "device-" + devices.incrementAndGet(), expiry).encode(signer), body);
-      EdgeNodeVerticle[] targets = switch (uploads) {
-        case "journaled" -> new EdgeNodeVerticle[] {leaf};
-        case "memory" -> new EdgeNodeVerticle[] {memoryLeaf};
-        case "none" -> new EdgeNodeVerticle[0];
-        default -> new EdgeNodeVerticle[] {leaf, memoryLeaf};
-      };
-      // An unmeasured pass over every target first: without it whichever target was measured first
-      // (journaled or not) ran at about half its later rate, so the order decided the comparison.
-      for (EdgeNodeVerticle target : targets) {
-        load.run(target.actualPort(), conc, warmupMs, warmupMs, upload);
-        load.run(sink.actualPort(), conc, warmupMs, warmupMs, upload);
-      }
-      StringBuilder commits = new StringBuilder();
-      for (EdgeNodeVerticle target : targets) {
-        for (int level : uploadLevels) {
-          GroupCommits before = GroupCommits.of(leafMeters);
-          List<LoadGenerator.Result> mine = new java.util.ArrayList<>();
-          List<LoadGenerator.Result> theirs = new java.util.ArrayList<>();
-          Pair pair = alternate(repeatsF,
-              () -> record(mine, load.run(target.actualPort(), level, warmupMs, durationMs, upload))
-                  .requestsPerSecond(),
-              () -> record(theirs, load.run(sink.actualPort(), level, warmupMs, durationMs, upload))
-                  .requestsPerSecond());
-          table.append(String.format(Locale.ROOT, "| upload + aggregate (%s), %d float32 (%d KB), %d concurrent"
-                  + " | %.0f uploads/s, %.0f µs CPU each | discard sink %.0f uploads/s, %.0f µs CPU each"
-                  + " | %.2f× (runs: %s) |%n",
-              target == leaf ? "journaled leaf" : "leaf without journal", tensor, body.length() / 1024, level,
-              pair.a(), cpuPerRequest(mine), pair.b(), cpuPerRequest(theirs), pair.ratio(), pair.ratios()));
-          if (target == leaf) {
-            GroupCommits during = GroupCommits.of(leafMeters).minus(before);
-            commits.append(String.format(Locale.ROOT, "- journaled leaf, %d concurrent: %.1f uploads per group commit,"
-                + " %.0f µs per commit on average (measured runs and their warm-ups)%n", level,
-                during.uploads() / during.commits(), during.nanos() / 1e3 / during.commits()));
-          }
-        }
+      if (!"none".equals(uploads)) {
+        measureUploads(admin, root.actualPort(), secret, signer, work, compactMb, tensor, uploadLevels, repeatsF,
+            load, warmupMs, durationMs, table);
       }
       System.out.println();
       System.out.println("Data plane benchmark: " + seconds + " s per measurement after " + warmupMs / 1000
           + " s warm-up, keep-alive connections, loopback, "
           + Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version());
       System.out.print(table);
-      System.out.print(commits);
     } finally {
       await(clients.close());
       await(servers.close());
@@ -195,16 +152,80 @@ public final class DataPlaneBench {
     }
   }
 
-  /** The journaled leaf's group-commit meters, as totals since it started. */
-  private record GroupCommits(double commits, double uploads, double nanos) {
-    static GroupCommits of(SimpleMeterRegistry meters) {
-      var perCommit = meters.get("propius.edge.journal.commit.uploads").summary();
-      var timer = meters.get("propius.edge.journal.commit").timer();
-      return new GroupCommits(perCommit.count(), perCommit.totalAmount(), timer.totalTime(TimeUnit.NANOSECONDS));
+  /**
+   * Uploads into a journaled leaf against uploads into the discard sink, each server in a JVM of its
+   * own (as deployed; in one JVM the two shared JIT profiles and the sink's rate moved by a third
+   * between invocations). Every request carries a fresh device token, so each one is a new
+   * contribution.
+   */
+  private static void measureUploads(HttpClient admin, int rootPort, byte[] secret, TokenSigner signer, Path work,
+      long compactMb, int tensor, List<Integer> levels, int repeats, LoadGenerator load, long warmupMs,
+      long durationMs, StringBuilder table) throws Exception {
+    final int uploadRound = 100;
+    await(admin.request(HttpMethod.PUT, rootPort, "127.0.0.1", "/v1/rounds/" + JOB + "/" + uploadRound)
+        .compose(req -> req.send(new JsonObject().put("reducer", "fedavg").put("tensor_length", tensor)
+            .put("target", Integer.MAX_VALUE).encode())).compose(r -> r.body()));
+    Buffer body = Buffer.buffer(Tensors.encode(new Random(1).doubles(tensor, -1, 1).toArray(), DType.FLOAT32));
+    long expiry = System.currentTimeMillis() + 3_600_000;
+    String uri = "/v1/results/" + JOB + "/" + uploadRound + "?samples=10";
+    // Each measurement uses device ids of its own, so no upload is a duplicate.
+    AtomicInteger devices = new AtomicInteger();
+    IntFunction<LoadGenerator.Call> upload = i -> new LoadGenerator.Call(HttpMethod.PUT, uri,
+        new TaskToken(JOB, uploadRound, "device-" + devices.incrementAndGet(), expiry).encode(signer), body);
+    StringBuilder commits = new StringBuilder();
+    try (ChildJvm sink = ChildJvm.start("discard sink", Map.of(), DiscardSink.class.getName());
+         ChildJvm leaf = ChildJvm.start("journaled leaf",
+             Map.of("PROPIUS_SECURITY_TOKEN_SECRET", Base64.getEncoder().encodeToString(secret)),
+             EdgeMain.class.getName(), "--role", "leaf", "--host", "127.0.0.1", "--port", "0",
+             "--parent", "http://127.0.0.1:" + rootPort, "--journal", work.resolve("journal").toString(),
+             "--compact-mb", Long.toString(compactMb), "--max-upload-mb", "64")) {
+      // An unmeasured pass over both first: without it whichever was measured first ran at about
+      // half its later rate, so the order decided the comparison.
+      load.run(leaf.port(), levels.get(0), warmupMs, warmupMs, upload);
+      load.run(sink.port(), levels.get(0), warmupMs, warmupMs, upload);
+      for (int level : levels) {
+        GroupCommits before = GroupCommits.of(admin, leaf.port());
+        List<LoadGenerator.Result> mine = new java.util.ArrayList<>();
+        List<LoadGenerator.Result> theirs = new java.util.ArrayList<>();
+        Pair pair = alternate(repeats,
+            () -> record(mine, load.run(leaf.port(), level, warmupMs, durationMs, upload, leaf::cpuNanos))
+                .requestsPerSecond(),
+            () -> record(theirs, load.run(sink.port(), level, warmupMs, durationMs, upload, sink::cpuNanos))
+                .requestsPerSecond());
+        table.append(String.format(Locale.ROOT, "| upload + aggregate (journaled leaf), %d float32 (%d KB),"
+                + " %d concurrent | %.0f uploads/s; CPU each: leaf %.0f µs, load generator %.0f µs"
+                + " | discard sink %.0f uploads/s; CPU each: sink %.0f µs, load generator %.0f µs"
+                + " | %.2f× (runs: %s) |%n",
+            tensor, body.length() / 1024, level, pair.a(), median(mine, LoadGenerator.Result::serverCpuMicrosPerRequest),
+            median(mine, LoadGenerator.Result::cpuMicrosPerRequest), pair.b(),
+            median(theirs, LoadGenerator.Result::serverCpuMicrosPerRequest),
+            median(theirs, LoadGenerator.Result::cpuMicrosPerRequest), pair.ratio(), pair.ratios()));
+        GroupCommits during = GroupCommits.of(admin, leaf.port()).minus(before);
+        commits.append(String.format(Locale.ROOT, "- journaled leaf, %d concurrent: %.1f uploads per group commit,"
+            + " %.0f µs per commit on average (measured runs and their warm-ups)%n", level,
+            during.uploads() / during.commits(), during.seconds() * 1e6 / during.commits()));
+      }
+    }
+    table.append(commits);
+  }
+
+  /** The leaf's group-commit meters, as totals since it started, read from its Prometheus endpoint. */
+  private record GroupCommits(double commits, double uploads, double seconds) {
+    static GroupCommits of(HttpClient http, int port) {
+      String text = await(http.request(HttpMethod.GET, port, "127.0.0.1", "/metrics")
+          .compose(req -> req.send()).compose(r -> r.body())).toString();
+      return new GroupCommits(total(text, "propius_edge_journal_commit_uploads_count"),
+          total(text, "propius_edge_journal_commit_uploads_sum"), total(text, "propius_edge_journal_commit_seconds_sum"));
+    }
+
+    /** The sum over a metric's series (one per node). */
+    private static double total(String text, String metric) {
+      return text.lines().filter(l -> l.startsWith(metric + "{") || l.startsWith(metric + " "))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     GroupCommits minus(GroupCommits earlier) {
-      return new GroupCommits(commits - earlier.commits, uploads - earlier.uploads, nanos - earlier.nanos);
+      return new GroupCommits(commits - earlier.commits, uploads - earlier.uploads, seconds - earlier.seconds);
     }
   }
 
@@ -213,9 +234,8 @@ public final class DataPlaneBench {
     return r;
   }
 
-  /** Median over runs of the process CPU per request (client included, the same for both sides). */
-  private static double cpuPerRequest(List<LoadGenerator.Result> runs) {
-    return median(runs.stream().map(LoadGenerator.Result::cpuMicrosPerRequest).toList());
+  private static double median(List<LoadGenerator.Result> runs, ToDoubleFunction<LoadGenerator.Result> of) {
+    return median(runs.stream().map(of::applyAsDouble).toList());
   }
 
   /** Medians of alternating measurements (A, B, A, B...): both sides see the same machine load. */
@@ -251,12 +271,7 @@ public final class DataPlaneBench {
   }
 
   private static EdgeNodeVerticle deploy(Vertx vertx, EdgeOptions options, TokenSigner signer) {
-    return deploy(vertx, options, signer, new SimpleMeterRegistry());
-  }
-
-  private static EdgeNodeVerticle deploy(Vertx vertx, EdgeOptions options, TokenSigner signer,
-      SimpleMeterRegistry meters) {
-    EdgeNodeVerticle v = new EdgeNodeVerticle(options, signer, JobAccess.open(), meters, null);
+    EdgeNodeVerticle v = new EdgeNodeVerticle(options, signer, JobAccess.open(), new SimpleMeterRegistry(), null);
     await(vertx.deployVerticle(v));
     return v;
   }

@@ -11,6 +11,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 
 /**
  * Closed-loop HTTP load: {@code concurrency} loops, each sending its next request as soon as the
@@ -21,12 +22,20 @@ final class LoadGenerator {
   /**
    * What one run measured.
    *
-   * @param cpuSeconds CPU time of the whole process (servers, client, GC, JIT) during the run
+   * @param cpuSeconds CPU time of this whole process (client, GC, JIT, in-process servers) during
+   *                   the run
+   * @param serverCpuSeconds CPU time of the server's own process during the run, NaN when the
+   *                         server runs in this one
    */
-  record Result(long requests, long bytes, long errors, double seconds, double cpuSeconds) {
-    /** Process CPU per request: on a saturated machine, throughput goes as its inverse. */
+  record Result(long requests, long bytes, long errors, double seconds, double cpuSeconds, double serverCpuSeconds) {
+    /** This process's CPU per request: on a saturated machine, throughput goes as its inverse. */
     double cpuMicrosPerRequest() {
       return cpuSeconds * 1e6 / requests;
+    }
+
+    /** The server process's CPU per request. */
+    double serverCpuMicrosPerRequest() {
+      return serverCpuSeconds * 1e6 / requests;
     }
 
     double requestsPerSecond() {
@@ -51,7 +60,18 @@ final class LoadGenerator {
         new PoolOptions().setHttp1MaxSize(concurrency));
   }
 
+  /** A run against a server in this process. */
   Result run(int port, int concurrency, long warmupMs, long durationMs, IntFunction<Call> calls) {
+    return run(port, concurrency, warmupMs, durationMs, calls, null);
+  }
+
+  /**
+   * A run that also measures the CPU time of the server's process.
+   *
+   * @param serverCpuNanos the server process's CPU time so far, or null when it runs in this one
+   */
+  Result run(int port, int concurrency, long warmupMs, long durationMs, IntFunction<Call> calls,
+             LongSupplier serverCpuNanos) {
     AtomicLong counter = new AtomicLong();
     AtomicLong requests = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
@@ -72,17 +92,19 @@ final class LoadGenerator {
     errors.set(0);
     started[0] = System.nanoTime();
     long cpuStart = processCpuNanos();
+    long serverCpuStart = serverCpuNanos == null ? 0 : serverCpuNanos.getAsLong();
     sleep(durationMs);
     long r = requests.get();
     long b = bytes.get();
     double seconds = (System.nanoTime() - started[0]) / 1e9;
     double cpu = (processCpuNanos() - cpuStart) / 1e9;
+    double serverCpu = serverCpuNanos == null ? Double.NaN : (serverCpuNanos.getAsLong() - serverCpuStart) / 1e9;
     stop[0] = true;
     done.future().toCompletionStage().toCompletableFuture().join();
     if (r == 0 || errors.get() > 0) {
       throw new IllegalStateException("load on port " + port + ": " + r + " requests, " + errors.get() + " errors");
     }
-    return new Result(r, b, errors.get(), seconds, cpu);
+    return new Result(r, b, errors.get(), seconds, cpu, serverCpu);
   }
 
   private static long processCpuNanos() {

@@ -1,0 +1,98 @@
+package io.propius.bench.dataplane;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A server under measurement in a JVM of its own, started from this benchmark's jar: its JIT
+ * profiles, heap and GC are its own, as in a deployment, instead of shared with the load
+ * generator and the server it is compared with. Its CPU time is read from the OS.
+ */
+final class ChildJvm implements AutoCloseable {
+  private static final Pattern UP = Pattern.compile("is up on :(\\d+)");
+
+  private final Process process;
+  private final int port;
+
+  private ChildJvm(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  /** Starts {@code mainClass} and waits until it prints that it is up and on which port. */
+  static ChildJvm start(String name, Map<String, String> env, String mainClass, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        ProcessHandle.current().info().command().orElse("java"), "-cp", ownJar().toString(), mainClass));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    List<String> output = new ArrayList<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = in.readLine()) != null; ) {
+          Matcher m = UP.matcher(line);
+          if (m.find()) {
+            port.complete(Integer.parseInt(m.group(1)));
+          } else if (!port.isDone()) {
+            synchronized (output) {
+              output.add(line);
+            }
+          }
+        }
+      } catch (IOException ignored) {
+        // the process went away; the wait below reports it
+      }
+      synchronized (output) {
+        port.completeExceptionally(new IllegalStateException(name + " exited before it was up: " + output));
+      }
+    }, name + "-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      return new ChildJvm(process, port.get(60, TimeUnit.SECONDS));
+    } catch (Exception e) {
+      process.destroyForcibly();
+      throw new IllegalStateException(name + " did not start: " + e.getMessage(), e);
+    }
+  }
+
+  private static Path ownJar() {
+    try {
+      return Path.of(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** CPU time the process has used so far, all its threads. */
+  long cpuNanos() {
+    return process.toHandle().info().totalCpuDuration()
+        .orElseThrow(() -> new IllegalStateException("the OS gives no CPU time for pid " + process.pid()))
+        .toNanos();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+}
