@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A server under measurement in a JVM of its own, started from this benchmark's jar: its JIT
+ * A server under measurement in a JVM of its own, on this JVM's class path: its JIT
  * profiles, heap and GC are its own, as in a deployment, instead of shared with the load
  * generator and the server it is compared with. Its CPU time is read from the OS.
  */
@@ -32,11 +31,14 @@ final class ChildJvm implements AutoCloseable {
   /** Starts {@code mainClass} and waits until it prints that it is up and on which port. */
   static ChildJvm start(String name, Map<String, String> env, String mainClass, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"), "-cp", ownJar().toString(), mainClass));
+        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+        mainClass));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process = builder.start();
+    // A bench stopped with Ctrl-C must not leave servers behind on their ports.
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
     CompletableFuture<Integer> port = new CompletableFuture<>();
     List<String> output = new ArrayList<>();
     Thread reader = new Thread(() -> {
@@ -66,14 +68,6 @@ final class ChildJvm implements AutoCloseable {
     } catch (Exception e) {
       process.destroyForcibly();
       throw new IllegalStateException(name + " did not start: " + e.getMessage(), e);
-    }
-  }
-
-  private static Path ownJar() {
-    try {
-      return Path.of(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -49,6 +49,11 @@ public final class DataPlaneBench {
   }
 
   public static void main(String[] args) throws Exception {
+    System.out.print(run(args));
+  }
+
+  /** Runs the benchmark the flags describe and returns its report (a Markdown table). */
+  static String run(String... args) throws Exception {
     int concurrency = 32;
     int repeats = 3;
     long seconds = 10;
@@ -89,7 +94,6 @@ public final class DataPlaneBench {
     // Servers and the load generator get their own Vert.x instances (own event loops).
     Vertx servers = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
     Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
-    System.out.println("transport: " + (servers.isNativeTransportEnabled() ? "native epoll" : "NIO"));
     // A secret the leaf process is given too, so it verifies the tokens made here.
     byte[] secret = new byte[TokenSigner.MIN_SECRET_BYTES];
     new SecureRandom().nextBytes(secret);
@@ -105,32 +109,34 @@ public final class DataPlaneBench {
       // Held in a variable: Vert.x 5 closes a client that is no longer referenced when it is collected.
       HttpClient admin = servers.createHttpClient();
       final int conc = concurrency;
-      String token = new TaskToken(JOB, 1, "bench", System.currentTimeMillis() + 3_600_000).encode(signer);
       StringBuilder table = new StringBuilder();
       table.append(String.format(Locale.ROOT, "| test | Propius | baseline | ratio |%n|---|---|---|---|%n"));
 
-      Path docroot = Files.createDirectories(work.resolve("www"));
-      try (NginxServer nginx = new NginxServer(docroot, work.resolve("nginx"), 1)) {
-        int round = 1;
-        for (int mb : sizesMb) {
-          byte[] plan = new byte[mb << 20];
-          new Random(mb).nextBytes(plan);
-          Files.write(docroot.resolve("plan" + mb + ".bin"), plan);
-          await(admin.request(HttpMethod.PUT, root.actualPort(), "127.0.0.1",
-                  "/v1/plans/" + JOB + "/" + round)
-              .compose(req -> req.send(Buffer.buffer(plan))).compose(r -> r.body()));
-          String planToken = new TaskToken(JOB, round, "bench", System.currentTimeMillis() + 3_600_000)
-              .encode(signer);
-          String uri = "/v1/plans/" + JOB + "/" + round;
-          Pair pair = alternate(repeatsF,
-              () -> load.run(leaf.actualPort(), conc, warmupMs, durationMs,
-                  i -> new LoadGenerator.Call(HttpMethod.GET, uri, planToken, null)).megabytesPerSecond(),
-              () -> load.run(nginx.port, conc, warmupMs, durationMs,
-                  i -> new LoadGenerator.Call(HttpMethod.GET, "/plan" + mb + ".bin", planToken, null))
-                  .megabytesPerSecond());
-          table.append(String.format(Locale.ROOT, "| plan download %d MB, %d concurrent | %.0f MB/s | nginx %.0f MB/s"
-              + " | %.2f× (runs: %s) |%n", mb, concurrency, pair.a(), pair.b(), pair.ratio(), pair.ratios()));
-          round++;
+      // nginx is only needed (and only started) for plan downloads.
+      if (!sizesMb.isEmpty()) {
+        Path docroot = Files.createDirectories(work.resolve("www"));
+        try (NginxServer nginx = new NginxServer(docroot, work.resolve("nginx"), 1)) {
+          int round = 1;
+          for (int mb : sizesMb) {
+            byte[] plan = new byte[mb << 20];
+            new Random(mb).nextBytes(plan);
+            Files.write(docroot.resolve("plan" + mb + ".bin"), plan);
+            await(admin.request(HttpMethod.PUT, root.actualPort(), "127.0.0.1",
+                    "/v1/plans/" + JOB + "/" + round)
+                .compose(req -> req.send(Buffer.buffer(plan))).compose(r -> r.body()));
+            String planToken = new TaskToken(JOB, round, "bench", System.currentTimeMillis() + 3_600_000)
+                .encode(signer);
+            String uri = "/v1/plans/" + JOB + "/" + round;
+            Pair pair = alternate(repeatsF,
+                () -> load.run(leaf.actualPort(), conc, warmupMs, durationMs,
+                    i -> new LoadGenerator.Call(HttpMethod.GET, uri, planToken, null)).megabytesPerSecond(),
+                () -> load.run(nginx.port, conc, warmupMs, durationMs,
+                    i -> new LoadGenerator.Call(HttpMethod.GET, "/plan" + mb + ".bin", planToken, null))
+                    .megabytesPerSecond());
+            table.append(String.format(Locale.ROOT, "| plan download %d MB, %d concurrent | %.0f MB/s | nginx %.0f MB/s"
+                + " | %.2f× (runs: %s) |%n", mb, concurrency, pair.a(), pair.b(), pair.ratio(), pair.ratios()));
+            round++;
+          }
         }
       }
 
@@ -138,11 +144,10 @@ public final class DataPlaneBench {
         measureUploads(admin, root.actualPort(), secret, signer, work, compactMb, tensor, uploadLevels, repeatsF,
             load, warmupMs, durationMs, table);
       }
-      System.out.println();
-      System.out.println("Data plane benchmark: " + seconds + " s per measurement after " + warmupMs / 1000
-          + " s warm-up, keep-alive connections, loopback, "
-          + Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version());
-      System.out.print(table);
+      return String.format(Locale.ROOT, "transport: %s%n%nData plane benchmark: %d s per measurement after %d s"
+              + " warm-up, keep-alive connections, loopback, %d cores, Java %s%n%s",
+          servers.isNativeTransportEnabled() ? "native epoll" : "NIO", seconds, warmupMs / 1000,
+          Runtime.getRuntime().availableProcessors(), Runtime.version(), table);
     } finally {
       await(clients.close());
       await(servers.close());

@@ -1,0 +1,49 @@
+package io.propius.bench.dataplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The upload half of the data-plane benchmark, tiny (CI smoke run): a real journaled leaf process
+ * and a real discard-sink process on free ports, loaded over real connections. The load generator
+ * fails the run on any refused upload, so a report at all means every upload was accepted.
+ */
+class DataPlaneBenchSmokeTest {
+  private static final Pattern ROW = Pattern.compile("\\| upload \\+ aggregate \\(journaled leaf\\), 7850 float32"
+      + " \\(30 KB\\), 4 concurrent \\| (\\d+) uploads/s; CPU each: leaf (\\d+) µs, load generator (\\d+) µs"
+      + " \\| discard sink (\\d+) uploads/s; CPU each: sink (\\d+) µs, load generator (\\d+) µs \\| ([0-9.]+)×");
+  private static final Pattern COMMITS = Pattern.compile(
+      "journaled leaf, 4 concurrent: ([0-9.]+) uploads per group commit, (\\d+) µs per commit");
+
+  @Test
+  void uploadsIntoALeafProcessAndASinkProcessAreMeasuredWithEachServersCpu() throws Exception {
+    String report = DataPlaneBench.run("--sizes-mb", "none", "--seconds", "1", "--warmup-seconds", "1",
+        "--upload-concurrency", "4", "--repeats", "1");
+
+    Matcher row = ROW.matcher(report);
+    assertThat(row.find()).as(report).isTrue();
+    long leafRate = Long.parseLong(row.group(1));
+    long sinkRate = Long.parseLong(row.group(4));
+    assertThat(leafRate).isPositive();
+    assertThat(sinkRate).isPositive();
+    // Each server's CPU is its own process's, read from the OS: a leaf that did the work used some.
+    assertThat(Long.parseLong(row.group(2))).isPositive();
+    assertThat(Long.parseLong(row.group(5))).isPositive();
+    assertThat(Double.parseDouble(row.group(7))).isCloseTo((double) leafRate / sinkRate,
+        org.assertj.core.api.Assertions.within(0.02));
+    // Read back from the leaf process's /metrics: its uploads went through group commits.
+    Matcher commits = COMMITS.matcher(report);
+    assertThat(commits.find()).as(report).isTrue();
+    assertThat(Double.parseDouble(commits.group(1))).isBetween(1.0, 4.0);
+  }
+
+  @Test
+  void anUnknownUploadTargetIsRefusedBeforeAnythingStarts() {
+    assertThatThrownBy(() -> DataPlaneBench.run("--uploads", "memory"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--uploads is journaled or none");
+  }
+}
