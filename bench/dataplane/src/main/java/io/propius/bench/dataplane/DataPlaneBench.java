@@ -159,8 +159,8 @@ public final class DataPlaneBench {
 
   /**
    * Uploads into a journaled leaf against uploads into the discard sink, each server in a JVM of its
-   * own (as deployed; in one JVM the two shared JIT profiles and the sink's rate moved by a third
-   * between invocations). Every request carries a fresh device token, so each one is a new
+   * own as deployed (not sharing JIT profiles, heap and GC with each other or the load generator),
+   * its CPU measured apart. Every request carries a fresh device token, so each one is a new
    * contribution.
    */
   private static void measureUploads(HttpClient admin, int rootPort, byte[] secret, TokenSigner signer, Path work,
