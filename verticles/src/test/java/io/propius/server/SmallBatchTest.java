@@ -125,6 +125,31 @@ class SmallBatchTest {
   }
 
   @Test
+  void anOfferAcceptedThroughAnotherInstanceNoLongerHoldsASlotOnTheInstanceThatMadeIt() {
+    // The default two client manager instances. A device is offered the job's first slot by one
+    // instance and accepts through the other. The offering instance must stop counting its offer as
+    // pending once the store counts the binding, or it sees the first slot taken twice and offers the
+    // second to nobody until the offer expires (30 s).
+    try (TestServer server = TestServer.start(smallBatch("irs", 3_000))) {
+      Devices first = Devices.onOneConnection(server);
+      Devices second = Devices.onOneConnection(server);
+      long job = openJob(server, 2, "gpu", 1);
+      JsonObject gpu = new JsonObject().put("gpu", 1).put("cpu_cores", 4);
+
+      JsonObject offered = await(first.checkin("gpu-1", gpu), Duration.ofSeconds(10)).bodyAsJsonObject();
+      assertThat(offered.getJsonArray("offers")).as(offered.encode()).hasSize(1);
+      var accepted = await(second.accept("gpu-1", offered.getJsonArray("offers").getJsonObject(0).getString("offer")));
+      assertThat(accepted.statusCode()).as(accepted.bodyAsString()).isEqualTo(200);
+      eventually(Duration.ofSeconds(5), () -> status(server, job).getAmount() == 1, "the binding in the store");
+
+      JsonObject next = await(first.checkin("gpu-2", gpu), Duration.ofSeconds(10)).bodyAsJsonObject();
+      assertThat(next.getJsonArray("offers")).as("the job's second slot, offered by the first instance: %s",
+          next.encode()).hasSize(1);
+      assertThat(next.getJsonArray("offers").getJsonObject(0).getLong("job_id")).isEqualTo(job);
+    }
+  }
+
+  @Test
   void fairShareSplitsAShortBatchInProportionToDemand() {
     // Demands 6 and 3, only 6 devices in the batch: 4 and 2. The plan must see both open rounds and
     // the 6 held devices, so no periodic tick runs; a job registration triggers the run once the

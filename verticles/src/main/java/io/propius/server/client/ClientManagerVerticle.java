@@ -142,6 +142,14 @@ public final class ClientManagerVerticle extends VerticleBase {
     switch (event.getType()) {
       case ROUND_FILLED -> offers.markFull(event.getJobId(), event.getRound());
       case LEASE_EXPIRED -> offers.markOpen(event.getJobId(), event.getRound());
+      case DEVICE_BOUND -> {
+        // Bound through whichever instance took the accept: an offer this one made the device must
+        // stop counting as pending now that the store counts the binding, or its plans would see
+        // that slot taken twice and offer it to nobody until the offer expired.
+        if (batch != null) {
+          batch.accepted(event.getDeviceId());
+        }
+      }
       default -> {
       }
     }

@@ -86,8 +86,12 @@ final class SmallBatchBinder {
     return entry.answer.future();
   }
 
-  /** Another instance holds the device now: let this instance's hold of it go, without an offer. */
+  /**
+   * Another instance holds the device now: let this instance's hold of it go, without an offer,
+   * and stop counting an offer made to it here (checking in again, it did not take that offer).
+   */
   void heldElsewhere(String deviceId) {
+    pending.remove(deviceId);
     HeldDevices.Held h = held.remove(deviceId);
     if (h != null) {
       metrics.batchReleased(ReleaseReason.SUPERSEDED);
@@ -100,7 +104,10 @@ final class SmallBatchBinder {
     held.ping(deviceId, now + options.getHoldMs());
   }
 
-  /** The device accepted (whatever the outcome): its offer no longer counts as pending. */
+  /**
+   * The device accepted here (whatever the outcome), or was bound through any instance: its offer
+   * no longer counts as pending.
+   */
   void accepted(String deviceId) {
     pending.remove(deviceId);
   }

@@ -2,9 +2,11 @@ package io.propius.server.testing;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 
 /** Raw HTTP calls of the device API, as a device would make them. */
 public final class Devices {
@@ -12,8 +14,24 @@ public final class Devices {
   private final int port;
 
   public Devices(TestServer server) {
-    this.http = server.http;
-    this.port = server.devicesPort();
+    this(server.http, server.devicesPort());
+  }
+
+  private Devices(WebClient http, int port) {
+    this.http = http;
+    this.port = port;
+  }
+
+  /**
+   * Device calls over one keep-alive connection of their own, opened now. The server hands each new
+   * connection to its next client manager instance in turn, so with two instances, two of these
+   * opened one after the other reach different instances.
+   */
+  public static Devices onOneConnection(TestServer server) {
+    Devices devices = new Devices(WebClient.create(server.vertx, new WebClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(1)), server.devicesPort());
+    TestServer.await(devices.http.get(devices.port, "127.0.0.1", "/v1/healthz").send());
+    return devices;
   }
 
   public Future<HttpResponse<Buffer>> post(String path, JsonObject body) {
