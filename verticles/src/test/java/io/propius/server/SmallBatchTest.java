@@ -150,6 +150,28 @@ class SmallBatchTest {
   }
 
   @Test
+  void aDeviceThatChecksInAgainOnAnotherInstanceFreesTheSlotItWasOfferedOnTheFirst() {
+    // Checking in again, a device says it did not take its last offer. On the instance that made the
+    // offer too, not only on the one it comes back to, or the first instance keeps the job's only
+    // slot for it until the offer expires.
+    try (TestServer server = TestServer.start(smallBatch("irs", 3_000))) {
+      Devices first = Devices.onOneConnection(server);
+      Devices second = Devices.onOneConnection(server);
+      long job = openJob(server, 1, "gpu", 1);
+      JsonObject gpu = new JsonObject().put("gpu", 1).put("cpu_cores", 4);
+
+      JsonObject offered = await(first.checkin("gpu-1", gpu), Duration.ofSeconds(10)).bodyAsJsonObject();
+      assertThat(offered.getJsonArray("offers")).as(offered.encode()).hasSize(1);
+      await(second.checkin("gpu-1", gpu), Duration.ofSeconds(10)); // back, on the other instance
+
+      JsonObject next = await(first.checkin("gpu-2", gpu), Duration.ofSeconds(10)).bodyAsJsonObject();
+      assertThat(next.getJsonArray("offers")).as("the slot gpu-1 did not take, offered by the first instance: %s",
+          next.encode()).hasSize(1);
+      assertThat(next.getJsonArray("offers").getJsonObject(0).getLong("job_id")).isEqualTo(job);
+    }
+  }
+
+  @Test
   void fairShareSplitsAShortBatchInProportionToDemand() {
     // Demands 6 and 3, only 6 devices in the batch: 4 and 2. The plan must see both open rounds and
     // the 6 held devices, so no periodic tick runs; a job registration triggers the run once the
