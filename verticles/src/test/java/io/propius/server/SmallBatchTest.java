@@ -124,6 +124,15 @@ class SmallBatchTest {
     }
   }
 
+  private static final JsonObject GPU = new JsonObject().put("gpu", 1).put("cpu_cores", 4);
+
+  /** Checks the device in and returns the one offer its long-poll must end with. */
+  private static JsonObject oneOffer(Devices devices, String deviceId, JsonObject attributes) {
+    JsonObject body = await(devices.checkin(deviceId, attributes), Duration.ofSeconds(10)).bodyAsJsonObject();
+    assertThat(body.getJsonArray("offers")).as(body.encode()).hasSize(1);
+    return body.getJsonArray("offers").getJsonObject(0);
+  }
+
   @Test
   void anOfferAcceptedThroughAnotherInstanceNoLongerHoldsASlotOnTheInstanceThatMadeIt() {
     // The default two client manager instances. A device is offered the job's first slot by one
@@ -134,18 +143,12 @@ class SmallBatchTest {
       Devices first = Devices.onOneConnection(server);
       Devices second = Devices.onOneConnection(server);
       long job = openJob(server, 2, "gpu", 1);
-      JsonObject gpu = new JsonObject().put("gpu", 1).put("cpu_cores", 4);
 
-      JsonObject offered = await(first.checkin("gpu-1", gpu), Duration.ofSeconds(10)).bodyAsJsonObject();
-      assertThat(offered.getJsonArray("offers")).as(offered.encode()).hasSize(1);
-      var accepted = await(second.accept("gpu-1", offered.getJsonArray("offers").getJsonObject(0).getString("offer")));
+      var accepted = await(second.accept("gpu-1", oneOffer(first, "gpu-1", GPU).getString("offer")));
       assertThat(accepted.statusCode()).as(accepted.bodyAsString()).isEqualTo(200);
       eventually(Duration.ofSeconds(5), () -> status(server, job).getAmount() == 1, "the binding in the store");
 
-      JsonObject next = await(first.checkin("gpu-2", gpu), Duration.ofSeconds(10)).bodyAsJsonObject();
-      assertThat(next.getJsonArray("offers")).as("the job's second slot, offered by the first instance: %s",
-          next.encode()).hasSize(1);
-      assertThat(next.getJsonArray("offers").getJsonObject(0).getLong("job_id")).isEqualTo(job);
+      assertThat(oneOffer(first, "gpu-2", GPU).getLong("job_id")).as("the second slot").isEqualTo(job);
     }
   }
 
@@ -158,16 +161,11 @@ class SmallBatchTest {
       Devices first = Devices.onOneConnection(server);
       Devices second = Devices.onOneConnection(server);
       long job = openJob(server, 1, "gpu", 1);
-      JsonObject gpu = new JsonObject().put("gpu", 1).put("cpu_cores", 4);
 
-      JsonObject offered = await(first.checkin("gpu-1", gpu), Duration.ofSeconds(10)).bodyAsJsonObject();
-      assertThat(offered.getJsonArray("offers")).as(offered.encode()).hasSize(1);
-      await(second.checkin("gpu-1", gpu), Duration.ofSeconds(10)); // back, on the other instance
+      oneOffer(first, "gpu-1", GPU);
+      await(second.checkin("gpu-1", GPU), Duration.ofSeconds(10)); // back, on the other instance
 
-      JsonObject next = await(first.checkin("gpu-2", gpu), Duration.ofSeconds(10)).bodyAsJsonObject();
-      assertThat(next.getJsonArray("offers")).as("the slot gpu-1 did not take, offered by the first instance: %s",
-          next.encode()).hasSize(1);
-      assertThat(next.getJsonArray("offers").getJsonObject(0).getLong("job_id")).isEqualTo(job);
+      assertThat(oneOffer(first, "gpu-2", GPU).getLong("job_id")).as("the slot gpu-1 did not take").isEqualTo(job);
     }
   }
 
