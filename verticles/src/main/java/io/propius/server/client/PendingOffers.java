@@ -7,7 +7,7 @@ import java.util.Map;
  * Offers a small-batch plan handed out and no accept has answered yet, by device. They count
  * against the job's open demand in the next plans of this instance, so a plan that runs before
  * the store has seen the accepts does not offer the same slots again. An offer stops counting
- * when its device accepts or checks in again, or when it expires.
+ * when its device accepts or checks in again, through any instance, or when it expires.
  */
 final class PendingOffers {
   private record Pending(long jobId, int round, long expiresAt) {
