@@ -9,13 +9,17 @@ import io.propius.edge.aggregate.Journal.PlanEntry;
 import io.propius.edge.aggregate.Journal.RetiredEntry;
 import io.propius.edge.round.RoundKey;
 import io.propius.edge.upstream.PartialUpdate;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** What a journal replays after a reopen, and that compaction replaces the log by the snapshot it is given. */
 class JournalTest {
   private final Vertx vertx = Vertx.vertx();
-  private final io.vertx.core.Context loop = vertx.getOrCreateContext();
+  private final Context loop = vertx.getOrCreateContext();
   @TempDir
   Path dir;
 
@@ -91,9 +95,8 @@ class JournalTest {
     ContributionsEntry first = (ContributionsEntry) replayed.get(0);
     assertThat(first.dedupeKeys()).containsExactly("9/1/live");
     assertThat(first.state()).containsExactly(42);
-    List<String> after = replayed.subList(1, replayed.size()).stream()
-        .map(e -> ((ContributionsEntry) e).dedupeKeys().get(0)).toList();
-    assertThat(after).hasSizeLessThan(100).containsExactlyElementsOf(java.util.stream.IntStream
+    List<String> after = keysAfterSnapshot(replayed);
+    assertThat(after).hasSizeLessThan(100).containsExactlyElementsOf(IntStream
         .range(100 - after.size(), 100).mapToObj(i -> "9/1/d" + i).toList());
     assertThat(dir.toFile().list()).allMatch(f -> !f.contains(".compacting"));
   }
@@ -131,11 +134,10 @@ class JournalTest {
 
     List<Journal.Entry> replayed = onLoop(() -> Journal.open(vertx, dir, false, 64 * 1024, "")).replayed();
     assertThat(((ContributionsEntry) replayed.get(0)).dedupeKeys()).hasSize(400_000);
-    List<String> after = replayed.subList(1, replayed.size()).stream()
-        .map(e -> ((ContributionsEntry) e).dedupeKeys().get(0)).toList();
+    List<String> after = keysAfterSnapshot(replayed);
     // The records after the snapshot are a contiguous run up to the last append, in append order.
     int first = last - after.size() + 1;
-    assertThat(after).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(first, last)
+    assertThat(after).containsExactlyElementsOf(IntStream.rangeClosed(first, last)
         .mapToObj(i -> "9/1/d" + i).toList());
     assertThat(first).isLessThanOrEqualTo(duringCompaction.get(0));
     assertThat(dir.toFile().list()).allMatch(f -> !f.contains(".compacting"));
@@ -149,12 +151,18 @@ class JournalTest {
     assertThat(failure).hasMessageContaining("earlier format").hasMessageContaining("journal.bin");
   }
 
+  /** The one dedupe key of each record replayed after the snapshot (the first entry). */
+  private static List<String> keysAfterSnapshot(List<Journal.Entry> replayed) {
+    return replayed.subList(1, replayed.size()).stream().map(e -> ((ContributionsEntry) e).dedupeKeys().get(0))
+        .toList();
+  }
+
   /**
    * Runs a journal call on one event loop, as a node does: the journal is confined to its loop,
    * and a test thread calling it while the loop completes writes would race with it.
    */
-  private <T> T onLoop(java.util.function.Supplier<Future<T>> call) {
-    io.vertx.core.Promise<T> done = io.vertx.core.Promise.promise();
+  private <T> T onLoop(Supplier<Future<T>> call) {
+    Promise<T> done = Promise.promise();
     loop.runOnContext(v -> call.get().onComplete(done));
     return await(done.future());
   }
