@@ -5,7 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.access.ControlPlaneJobAccess;
 import io.propius.edge.access.JobAccess;
-import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -29,7 +29,7 @@ public final class EdgeMain {
   }
 
   public static void main(String[] args) {
-    EdgeOptions options = new EdgeOptions().setRole("leaf").setPort(8091);
+    DataPlaneOptions options = new DataPlaneOptions().setRole("leaf").setPort(8091);
     String controlPlane = "";
     boolean openJobCalls = false;
     try {

@@ -5,7 +5,7 @@ import io.propius.api.PropiusException;
 import io.propius.edge.aggregate.ContributionBatch;
 import io.propius.edge.aggregate.Journal;
 import io.propius.edge.aggregate.RoundAggregate;
-import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
 import io.propius.edge.metrics.EdgeMetrics;
 import io.propius.edge.metrics.EdgeMetrics.CacheResult;
@@ -51,7 +51,7 @@ public final class EdgeNode {
   }
 
   private final Vertx vertx;
-  private final EdgeOptions options;
+  private final DataPlaneOptions options;
   private final EdgeRole role;
   private final EdgeMetrics metrics;
   private final Journal journal;
@@ -82,7 +82,7 @@ public final class EdgeNode {
   private final Set<RoundKey> retired = new HashSet<>();
 
   /** @param parent the client of the parent node, null at the root */
-  public EdgeNode(Vertx vertx, EdgeOptions options, EdgeMetrics metrics, Journal journal, PlanStore store,
+  public EdgeNode(Vertx vertx, DataPlaneOptions options, EdgeMetrics metrics, Journal journal, PlanStore store,
                   ParentClient parent, AggregateListener listener, LongSupplier clock) {
     this.store = store;
     this.vertx = vertx;

@@ -7,7 +7,7 @@ import io.propius.api.PropiusException;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.aggregate.Journal;
-import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
 import io.propius.edge.grpc.DataPlaneEndpoint;
 import io.propius.edge.http.EdgeHttpHandler;
@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  */
 public final class EdgeNodeVerticle extends VerticleBase {
   private static final int HTTP2_WINDOW = 8 * 1024 * 1024;
-  private final EdgeOptions options;
+  private final DataPlaneOptions options;
   private final TokenSigner signer;
   private final JobAccess jobAccess;
   private final MeterRegistry registry;
@@ -51,13 +51,13 @@ public final class EdgeNodeVerticle extends VerticleBase {
    *                   without API keys; below the root job calls are refused whatever this is
    * @param listener   told at the root when a round's aggregate is ready, or null
    */
-  public EdgeNodeVerticle(EdgeOptions options, TokenSigner signer, JobAccess jobAccess,
+  public EdgeNodeVerticle(DataPlaneOptions options, TokenSigner signer, JobAccess jobAccess,
                           MeterRegistry registry, EdgeNode.AggregateListener listener) {
     this(options, signer, jobAccess, registry, listener, System::currentTimeMillis);
   }
 
   /** @param clock wall-clock milliseconds (token expiry, plan TTL, deadlines); tests move it forward */
-  public EdgeNodeVerticle(EdgeOptions options, TokenSigner signer, JobAccess jobAccess,
+  public EdgeNodeVerticle(DataPlaneOptions options, TokenSigner signer, JobAccess jobAccess,
                           MeterRegistry registry, EdgeNode.AggregateListener listener, LongSupplier clock) {
     this.clock = clock;
     this.options = options.validate();

@@ -11,7 +11,7 @@ import io.propius.api.grpc.PublishRoundRequest;
 import io.propius.api.grpc.PublishRoundResponse;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
-import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.testing.EdgeTree;
 import io.propius.edge.testing.Http;
 import io.vertx.core.Future;
@@ -33,7 +33,7 @@ class DataPlaneGrpcTest {
   private static final String KEY = "job-key-0123456789abcdef";
   private static final String OTHER_TENANT_KEY = "other-key-0123456789abcdef";
   private final EdgeTree tree = new EdgeTree();
-  private final EdgeTree.Node root = tree.start(new EdgeOptions().setPort(0),
+  private final EdgeTree.Node root = tree.start(new DataPlaneOptions().setPort(0),
       EdgeTree.tenants(Map.of("team-a", KEY, "team-b", OTHER_TENANT_KEY), Map.of(12L, "team-a")));
   private final GrpcClient grpc = GrpcClient.client(tree.vertx, new HttpClientOptions()
       .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
-import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.metrics.EdgeMetrics;
 import io.propius.edge.metrics.EdgeMetrics.Eviction;
 import io.propius.edge.metrics.EdgeMetrics.Requester;
@@ -32,8 +32,8 @@ class EdgeTreeTest {
     tree.close();
   }
 
-  private static EdgeOptions quick() {
-    return new EdgeOptions().setPushIntervalMs(100).setPushThreshold(100);
+  private static DataPlaneOptions quick() {
+    return new DataPlaneOptions().setPushIntervalMs(100).setPushThreshold(100);
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
-import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.testing.EdgeTree;
 import io.propius.edge.testing.Http.Reply;
 import io.vertx.core.buffer.Buffer;
@@ -27,7 +27,7 @@ class JobCallsBelowRootTest {
   @Test
   void aLeafRefusesJobCallsAndServesDevices() {
     EdgeTree.Node root = tree.root();
-    EdgeTree.Node leaf = tree.child("leaf", root, new EdgeOptions().setPushIntervalMs(60_000));
+    EdgeTree.Node leaf = tree.child("leaf", root, new DataPlaneOptions().setPushIntervalMs(60_000));
     tree.http.put(root.port(), "/v1/rounds/5/1", null, new JsonObject().put("reducer", "sum").put("tensor_length", 2)
         .put("target", 10));
     String token = tree.token(5, 1, "phone");

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
-import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.metrics.EdgeMetrics.PushOutcome;
 import io.propius.edge.testing.EdgeProcess;
 import io.propius.edge.testing.EdgeTree;
@@ -50,7 +50,7 @@ class ResilienceTest {
     EdgeTree.Node root = tree.root();
     tree.http.put(root.port(), "/v1/rounds/4/1", null, new JsonObject().put("tensor_length", 2).put("target", 80));
     // Pushes only at 50 new contributions: the last 30 are acknowledged but not pushed when the leaf stops.
-    EdgeOptions leafOptions = new EdgeOptions().setJournalDir(dir.resolve("leaf").toString()).setPushThreshold(50)
+    DataPlaneOptions leafOptions = new DataPlaneOptions().setJournalDir(dir.resolve("leaf").toString()).setPushThreshold(50)
         .setPushIntervalMs(3_600_000);
     EdgeTree.Node leaf = tree.child("leaf", root, leafOptions);
     double weighted = 0;
@@ -97,10 +97,10 @@ class ResilienceTest {
     tree.http.put(root.port(), "/v1/rounds/4/1", null, new JsonObject().put("tensor_length", 2).put("target", 20));
     tree.http.put(root.port(), "/v1/rounds/4/2", null, new JsonObject().put("tensor_length", 2).put("target", 1));
     tree.http.put(root.port(), "/v1/plans/4/1", null, Buffer.buffer("plan one"));
-    EdgeOptions parentOptions = new EdgeOptions().setJournalDir(dir.resolve("parent").toString())
+    DataPlaneOptions parentOptions = new DataPlaneOptions().setJournalDir(dir.resolve("parent").toString())
         .setPushIntervalMs(100).setPushThreshold(5);
     EdgeTree.Node parent = tree.child("parent", root, parentOptions);
-    EdgeTree.Node leaf = tree.child("leaf", parent, new EdgeOptions().setJournalDir(dir.resolve("leaf").toString())
+    EdgeTree.Node leaf = tree.child("leaf", parent, new DataPlaneOptions().setJournalDir(dir.resolve("leaf").toString())
         .setPushIntervalMs(100).setPushThreshold(5).setRetryAfterMs(3_000).setUpstreamTimeoutMs(2_000));
     for (int i = 0; i < 10; i++) {
       assertThat(upload(leaf, i, 1).status()).isEqualTo(200);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
-import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.testing.EdgeTree;
 import io.propius.edge.testing.Http;
 import io.propius.edge.testing.Http.Reply;
@@ -48,10 +48,10 @@ class RetentionTest {
 
   @Test
   void quietRoundsAreRetiredEverywhereAndStayRefusedAfterARestart() throws Exception {
-    EdgeOptions rootOptions = new EdgeOptions().setRole("root").setPort(0)
+    DataPlaneOptions rootOptions = new DataPlaneOptions().setRole("root").setPort(0)
         .setJournalDir(dir.resolve("root").toString()).setRoundRetentionMs(1_000);
     EdgeTree.Node root = tree.start(rootOptions, io.propius.edge.access.JobAccess.open());
-    EdgeTree.Node leaf = tree.child("leaf", root, new EdgeOptions().setJournalDir(dir.resolve("leaf").toString())
+    EdgeTree.Node leaf = tree.child("leaf", root, new DataPlaneOptions().setJournalDir(dir.resolve("leaf").toString())
         .setRoundRetentionMs(1_000).setPushIntervalMs(50).setPushThreshold(1));
     tree.http.put(root.port(), "/v1/rounds/5/1", null, new JsonObject().put("tensor_length", 2).put("target", 100));
     tree.http.put(root.port(), "/v1/plans/5/1", null, Buffer.buffer("plan five"));
@@ -91,7 +91,7 @@ class RetentionTest {
     // Nothing is pushed before the restart; the journal is compacted whenever it passes 4 KB. Each
     // wave is at least one record of ~0.8 KB (a batch of any size carries one state vector), so
     // the ten waves pass it whatever the batching.
-    EdgeOptions leafOptions = new EdgeOptions().setJournalDir(dir.resolve("leaf").toString())
+    DataPlaneOptions leafOptions = new DataPlaneOptions().setJournalDir(dir.resolve("leaf").toString())
         .setJournalCompactBytes(4 * 1024).setPushThreshold(1_000_000).setPushIntervalMs(3_600_000);
     EdgeTree.Node leaf = tree.child("leaf", root, leafOptions);
     double weighted = 0;
@@ -129,7 +129,7 @@ class RetentionTest {
 
   @Test
   void aJournaledRootKeepsItsPlansAndAggregatesAcrossARestart() {
-    EdgeOptions rootOptions = new EdgeOptions().setRole("root").setPort(0)
+    DataPlaneOptions rootOptions = new DataPlaneOptions().setRole("root").setPort(0)
         .setJournalDir(dir.resolve("root").toString());
     EdgeTree.Node root = tree.start(rootOptions, io.propius.edge.access.JobAccess.open());
     tree.http.put(root.port(), "/v1/rounds/7/1", null, new JsonObject().put("tensor_length", 2).put("target", 10));

@@ -7,7 +7,7 @@ import io.propius.api.tensor.Tensors;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.access.JobAccess;
-import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.metrics.EdgeMetrics;
 import io.propius.edge.metrics.EdgeMetrics.JobRefusal;
 import io.propius.edge.testing.EdgeTree;
@@ -23,7 +23,7 @@ class RootNodeTest {
   private static final String KEY = "job-key-0123456789abcdef";
   private static final String OTHER_TENANT_KEY = "other-key-0123456789abcdef";
   private final EdgeTree tree = new EdgeTree();
-  private final EdgeTree.Node root = tree.start(new EdgeOptions().setPort(0).setMaxUploadBytes(4096),
+  private final EdgeTree.Node root = tree.start(new DataPlaneOptions().setPort(0).setMaxUploadBytes(4096),
       EdgeTree.tenants(Map.of("team-a", KEY, "team-b", OTHER_TENANT_KEY), Map.of(7L, "team-a", 8L, "team-b")));
   private final int port = root.port();
 
@@ -157,7 +157,7 @@ class RootNodeTest {
 
   @Test
   void nonFiniteValuesCanBeAllowed() {
-    EdgeTree.Node lenient = tree.start(new EdgeOptions().setPort(0).setRejectNonFinite(false), JobAccess.open());
+    EdgeTree.Node lenient = tree.start(new DataPlaneOptions().setPort(0).setRejectNonFinite(false), JobAccess.open());
     tree.http.put(lenient.port(), "/v1/rounds/7/1", null, spec(2, 1).put("reducer", "sum"));
     assertThat(tree.http.put(lenient.port(), "/v1/results/7/1?samples=1", tree.token(7, 1, "d"),
         tensor(Double.NaN, 1)).status()).isEqualTo(200);

@@ -14,8 +14,8 @@ import io.propius.policy.PolicyContext;
 import io.propius.policy.SchedulingPolicy;
 import io.propius.server.admin.AdminVerticle;
 import io.propius.server.bus.Codecs;
-import io.propius.server.client.ClientManagerVerticle;
-import io.propius.server.config.ClientManagerOptions;
+import io.propius.server.device.ClientManagerVerticle;
+import io.propius.server.config.DevicesOptions;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.expiry.ExpiryVerticle;
 import io.propius.server.job.JobAuthenticator;
@@ -97,7 +97,7 @@ public final class PropiusServer {
     JobEvents events = new JobEvents(vertx.eventBus(), clock);
     JobService jobs = new JobService(store, events, options.jobs(), options.admission(), metrics, clock);
     PropiusServer server = new PropiusServer(vertx, store);
-    ClientManagerOptions devices = options.devices();
+    DevicesOptions devices = options.devices();
 
     return store.open()
         .compose(v -> server.deploy(new SchedulerVerticle(store, policy, options.scheduler(), devices.getStatsIntervalMs(),
@@ -140,9 +140,9 @@ public final class PropiusServer {
     EdgeNodeVerticle root = new EdgeNodeVerticle(options.dataPlane(), signer, access, registry, ready);
     return server.deploy(root).map(v -> {
       server.dataPlanePort = root.actualPort();
-      ClientManagerOptions devices = options.devices();
+      DevicesOptions devices = options.devices();
       if (options.dataPlane().getPort() == 0
-          && devices.getDataPlaneUrl().equals(new ClientManagerOptions().getDataPlaneUrl())) {
+          && devices.getDataPlaneUrl().equals(new DevicesOptions().getDataPlaneUrl())) {
         devices.setDataPlaneUrl("http://127.0.0.1:" + server.dataPlanePort);
       }
       return null;

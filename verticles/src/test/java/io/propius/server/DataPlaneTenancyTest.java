@@ -18,7 +18,7 @@ import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.ControlPlaneJobAccess;
-import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.DataPlaneOptions;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.RedisProcess;
 import io.propius.server.testing.TestServer;
@@ -186,7 +186,7 @@ class DataPlaneTenancyTest {
     long jobA = register(KEY_A);
     Vertx edge = Vertx.vertx();
     try {
-      EdgeNodeVerticle root = new EdgeNodeVerticle(new EdgeOptions().setRole("root").setHost("127.0.0.1").setPort(0),
+      EdgeNodeVerticle root = new EdgeNodeVerticle(new DataPlaneOptions().setRole("root").setHost("127.0.0.1").setPort(0),
           new TokenSigner(SECRET), new ControlPlaneJobAccess(edge, "127.0.0.1", server.server.jobsPort(), 2000, 1500),
           new SimpleMeterRegistry(), null);
       await(edge.deployVerticle(root));

@@ -12,7 +12,7 @@ import io.propius.api.token.TokenSigner;
 import io.propius.edge.EdgeNode;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.aggregate.RoundAggregate;
-import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.metrics.EdgeMetrics.Requester;
 import io.propius.edge.metrics.EdgeMetrics.UploadOutcome;
 import io.propius.edge.round.RoundKey;
@@ -44,7 +44,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private static final String DUPLICATE = "{\"accepted\":true,\"duplicate\":true}";
 
   private final EdgeNode node;
-  private final EdgeOptions options;
+  private final DataPlaneOptions options;
   private final TokenSigner signer;
   private final JobAccess jobAccess;
   private final LongSupplier clock;
@@ -52,7 +52,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private final ValueArrays arrays = new ValueArrays();
 
   /** @param scrape Prometheus text for {@code GET /metrics}, or null to not serve it */
-  public EdgeHttpHandler(EdgeNode node, EdgeOptions options, TokenSigner signer, JobAccess jobAccess,
+  public EdgeHttpHandler(EdgeNode node, DataPlaneOptions options, TokenSigner signer, JobAccess jobAccess,
                          LongSupplier clock, Supplier<String> scrape) {
     this.node = node;
     this.options = options;

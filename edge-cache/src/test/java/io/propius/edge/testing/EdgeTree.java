@@ -11,7 +11,7 @@ import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TenantJobAccess;
 import io.propius.api.auth.TenantKeys;
-import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.DataPlaneOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ public final class EdgeTree implements AutoCloseable {
   public final java.util.concurrent.atomic.AtomicLong clockOffset = new java.util.concurrent.atomic.AtomicLong();
 
   /** A started node; tweak {@code options} before. */
-  public Node start(EdgeOptions options, JobAccess jobAccess) {
+  public Node start(DataPlaneOptions options, JobAccess jobAccess) {
     EdgeNode.AggregateListener listener = (key, n, w, reason) -> ready.add(key.job() + "/" + key.round() + "/" + n
         + "/" + reason);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -49,15 +49,15 @@ public final class EdgeTree implements AutoCloseable {
   }
 
   public Node root() {
-    return start(new EdgeOptions().setRole("root").setPort(0), JobAccess.open());
+    return start(new DataPlaneOptions().setRole("root").setPort(0), JobAccess.open());
   }
 
-  public Node child(String role, Node parent, EdgeOptions options) {
+  public Node child(String role, Node parent, DataPlaneOptions options) {
     return start(options.setRole(role).setPort(0).setParentUrl("http://127.0.0.1:" + parent.port()), JobAccess.open());
   }
 
   /** Stops the node and starts it again on the same port with the same options (and journal). */
-  public Node restart(Node node, EdgeOptions changes) {
+  public Node restart(Node node, DataPlaneOptions changes) {
     int port = node.port();
     if (deployments.contains(node.deployment())) {
       stop(node);
@@ -120,7 +120,7 @@ public final class EdgeTree implements AutoCloseable {
   }
 
   /** One running node. */
-  public record Node(String deployment, EdgeNodeVerticle verticle, EdgeOptions options,
+  public record Node(String deployment, EdgeNodeVerticle verticle, DataPlaneOptions options,
                      PrometheusMeterRegistry registry) {
     public int port() {
       return verticle.actualPort();

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -26,16 +26,16 @@ public final class PropiusOptions {
       .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  private JobManagerOptions jobs = new JobManagerOptions();
+  private JobsOptions jobs = new JobsOptions();
   private AdmissionOptions admission = new AdmissionOptions();
   private SchedulerOptions scheduler = new SchedulerOptions();
-  private ClientManagerOptions devices = new ClientManagerOptions();
+  private DevicesOptions devices = new DevicesOptions();
   private AdminOptions admin = new AdminOptions();
   private StoreOptions store = new StoreOptions();
   private SecurityOptions security = new SecurityOptions();
-  private EdgeOptions dataPlane = new EdgeOptions();
+  private DataPlaneOptions dataPlane = new DataPlaneOptions();
 
-  public JobManagerOptions jobs() {
+  public JobsOptions jobs() {
     return jobs;
   }
 
@@ -47,7 +47,7 @@ public final class PropiusOptions {
     return scheduler;
   }
 
-  public ClientManagerOptions devices() {
+  public DevicesOptions devices() {
     return devices;
   }
 
@@ -64,7 +64,7 @@ public final class PropiusOptions {
   }
 
   /** The root edge node the server runs (see README "Data plane"). */
-  public EdgeOptions dataPlane() {
+  public DataPlaneOptions dataPlane() {
     return dataPlane;
   }
 

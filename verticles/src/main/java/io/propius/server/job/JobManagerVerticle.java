@@ -3,7 +3,7 @@ package io.propius.server.job;
 import io.propius.api.PropiusException;
 import io.propius.api.grpc.JobEvent;
 import io.propius.server.bus.Addresses;
-import io.propius.server.config.JobManagerOptions;
+import io.propius.server.config.JobsOptions;
 import io.propius.server.metrics.PropiusMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -27,12 +27,12 @@ public final class JobManagerVerticle extends VerticleBase {
   private final JobService jobs;
   private final JobAuthenticator auth;
   private final JobEvents events;
-  private final JobManagerOptions options;
+  private final JobsOptions options;
   private final PropiusMetrics metrics;
   private final JobEventHub hub = new JobEventHub();
   private HttpServer server;
 
-  public JobManagerVerticle(JobService jobs, JobAuthenticator auth, JobEvents events, JobManagerOptions options,
+  public JobManagerVerticle(JobService jobs, JobAuthenticator auth, JobEvents events, JobsOptions options,
                             PropiusMetrics metrics) {
     this.jobs = jobs;
     this.auth = auth;

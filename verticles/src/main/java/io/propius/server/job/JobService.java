@@ -17,7 +17,7 @@ import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.api.grpc.RequestRoundResponse;
 import io.propius.api.query.Constraints;
 import io.propius.server.config.AdmissionOptions;
-import io.propius.server.config.JobManagerOptions;
+import io.propius.server.config.JobsOptions;
 import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.store.AdmissionLimits;
 import io.propius.server.store.Job;
@@ -40,12 +40,12 @@ public final class JobService {
 
   private final JobStore store;
   private final JobEvents events;
-  private final JobManagerOptions options;
+  private final JobsOptions options;
   private final AdmissionOptions admission;
   private final PropiusMetrics metrics;
   private final LongSupplier clock;
 
-  public JobService(JobStore store, JobEvents events, JobManagerOptions options, AdmissionOptions admission,
+  public JobService(JobStore store, JobEvents events, JobsOptions options, AdmissionOptions admission,
                     PropiusMetrics metrics, LongSupplier clock) {
     this.store = store;
     this.events = events;

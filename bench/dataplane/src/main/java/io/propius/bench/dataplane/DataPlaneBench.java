@@ -8,7 +8,7 @@ import io.propius.api.token.TokenSigner;
 import io.propius.edge.EdgeMain;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
-import io.propius.edge.config.EdgeOptions;
+import io.propius.edge.config.DataPlaneOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -99,9 +99,9 @@ public final class DataPlaneBench {
     new SecureRandom().nextBytes(secret);
     TokenSigner signer = new TokenSigner(secret);
     try {
-      EdgeNodeVerticle root = deploy(servers, new EdgeOptions().setRole("root").setPort(0).setHost("127.0.0.1"),
+      EdgeNodeVerticle root = deploy(servers, new DataPlaneOptions().setRole("root").setPort(0).setHost("127.0.0.1"),
           signer);
-      EdgeNodeVerticle leaf = deploy(servers, new EdgeOptions().setRole("leaf").setPort(0).setHost("127.0.0.1")
+      EdgeNodeVerticle leaf = deploy(servers, new DataPlaneOptions().setRole("leaf").setPort(0).setHost("127.0.0.1")
           .setParentUrl("http://127.0.0.1:" + root.actualPort()), signer);
       List<Integer> uploadLevels = uploadConcurrency != null ? uploadConcurrency : List.of(concurrency);
       LoadGenerator load = new LoadGenerator(clients, Math.max(concurrency,
@@ -275,7 +275,7 @@ public final class DataPlaneBench {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
-  private static EdgeNodeVerticle deploy(Vertx vertx, EdgeOptions options, TokenSigner signer) {
+  private static EdgeNodeVerticle deploy(Vertx vertx, DataPlaneOptions options, TokenSigner signer) {
     EdgeNodeVerticle v = new EdgeNodeVerticle(options, signer, JobAccess.open(), new SimpleMeterRegistry(), null);
     await(vertx.deployVerticle(v));
     return v;

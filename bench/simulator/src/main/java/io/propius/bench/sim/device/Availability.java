@@ -1,0 +1,79 @@
+package io.propius.bench.sim.device;
+
+import java.util.SplittableRandom;
+
+/**
+ * When devices are online, in the spirit of FedScale's client behaviour trace: a device alternates
+ * between online sessions (lognormal length, most under an hour or two, some several hours) and
+ * offline gaps whose rate follows the device's local time of day (devices mostly come online
+ * around {@code peakHour}, e.g. in the evening when charging on Wi-Fi). The mean gap is set so that
+ * about {@code onlineFraction} of the devices are online on average.
+ *
+ * @param onlineFraction mean share of devices online at a time (0..1)
+ * @param sessionMedianS median online session length, seconds
+ * @param sessionSigma   lognormal sigma of session lengths
+ * @param amplitude      diurnal amplitude of the come-online rate, 0 (flat) .. 1
+ * @param peakHour       local hour when devices come online most
+ */
+public record Availability(double onlineFraction, double sessionMedianS, double sessionSigma, double amplitude,
+    double peakHour) {
+  private static final double DAY_S = 86_400;
+  private static final double MIN_SESSION_S = 120;
+  private static final double MAX_SESSION_S = 12 * 3600;
+
+  public Availability {
+    if (!(onlineFraction > 0 && onlineFraction < 1)) {
+      throw new IllegalArgumentException("onlineFraction must be in (0, 1), got " + onlineFraction);
+    }
+    if (!(amplitude >= 0 && amplitude <= 1)) {
+      throw new IllegalArgumentException("amplitude must be in [0, 1], got " + amplitude);
+    }
+  }
+
+  /** The defaults used by the experiments: 30% online, sessions of median 1 h. */
+  public static Availability defaults() {
+    return new Availability(0.30, 3600, 0.9, 0.7, 20);
+  }
+
+  public double meanSessionS() {
+    return sessionMedianS * Math.exp(sessionSigma * sessionSigma / 2);
+  }
+
+  /** Mean offline gap that gives the online fraction. */
+  public double meanGapS() {
+    return meanSessionS() * (1 - onlineFraction) / onlineFraction;
+  }
+
+  /** Length of an online session. */
+  public double sessionLength(SplittableRandom random) {
+    double s = sessionMedianS * Math.exp(sessionSigma * gaussian(random));
+    return Math.max(MIN_SESSION_S, Math.min(MAX_SESSION_S, s));
+  }
+
+  /**
+   * When a device that goes offline at {@code now} comes back: a non-homogeneous Poisson arrival
+   * whose rate follows the local hour (sampled by thinning).
+   *
+   * @param phaseS the device's time-zone offset, seconds
+   */
+  public double nextOnline(double now, double phaseS, SplittableRandom random) {
+    double base = 1 / meanGapS();
+    double max = base * (1 + amplitude);
+    double t = now;
+    while (true) {
+      t += -Math.log(1 - random.nextDouble()) / max;
+      double hour = (((t + phaseS) % DAY_S) + DAY_S) % DAY_S / 3600;
+      double rate = base * (1 + amplitude * Math.cos(2 * Math.PI * (hour - peakHour) / 24));
+      if (random.nextDouble() * max <= rate) {
+        return t;
+      }
+    }
+  }
+
+  static double gaussian(SplittableRandom random) {
+    // Box-Muller; SplittableRandom has no nextGaussian in Java 17.
+    double u = 1 - random.nextDouble();
+    double v = random.nextDouble();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+}

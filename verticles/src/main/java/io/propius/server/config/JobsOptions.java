@@ -1,0 +1,53 @@
+package io.propius.server.config;
+
+/** The job-facing endpoint: gRPC and WebSocket on one port. */
+public final class JobsOptions {
+  private String host = "0.0.0.0";
+  private int port = 7070;
+  /** A job is expired after this long without any call (heartbeat or other). */
+  private long heartbeatTimeoutMs = 60_000;
+  /** Largest gRPC message or WebSocket frame accepted from a job. */
+  private int maxMessageBytes = 1 << 20;
+
+  public String getHost() {
+    return host;
+  }
+
+  public JobsOptions setHost(String host) {
+    this.host = host;
+    return this;
+  }
+
+  public int getPort() {
+    return port;
+  }
+
+  public JobsOptions setPort(int port) {
+    this.port = port;
+    return this;
+  }
+
+  public long getHeartbeatTimeoutMs() {
+    return heartbeatTimeoutMs;
+  }
+
+  public JobsOptions setHeartbeatTimeoutMs(long heartbeatTimeoutMs) {
+    this.heartbeatTimeoutMs = heartbeatTimeoutMs;
+    return this;
+  }
+
+  public int getMaxMessageBytes() {
+    return maxMessageBytes;
+  }
+
+  public JobsOptions setMaxMessageBytes(int maxMessageBytes) {
+    this.maxMessageBytes = maxMessageBytes;
+    return this;
+  }
+
+  void validate() {
+    Checks.port("jobs.port", port);
+    Checks.positive("jobs.heartbeatTimeoutMs", heartbeatTimeoutMs);
+    Checks.positive("jobs.maxMessageBytes", maxMessageBytes);
+  }
+}

@@ -1,0 +1,326 @@
+package io.propius.server.device;
+
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
+import io.propius.api.device.AcceptRequest;
+import io.propius.api.device.Binding;
+import io.propius.api.device.CheckinRequest;
+import io.propius.api.device.CheckinResponse;
+import io.propius.api.device.ConfirmRequest;
+import io.propius.api.device.DeviceIds;
+import io.propius.api.device.JsonFields;
+import io.propius.api.device.Offer;
+import io.propius.api.grpc.JobEvent;
+import io.propius.api.token.OfferToken;
+import io.propius.api.token.TaskToken;
+import io.propius.api.token.TokenSigner;
+import io.propius.server.bus.Addresses;
+import io.propius.server.bus.GroupPlan;
+import io.propius.server.bus.ScheduleSnapshot;
+import io.propius.server.bus.WindowStats;
+import io.propius.server.config.DevicesOptions;
+import io.propius.server.job.JobEvents;
+import io.propius.server.metrics.PropiusMetrics;
+import io.propius.server.metrics.PropiusMetrics.CheckinResult;
+import io.propius.server.metrics.PropiusMetrics.RejectReason;
+import io.propius.server.store.Job;
+import io.propius.server.store.JobStore;
+import io.propius.server.store.Reservation;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/**
+ * The binding layer (paper §3.3): the device HTTP API. Check-ins are recorded in this instance's
+ * sliding window and never touch the store; only accept (the atomic slot reservation) and confirm
+ * do. In online mode a check-in is answered at once from the in-memory schedule snapshot; in
+ * small-batch mode it is held until a job-group plan assigns the device (see
+ * {@link SmallBatchBinder}). Several instances share the port.
+ */
+public final class ClientManagerVerticle extends VerticleBase {
+  private final JobStore store;
+  private final JobEvents events;
+  private final TokenSigner signer;
+  private final DevicesOptions options;
+  private final boolean smallBatch;
+  private final PropiusMetrics metrics;
+  private final LongSupplier clock;
+  private final String instanceId = "cm-" + UUID.randomUUID().toString().substring(0, 8);
+  private final OfferSelector offers = new OfferSelector();
+  private final SplittableRandom random = new SplittableRandom();
+  private SlidingWindow window;
+  private SmallBatchBinder batch;
+  private long checkinsSinceReport;
+  private long lastReportAt;
+  private HttpServer server;
+
+  /** @param smallBatch hold check-ins for job-group plans (small-batch mode) instead of answering at once */
+  public ClientManagerVerticle(JobStore store, JobEvents events, TokenSigner signer, DevicesOptions options,
+                               boolean smallBatch, PropiusMetrics metrics, LongSupplier clock) {
+    this.store = store;
+    this.events = events;
+    this.signer = signer;
+    this.options = options;
+    this.smallBatch = smallBatch;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    window = new SlidingWindow(options.getWindowCapacity(), options.getWindowMs(), options.getWindowAttributes());
+    metrics.window(instanceId, window::size);
+    lastReportAt = clock.getAsLong();
+    vertx.eventBus().<ScheduleSnapshot>consumer(Addresses.SCHEDULE, msg -> offers.update(msg.body()));
+    vertx.eventBus().<JobEvent>consumer(Addresses.JOB_EVENTS, msg -> onJobEvent(msg.body()));
+    vertx.eventBus().<ScheduleSnapshot>request(Addresses.SCHEDULE_GET, null)
+        .onSuccess(reply -> offers.update(reply.body()));
+    vertx.setPeriodic(options.getStatsIntervalMs(), id -> reportStats());
+    if (smallBatch) {
+      batch = new SmallBatchBinder(vertx, clock, offers, options, metrics, this::offer);
+      metrics.held(instanceId, batch::heldCount);
+      vertx.eventBus().<GroupPlan>consumer(Addresses.GROUPS, msg -> batch.apply(msg.body()));
+      vertx.eventBus().<String>consumer(Addresses.DEVICE_PING, msg -> batch.ping(msg.body(), clock.getAsLong()));
+      vertx.eventBus().<JsonObject>consumer(Addresses.DEVICE_HELD, msg -> {
+        if (!instanceId.equals(msg.body().getString("instance"))) {
+          batch.heldElsewhere(msg.body().getString("device_id"));
+        }
+      });
+      vertx.setPeriodic(Math.max(10, Math.min(1_000, options.getHoldMs() / 4)), id -> batch.expire(clock.getAsLong()));
+    }
+
+    Router router = Router.router(vertx);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(options.getMaxBodyBytes());
+    router.post("/v1/checkin").handler(body).handler(this::checkin);
+    router.post("/v1/accept").handler(body).handler(this::accept);
+    router.post("/v1/confirm").handler(body).handler(this::confirm);
+    router.post("/v1/ping").handler(body).handler(this::ping);
+    router.get("/v1/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
+    router.route().failureHandler(ctx -> fail(ctx, ctx.failure() != null ? ctx.failure()
+        : ctx.statusCode() == 413 ? new PropiusException(ErrorCode.PAYLOAD_TOO_LARGE,
+            "request body is over the limit of " + options.getMaxBodyBytes() + " bytes")
+        : new PropiusException(ErrorCode.INVALID_ARGUMENT, "request failed with HTTP " + ctx.statusCode())));
+    router.errorHandler(404, ctx -> fail(ctx, new PropiusException(ErrorCode.NOT_FOUND,
+        "no such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
+    router.errorHandler(405, ctx -> respond(ctx, 405, new PropiusException(ErrorCode.INVALID_ARGUMENT,
+        "method " + ctx.request().method() + " is not allowed on " + ctx.request().path()).toJson()));
+    // Port 0 means "any free port"; Vert.x shares one random port among servers listening on the
+    // same negative port, which is what the instances of this deployment must do.
+    int port = options.getPort() == 0 ? -1 : options.getPort();
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(port))
+        .requestHandler(router);
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    metrics.removeWindow(instanceId);
+    if (batch != null) {
+      metrics.removeHeld(instanceId);
+      batch.releaseAll();
+    }
+    return Future.succeededFuture();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void onJobEvent(JobEvent event) {
+    switch (event.getType()) {
+      case ROUND_FILLED -> offers.markFull(event.getJobId(), event.getRound());
+      case LEASE_EXPIRED -> offers.markOpen(event.getJobId(), event.getRound());
+      case DEVICE_BOUND -> {
+        // Bound through whichever instance took the accept: an offer this one made the device must
+        // stop counting as pending now that the store counts the binding, or its plans would see
+        // that slot taken twice and offer it to nobody until the offer expired.
+        if (batch != null) {
+          batch.accepted(event.getDeviceId());
+        }
+      }
+      default -> {
+      }
+    }
+  }
+
+  private void reportStats() {
+    long now = clock.getAsLong();
+    double rate = checkinsSinceReport * 1000.0 / Math.max(1, now - lastReportAt);
+    checkinsSinceReport = 0;
+    lastReportAt = now;
+    List<io.propius.api.device.Attributes> sample = window.sample(options.getSampleSize(), random, now);
+    vertx.eventBus().publish(Addresses.CLIENT_STATS, batch == null
+        ? new WindowStats(instanceId, window.size(), rate, sample)
+        : new WindowStats(instanceId, window.size(), rate, sample, batch.heldCount(),
+            batch.heldSample(options.getSampleSize(), random)));
+  }
+
+  private void checkin(RoutingContext ctx) {
+    CheckinRequest req = CheckinRequest.fromJson(body(ctx));
+    long now = clock.getAsLong();
+    window.record(req.deviceId(), req.attributes(), now);
+    checkinsSinceReport++;
+    if (batch != null) {
+      batch.hold(req, now, ctx.response()).onSuccess(offered -> answerCheckin(ctx, req.deviceId(), offered));
+      vertx.eventBus().publish(Addresses.DEVICE_HELD, new JsonObject().put("device_id", req.deviceId())
+          .put("instance", instanceId));
+      return;
+    }
+    List<Offer> chosen = new ArrayList<>(options.getMaxOffers());
+    for (ScheduleSnapshot.OfferableJob job : offers.select(req.attributes(), options.getMaxOffers())) {
+      chosen.add(offer(req.deviceId(), job, now));
+    }
+    answerCheckin(ctx, req.deviceId(), chosen);
+  }
+
+  private Offer offer(String deviceId, ScheduleSnapshot.OfferableJob job, long now) {
+    long expires = now + options.getOfferTtlMs();
+    String token = new OfferToken(deviceId, job.jobId(), job.round(), expires).encode(signer);
+    return new Offer(job.jobId(), job.round(), job.privateConstraints(), token, expires);
+  }
+
+  private void answerCheckin(RoutingContext ctx, String deviceId, List<Offer> chosen) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    long retryAfter = retryAfter();
+    metrics.checkin(chosen.isEmpty() ? CheckinResult.NO_OFFER : CheckinResult.OFFERED, chosen.size());
+    if (chosen.isEmpty()) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, PropiusException.retryAfterHeader(retryAfter));
+    }
+    ctx.json(new CheckinResponse(deviceId, chosen, retryAfter).toJson());
+  }
+
+  /**
+   * {@code POST /v1/ping {"device_id": ...}} (small-batch mode): the device's held check-in waits
+   * another {@code holdMs}. Published to every instance, since the ping may reach another one than
+   * the check-in it keeps alive.
+   */
+  private void ping(RoutingContext ctx) {
+    String deviceId = DeviceIds.check(JsonFields.requireString(body(ctx), "device_id", 128));
+    if (batch == null) {
+      throw new PropiusException(ErrorCode.FAILED_PRECONDITION,
+          "ping keeps a held check-in alive and only exists in small-batch mode (scheduler.mode); this server is online");
+    }
+    vertx.eventBus().publish(Addresses.DEVICE_PING, deviceId);
+    ctx.json(new JsonObject().put("device_id", deviceId).put("held_for_ms", options.getHoldMs()));
+  }
+
+  private void accept(RoutingContext ctx) {
+    AcceptRequest req = AcceptRequest.fromJson(body(ctx));
+    long now = clock.getAsLong();
+    OfferToken offer;
+    try {
+      offer = OfferToken.verify(signer, req.offer(), req.deviceId(), now);
+    } catch (PropiusException e) {
+      metrics.rejected(e.code() == ErrorCode.OFFER_EXPIRED ? RejectReason.OFFER_EXPIRED : RejectReason.OFFER_INVALID);
+      throw e;
+    }
+    if (batch != null) {
+      batch.accepted(req.deviceId());
+    }
+    store.reserve(offer.jobId(), offer.round(), req.deviceId(), now, now + options.getLeaseMs())
+        .onSuccess(r -> answerReservation(ctx, offer, req.deviceId(), r, now))
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  private void answerReservation(RoutingContext ctx, OfferToken offer, String deviceId, Reservation r, long now) {
+    String where = "round " + offer.round() + " of job " + offer.jobId();
+    switch (r.outcome()) {
+      case BOUND, ALREADY_BOUND -> {
+        Job job = r.job();
+        if (r.outcome() == Reservation.Outcome.BOUND) {
+          metrics.bound();
+          events.publish(job, JobEvent.Type.DEVICE_BOUND, deviceId);
+          if (r.filledNow()) {
+            offers.markFull(job.id(), job.round());
+            metrics.roundFilled(now - job.startSched());
+            events.publish(job, JobEvent.Type.ROUND_FILLED);
+          }
+        }
+        long taskExpires = now + options.getTaskTtlMs();
+        String token = new TaskToken(job.id(), job.round(), deviceId, taskExpires).encode(signer);
+        String dataPlane = job.dataPlaneAddress().isEmpty() ? options.getDataPlaneUrl() : job.dataPlaneAddress();
+        ctx.json(new Binding(job.id(), job.round(), deviceId, token, dataPlane, r.leaseUntil(), taskExpires).toJson());
+      }
+      case FULL -> {
+        offers.markFull(offer.jobId(), offer.round());
+        metrics.rejected(RejectReason.FULL);
+        fail(ctx, new PropiusException(ErrorCode.ROUND_FULL, where + " is full (" + r.job().amount() + " of "
+            + r.job().demand() + " devices bound); check in again", retryAfter()));
+      }
+      case CLOSED -> {
+        metrics.rejected(RejectReason.CLOSED);
+        fail(ctx, new PropiusException(ErrorCode.ROUND_CLOSED, where + " is no longer requesting devices", retryAfter()));
+      }
+      case UNKNOWN_JOB -> {
+        metrics.rejected(RejectReason.UNKNOWN_JOB);
+        fail(ctx, new PropiusException(ErrorCode.NOT_FOUND, "no job " + offer.jobId()));
+      }
+    }
+  }
+
+  private long retryAfter() {
+    return PaceSteering.retryAfterMs((long) window.size() * options.getInstances(), offers.outstandingDemand(), options);
+  }
+
+  private void confirm(RoutingContext ctx) {
+    ConfirmRequest req = ConfirmRequest.fromJson(body(ctx));
+    long now = clock.getAsLong();
+    TaskToken task = TaskToken.verify(signer, req.taskToken(), now);
+    store.confirm(task.jobId(), task.round(), task.deviceId(), now).onSuccess(c -> {
+      if (c.newlyConfirmed()) {
+        metrics.confirmed();
+        events.publish(c.job(), JobEvent.Type.DEVICE_CONFIRMED, task.deviceId());
+      }
+      ctx.json(new JsonObject().put("job_id", task.jobId()).put("round", task.round())
+          .put("device_id", task.deviceId()).put("confirmed", true));
+    }).onFailure(err -> fail(ctx, err));
+  }
+
+  /** The request body as a JSON object, or INVALID_ARGUMENT saying what is wrong with it. */
+  private static JsonObject body(RoutingContext ctx) {
+    if (ctx.body().length() == 0) {
+      throw PropiusException.invalid("request body is empty; expected a JSON object");
+    }
+    try {
+      JsonObject json = ctx.body().asJsonObject();
+      if (json == null) {
+        throw PropiusException.invalid("request body is empty; expected a JSON object");
+      }
+      return json;
+    } catch (DecodeException | ClassCastException e) {
+      throw PropiusException.invalid("request body is not a JSON object");
+    }
+  }
+
+  static void fail(RoutingContext ctx, Throwable err) {
+    PropiusException failure = err instanceof PropiusException p ? p
+        : new PropiusException(ErrorCode.INTERNAL, "internal error: " + err.getClass().getSimpleName());
+    if (failure.code() == ErrorCode.INTERNAL) {
+      System.getLogger(ClientManagerVerticle.class.getName()).log(System.Logger.Level.ERROR, "device request failed", err);
+    }
+    if (failure.retryAfterMs() > 0) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, PropiusException.retryAfterHeader(failure.retryAfterMs()));
+    }
+    respond(ctx, failure.code().httpStatus(), failure.toJson());
+  }
+
+  private static void respond(RoutingContext ctx, int status, JsonObject body) {
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    }
+  }
+}
