@@ -154,18 +154,37 @@ class SmallBatchTest {
 
   @Test
   void aDeviceThatChecksInAgainOnAnotherInstanceFreesTheSlotItWasOfferedOnTheFirst() {
-    // Checking in again, a device says it did not take its last offer. On the instance that made the
-    // offer too, not only on the one it comes back to, or the first instance keeps the job's only
-    // slot for it until the offer expires.
+    // Checking in again, a device says it did not take its last offer. The instance that made the
+    // offer releases it in the store, or the job's only slot stays offered to it until the offer
+    // expires. Here the device comes back without its GPU, so nothing offers it the slot again.
     try (TestServer server = TestServer.start(smallBatch("irs", 3_000))) {
       Devices first = Devices.onOneConnection(server);
       Devices second = Devices.onOneConnection(server);
       long job = openJob(server, 1, "gpu", 1);
 
       oneOffer(first, "gpu-1", GPU);
-      await(second.checkin("gpu-1", GPU), Duration.ofSeconds(10)); // back, on the other instance
+      var back = second.checkin("gpu-1", new JsonObject().put("gpu", 0).put("cpu_cores", 4)); // on the other instance
 
       assertThat(oneOffer(first, "gpu-2", GPU).getLong("job_id")).as("the slot gpu-1 did not take").isEqualTo(job);
+      assertThat(await(back, Duration.ofSeconds(10)).bodyAsJsonObject().getJsonArray("offers")).isEmpty();
+    }
+  }
+
+  @Test
+  void aDeviceThatChecksInAgainOnAnotherInstanceIsOfferedItsSlotAgainAndNoOtherDeviceIs() {
+    // The store counts a round's offers by device across instances: the second instance offers the
+    // returning device the slot again, and the first, with another device held, offers nothing
+    // while that offer is out (over-offer 1.0).
+    try (TestServer server = TestServer.start(smallBatch("irs", 1_500))) {
+      Devices first = Devices.onOneConnection(server);
+      Devices second = Devices.onOneConnection(server);
+      long job = openJob(server, 1, "gpu", 1);
+
+      oneOffer(first, "gpu-1", GPU);
+      assertThat(oneOffer(second, "gpu-1", GPU).getLong("job_id")).as("its slot, offered again").isEqualTo(job);
+      JsonObject other = await(first.checkin("gpu-2", GPU), Duration.ofSeconds(10)).bodyAsJsonObject();
+      assertThat(other.getJsonArray("offers")).as("the only slot is offered to gpu-1").isEmpty();
+      assertThat(metric(server, "propius_batch_offer_claims_total{outcome=\"refused\"}")).isPositive();
     }
   }
 

@@ -160,7 +160,7 @@ public final class InMemoryJobStore implements JobStore {
         e.offers.clear();
         e.offersRound = j.round();
       }
-      claim.released().forEach(e.offers::remove);
+      claim.released().forEach((device, expiresAt) -> e.offers.remove(device, expiresAt));
       e.offers.entrySet().removeIf(o -> o.getValue() <= now || e.bindings.containsKey(o.getKey()));
       int room = OfferClaim.budget(claim.overOffer(), j.demand() - j.amount()) - e.offers.size();
       List<String> granted = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.propius.server.store;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A client manager's request, in small-batch mode, to make offers of one open round: the store
@@ -10,16 +11,17 @@ import java.util.List;
  * instances hold devices; the slot itself is still taken only by {@link JobStore#reserve}.
  *
  * @param devices   the devices to offer a slot, in the order they should get one
- * @param released  devices offered a slot of this round before that will not use it (they checked in
- *                  again): their offers stop counting before anything is granted
+ * @param released  offers of this round made before that their devices will not use (they checked in
+ *                  again), by device with the expiry they were granted with: they stop counting before
+ *                  anything is granted, unless the device has been offered again since (another expiry)
  * @param overOffer offers that may be out per open slot (≥ 1)
  * @param expiresAt when the offers expire (the offer tokens' expiry): they stop counting then
  */
-public record OfferClaim(long jobId, int round, List<String> devices, List<String> released, double overOffer,
+public record OfferClaim(long jobId, int round, List<String> devices, Map<String, Long> released, double overOffer,
                          long expiresAt) {
   public OfferClaim {
     devices = List.copyOf(devices);
-    released = List.copyOf(released);
+    released = Map.copyOf(released);
   }
 
   /** Offers a round may have out with this many open slots; the Redis script computes the same. */

@@ -238,12 +238,15 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public Future<List<String>> claimOffers(OfferClaim claim, long now) {
-    List<String> args = new ArrayList<>(6 + claim.released().size() + claim.devices().size());
+    List<String> args = new ArrayList<>(6 + 2 * claim.released().size() + claim.devices().size());
     // The offers' key outlives them by a minute, so a round's offers vanish without a purge.
     long ttl = Math.max(1, claim.expiresAt() - now) + 60_000;
     args.addAll(List.of(Integer.toString(claim.round()), Long.toString(now), Long.toString(claim.expiresAt()),
         Double.toString(claim.overOffer()), Long.toString(ttl), Integer.toString(claim.released().size())));
-    args.addAll(claim.released());
+    claim.released().forEach((device, expiresAt) -> {
+      args.add(device);
+      args.add(Long.toString(expiresAt));
+    });
     args.addAll(claim.devices());
     return eval(StoreCall.CLAIM_OFFERS, RedisScript.CLAIM_OFFERS, List.of(keys.job(claim.jobId()),
         keys.bound(claim.jobId()), keys.offers(claim.jobId(), claim.round())), args).map(r -> {

@@ -3,16 +3,20 @@
 -- in one atomic step, so that instances on any number of nodes never offer a slot more than
 -- overOffer times. Returns the granted device ids, in the order asked.
 -- KEYS: job (hash), its bindings (hash), the round's offers (zset device -> expiry)
--- ARGV: round, now, expiry of the new offers, overOffer, key TTL ms, number of released devices,
---       the released devices, then the devices to offer
+-- ARGV: round, now, expiry of the new offers, overOffer, key TTL ms, number of released offers,
+--       each released offer as device id then the expiry it was granted with, then the devices to
+--       offer. A released offer whose device was offered again since (another expiry) still counts.
 local REQUESTING = 2 -- JobState number in propius.proto
 local s = redis.call('HMGET', KEYS[1], 'state', 'round', 'amount', 'demand')
 if not s[1] or tonumber(s[1]) ~= REQUESTING or s[2] ~= ARGV[1] then
   return {}
 end
 local released = tonumber(ARGV[6])
-for i = 7, 6 + released do
-  redis.call('ZREM', KEYS[3], ARGV[i])
+for i = 7, 5 + 2 * released, 2 do
+  local expiry = redis.call('ZSCORE', KEYS[3], ARGV[i])
+  if expiry and tonumber(expiry) == tonumber(ARGV[i + 1]) then
+    redis.call('ZREM', KEYS[3], ARGV[i])
+  end
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[2])
 for _, device in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
@@ -27,7 +31,7 @@ if open > 0 then
 end
 room = room - redis.call('ZCARD', KEYS[3])
 local granted = {}
-for i = 7 + released, #ARGV do
+for i = 7 + 2 * released, #ARGV do
   local device = ARGV[i]
   if redis.call('HEXISTS', KEYS[2], device) == 0 then
     local again = redis.call('ZSCORE', KEYS[3], device)
