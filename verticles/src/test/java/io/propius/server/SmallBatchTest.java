@@ -19,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Small-batch mode end to end on a real server: devices long-poll their check-ins over real HTTP,
@@ -121,6 +123,85 @@ class SmallBatchTest {
       assertThat(metric(server, "propius_batch_assignments_total")).isGreaterThanOrEqualTo(7);
       assertThat(metric(server, "propius_batch_released_total{reason=\"wait_ended\"}")).isEqualTo(5);
       assertThat(metric(server, "propius_batch_plans_total")).isPositive();
+    }
+  }
+
+  /** What one device went through: offers it was handed, ROUND_FULL answers, the job it bound to (0: none). */
+  private record Journey(String deviceId, int offers, int roundFull, long jobId) {
+  }
+
+  /** A device as the SDK would behave, counting what it was handed until it binds or its wait ends. */
+  private static Future<Journey> journey(Devices devices, String id, int offers, int roundFull) {
+    return devices.checkin(id, new JsonObject().put("cpu_cores", 4)).compose(r -> {
+      var list = r.bodyAsJsonObject().getJsonArray("offers");
+      if (list.isEmpty()) {
+        return Future.succeededFuture(new Journey(id, offers, roundFull, 0));
+      }
+      return devices.accept(id, list.getJsonObject(0).getString("offer")).compose(a -> {
+        if (a.statusCode() == 200) {
+          return Future.succeededFuture(new Journey(id, offers + 1, roundFull, a.bodyAsJsonObject().getLong("job_id")));
+        }
+        assertThat(a.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("ROUND_FULL");
+        return journey(devices, id, offers + 1, roundFull + 1);
+      });
+    });
+  }
+
+  private static List<Journey> hundredDevices(TestServer server) {
+    Devices devices = Devices.withConnections(server, 128);
+    List<Future<Journey>> all = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      all.add(journey(devices, "phone-" + i, 0, 0));
+    }
+    return await(Future.all(all).map(f -> f.<Journey>list()), Duration.ofSeconds(30));
+  }
+
+  @ParameterizedTest(name = "{0} client manager instance(s)")
+  @ValueSource(ints = {1, 2, 4})
+  void aHundredHeldDevicesAreOfferedExactlyTheEightySlotsOfTwoRounds(int instances) {
+    // IRS, rounds of 30 and 50, 100 devices held across the instances: with devices.overOffer 1.0
+    // the instances together offer each open slot once (the store grants their claims), so every
+    // offer binds and nobody hears ROUND_FULL; 20 devices end their wait without an offer.
+    PropiusOptions options = smallBatch("irs", 2_000);
+    options.devices().setInstances(instances);
+    try (TestServer server = TestServer.start(options)) {
+      long small = openJob(server, 30, null, 0);
+      long large = openJob(server, 50, null, 0);
+      List<Journey> journeys = hundredDevices(server);
+
+      int offers = journeys.stream().mapToInt(Journey::offers).sum();
+      System.out.printf("small batch, %d instance(s), overOffer 1.0: %d offers for 80 slots, %d ROUND_FULL%n",
+          instances, offers, journeys.stream().mapToInt(Journey::roundFull).sum());
+      assertThat(journeys.stream().filter(j -> j.jobId() == small)).hasSize(30);
+      assertThat(journeys.stream().filter(j -> j.jobId() == large)).hasSize(50);
+      assertThat(journeys).as("no device offered twice").allMatch(j -> j.offers() <= 1);
+      assertThat(offers).isEqualTo(80);
+      assertThat(journeys.stream().mapToInt(Journey::roundFull).sum()).isZero();
+      assertThat(status(server, small).getAmount()).isEqualTo(30);
+      assertThat(status(server, large).getAmount()).isEqualTo(50);
+      assertThat(metric(server, "propius_batch_assignments_total")).isEqualTo(80);
+      assertThat(metric(server, "propius_accepts_rejected_total{reason=\"full\"}")).isZero();
+    }
+  }
+
+  @Test
+  void anOverOfferOfOnePointThreeOffersAtMostThirteenTenthsOfTheOpenSlots() {
+    // One round of 50 and 100 devices: at most 65 offers are out at once. Those beyond the 50 that
+    // bind hear ROUND_FULL, and a full round offers nothing more, so 65 is also the total.
+    PropiusOptions options = smallBatch("irs", 2_000);
+    options.devices().setOverOffer(1.3);
+    try (TestServer server = TestServer.start(options)) {
+      long job = openJob(server, 50, null, 0);
+      List<Journey> journeys = hundredDevices(server);
+
+      int offers = journeys.stream().mapToInt(Journey::offers).sum();
+      int roundFull = journeys.stream().mapToInt(Journey::roundFull).sum();
+      System.out.printf("small batch, overOffer 1.3: %d offers for 50 slots, %d ROUND_FULL%n", offers, roundFull);
+      assertThat(journeys.stream().filter(j -> j.jobId() == job)).hasSize(50);
+      assertThat(offers).isBetween(50, 65);
+      assertThat(roundFull).isEqualTo(offers - 50);
+      assertThat(metric(server, "propius_accepts_rejected_total{reason=\"full\"}")).isEqualTo(roundFull);
+      assertThat(status(server, job).getAmount()).isEqualTo(50);
     }
   }
 
