@@ -1,9 +1,9 @@
 package io.propius.edge;
 
+import io.propius.api.round.RoundMode;
+import io.propius.api.round.RoundSpec;
 import io.propius.edge.EdgeNode.AggregateListener;
 import io.propius.edge.aggregate.RoundAggregate;
-import io.propius.edge.round.RoundMode;
-import io.propius.edge.round.RoundSpec;
 import io.propius.policy.reduce.Accumulator;
 import io.vertx.core.Vertx;
 import java.util.function.LongSupplier;

@@ -2,13 +2,13 @@ package io.propius.edge;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
+import io.propius.api.round.RoundSpec;
 import io.propius.edge.aggregate.Journal;
 import io.propius.edge.aggregate.RoundAggregate;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
 import io.propius.edge.plan.SingleFlight;
 import io.propius.edge.round.RoundKey;
-import io.propius.edge.round.RoundSpec;
 import io.propius.edge.upstream.ParentClient;
 import io.vertx.core.Future;
 import java.util.Collection;
