@@ -10,6 +10,7 @@ import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.Devices;
+import io.propius.server.testing.Journey;
 import io.propius.server.testing.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -126,36 +127,6 @@ class SmallBatchTest {
     }
   }
 
-  /** What one device went through: offers it was handed, ROUND_FULL answers, the job it bound to (0: none). */
-  private record Journey(String deviceId, int offers, int roundFull, long jobId) {
-  }
-
-  /** A device as the SDK would behave, counting what it was handed until it binds or its wait ends. */
-  private static Future<Journey> journey(Devices devices, String id, int offers, int roundFull) {
-    return devices.checkin(id, new JsonObject().put("cpu_cores", 4)).compose(r -> {
-      var list = r.bodyAsJsonObject().getJsonArray("offers");
-      if (list.isEmpty()) {
-        return Future.succeededFuture(new Journey(id, offers, roundFull, 0));
-      }
-      return devices.accept(id, list.getJsonObject(0).getString("offer")).compose(a -> {
-        if (a.statusCode() == 200) {
-          return Future.succeededFuture(new Journey(id, offers + 1, roundFull, a.bodyAsJsonObject().getLong("job_id")));
-        }
-        assertThat(a.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("ROUND_FULL");
-        return journey(devices, id, offers + 1, roundFull + 1);
-      });
-    });
-  }
-
-  private static List<Journey> hundredDevices(TestServer server) {
-    Devices devices = Devices.withConnections(server, 128);
-    List<Future<Journey>> all = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      all.add(journey(devices, "phone-" + i, 0, 0));
-    }
-    return await(Future.all(all).map(f -> f.<Journey>list()), Duration.ofSeconds(30));
-  }
-
   @ParameterizedTest(name = "{0} client manager instance(s)")
   @ValueSource(ints = {1, 2, 4})
   void aHundredHeldDevicesAreOfferedExactlyTheEightySlotsOfTwoRounds(int instances) {
@@ -167,16 +138,16 @@ class SmallBatchTest {
     try (TestServer server = TestServer.start(options)) {
       long small = openJob(server, 30, null, 0);
       long large = openJob(server, 50, null, 0);
-      List<Journey> journeys = hundredDevices(server);
+      List<Journey> journeys = Journey.of(Devices.withConnections(server, 128), 100);
 
-      int offers = journeys.stream().mapToInt(Journey::offers).sum();
+      int offers = Journey.offers(journeys);
       System.out.printf("small batch, %d instance(s), overOffer 1.0: %d offers for 80 slots, %d ROUND_FULL%n",
-          instances, offers, journeys.stream().mapToInt(Journey::roundFull).sum());
-      assertThat(journeys.stream().filter(j -> j.jobId() == small)).hasSize(30);
-      assertThat(journeys.stream().filter(j -> j.jobId() == large)).hasSize(50);
+          instances, offers, Journey.roundFull(journeys));
+      assertThat(Journey.boundTo(journeys, small)).isEqualTo(30);
+      assertThat(Journey.boundTo(journeys, large)).isEqualTo(50);
       assertThat(journeys).as("no device offered twice").allMatch(j -> j.offers() <= 1);
       assertThat(offers).isEqualTo(80);
-      assertThat(journeys.stream().mapToInt(Journey::roundFull).sum()).isZero();
+      assertThat(Journey.roundFull(journeys)).isZero();
       assertThat(status(server, small).getAmount()).isEqualTo(30);
       assertThat(status(server, large).getAmount()).isEqualTo(50);
       assertThat(metric(server, "propius_batch_assignments_total")).isEqualTo(80);
@@ -192,12 +163,12 @@ class SmallBatchTest {
     options.devices().setOverOffer(1.3);
     try (TestServer server = TestServer.start(options)) {
       long job = openJob(server, 50, null, 0);
-      List<Journey> journeys = hundredDevices(server);
+      List<Journey> journeys = Journey.of(Devices.withConnections(server, 128), 100);
 
-      int offers = journeys.stream().mapToInt(Journey::offers).sum();
-      int roundFull = journeys.stream().mapToInt(Journey::roundFull).sum();
+      int offers = Journey.offers(journeys);
+      int roundFull = Journey.roundFull(journeys);
       System.out.printf("small batch, overOffer 1.3: %d offers for 50 slots, %d ROUND_FULL%n", offers, roundFull);
-      assertThat(journeys.stream().filter(j -> j.jobId() == job)).hasSize(50);
+      assertThat(Journey.boundTo(journeys, job)).isEqualTo(50);
       assertThat(offers).isBetween(50, 65);
       assertThat(roundFull).isEqualTo(offers - 50);
       assertThat(metric(server, "propius_accepts_rejected_total{reason=\"full\"}")).isEqualTo(roundFull);
