@@ -147,7 +147,7 @@ public final class ClientManagerVerticle extends VerticleBase {
         // stop counting as pending now that the store counts the binding, or its plans would see
         // that slot taken twice and offer it to nobody until the offer expired.
         if (batch != null) {
-          batch.accepted(event.getDeviceId());
+          batch.bound(event.getDeviceId());
         }
       }
       default -> {
@@ -227,9 +227,6 @@ public final class ClientManagerVerticle extends VerticleBase {
     } catch (PropiusException e) {
       metrics.rejected(e.code() == ErrorCode.OFFER_EXPIRED ? RejectReason.OFFER_EXPIRED : RejectReason.OFFER_INVALID);
       throw e;
-    }
-    if (batch != null) {
-      batch.accepted(req.deviceId());
     }
     store.reserve(offer.jobId(), offer.round(), req.deviceId(), now, now + options.getLeaseMs())
         .onSuccess(r -> answerReservation(ctx, offer, req.deviceId(), r, now))

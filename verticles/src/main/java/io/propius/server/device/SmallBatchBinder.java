@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
@@ -113,10 +112,11 @@ final class SmallBatchBinder {
   }
 
   /**
-   * The device accepted here (whatever the outcome), or was bound through any instance: its offer
-   * no longer counts as pending.
+   * The device was bound, through any instance: its offer no longer counts as pending (nor in the
+   * store, which counts the binding instead). An offer refused as ROUND_FULL stays pending until the
+   * device checks in again, which releases it in the store too.
    */
-  void accepted(String deviceId) {
+  void bound(String deviceId) {
     pending.settled(deviceId);
   }
 
@@ -151,18 +151,17 @@ final class SmallBatchBinder {
   private Future<Void> apply(GroupPlan plan, Set<Long> noRoom) {
     long now = clock.getAsLong();
     expire(now);
-    Map<Long, OfferableJob> jobs = new LinkedHashMap<>();
-    Map<Long, GroupAssigner.OpenJob> open = openJobs(plan, now, noRoom, jobs);
+    Map<Long, GroupAssigner.OpenJob> open = openJobs(plan, now, noRoom);
     List<HeldDevices.Held> snapshot = held.all();
     if (snapshot.isEmpty() || open.isEmpty() || plan.groups().isEmpty()) {
-      return claim(plan, Map.of(), Map.of(), now).mapEmpty();
+      return claim(plan, Map.of(), now).mapEmpty();
     }
     List<GroupAssigner.Device> devices = new ArrayList<>(snapshot.size());
     for (HeldDevices.Held h : snapshot) {
       devices.add(new GroupAssigner.Device(h.deviceId, h.attributes));
     }
     return vertx.executeBlocking(() -> new GroupAssigner(plan.groups()).assign(devices, open), false)
-        .compose(assignments -> claim(plan, stillHeld(assignments, snapshot, jobs), jobs, clock.getAsLong()))
+        .compose(assignments -> claim(plan, stillHeld(assignments, snapshot), clock.getAsLong()))
         .compose(full -> {
           if (full.isEmpty() || full.size() == open.size()) {
             return Future.succeededFuture();
@@ -174,8 +173,8 @@ final class SmallBatchBinder {
   }
 
   /** The plan's rounds this instance can still offer, with what each still wants. */
-  private Map<Long, GroupAssigner.OpenJob> openJobs(GroupPlan plan, long now, Set<Long> noRoom,
-                                                    Map<Long, OfferableJob> jobs) {
+  private Map<Long, GroupAssigner.OpenJob> openJobs(GroupPlan plan, long now, Set<Long> noRoom) {
+    Map<Long, OfferableJob> jobs = new HashMap<>();
     Map<Long, Integer> rounds = new HashMap<>();
     for (OfferableJob j : plan.snapshot().jobs()) {
       if (!offers.isFull(j.jobId(), j.round()) && !noRoom.contains(j.jobId())) {
@@ -196,14 +195,14 @@ final class SmallBatchBinder {
 
   /** Back on the event loop: the assigned devices still held as they were matched, by job. */
   private Map<Long, List<HeldDevices.Held>> stillHeld(List<GroupAssigner.Assignment> assignments,
-                                                      List<HeldDevices.Held> snapshot, Map<Long, OfferableJob> jobs) {
+                                                      List<HeldDevices.Held> snapshot) {
     Map<String, HeldDevices.Held> asSeen = new HashMap<>();
     snapshot.forEach(h -> asSeen.put(h.deviceId, h));
     Map<Long, List<HeldDevices.Held>> byJob = new LinkedHashMap<>();
     for (GroupAssigner.Assignment a : assignments) {
       HeldDevices.Held h = held.get(a.deviceId());
       // Gone, or checked in again with maybe other attributes, while the plan was matched.
-      if (h != null && h == asSeen.get(a.deviceId()) && jobs.containsKey(a.jobId())) {
+      if (h != null && h == asSeen.get(a.deviceId())) {
         byJob.computeIfAbsent(a.jobId(), k -> new ArrayList<>()).add(h);
       }
     }
@@ -216,32 +215,33 @@ final class SmallBatchBinder {
    *
    * @return the jobs whose claim the store cut short (no room left for every device asked)
    */
-  private Future<Set<Long>> claim(GroupPlan plan, Map<Long, List<HeldDevices.Held>> byJob,
-                                  Map<Long, OfferableJob> jobs, long now) {
-    Map<Long, PendingOffers.Released> released = pending.takeReleased(now);
-    Map<Long, Integer> rounds = new HashMap<>();
-    plan.snapshot().jobs().forEach(j -> rounds.put(j.jobId(), j.round()));
+  private Future<Set<Long>> claim(GroupPlan plan, Map<Long, List<HeldDevices.Held>> byJob, long now) {
+    Map<Long, OfferableJob> inPlan = new HashMap<>();
+    plan.snapshot().jobs().forEach(j -> inPlan.put(j.jobId(), j));
+    Map<Long, Map<String, Long>> releasing = new HashMap<>();
+    pending.takeReleased(now).forEach((jobId, r) -> {
+      OfferableJob job = inPlan.get(jobId);
+      if (job != null && job.round() == r.round()) {
+        releasing.put(jobId, r.devices()); // void offers of rounds no longer open count nowhere
+      }
+    });
+    Set<Long> claimed = new LinkedHashSet<>(byJob.keySet());
+    claimed.addAll(releasing.keySet());
     long expiresAt = now + options.getOfferTtlMs();
     Set<Long> full = new HashSet<>();
     List<Future<?>> claims = new ArrayList<>();
-    Set<Long> claimed = new LinkedHashSet<>(byJob.keySet());
-    released.forEach((jobId, r) -> {
-      if (Objects.equals(rounds.get(jobId), r.round())) {
-        claimed.add(jobId);
-      }
-    });
     for (long jobId : claimed) {
+      OfferableJob job = inPlan.get(jobId);
       List<HeldDevices.Held> devices = byJob.getOrDefault(jobId, List.of());
-      PendingOffers.Released r = released.get(jobId);
       List<String> ids = devices.stream().map(h -> h.deviceId).toList();
-      OfferClaim c = new OfferClaim(jobId, rounds.get(jobId), ids,
-          r != null && r.round() == rounds.get(jobId) ? r.devices() : Map.of(), options.getOverOffer(), expiresAt);
+      OfferClaim c = new OfferClaim(jobId, job.round(), ids, releasing.getOrDefault(jobId, Map.of()),
+          options.getOverOffer(), expiresAt);
       claims.add(store.claimOffers(c, now).onSuccess(granted -> {
         if (granted.size() < ids.size()) {
           full.add(jobId);
         }
         metrics.batchClaimed(granted.size(), ids.size() - granted.size());
-        handOut(jobs.get(jobId), devices, granted, now, expiresAt);
+        handOut(job, devices, granted, now, expiresAt);
       }).onFailure(err -> LOG.log(System.Logger.Level.WARNING, "small-batch offers of job " + jobId
           + " not claimed; its devices wait for the next plan: " + err.getMessage())));
     }
