@@ -6,14 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.propius.api.grpc.GetJobRequest;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
-import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.Devices;
 import io.propius.server.testing.Journey;
-import io.propius.server.testing.RedisProcess;
+import io.propius.server.testing.RedisServers;
 import io.propius.server.testing.TestServer;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,30 +22,22 @@ import org.junit.jupiter.api.Test;
  * slots across both.
  */
 class RedisSmallBatchTest {
-  private final List<TestServer> servers = new ArrayList<>();
-  private RedisProcess redis;
+  private RedisServers cluster;
 
   @AfterEach
   void stop() {
-    servers.forEach(TestServer::close);
-    if (redis != null) {
-      redis.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   @Test
   void twoServersOfferTheEightySlotsOfTwoRoundsExactlyOnceBetweenThem() {
-    redis = RedisProcess.ephemeral();
-    byte[] secret = new byte[32];
-    new SecureRandom().nextBytes(secret);
-    for (int i = 0; i < 2; i++) {
-      PropiusOptions options = TestServer.testOptions();
+    cluster = RedisServers.start(2, "batch:", options -> {
       options.scheduler().setMode("small-batch").setPolicy("irs");
       options.devices().setHoldMs(2_000);
-      options.store().setType("redis").setRedisUri(redis.uri()).setKeyPrefix("batch:");
-      options.security().setTokenSecret(Base64.getEncoder().encodeToString(secret));
-      servers.add(TestServer.start(options));
-    }
+    });
+    List<TestServer> servers = cluster.servers;
     TestServer first = servers.get(0);
     List<Long> jobs = new ArrayList<>();
     for (int demand : new int[] {30, 50}) {
