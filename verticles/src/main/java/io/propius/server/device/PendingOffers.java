@@ -1,16 +1,15 @@
 package io.propius.server.device;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Offers this instance made from small-batch plans that no accept has answered yet, by device.
  * They count against the job's open demand in this instance's next plans, so that it does not ask
- * the store for slots it has already offered. An offer stops counting when its device accepts or
- * binds through any instance, or when it expires. When its device checks in again (through any
- * instance) the offer is void: it is kept as released until the next claim of its round tells the
- * store, which counts every instance's offers against the round's budget.
+ * the store for slots it has already offered. An offer stops counting when its device binds through
+ * any instance, or when it expires. When its device checks in again (through any instance, as it
+ * does after ROUND_FULL) the offer is void: it is kept as released until the next claim of its
+ * round tells the store, which counts every instance's offers against the round's budget.
  */
 final class PendingOffers {
   private record Pending(long jobId, int round, long expiresAt) {
@@ -28,7 +27,7 @@ final class PendingOffers {
     released.remove(deviceId);
   }
 
-  /** The device accepted or bound: its offer is used (or refused by the store), nothing to release. */
+  /** The device bound, through any instance: its offer became its slot, nothing to release. */
   void settled(String deviceId) {
     byDevice.remove(deviceId);
   }

@@ -31,10 +31,13 @@ import java.util.function.LongSupplier;
  * (queries parsed once per plan). The matching runs on a worker thread over a copy of the held
  * devices (it is linear in devices × groups, too long for an event loop with a full cache); its
  * result is applied back on the event loop to the devices still held. One plan is applied at a
- * time; a plan arriving meanwhile waits, and only the newest waiting one is applied. An assigned
- * device leaves the cache and its long-poll is answered with one offer; accept still goes through
- * the store's atomic reservation, so a plan can never overfill a round or bind a device twice.
- * Confined to its client manager's event loop.
+ * time; a plan arriving meanwhile waits, and only the newest waiting one is applied. Before an
+ * assigned device is offered a slot, the store grants the offer ({@link OfferClaim}): every
+ * instance on every node applies the same plan to its own devices, and the store's count of a
+ * round's outstanding offers is what keeps them within {@code devices.overOffer} × its open slots.
+ * A granted device leaves the cache and its long-poll is answered with one offer; accept still goes
+ * through the store's atomic reservation, so a plan can never overfill a round or bind a device
+ * twice. Confined to its client manager's event loop.
  */
 final class SmallBatchBinder {
   private static final System.Logger LOG = System.getLogger(SmallBatchBinder.class.getName());
