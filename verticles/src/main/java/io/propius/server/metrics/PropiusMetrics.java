@@ -248,7 +248,7 @@ public final class PropiusMetrics {
 
   /** Members of the cluster this node sees, read at scrape time (1 outside cluster mode). */
   public void clusterMembers(LongSupplier members) {
-    Gauge.builder("propius.cluster.members", members, LongSupplier::getAsLong)
+    Gauge.builder("propius.cluster.members", members, LongSupplier::getAsLong).strongReference(true)
         .description("Members of the cluster as this node sees them").register(registry);
   }
 
