@@ -1,4 +1,4 @@
-package io.propius.server.cluster;
+package io.propius.client.cluster;
 
 import static io.propius.server.testing.TestServer.await;
 import static io.propius.server.testing.TestServer.eventually;
@@ -11,7 +11,9 @@ import io.propius.api.grpc.JobState;
 import io.propius.api.grpc.JobStatus;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
-import io.propius.api.grpc.WatchJobRequest;
+import io.propius.client.job.JobClient;
+import io.propius.client.job.JobClientOptions;
+import io.propius.client.job.JobSpec;
 import io.propius.server.testing.ClusterNodes;
 import io.propius.server.testing.Devices;
 import io.propius.server.testing.HaproxyProcess;
@@ -98,30 +100,30 @@ class ClusterThroughHaproxyTest {
   @Test
   @Order(1)
   void sixHundredDevicesThroughHaproxyFillARoundWatchedOnA() {
-    JobManagerGrpcClient jobs = a.jobs(grpc);
     int demand = 300;
-    long jobId = await(jobs.registerJob(RegisterJobRequest.newBuilder().setTotalRounds(1).setEstDemand(demand).build()))
-        .getJobId();
-    List<JobEvent> events = new CopyOnWriteArrayList<>();
-    await(jobs.watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build()).onSuccess(w -> w.handler(events::add)));
-    eventually(Duration.ofSeconds(10), () -> !events.isEmpty(), "WATCH_STARTED");
-    await(jobs.requestRound(RequestRoundRequest.newBuilder().setJobId(jobId).setDemand(demand).build()));
-    // Round robin: consecutive probes reach B and C; both must have the schedule before the load.
-    for (int i = 0; i < 4; i++) {
-      devices.awaitOffer("probe-" + i, ATTRIBUTES, jobId);
-    }
+    try (JobClient job = JobClient.create(new JobClientOptions().setServer("127.0.0.1", a.jobsPort()))) {
+      List<JobEvent> events = new CopyOnWriteArrayList<>();
+      job.addListener(events::add);
+      long jobId = job.register(JobSpec.of("cluster", 1, demand));
+      int round = job.requestRound(demand);
+      // Round robin: consecutive probes reach B and C; both must have the schedule before the load.
+      for (int i = 0; i < 4; i++) {
+        devices.awaitOffer("probe-" + i, ATTRIBUTES, jobId);
+      }
 
-    Map<String, Integer> outcomes = accept(jobId, "d", 600);
-    assertThat(outcomes).containsExactlyInAnyOrderEntriesOf(Map.of("200", demand, "409 ROUND_FULL", 600 - demand));
-    eventually(Duration.ofSeconds(20), () -> events.stream().filter(e -> e.getType() == JobEvent.Type.DEVICE_BOUND)
-        .count() == demand && events.stream().anyMatch(e -> e.getType() == JobEvent.Type.ROUND_FILLED),
-        "every DEVICE_BOUND and the ROUND_FILLED on A");
-    assertThat(events.stream().filter(e -> e.getType() == JobEvent.Type.DEVICE_BOUND).map(JobEvent::getDeviceId)
-        .distinct()).hasSize(demand);
-    assertThat(events.stream().filter(e -> e.getType() == JobEvent.Type.ROUND_FILLED)).hasSize(1);
-    JobStatus status = await(jobs.getJob(GetJobRequest.newBuilder().setJobId(jobId).build()));
-    assertThat(status.getAmount()).isEqualTo(demand);
-    assertThat(status.getState()).isEqualTo(JobState.FILLED);
+      Map<String, Integer> outcomes = accept(jobId, "d", 600);
+      assertThat(outcomes).containsExactlyInAnyOrderEntriesOf(Map.of("200", demand, "409 ROUND_FULL", 600 - demand));
+      JobEvent filled = job.awaitRoundFilled(round, Duration.ofSeconds(30));
+      assertThat(filled.getAmount()).isEqualTo(demand);
+      eventually(Duration.ofSeconds(20), () -> events.stream().filter(e -> e.getType() == JobEvent.Type.DEVICE_BOUND)
+          .count() == demand, "every DEVICE_BOUND on A");
+      assertThat(events.stream().filter(e -> e.getType() == JobEvent.Type.DEVICE_BOUND).map(JobEvent::getDeviceId)
+          .distinct()).hasSize(demand);
+      assertThat(events.stream().filter(e -> e.getType() == JobEvent.Type.ROUND_FILLED)).hasSize(1);
+      JobStatus status = job.status();
+      assertThat(status.getAmount()).isEqualTo(demand);
+      assertThat(status.getState()).isEqualTo(JobState.FILLED);
+    }
     assertThat(metric(b, "propius_bindings_total")).as("B bound some").isPositive();
     assertThat(metric(c, "propius_bindings_total")).as("C bound some").isPositive();
   }
