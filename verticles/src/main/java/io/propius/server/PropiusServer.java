@@ -3,6 +3,8 @@ package io.propius.server;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.grpc.JobEvent;
+import io.propius.api.tls.DevCertificate;
+import io.propius.api.tls.TlsOptions;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.EdgeNode;
 import io.propius.edge.EdgeNodeVerticle;
@@ -89,6 +91,11 @@ public final class PropiusServer {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
+    try {
+      applyTls(options);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     Codecs.register(vertx);
     PropiusMetrics metrics = new PropiusMetrics(registry);
     JobStore store = options.store().isRedis() ? new RedisJobStore(vertx, options.store(), metrics)
@@ -143,7 +150,8 @@ public final class PropiusServer {
       DevicesOptions devices = options.devices();
       if (options.dataPlane().getPort() == 0
           && devices.getDataPlaneUrl().equals(new DevicesOptions().getDataPlaneUrl())) {
-        devices.setDataPlaneUrl("http://127.0.0.1:" + server.dataPlanePort);
+        devices.setDataPlaneUrl((options.dataPlane().getTls().isEnabled() ? "https" : "http") + "://127.0.0.1:"
+            + server.dataPlanePort);
       }
       return null;
     });
@@ -168,6 +176,18 @@ public final class PropiusServer {
       }
       return port;
     });
+  }
+
+  /**
+   * Gives every port without a {@code tls} section of its own the global one, and generates the
+   * dev mode's self-signed certificate once, so all ports serve the same fingerprint.
+   */
+  private static void applyTls(PropiusOptions options) {
+    TlsOptions global = DevCertificate.resolve(options.tls());
+    options.jobs().setTls(DevCertificate.resolve(options.jobs().getTls().or(global)));
+    options.devices().setTls(DevCertificate.resolve(options.devices().getTls().or(global)));
+    options.admin().setTls(DevCertificate.resolve(options.admin().getTls().or(global)));
+    options.dataPlane().setTls(DevCertificate.resolve(options.dataPlane().getTls().or(global)));
   }
 
   private static TokenSigner signer(PropiusOptions options) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
+import io.propius.api.tls.TlsOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +35,7 @@ public final class PropiusOptions {
   private StoreOptions store = new StoreOptions();
   private SecurityOptions security = new SecurityOptions();
   private DataPlaneOptions dataPlane = new DataPlaneOptions();
+  private TlsOptions tls = new TlsOptions();
 
   public JobsOptions jobs() {
     return jobs;
@@ -68,6 +70,14 @@ public final class PropiusOptions {
     return dataPlane;
   }
 
+  /**
+   * TLS of every port that has no {@code tls} section of its own (jobs, devices, admin, dataPlane);
+   * nothing set: plaintext (see docs/TLS.md).
+   */
+  public TlsOptions tls() {
+    return tls;
+  }
+
   /** @throws IllegalArgumentException naming the first bad setting */
   public PropiusOptions validate() {
     jobs.validate();
@@ -78,6 +88,7 @@ public final class PropiusOptions {
     store.validate();
     security.validate();
     dataPlane.validate();
+    tls.validate("tls");
     if (dataPlane.role() != EdgeRole.ROOT) {
       throw new IllegalArgumentException("dataPlane.role must be root in the server; run parent and leaf nodes with "
           + "io.propius.edge.EdgeMain");

@@ -5,6 +5,7 @@ import io.propius.api.grpc.JobEvent;
 import io.propius.server.bus.Addresses;
 import io.propius.server.config.JobsOptions;
 import io.propius.server.metrics.PropiusMetrics;
+import io.propius.api.tls.Tls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.Http2Settings;
@@ -50,7 +51,7 @@ public final class JobManagerVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(options.getMaxMessageBytes()).setMaxWebSocketMessageSize(options.getMaxMessageBytes())
         .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_WINDOW))
         .setHttp2ConnectionWindowSize(HTTP2_WINDOW);
-    server = vertx.createHttpServer(serverOptions).requestHandler(req -> route(req, grpc));
+    server = Tls.createHttpServer(vertx, serverOptions, options.getTls()).requestHandler(req -> route(req, grpc));
     return server.listen();
   }
 
