@@ -150,8 +150,9 @@ public final class PropiusServer {
       DevicesOptions devices = options.devices();
       if (options.dataPlane().getPort() == 0
           && devices.getDataPlaneUrl().equals(new DevicesOptions().getDataPlaneUrl())) {
-        devices.setDataPlaneUrl((options.dataPlane().getTls().isEnabled() ? "https" : "http") + "://127.0.0.1:"
-            + server.dataPlanePort);
+        // Over TLS by name: the dev mode's certificate names localhost only.
+        devices.setDataPlaneUrl(options.dataPlane().getTls().isEnabled() ? "https://localhost:" + server.dataPlanePort
+            : "http://127.0.0.1:" + server.dataPlanePort);
       }
       return null;
     });
