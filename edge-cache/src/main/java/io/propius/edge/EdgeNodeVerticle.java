@@ -6,6 +6,7 @@ import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.access.JobAccess;
+import io.propius.edge.access.TokenVerifier;
 import io.propius.edge.aggregate.Journal;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
@@ -100,7 +101,7 @@ public final class EdgeNodeVerticle extends VerticleBase {
         scrape = () -> prometheus.scrape();
       }
       JobAccess jobCalls = jobCalls(role, metrics);
-      EdgeHttpHandler http = new EdgeHttpHandler(node, options, signer, jobCalls, clock, scrape);
+      EdgeHttpHandler http = new EdgeHttpHandler(node, options, TokenVerifier.signedWith(signer, clock), jobCalls, scrape);
       // gRPC (the root's DataPlane service) shares the port: HTTP/2 requests of type application/grpc.
       GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
           .setMaxMessageSize(options.getMaxPlanBytes() + 1024 * 1024));

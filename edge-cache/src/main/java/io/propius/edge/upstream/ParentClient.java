@@ -2,6 +2,7 @@ package io.propius.edge.upstream;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
+import io.propius.api.round.RoundSpec;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.api.tls.Tls;
@@ -10,7 +11,6 @@ import io.propius.api.token.TokenSigner;
 import io.propius.edge.plan.Plan;
 import io.propius.edge.plan.PlanStore;
 import io.propius.edge.round.RoundKey;
-import io.propius.edge.round.RoundSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
