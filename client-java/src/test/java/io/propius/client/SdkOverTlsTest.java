@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.propius.api.ErrorCode;
 import io.propius.api.tls.TlsOptions;
 import io.propius.client.dataplane.Aggregate;
-import io.propius.client.dataplane.RoundSpec;
+import io.propius.api.round.RoundSpec;
 import io.propius.client.device.DeviceClient;
 import io.propius.client.device.DeviceClientOptions;
 import io.propius.client.device.Task;

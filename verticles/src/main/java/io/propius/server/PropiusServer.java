@@ -24,6 +24,7 @@ import io.propius.server.job.JobAuthenticator;
 import io.propius.server.job.JobEvents;
 import io.propius.server.job.JobManagerVerticle;
 import io.propius.server.job.JobService;
+import io.propius.server.metrics.CertificateExpiry;
 import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.scheduler.SchedulerVerticle;
 import io.propius.server.store.InMemoryJobStore;
@@ -53,6 +54,7 @@ public final class PropiusServer {
   private final Vertx vertx;
   private final JobStore store;
   private final List<String> deployments = new ArrayList<>();
+  private long certificateTimer = -1;
   private int jobsPort;
   private int devicesPort;
   private int adminPort;
@@ -123,7 +125,11 @@ public final class PropiusServer {
           AdminVerticle admin = new AdminVerticle(store, options.admin(), metrics, policy.name());
           return server.deploy(admin).map(x -> server.adminPort = admin.actualPort());
         })
-        .map(v -> server)
+        .map(v -> {
+          server.certificateTimer = CertificateExpiry.track(vertx, registry, Map.of("jobs", options.jobs().getTls(),
+              "devices", devices.getTls(), "admin", options.admin().getTls(), "data_plane", options.dataPlane().getTls()));
+          return server;
+        })
         .recover(err -> server.undeploy().transform(ignored -> Future.failedFuture(err)));
   }
 
@@ -214,6 +220,7 @@ public final class PropiusServer {
 
   /** Undeploys in reverse order and closes the store. */
   public Future<Void> undeploy() {
+    vertx.cancelTimer(certificateTimer);
     Future<Void> chain = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);

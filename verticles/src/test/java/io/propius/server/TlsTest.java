@@ -98,7 +98,7 @@ class TlsTest {
   }
 
   @Test
-  void everyPortServesTlsAndRefusesPlaintextAndUntrustingClients() {
+  void everyPortServesTlsAndRefusesPlaintextAndUntrustingClients() throws Exception {
     start(ca.issue("server"));
     WebClient trusted = https(trusting(ca));
     assertThat(await(get(trusted, server.devicesPort(), "/v1/healthz")).statusCode()).isEqualTo(200);
@@ -114,6 +114,13 @@ class TlsTest {
         .setPort(server.server.jobsPort()).setURI("/v1/jobs/ws");
     await(clients.createWebSocketClient(Tls.client(new WebSocketClientOptions().setSsl(true), trusting(ca)))
         .connect(ws)).close();
+    String scrape = await(get(trusted, server.server.adminPort(), "/metrics")).bodyAsString();
+    double notAfter = readCertificate(Path.of(server.options.devices().getTls().getCertPath())).getNotAfter().getTime()
+        / 1000.0;
+    java.util.regex.Matcher gauge = java.util.regex.Pattern
+        .compile("propius_tls_certificate_expiry_timestamp_seconds\\{port=\"devices\"} (\\S+)").matcher(scrape);
+    assertThat(gauge.find()).as(scrape).isTrue();
+    assertThat(Double.parseDouble(gauge.group(1))).isEqualTo(notAfter);
     // The devices' data-plane URL follows the root's scheme.
     assertThat(server.options.devices().getDataPlaneUrl()).startsWith("https://");
 

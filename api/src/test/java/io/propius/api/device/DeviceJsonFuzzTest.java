@@ -19,7 +19,7 @@ import net.jqwik.api.Provide;
  * INVALID_ARGUMENT, never another exception.
  */
 class DeviceJsonFuzzTest {
-  @Property(tries = 400)
+  @Property(tries = 200)
   void everyDeviceRequestReadsOrRefusesWithInvalidArgument(@ForAll("requests") JsonObject json) {
     for (Function<JsonObject, ?> read : java.util.List.<Function<JsonObject, ?>>of(CheckinRequest::fromJson,
         AcceptRequest::fromJson, ConfirmRequest::fromJson)) {
