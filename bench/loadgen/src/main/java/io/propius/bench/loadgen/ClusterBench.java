@@ -74,14 +74,19 @@ final class ClusterBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    System.out.println(markdown(measureAll()));
+    return 0;
+  }
+
+  /** The single process, then each cluster size, one after another. */
+  List<Row> measureAll() throws Exception {
     Path dir = logDir != null ? Files.createDirectories(logDir) : Files.createTempDirectory("propius-cluster-bench");
     System.err.println("logs in " + dir);
     List<Row> rows = new ArrayList<>(measure("single process", 0, dir));
     for (int n : nodes) {
       rows.addAll(measure("cluster, " + n + " device node" + (n == 1 ? "" : "s"), n, dir));
     }
-    System.out.println(markdown(rows));
-    return 0;
+    return rows;
   }
 
   /**
