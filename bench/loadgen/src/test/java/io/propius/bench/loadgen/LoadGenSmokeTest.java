@@ -54,7 +54,7 @@ class LoadGenSmokeTest {
       assertThat(row.median(ClusterBench.Sample::propiusMicros)).as(row.toString()).isPositive();
     }
     assertThat(bench.markdown(rows)).contains("| cluster, 1 device node | HAProxy | checkin |",
-        "against the single process (whole / net of idle): cluster, 1 device node");
+        "against the single process: cluster, 1 device node");
   }
 
   @Test
