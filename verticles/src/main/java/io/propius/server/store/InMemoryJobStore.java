@@ -168,7 +168,9 @@ public final class InMemoryJobStore implements JobStore {
         if (e.bindings.containsKey(device)) {
           continue;
         }
-        if (e.offers.containsKey(device) || room-- > 0) {
+        boolean again = e.offers.containsKey(device); // offered this round before: counted once
+        if (again || room > 0) {
+          room -= again ? 0 : 1;
           e.offers.put(device, claim.expiresAt());
           granted.add(device);
         }
