@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** MED's MIP solution against exhaustive search on tiny instances, and its infeasibility reports. */
+/** MED's solver against exhaustive search on tiny instances, and its infeasibility reports. */
 class MedSolverTest {
   private final MedSolver solver = new MedSolver();
 
