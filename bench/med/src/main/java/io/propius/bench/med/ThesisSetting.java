@@ -43,12 +43,21 @@ final class ThesisSetting {
 
   /** One trial's instance: fresh prices, state distributions and capability noise. */
   static MedProblem trial(SplittableRandom random) {
+    return trial(random, LEARNERS);
+  }
+
+  /**
+   * The same setting scaled to another batch size: the shards grow with the learners (so each
+   * learner's share, and the deadlines, stay those of the thesis) and the budget with them.
+   */
+  static MedProblem trial(SplittableRandom random, int learnerCount) {
     List<MedProblem.Task> tasks = new ArrayList<>();
     for (int i = 0; i < NAMES.length; i++) {
-      tasks.add(new MedProblem.Task(NAMES[i], SHARDS[i], MODEL_BYTES[i], SHARD_BYTES, DEADLINE_S[i]));
+      tasks.add(new MedProblem.Task(NAMES[i], SHARDS[i] * learnerCount / LEARNERS, MODEL_BYTES[i], SHARD_BYTES,
+          DEADLINE_S[i]));
     }
     List<MedProblem.Learner> learners = new ArrayList<>();
-    for (int j = 0; j < LEARNERS; j++) {
+    for (int j = 0; j < learnerCount; j++) {
       double price = Math.max(0.1, Math.min(1.5, 1.0 + Math.sqrt(0.5) * gaussian(random)));
       double speed = 0.9 + 0.2 * random.nextDouble();
       double net = 0.9 + 0.2 * random.nextDouble();
@@ -62,7 +71,7 @@ final class ThesisSetting {
       }
       learners.add(new MedProblem.Learner("jetson-" + j, price, heatedSoftmax(random.nextInt(STATES)), bandwidth, rate));
     }
-    return new MedProblem(tasks, learners, BUDGET, MIN_SHARDS);
+    return new MedProblem(tasks, learners, BUDGET * learnerCount / LEARNERS, MIN_SHARDS);
   }
 
   /** softmax(onehot(hot) / heat): the hot state gets e^(1/heat) / (e^(1/heat) + states - 1). */
