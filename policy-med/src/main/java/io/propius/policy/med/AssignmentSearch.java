@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Depth-first branch and bound over which task each learner serves (see {@link MedSolver} for the
@@ -78,7 +79,7 @@ final class AssignmentSearch {
         speed[j] += s[i][j];
       }
     }
-    this.order = java.util.stream.IntStream.range(0, n).boxed()
+    this.order = IntStream.range(0, n).boxed()
         .sorted(Comparator.<Integer>comparingDouble(j -> speed[j]).thenComparingInt(j -> j))
         .mapToInt(Integer::intValue).toArray();
     this.sameAsPrevious = new boolean[n];

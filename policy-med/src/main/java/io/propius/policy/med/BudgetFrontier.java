@@ -1,6 +1,7 @@
 package io.propius.policy.med;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -26,7 +27,7 @@ final class BudgetFrontier {
         for (double[] t : task) {
           double sum = p.levels() + t[0];
           if (TaskLevels.below(sum, incumbent)) {
-            double[] per = java.util.Arrays.copyOf(p.perTask(), i + 1);
+            double[] per = Arrays.copyOf(p.perTask(), i + 1);
             per[i] = t[0];
             next.add(new Point(sum, p.cost() + t[1], per));
           }

@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * leaves 35 % of the compute and 90 % of the network, the downloading state 90 % of the compute
  * and 20 % of the network. Each learner's base capability varies ±10 % around those.
  */
-final class ThesisSetting {
+public final class ThesisSetting {
   static final int LEARNERS = 10;
   static final int STATES = 3;
   static final double BUDGET = 300;
@@ -89,7 +89,7 @@ final class ThesisSetting {
   }
 
   /** Draws a state from a learner's distribution. */
-  static int sampleState(double[] probability, SplittableRandom random) {
+  public static int sampleState(double[] probability, SplittableRandom random) {
     double u = random.nextDouble();
     for (int k = 0; k < probability.length - 1; k++) {
       u -= probability[k];

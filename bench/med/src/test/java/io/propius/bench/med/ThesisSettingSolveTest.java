@@ -36,7 +36,7 @@ class ThesisSettingSolveTest {
   @Test
   void thesisSettingSolvesToProvenOptimalityWithinOneSecond() {
     SplittableRandom random = new SplittableRandom(11);
-    for (int trial = 0; trial < 20; trial++) {
+    for (int trial = 0; trial < 10; trial++) {
       MedProblem problem = ThesisSetting.trial(random);
       provenWithinOneSecond(problem, "MED, trial " + trial);
       int[] benchmarked = new int[problem.learners().size()];

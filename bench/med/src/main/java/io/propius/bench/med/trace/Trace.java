@@ -1,5 +1,6 @@
 package io.propius.bench.med.trace;
 
+import io.propius.bench.med.ThesisSetting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -23,22 +24,7 @@ record Trace(List<Tier> tiers, int[] tierOfDevice, List<TraceJob> jobs) {
   /** A device tier: seconds per shard in each state, and the states' probabilities. */
   record Tier(String name, double[] secondsPerShard, double[] probability) {
     int draw(SplittableRandom random) {
-      double u = random.nextDouble();
-      for (int k = 0; k < probability.length - 1; k++) {
-        u -= probability[k];
-        if (u < 0) {
-          return k;
-        }
-      }
-      return probability.length - 1;
-    }
-
-    double expectedSecondsPerShard() {
-      double e = 0;
-      for (int k = 0; k < probability.length; k++) {
-        e += probability[k] * secondsPerShard[k];
-      }
-      return e;
+      return ThesisSetting.sampleState(probability, random);
     }
   }
 
