@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.auth.TenantKeys;
 import io.propius.api.grpc.JobEvent;
+import io.propius.api.tls.DevCertificate;
+import io.propius.api.tls.TlsOptions;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.EdgeNode;
 import io.propius.edge.EdgeNodeVerticle;
@@ -25,6 +27,7 @@ import io.propius.server.job.JobAuthenticator;
 import io.propius.server.job.JobEvents;
 import io.propius.server.job.JobManagerVerticle;
 import io.propius.server.job.JobService;
+import io.propius.server.metrics.CertificateExpiry;
 import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.scheduler.SchedulerLeadership;
 import io.propius.server.scheduler.SchedulerLease;
@@ -58,6 +61,7 @@ public final class PropiusServer {
   private final PropiusOptions options;
   private final Set<NodeRole> roles;
   private final List<String> deployments = new ArrayList<>();
+  private long certificateTimer = -1;
   private int jobsPort;
   private int devicesPort;
   private int adminPort;
@@ -106,6 +110,11 @@ public final class PropiusServer {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
+    try {
+      applyTls(options);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     Codecs.register(vertx);
     PropiusMetrics metrics = new PropiusMetrics(registry);
     JobStore store = options.store().isRedis() ? new RedisJobStore(vertx, options.store(), metrics)
@@ -149,7 +158,11 @@ public final class PropiusServer {
               roles.contains(NodeRole.ADMIN), cluster, lease);
           return server.deploy(admin).map(x -> server.adminPort = admin.actualPort());
         })
-        .map(v -> server)
+        .map(v -> {
+          server.certificateTimer = CertificateExpiry.track(vertx, registry, Map.of("jobs", options.jobs().getTls(),
+              "devices", devices.getTls(), "admin", options.admin().getTls(), "data_plane", options.dataPlane().getTls()));
+          return server;
+        })
         .recover(err -> server.undeploy().transform(ignored -> Future.failedFuture(err)));
   }
 
@@ -176,7 +189,9 @@ public final class PropiusServer {
       DevicesOptions devices = options.devices();
       if (options.dataPlane().getPort() == 0
           && devices.getDataPlaneUrl().equals(new DevicesOptions().getDataPlaneUrl())) {
-        devices.setDataPlaneUrl("http://127.0.0.1:" + server.dataPlanePort);
+        // Over TLS by name: the dev mode's certificate names localhost only.
+        devices.setDataPlaneUrl(options.dataPlane().getTls().isEnabled() ? "https://localhost:" + server.dataPlanePort
+            : "http://127.0.0.1:" + server.dataPlanePort);
       }
       return null;
     });
@@ -203,6 +218,18 @@ public final class PropiusServer {
     });
   }
 
+  /**
+   * Gives every port without a {@code tls} section of its own the global one, and generates the
+   * dev mode's self-signed certificate once, so all ports serve the same fingerprint.
+   */
+  private static void applyTls(PropiusOptions options) {
+    TlsOptions global = DevCertificate.resolve(options.tls());
+    options.jobs().setTls(DevCertificate.resolve(options.jobs().getTls().or(global)));
+    options.devices().setTls(DevCertificate.resolve(options.devices().getTls().or(global)));
+    options.admin().setTls(DevCertificate.resolve(options.admin().getTls().or(global)));
+    options.dataPlane().setTls(DevCertificate.resolve(options.dataPlane().getTls().or(global)));
+  }
+
   private static TokenSigner signer(PropiusOptions options) {
     byte[] secret = options.security().secretBytes();
     if (secret == null) {
@@ -226,6 +253,7 @@ public final class PropiusServer {
 
   /** Undeploys in reverse order and closes the store. */
   public Future<Void> undeploy() {
+    vertx.cancelTimer(certificateTimer);
     Future<Void> chain = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);

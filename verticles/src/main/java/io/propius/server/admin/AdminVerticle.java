@@ -13,6 +13,7 @@ import io.propius.server.config.AdminOptions;
 import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.store.Job;
 import io.propius.server.store.JobStore;
+import io.propius.api.tls.Tls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
@@ -71,7 +72,8 @@ public final class AdminVerticle extends VerticleBase {
       adminApi(router);
     }
     router.route().failureHandler(this::failure);
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()))
+    server = Tls.createHttpServer(vertx, new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()),
+            options.getTls())
         .requestHandler(router);
     return server.listen();
   }

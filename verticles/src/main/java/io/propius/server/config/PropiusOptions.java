@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
+import io.propius.api.tls.TlsOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +37,7 @@ public final class PropiusOptions {
   private DataPlaneOptions dataPlane = new DataPlaneOptions();
   private ClusterOptions cluster = new ClusterOptions();
   private NodeOptions node = new NodeOptions();
+  private TlsOptions tls = new TlsOptions();
 
   public JobsOptions jobs() {
     return jobs;
@@ -80,6 +82,14 @@ public final class PropiusOptions {
     return node;
   }
 
+  /**
+   * TLS of every port that has no {@code tls} section of its own (jobs, devices, admin, dataPlane);
+   * nothing set: plaintext (see docs/TLS.md).
+   */
+  public TlsOptions tls() {
+    return tls;
+  }
+
   /** @throws IllegalArgumentException naming the first bad setting */
   public PropiusOptions validate() {
     jobs.validate();
@@ -93,6 +103,7 @@ public final class PropiusOptions {
     cluster.validate();
     node.validate();
     validateCluster();
+    tls.validate("tls");
     if (dataPlane.role() != EdgeRole.ROOT) {
       throw new IllegalArgumentException("dataPlane.role must be root in the server; run parent and leaf nodes with "
           + "io.propius.edge.EdgeMain");

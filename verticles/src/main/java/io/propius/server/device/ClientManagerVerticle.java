@@ -27,6 +27,7 @@ import io.propius.server.metrics.PropiusMetrics.RejectReason;
 import io.propius.server.store.Job;
 import io.propius.server.store.JobStore;
 import io.propius.server.store.Reservation;
+import io.propius.api.tls.Tls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -121,7 +122,7 @@ public final class ClientManagerVerticle extends VerticleBase {
     // Port 0 means "any free port"; Vert.x shares one random port among servers listening on the
     // same negative port, which is what the instances of this deployment must do.
     int port = options.getPort() == 0 ? -1 : options.getPort();
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(port))
+    server = Tls.createHttpServer(vertx, new HttpServerOptions().setHost(options.getHost()).setPort(port), options.getTls())
         .requestHandler(router);
     return server.listen();
   }

@@ -6,6 +6,7 @@ import io.propius.server.bus.Addresses;
 import io.propius.server.bus.Inbox;
 import io.propius.server.config.JobsOptions;
 import io.propius.server.metrics.PropiusMetrics;
+import io.propius.api.tls.Tls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.Http2Settings;
@@ -51,7 +52,7 @@ public final class JobManagerVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(options.getMaxMessageBytes()).setMaxWebSocketMessageSize(options.getMaxMessageBytes())
         .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_WINDOW))
         .setHttp2ConnectionWindowSize(HTTP2_WINDOW);
-    server = vertx.createHttpServer(serverOptions).requestHandler(req -> route(req, grpc));
+    server = Tls.createHttpServer(vertx, serverOptions, options.getTls()).requestHandler(req -> route(req, grpc));
     return server.listen();
   }
 
