@@ -14,6 +14,7 @@ import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.client.job.JobClient;
 import io.propius.client.job.JobClientOptions;
 import io.propius.client.job.JobSpec;
+import io.propius.client.job.JobTransportType;
 import io.propius.server.testing.ClusterNodes;
 import io.propius.server.testing.Devices;
 import io.propius.server.testing.HaproxyProcess;
@@ -193,6 +194,16 @@ class ClusterThroughHaproxyTest {
     assertThat(accept(jobId, "f", 2 * demand)).containsEntry("200", demand);
     assertThat(await(jobs.getJob(GetJobRequest.newBuilder().setJobId(jobId).build())).getState())
         .isEqualTo(JobState.FILLED);
+
+    // The WebSocket job API through HAProxy's job port as well, with the SDK waiting for the fill.
+    try (JobClient ws = JobClient.create(new JobClientOptions().setServer("127.0.0.1", haproxy.jobsPort)
+        .setTransport(JobTransportType.WEBSOCKET))) {
+      long wsJob = ws.register(JobSpec.of("over-websocket", 1, 5));
+      int round = ws.requestRound(5);
+      devices.awaitOffer("probe4", ATTRIBUTES, wsJob);
+      assertThat(accept(wsJob, "w", 5)).containsExactly(Map.entry("200", 5));
+      assertThat(ws.awaitRoundFilled(round, Duration.ofSeconds(30)).getAmount()).isEqualTo(5);
+    }
   }
 
   /** Checks {@code n} devices in through HAProxy; each must get an offer of the job. */
