@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,14 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class RedisMultiInstanceTest {
   private static final JsonObject ATTRIBUTES = new JsonObject().put("cpu_cores", 2);
+  @AutoClose
   private RedisServers cluster;
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   void thousandConcurrentAcceptsOnThreeInstancesBindExactlyTheDemand() {

@@ -12,7 +12,7 @@ import io.propius.server.testing.RedisServers;
 import io.propius.server.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,14 +22,8 @@ import org.junit.jupiter.api.Test;
  * slots across both.
  */
 class RedisSmallBatchTest {
+  @AutoClose
   private RedisServers cluster;
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   void twoServersOfferTheEightySlotsOfTwoRoundsExactlyOnceBetweenThem() {
