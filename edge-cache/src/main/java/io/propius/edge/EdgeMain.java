@@ -9,6 +9,7 @@ import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.Base64;
@@ -85,7 +86,8 @@ public final class EdgeMain {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setPreferNativeTransport(true)
-            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+            // The address label keeps one handler gauge per address (see PropiusServer.newVertx).
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).addLabels(Label.EB_ADDRESS)))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
     JobAccess jobAccess = controlPlane.isEmpty() ? JobAccess.open()
         : new ControlPlaneJobAccess(vertx, controlPlane.substring(0, controlPlane.lastIndexOf(':')),

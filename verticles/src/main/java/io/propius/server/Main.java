@@ -2,11 +2,9 @@ package io.propius.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.server.config.PropiusOptions;
+import io.propius.server.logging.OneLineLogging;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.logging.LogManager;
 
 /**
  * {@code java -jar propius.jar [--config FILE]}: the whole control plane in one JVM on the embedded
@@ -17,7 +15,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    configureLogging();
+    OneLineLogging.install();
     Path config = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -63,19 +61,5 @@ public final class Main {
   private static void exit(String message) {
     System.err.println(message);
     System.exit(2);
-  }
-
-  /** One line per record unless the user brings a java.util.logging configuration. */
-  private static void configureLogging() {
-    if (System.getProperty("java.util.logging.config.file") != null) {
-      return;
-    }
-    try (InputStream in = Main.class.getResourceAsStream("/propius-logging.properties")) {
-      if (in != null) {
-        LogManager.getLogManager().readConfiguration(in);
-      }
-    } catch (IOException e) {
-      System.err.println("cannot read logging configuration: " + e.getMessage());
-    }
   }
 }

@@ -33,6 +33,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
@@ -64,7 +65,11 @@ public final class PropiusServer {
   /** A Vert.x instance whose own metrics (HTTP, event bus, pools) go to {@code registry}. */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        // One event-bus handler gauge per address: without the address label every address's handler
+        // metric registers the same label-less gauge again, and Micrometer warns at each start. Our
+        // addresses are a fixed set (bus.Addresses); reply addresses are internal and not measured.
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .addLabels(Label.EB_ADDRESS)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
   }
