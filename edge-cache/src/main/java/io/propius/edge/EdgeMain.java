@@ -1,15 +1,14 @@
 package io.propius.edge;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.access.ControlPlaneJobAccess;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
+import io.propius.edge.metrics.MeterRegistries;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.Base64;
@@ -83,11 +82,10 @@ public final class EdgeMain {
       return;
     }
     TokenSigner signer = new TokenSigner(Base64.getDecoder().decode(secret));
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = MeterRegistries.prometheus();
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setPreferNativeTransport(true)
-            // The address label keeps one handler gauge per address (see PropiusServer.newVertx).
-            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).addLabels(Label.EB_ADDRESS)))
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
     JobAccess jobAccess = controlPlane.isEmpty() ? JobAccess.open()
         : new ControlPlaneJobAccess(vertx, controlPlane.substring(0, controlPlane.lastIndexOf(':')),

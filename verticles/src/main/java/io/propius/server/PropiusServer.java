@@ -1,6 +1,5 @@
 package io.propius.server;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.grpc.JobEvent;
 import io.propius.api.token.TokenSigner;
@@ -8,6 +7,7 @@ import io.propius.edge.EdgeNode;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TenantJobAccess;
+import io.propius.edge.metrics.MeterRegistries;
 import io.propius.api.auth.TenantKeys;
 import io.propius.policy.Policies;
 import io.propius.policy.PolicyContext;
@@ -33,7 +33,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
@@ -65,17 +64,13 @@ public final class PropiusServer {
   /** A Vert.x instance whose own metrics (HTTP, event bus, pools) go to {@code registry}. */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
     return Vertx.builder()
-        // One event-bus handler gauge per address: without the address label every address's handler
-        // metric registers the same label-less gauge again, and Micrometer warns at each start. Our
-        // addresses are a fixed set (bus.Addresses); reply addresses are internal and not measured.
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            .addLabels(Label.EB_ADDRESS)))
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
   }
 
   public static PrometheusMeterRegistry newRegistry() {
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return MeterRegistries.prometheus();
   }
 
   /**

@@ -96,7 +96,7 @@ public final class FlDemo {
             JobSpec.of("logreg-sync", o.rounds, demandA).requirePublic("cpu_cores", 2)
                 .requirePrivate("dataset_size", 50)),
         new JobSettings(data.task(true), "mlp", 32, o.rounds, demandB, RoundMode.OVERSELECT, backups, o.roundMs,
-            real ? 0.05 : 0.2, 2, 10, SHARD, "ram_gb>=4; battery>=30",
+            real ? 0.02 : 0.2, 2, 10, SHARD, "ram_gb>=4; battery>=30",
             JobSpec.of("mlp-overselect", o.rounds, demandB + backups).requirePublic("ram_gb", 4)
                 .requirePrivate("battery", 30)),
         new JobSettings(data.task(false), "logreg", 0, o.rounds, demandC, RoundMode.ASYNC, 2, o.roundMs,
