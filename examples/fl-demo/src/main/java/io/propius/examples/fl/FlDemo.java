@@ -92,7 +92,7 @@ public final class FlDemo {
     boolean real = data.source() == DemoOptions.DataSource.FASHION_MNIST;
     return List.of(
         new JobSettings(data.task(false), "logreg", 0, o.rounds, demandA, RoundMode.SYNC, 0, o.roundMs,
-            real ? 0.1 : 0.3, 2, 10, SHARD, "cpu_cores>=2; dataset_size>=50",
+            real ? 0.2 : 0.3, 2, 10, SHARD, "cpu_cores>=2; dataset_size>=50",
             JobSpec.of("logreg-sync", o.rounds, demandA).requirePublic("cpu_cores", 2)
                 .requirePrivate("dataset_size", 50)),
         new JobSettings(data.task(true), "mlp", 32, o.rounds, demandB, RoundMode.OVERSELECT, backups, o.roundMs,
@@ -100,7 +100,7 @@ public final class FlDemo {
             JobSpec.of("mlp-overselect", o.rounds, demandB + backups).requirePublic("ram_gb", 4)
                 .requirePrivate("battery", 30)),
         new JobSettings(data.task(false), "logreg", 0, o.rounds, demandC, RoundMode.ASYNC, 2, o.roundMs,
-            real ? 0.1 : 0.3, 2, 10, SHARD, "cpu_cores>=4; battery>=15",
+            real ? 0.2 : 0.3, 2, 10, SHARD, "cpu_cores>=4; battery>=15",
             JobSpec.of("logreg-async", o.rounds, demandC).requirePublic("cpu_cores", 4)
                 .requirePrivate("battery", 15)));
   }
