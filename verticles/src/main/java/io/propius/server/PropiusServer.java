@@ -23,6 +23,7 @@ import io.propius.server.job.JobEvents;
 import io.propius.server.job.JobManagerVerticle;
 import io.propius.server.job.JobService;
 import io.propius.server.metrics.PropiusMetrics;
+import io.propius.server.scheduler.ActivePolicy;
 import io.propius.server.scheduler.SchedulerVerticle;
 import io.propius.server.store.InMemoryJobStore;
 import io.propius.server.store.Job;
@@ -100,7 +101,8 @@ public final class PropiusServer {
     DevicesOptions devices = options.devices();
 
     return store.open()
-        .compose(v -> server.deploy(new SchedulerVerticle(store, policy, options.scheduler(), devices.getStatsIntervalMs(),
+        .compose(v -> server.deploy(new SchedulerVerticle(store, new ActivePolicy(policy,
+            options.scheduler().getPolicyOptions(), clock, seed), options.scheduler(), devices.getStatsIntervalMs(),
             metrics, clock)))
         .compose(v -> deployDataPlane(server, options, signer, events, registry, clock))
         .compose(v -> deployClientManagers(server, store, events, signer, options, metrics, clock))
@@ -113,7 +115,7 @@ public final class PropiusServer {
         .compose(v -> server.deploy(new ExpiryVerticle(store, events, metrics, clock, devices.getLeaseMs(),
             options.jobs().getHeartbeatTimeoutMs(), options.store().getRetainFinishedMs())))
         .compose(v -> {
-          AdminVerticle admin = new AdminVerticle(store, options.admin(), metrics, policy.name());
+          AdminVerticle admin = new AdminVerticle(store, options.admin(), metrics, policy.name(), events);
           return server.deploy(admin).map(x -> server.adminPort = admin.actualPort());
         })
         .map(v -> server)

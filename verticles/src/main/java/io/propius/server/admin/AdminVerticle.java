@@ -8,6 +8,7 @@ import io.propius.policy.Policies;
 import io.propius.server.bus.Addresses;
 import io.propius.server.bus.ScheduleSnapshot;
 import io.propius.server.config.AdminOptions;
+import io.propius.server.job.JobEvents;
 import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.store.Job;
 import io.propius.server.store.JobStore;
@@ -23,9 +24,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Comparator;
 
 /**
- * The operators' port: {@code /metrics} for Prometheus, health probes, and a read-only admin API
- * over jobs, the current schedule, and the devices matching a query
- * ({@code GET /v1/admin/devices?query=...}: the clients portal's {@code subsetSize}).
+ * The operators' port: {@code /metrics} for Prometheus, health probes, and an admin API over jobs,
+ * the current schedule, and the devices matching a query ({@code GET /v1/admin/devices?query=...}:
+ * the clients portal's {@code subsetSize}); its write calls cancel a job ({@link JobCancelHandler})
+ * and switch the scheduling policy ({@link PolicyHandler}).
  */
 public final class AdminVerticle extends VerticleBase {
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
@@ -35,13 +37,16 @@ public final class AdminVerticle extends VerticleBase {
   private final AdminOptions options;
   private final PropiusMetrics metrics;
   private final String policy;
+  private final JobEvents events;
   private HttpServer server;
 
-  public AdminVerticle(JobStore store, AdminOptions options, PropiusMetrics metrics, String policy) {
+  /** @param events where an operator's cancel of a job is announced */
+  public AdminVerticle(JobStore store, AdminOptions options, PropiusMetrics metrics, String policy, JobEvents events) {
     this.store = store;
     this.options = options;
     this.metrics = metrics;
     this.policy = policy;
+    this.events = events;
   }
 
   @Override
@@ -69,6 +74,8 @@ public final class AdminVerticle extends VerticleBase {
             ? PropiusException.invalid(r.getMessage()) : err)));
     router.get("/v1/admin/policies").handler(ctx -> ctx.json(new JsonObject().put("configured", policy)
         .put("available", new JsonArray(Policies.available(getClass().getClassLoader())))));
+    new JobCancelHandler(store, events, System::currentTimeMillis, AdminVerticle::json).mount(router);
+    new PolicyHandler(vertx).mount(router);
     router.route().failureHandler(this::failure);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()))
         .requestHandler(router);
@@ -78,9 +85,9 @@ public final class AdminVerticle extends VerticleBase {
   private void job(RoutingContext ctx) {
     long id;
     try {
-      id = Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      ctx.fail(PropiusException.invalid("job id must be a number, got '" + ctx.pathParam("id") + "'"));
+      id = AdminRequests.jobId(ctx);
+    } catch (PropiusException e) {
+      ctx.fail(e);
       return;
     }
     store.get(id).onSuccess(job -> ctx.json(json(job))).onFailure(ctx::fail);
