@@ -11,11 +11,20 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * A standalone edge node: {@code java -cp propius.jar io.propius.edge.EdgeMain --role leaf --parent
- * http://host:8090 --port 8091 --journal /var/lib/propius/leaf}. The token secret comes from
+ * http://host:8090 --port 8091 --journal /var/lib/propius/leaf} ({@code --help} lists the flags; a
+ * bad flag or combination gets the usage and exit code 2). The token secret comes from
  * {@code PROPIUS_SECURITY_TOKEN_SECRET}, as for the server: every node and client manager of a
  * deployment must share it. Prometheus metrics are on the node's own port at {@code /metrics}.
  *
@@ -24,45 +33,89 @@ import java.util.Base64;
  * job ownership ({@link ControlPlaneJobAccess}); {@code --open-job-calls true} lets anyone (a
  * private network only). It has no job store of its own to decide by.
  */
-public final class EdgeMain {
-  private EdgeMain() {
-  }
+@Command(name = "edge-node", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "A standalone Propius edge (data-plane) node.",
+    footer = "Environment: PROPIUS_SECURITY_TOKEN_SECRET (base64), shared with the server.")
+public final class EdgeMain implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+  @Option(names = "--role", paramLabel = "ROLE", defaultValue = "leaf", description = "leaf, parent or root (default ${DEFAULT-VALUE})")
+  String role;
+  @Option(names = "--parent", paramLabel = "URL", defaultValue = "", description = "parent node, e.g. http://10.0.0.5:8090 (leaf and parent)")
+  String parent;
+  @Option(names = "--host", paramLabel = "H", defaultValue = "0.0.0.0", description = "address to listen on (default ${DEFAULT-VALUE})")
+  String host;
+  @Option(names = "--port", paramLabel = "N", defaultValue = "8091", description = "HTTP port (default ${DEFAULT-VALUE})")
+  int port;
+  @Option(names = "--journal", paramLabel = "DIR", defaultValue = "", description = "journal of accepted results (required for leaf and parent)")
+  String journal;
+  @Option(names = "--id", paramLabel = "NAME", description = "node id (default: kept in the journal directory)")
+  String id;
+  @Option(names = "--cache-mb", paramLabel = "N", description = "plan cache size (default 512)")
+  Long cacheMb;
+  @Option(names = "--plan-ttl-ms", paramLabel = "N", description = "plan cache TTL and Cache-Control max-age (default 300000)")
+  Long planTtlMs;
+  @Option(names = "--push-interval-ms", paramLabel = "N", description = "partial push interval (default 1000)")
+  Long pushIntervalMs;
+  @Option(names = "--push-threshold", paramLabel = "N", description = "push at once after N new contributions (default 100)")
+  Integer pushThreshold;
+  @Option(names = "--max-upload-mb", paramLabel = "N", description = "largest result upload (default 64)")
+  Long maxUploadMb;
+  @Option(names = "--allow-non-finite", paramLabel = "B", arity = "1", description = "accept NaN/Inf values (default false)")
+  boolean allowNonFinite;
+  @Option(names = "--fsync", paramLabel = "B", arity = "1", description = "fsync the journal before acknowledging (default false)")
+  Boolean fsync;
+  @Option(names = "--compact-mb", paramLabel = "N", description = "compact the journal after N MB appended (default 64)")
+  Long compactMb;
+  @Option(names = "--retention-ms", paramLabel = "N", description = "retire rounds quiet this long (default 21600000, 6 h)")
+  Long retentionMs;
+  @Option(names = "--control-plane", paramLabel = "H:P", defaultValue = "",
+      description = "root: ask the server's job API (gRPC port) who may publish and read a job")
+  String controlPlane;
+  @Option(names = "--open-job-calls", paramLabel = "B", arity = "1",
+      description = "root: anyone may publish and read any job (private networks only)")
+  boolean openJobCalls;
 
   public static void main(String[] args) {
-    DataPlaneOptions options = new DataPlaneOptions().setRole("leaf").setPort(8091);
-    String controlPlane = "";
-    boolean openJobCalls = false;
+    int code = new CommandLine(new EdgeMain()).execute(args);
+    if (code != 0 || Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")
+        || Arrays.asList(args).contains("--version") || Arrays.asList(args).contains("-V")) {
+      System.exit(code);
+    }
+  }
+
+  /** The node's settings from the flags; picocli's usage error (exit 2) for a bad combination. */
+  DataPlaneOptions options() {
+    DataPlaneOptions options;
     try {
-      for (int i = 0; i < args.length; i++) {
-        String flag = args[i];
-        if ("--help".equals(flag) || "-h".equals(flag)) {
-          System.out.println(usage());
-          return;
-        }
-        if (i + 1 == args.length) {
-          throw new IllegalArgumentException(flag + " needs a value");
-        }
-        String value = args[++i];
-        switch (flag) {
-          case "--role" -> options.setRole(value);
-          case "--parent" -> options.setParentUrl(value);
-          case "--host" -> options.setHost(value);
-          case "--port" -> options.setPort(Integer.parseInt(value));
-          case "--id" -> options.setNodeId(value);
-          case "--journal" -> options.setJournalDir(value);
-          case "--cache-mb" -> options.setCacheBytes(Long.parseLong(value) * 1024 * 1024);
-          case "--plan-ttl-ms" -> options.setPlanTtlMs(Long.parseLong(value));
-          case "--push-interval-ms" -> options.setPushIntervalMs(Long.parseLong(value));
-          case "--push-threshold" -> options.setPushThreshold(Integer.parseInt(value));
-          case "--max-upload-mb" -> options.setMaxUploadBytes(Long.parseLong(value) * 1024 * 1024);
-          case "--allow-non-finite" -> options.setRejectNonFinite(!Boolean.parseBoolean(value));
-          case "--fsync" -> options.setJournalFsync(Boolean.parseBoolean(value));
-          case "--compact-mb" -> options.setJournalCompactBytes(Long.parseLong(value) * 1024 * 1024);
-          case "--retention-ms" -> options.setRoundRetentionMs(Long.parseLong(value));
-          case "--control-plane" -> controlPlane = value;
-          case "--open-job-calls" -> openJobCalls = Boolean.parseBoolean(value);
-          default -> throw new IllegalArgumentException("unknown flag " + flag + " (try --help)");
-        }
+      options = new DataPlaneOptions().setRole(role).setParentUrl(parent).setHost(host).setPort(port)
+          .setJournalDir(journal).setRejectNonFinite(!allowNonFinite);
+      if (id != null) {
+        options.setNodeId(id);
+      }
+      if (cacheMb != null) {
+        options.setCacheBytes(cacheMb * 1024 * 1024);
+      }
+      if (planTtlMs != null) {
+        options.setPlanTtlMs(planTtlMs);
+      }
+      if (pushIntervalMs != null) {
+        options.setPushIntervalMs(pushIntervalMs);
+      }
+      if (pushThreshold != null) {
+        options.setPushThreshold(pushThreshold);
+      }
+      if (maxUploadMb != null) {
+        options.setMaxUploadBytes(maxUploadMb * 1024 * 1024);
+      }
+      if (fsync != null) {
+        options.setJournalFsync(fsync);
+      }
+      if (compactMb != null) {
+        options.setJournalCompactBytes(compactMb * 1024 * 1024);
+      }
+      if (retentionMs != null) {
+        options.setRoundRetentionMs(retentionMs);
       }
       options.validate();
       if (options.role() != EdgeRole.ROOT && options.getJournalDir().isEmpty()) {
@@ -71,15 +124,19 @@ public final class EdgeMain {
       }
       checkJobAccessFlags(options.role(), controlPlane, openJobCalls);
     } catch (IllegalArgumentException e) {
-      System.err.println("edge node: " + e.getMessage());
-      System.exit(2);
-      return;
+      throw new ParameterException(spec.commandLine(), "edge node: " + e.getMessage());
     }
+    return options;
+  }
+
+  /** Starts the node and returns; the JVM keeps running until it is stopped. */
+  @Override
+  public Integer call() {
+    DataPlaneOptions options = options();
     String secret = System.getenv("PROPIUS_SECURITY_TOKEN_SECRET");
     if (secret == null || secret.isEmpty()) {
       System.err.println("edge node: set PROPIUS_SECURITY_TOKEN_SECRET (base64, the server's security.tokenSecret)");
-      System.exit(2);
-      return;
+      return 2;
     }
     TokenSigner signer = new TokenSigner(Base64.getDecoder().decode(secret));
     PrometheusMeterRegistry registry = MeterRegistries.prometheus();
@@ -104,6 +161,7 @@ public final class EdgeMain {
       vertx.close();
       System.exit(1);
     });
+    return 0;
   }
 
   /** A root must be told who may make job calls; other nodes take none. */
@@ -123,26 +181,5 @@ public final class EdgeMain {
     if (!controlPlane.isEmpty() && !controlPlane.matches(".*[^:]:\\d{1,5}")) {
       throw new IllegalArgumentException("--control-plane must be HOST:PORT, got '" + controlPlane + "'");
     }
-  }
-
-  private static String usage() {
-    return """
-        usage: java -cp propius.jar io.propius.edge.EdgeMain --role leaf|parent|root [flags]
-          --parent URL            parent node, e.g. http://10.0.0.5:8090 (leaf and parent)
-          --port N                HTTP port (default 8091); --host H (default 0.0.0.0)
-          --journal DIR           journal of accepted results (required for leaf and parent)
-          --id NAME               node id (default: kept in the journal directory)
-          --cache-mb N            plan cache size (default 512)
-          --plan-ttl-ms N         plan cache TTL and Cache-Control max-age (default 300000)
-          --push-interval-ms N    partial push interval (default 1000)
-          --push-threshold N      push at once after N new contributions (default 100)
-          --max-upload-mb N       largest result upload (default 64)
-          --allow-non-finite B    accept NaN/Inf values (default false)
-          --fsync B               fsync the journal before acknowledging (default false)
-          --compact-mb N          compact the journal after N MB appended (default 64)
-          --retention-ms N        retire rounds quiet this long (default 21600000, 6 h)
-          --control-plane H:P     root: ask the server's job API (gRPC port) who may publish and read a job
-          --open-job-calls true   root: anyone may publish and read any job (private networks only)
-        Environment: PROPIUS_SECURITY_TOKEN_SECRET (base64), shared with the server.""";
   }
 }
