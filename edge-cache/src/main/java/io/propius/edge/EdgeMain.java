@@ -1,6 +1,8 @@
 package io.propius.edge;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.tls.DevCertificate;
+import io.propius.api.tls.TlsOptions;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.access.ControlPlaneJobAccess;
 import io.propius.edge.access.JobAccess;
@@ -13,6 +15,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +38,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "edge-node", mixinStandardHelpOptions = true, sortOptions = false,
     description = "A standalone Propius edge (data-plane) node.",
-    footer = "Environment: PROPIUS_SECURITY_TOKEN_SECRET (base64), shared with the server.")
+    footer = {"Environment: PROPIUS_SECURITY_TOKEN_SECRET (base64), shared with the server; PROPIUS_TLS_CERT_PATH,",
+        "PROPIUS_TLS_KEY_PATH, PROPIUS_TLS_CLIENT_CA_PATH, PROPIUS_TLS_TRUST_PATH when the flags are not given."})
 public final class EdgeMain implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -43,7 +47,7 @@ public final class EdgeMain implements Callable<Integer> {
   String role;
   @Option(names = "--parent", paramLabel = "URL", defaultValue = "", description = "parent node, e.g. http://10.0.0.5:8090 (leaf and parent)")
   String parent;
-  @Option(names = "--host", paramLabel = "H", defaultValue = "0.0.0.0", description = "address to listen on (default ${DEFAULT-VALUE})")
+  @Option(names = "--host", paramLabel = "H", description = "address to listen on (default 0.0.0.0)")
   String host;
   @Option(names = "--port", paramLabel = "N", defaultValue = "8091", description = "HTTP port (default ${DEFAULT-VALUE})")
   int port;
@@ -70,11 +74,24 @@ public final class EdgeMain implements Callable<Integer> {
   @Option(names = "--retention-ms", paramLabel = "N", description = "retire rounds quiet this long (default 21600000, 6 h)")
   Long retentionMs;
   @Option(names = "--control-plane", paramLabel = "H:P", defaultValue = "",
-      description = "root: ask the server's job API (gRPC port) who may publish and read a job")
+      description = "root: ask the server's job API (gRPC port; https://H:P over TLS) who may publish and read a job")
   String controlPlane;
   @Option(names = "--open-job-calls", paramLabel = "B", arity = "1",
       description = "root: anyone may publish and read any job (private networks only)")
   boolean openJobCalls;
+  @Option(names = "--tls-cert", paramLabel = "F", description = "serve HTTPS (and gRPC over TLS) with this PEM certificate;"
+      + " also the node's client certificate towards a parent that asks for one")
+  String tlsCert;
+  @Option(names = "--tls-key", paramLabel = "F", description = "the PEM key of --tls-cert")
+  String tlsKey;
+  @Option(names = "--tls-client-ca", paramLabel = "F", description = "require client certificates signed by these PEM CAs (mTLS)")
+  String tlsClientCa;
+  @Option(names = "--tls-trust", paramLabel = "F", description = "PEM CAs that verify the parent and the control plane (default: the JDK's)")
+  String tlsTrust;
+  @Option(names = "--tls-self-signed", paramLabel = "B", arity = "1", description = "dev mode: a generated self-signed certificate (fingerprint printed)")
+  Boolean tlsSelfSigned;
+  @Option(names = "--tls-reload-ms", paramLabel = "N", description = "check the certificate files for a renewal this often (default 30000, 0: never)")
+  Long tlsReloadMs;
 
   public static void main(String[] args) {
     int code = new CommandLine(new EdgeMain()).execute(args);
@@ -84,12 +101,14 @@ public final class EdgeMain implements Callable<Integer> {
     }
   }
 
-  /** The node's settings from the flags; picocli's usage error (exit 2) for a bad combination. */
+  /** The node's settings from the flags and the environment; picocli's usage error (exit 2) for a bad one. */
   DataPlaneOptions options() {
-    DataPlaneOptions options;
+    DataPlaneOptions options = new DataPlaneOptions();
     try {
-      options = new DataPlaneOptions().setRole(role).setParentUrl(parent).setHost(host).setPort(port)
-          .setJournalDir(journal).setRejectNonFinite(!allowNonFinite);
+      options.setRole(role).setParentUrl(parent).setPort(port).setJournalDir(journal).setRejectNonFinite(!allowNonFinite);
+      if (host != null) {
+        options.setHost(host);
+      }
       if (id != null) {
         options.setNodeId(id);
       }
@@ -117,7 +136,28 @@ public final class EdgeMain implements Callable<Integer> {
       if (retentionMs != null) {
         options.setRoundRetentionMs(retentionMs);
       }
+      TlsOptions tls = options.getTls();
+      if (tlsCert != null) {
+        tls.setCertPath(tlsCert);
+      }
+      if (tlsKey != null) {
+        tls.setKeyPath(tlsKey);
+      }
+      if (tlsClientCa != null) {
+        tls.setClientCaPath(tlsClientCa);
+      }
+      if (tlsTrust != null) {
+        tls.setTrustPath(tlsTrust);
+      }
+      if (tlsSelfSigned != null) {
+        tls.setSelfSigned(tlsSelfSigned);
+      }
+      if (tlsReloadMs != null) {
+        tls.setReloadCheckMs(tlsReloadMs);
+      }
+      tlsFromEnv(tls, System.getenv());
       options.validate();
+      options.setTls(DevCertificate.resolve(options.getTls()));
       if (options.role() != EdgeRole.ROOT && options.getJournalDir().isEmpty()) {
         throw new IllegalArgumentException("a " + options.getRole() + " node needs --journal DIR: it is what keeps "
             + "acknowledged results across a restart");
@@ -144,10 +184,12 @@ public final class EdgeMain implements Callable<Integer> {
         .with(new VertxOptions().setPreferNativeTransport(true)
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
+    boolean controlPlaneTls = controlPlane.startsWith("https://");
+    String hostPort = controlPlane.replaceFirst("^https?://", "");
     JobAccess jobAccess = controlPlane.isEmpty() ? JobAccess.open()
-        : new ControlPlaneJobAccess(vertx, controlPlane.substring(0, controlPlane.lastIndexOf(':')),
-            Integer.parseInt(controlPlane.substring(controlPlane.lastIndexOf(':') + 1)), options.getUpstreamTimeoutMs(),
-            options.getRetryAfterMs());
+        : new ControlPlaneJobAccess(vertx, hostPort.substring(0, hostPort.lastIndexOf(':')),
+            Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1)),
+            controlPlaneTls ? options.getTls() : null, options.getUpstreamTimeoutMs(), options.getRetryAfterMs());
     EdgeNodeVerticle node = new EdgeNodeVerticle(options, signer, jobAccess, registry, null);
     String jobCalls = options.role() != EdgeRole.ROOT ? ""
         : controlPlane.isEmpty() ? ", job calls open to anyone" : ", job calls checked by " + controlPlane;
@@ -178,8 +220,22 @@ public final class EdgeMain implements Callable<Integer> {
           + "job API, which decides by API key who may publish and read a job's rounds) and --open-job-calls true "
           + "(anyone may; a private network only)");
     }
-    if (!controlPlane.isEmpty() && !controlPlane.matches(".*[^:]:\\d{1,5}")) {
-      throw new IllegalArgumentException("--control-plane must be HOST:PORT, got '" + controlPlane + "'");
+    if (!controlPlane.isEmpty() && !controlPlane.matches("(https?://)?[^/]*[^:/]:\\d{1,5}")) {
+      throw new IllegalArgumentException("--control-plane must be HOST:PORT or https://HOST:PORT, got '" + controlPlane
+          + "'");
+    }
+  }
+
+  /** The flags win; {@code PROPIUS_TLS_*} fill in what they leave unset, as for the server's {@code tls} section. */
+  static void tlsFromEnv(TlsOptions tls, Map<String, String> env) {
+    if (tls.getCertPath().isEmpty() && tls.getKeyPath().isEmpty()) {
+      tls.setCertPath(env.getOrDefault("PROPIUS_TLS_CERT_PATH", "")).setKeyPath(env.getOrDefault("PROPIUS_TLS_KEY_PATH", ""));
+    }
+    if (tls.getClientCaPath().isEmpty()) {
+      tls.setClientCaPath(env.getOrDefault("PROPIUS_TLS_CLIENT_CA_PATH", ""));
+    }
+    if (tls.getTrustPath().isEmpty()) {
+      tls.setTrustPath(env.getOrDefault("PROPIUS_TLS_TRUST_PATH", ""));
     }
   }
 }

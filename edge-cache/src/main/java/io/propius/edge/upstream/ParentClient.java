@@ -2,13 +2,15 @@ package io.propius.edge.upstream;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
+import io.propius.api.round.RoundSpec;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
+import io.propius.api.tls.Tls;
+import io.propius.api.tls.TlsOptions;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.plan.Plan;
 import io.propius.edge.plan.PlanStore;
 import io.propius.edge.round.RoundKey;
-import io.propius.edge.round.RoundSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -37,13 +39,14 @@ public final class ParentClient {
   private final long timeoutMs;
   private final long retryAfterMs;
 
-  public ParentClient(Vertx vertx, String parentUrl, TokenSigner signer, String nodeId, long timeoutMs,
+  /** @param tls what verifies the parent ({@code trustPath}) and, for mTLS, this node's certificate */
+  public ParentClient(Vertx vertx, String parentUrl, TlsOptions tls, TokenSigner signer, String nodeId, long timeoutMs,
                       long retryAfterMs) {
     URI uri = URI.create(parentUrl);
     this.host = uri.getHost();
     this.port = uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
-    this.http = vertx.createHttpClient(new HttpClientOptions().setSsl("https".equals(uri.getScheme()))
-        .setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(16));
+    this.http = vertx.createHttpClient(Tls.client(new HttpClientOptions().setSsl("https".equals(uri.getScheme()))
+        .setKeepAlive(true).setTcpNoDelay(true), tls), new PoolOptions().setHttp1MaxSize(16));
     this.signer = signer;
     this.nodeId = nodeId;
     this.timeoutMs = timeoutMs;

@@ -1,6 +1,6 @@
 package io.propius.examples.fl;
 
-import io.propius.client.dataplane.RoundMode;
+import io.propius.api.round.RoundMode;
 import io.propius.client.device.DeviceConnections;
 import io.propius.client.job.JobClient;
 import io.propius.client.job.JobClientOptions;

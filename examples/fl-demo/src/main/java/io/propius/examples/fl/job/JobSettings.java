@@ -1,6 +1,6 @@
 package io.propius.examples.fl.job;
 
-import io.propius.client.dataplane.RoundMode;
+import io.propius.api.round.RoundMode;
 import io.propius.client.job.JobSpec;
 
 /**
