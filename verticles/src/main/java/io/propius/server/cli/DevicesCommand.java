@@ -1,7 +1,5 @@
 package io.propius.server.cli;
 
-import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,17 +26,8 @@ final class DevicesCommand {
 
     @Override
     public Integer call() {
-      JsonObject body = remote.client().get("/v1/admin/devices" + (query.isBlank() ? "" : "?query="
-          + AdminClient.encode(query)));
-      PrintWriter out = spec.commandLine().getOut();
-      if (remote.json) {
-        out.println(body.encodePrettily());
-      } else {
-        Table t = new Table("FIELD", "VALUE");
-        body.forEach(e -> t.row(e.getKey(), e.getValue()));
-        t.print(out);
-      }
-      out.flush();
+      remote.print(spec, remote.client().get("/v1/admin/devices" + (query.isBlank() ? "" : "?query="
+          + AdminClient.encode(query))), Table::fields);
       return 0;
     }
   }

@@ -51,9 +51,7 @@ final class EdgeCommand {
       if (json) {
         out.println(status.encodePrettily());
       } else {
-        Table t = new Table("FIELD", "VALUE");
-        status.forEach(e -> t.row(e.getKey(), e.getValue() == null || "".equals(e.getValue()) ? "-" : e.getValue()));
-        t.print(out);
+        Table.fields(status).print(out);
       }
       out.flush();
       return 0;

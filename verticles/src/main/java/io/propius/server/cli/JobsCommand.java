@@ -39,19 +39,14 @@ final class JobsCommand {
 
     @Override
     public Integer call() {
-      JsonObject body = remote.client().get("/v1/admin/jobs");
-      PrintWriter out = spec.commandLine().getOut();
-      if (remote.json) {
-        out.println(body.encodePrettily());
-      } else {
+      remote.print(spec, remote.client().get("/v1/admin/jobs"), body -> {
         Table t = new Table(COLUMNS);
         JsonArray jobs = body.getJsonArray("jobs", new JsonArray());
         for (int i = 0; i < jobs.size(); i++) {
           t.row(row(jobs.getJsonObject(i)));
         }
-        t.print(out);
-      }
-      out.flush();
+        return t;
+      });
       return 0;
     }
   }
@@ -67,16 +62,7 @@ final class JobsCommand {
 
     @Override
     public Integer call() {
-      JsonObject job = remote.client().get("/v1/admin/jobs/" + id);
-      PrintWriter out = spec.commandLine().getOut();
-      if (remote.json) {
-        out.println(job.encodePrettily());
-      } else {
-        Table t = new Table("FIELD", "VALUE");
-        job.forEach(e -> t.row(e.getKey(), e.getValue() instanceof JsonObject o ? o.encode() : e.getValue()));
-        t.print(out);
-      }
-      out.flush();
+      remote.print(spec, remote.client().get("/v1/admin/jobs/" + id), Table::fields);
       return 0;
     }
   }

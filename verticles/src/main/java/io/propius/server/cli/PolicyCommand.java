@@ -1,7 +1,6 @@
 package io.propius.server.cli;
 
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -19,16 +18,9 @@ final class PolicyCommand {
   private PolicyCommand() {
   }
 
-  static void print(PrintWriter out, JsonObject p, boolean json) {
-    if (json) {
-      out.println(p.encodePrettily());
-    } else {
-      Table t = new Table("POLICY", "OPTIONS", "SINCE");
-      t.row(p.getString("policy"), p.getJsonObject("options", new JsonObject()).encode(),
-          String.format("%tF %<tT", p.getLong("since_ms", 0L)));
-      t.print(out);
-    }
-    out.flush();
+  static Table table(JsonObject p) {
+    return new Table("POLICY", "OPTIONS", "SINCE").row(p.getString("policy"),
+        p.getJsonObject("options", new JsonObject()).encode(), String.format("%tF %<tT", p.getLong("since_ms", 0L)));
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "The policy in force and the ones available.")
@@ -42,14 +34,12 @@ final class PolicyCommand {
     public Integer call() {
       AdminClient client = remote.client();
       JsonObject p = client.get("/v1/admin/policy");
-      JsonObject all = client.get("/v1/admin/policies");
-      p.put("available", all.getJsonArray("available"));
-      print(spec.commandLine().getOut(), p, remote.json);
-      if (!remote.json) {
-        spec.commandLine().getOut().println("available: " + String.join(", ", all.getJsonArray("available").stream()
-            .map(String::valueOf).toList()));
-        spec.commandLine().getOut().flush();
-      }
+      p.put("available", client.get("/v1/admin/policies").getJsonArray("available"));
+      remote.print(spec, p, body -> {
+        Table t = table(body);
+        t.row("available:", String.join(", ", body.getJsonArray("available").stream().map(String::valueOf).toList()), "");
+        return t;
+      });
       return 0;
     }
   }
@@ -70,12 +60,11 @@ final class PolicyCommand {
     public Integer call() {
       JsonObject reply = remote.client().put("/v1/admin/policy", new JsonObject().put("policy", name)
           .put("options", new JsonObject(new LinkedHashMap<>(options))));
-      PrintWriter out = spec.commandLine().getOut();
       if (!remote.json) {
-        out.println("policy switched from " + reply.getJsonObject("previous").getString("policy") + " to "
-            + reply.getString("policy") + "; in force from the scheduler's next run");
+        spec.commandLine().getOut().println("policy switched from " + reply.getJsonObject("previous")
+            .getString("policy") + " to " + reply.getString("policy") + "; in force from the scheduler's next run");
       }
-      print(out, reply, remote.json);
+      remote.print(spec, reply, PolicyCommand::table);
       return 0;
     }
   }

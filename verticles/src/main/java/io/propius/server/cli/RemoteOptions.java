@@ -1,5 +1,9 @@
 package io.propius.server.cli;
 
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.util.function.Function;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** Where a remote command goes, with what key, and how it prints. */
@@ -14,6 +18,17 @@ final class RemoteOptions {
 
   @Option(names = "--json", description = "print the server's JSON instead of a table")
   boolean json;
+
+  /** Prints {@code body} as JSON with {@code --json}, else the table made from it. */
+  void print(CommandSpec spec, JsonObject body, Function<JsonObject, Table> table) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(body.encodePrettily());
+    } else {
+      table.apply(body).print(out);
+    }
+    out.flush();
+  }
 
   AdminClient client() {
     return new AdminClient(server, key);

