@@ -4,8 +4,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code propius devices count --query Q}. */
 @Command(name = "devices", mixinStandardHelpOptions = true, description = "The devices checking in.",
@@ -19,14 +17,12 @@ final class DevicesCommand {
   static final class Count implements Callable<Integer> {
     @Mixin
     RemoteOptions remote;
-    @Spec
-    CommandSpec spec;
     @Option(names = "--query", paramLabel = "Q", defaultValue = "", description = "e.g. 'cpu_cores >= 4' (default: all)")
     String query;
 
     @Override
     public Integer call() {
-      remote.print(spec, remote.client().get("/v1/admin/devices" + (query.isBlank() ? "" : "?query="
+      remote.print(remote.client().get("/v1/admin/devices" + (query.isBlank() ? "" : "?query="
           + AdminClient.encode(query))), Table::fields);
       return 0;
     }

@@ -9,8 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code propius jobs list|show|watch|cancel}. */
 @Command(name = "jobs", mixinStandardHelpOptions = true, description = "The jobs a node knows.",
@@ -34,12 +32,10 @@ final class JobsCommand {
   static final class ListJobs implements Callable<Integer> {
     @Mixin
     RemoteOptions remote;
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {
-      remote.print(spec, remote.client().get("/v1/admin/jobs"), body -> {
+      remote.print(remote.client().get("/v1/admin/jobs"), body -> {
         Table t = new Table(COLUMNS);
         JsonArray jobs = body.getJsonArray("jobs", new JsonArray());
         for (int i = 0; i < jobs.size(); i++) {
@@ -55,14 +51,12 @@ final class JobsCommand {
   static final class Show implements Callable<Integer> {
     @Mixin
     RemoteOptions remote;
-    @Spec
-    CommandSpec spec;
     @Parameters(paramLabel = "ID", description = "the job id")
     long id;
 
     @Override
     public Integer call() {
-      remote.print(spec, remote.client().get("/v1/admin/jobs/" + id), Table::fields);
+      remote.print(remote.client().get("/v1/admin/jobs/" + id), Table::fields);
       return 0;
     }
   }
@@ -72,8 +66,6 @@ final class JobsCommand {
   static final class Watch implements Callable<Integer> {
     @Mixin
     RemoteOptions remote;
-    @Spec
-    CommandSpec spec;
     @Parameters(paramLabel = "ID", description = "the job id")
     long id;
     @Option(names = "--interval-ms", paramLabel = "MS", defaultValue = "500", description = "poll interval (default ${DEFAULT-VALUE})")
@@ -84,7 +76,7 @@ final class JobsCommand {
     @Override
     public Integer call() throws InterruptedException {
       AdminClient client = remote.client();
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = remote.out();
       long until = timeoutS > 0 ? System.currentTimeMillis() + timeoutS * 1000 : Long.MAX_VALUE;
       String last = null;
       while (true) {
@@ -115,8 +107,6 @@ final class JobsCommand {
   static final class Cancel implements Callable<Integer> {
     @Mixin
     RemoteOptions remote;
-    @Spec
-    CommandSpec spec;
     @Parameters(paramLabel = "ID", description = "the job id")
     long id;
     @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why (the job is told)")
@@ -125,7 +115,7 @@ final class JobsCommand {
     @Override
     public Integer call() {
       JsonObject job = remote.client().post("/v1/admin/jobs/" + id + "/cancel", new JsonObject().put("reason", reason));
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = remote.out();
       out.println(remote.json ? job.encodePrettily()
           : "job " + id + " cancelled after " + job.getValue("rounds_completed") + " rounds: " + job.getString("reason"));
       out.flush();

@@ -8,8 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code propius policy show|set}. */
 @Command(name = "policy", mixinStandardHelpOptions = true, description = "The scheduling policy.",
@@ -27,15 +25,13 @@ final class PolicyCommand {
   static final class Show implements Callable<Integer> {
     @Mixin
     RemoteOptions remote;
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {
       AdminClient client = remote.client();
       JsonObject p = client.get("/v1/admin/policy");
       p.put("available", client.get("/v1/admin/policies").getJsonArray("available"));
-      remote.print(spec, p, body -> {
+      remote.print(p, body -> {
         Table t = table(body);
         t.row("available:", String.join(", ", body.getJsonArray("available").stream().map(String::valueOf).toList()), "");
         return t;
@@ -49,8 +45,6 @@ final class PolicyCommand {
   static final class Set implements Callable<Integer> {
     @Mixin
     RemoteOptions remote;
-    @Spec
-    CommandSpec spec;
     @Parameters(paramLabel = "NAME", description = "irs, fifo, random, srsf, srtf, las, fair-share, or a plug-in's name")
     String name;
     @Option(names = "--option", paramLabel = "KEY=VALUE", description = "a policy option (repeatable)")
@@ -61,10 +55,10 @@ final class PolicyCommand {
       JsonObject reply = remote.client().put("/v1/admin/policy", new JsonObject().put("policy", name)
           .put("options", new JsonObject(new LinkedHashMap<>(options))));
       if (!remote.json) {
-        spec.commandLine().getOut().println("policy switched from " + reply.getJsonObject("previous")
+        remote.out().println("policy switched from " + reply.getJsonObject("previous")
             .getString("policy") + " to " + reply.getString("policy") + "; in force from the scheduler's next run");
       }
-      remote.print(spec, reply, PolicyCommand::table);
+      remote.print(reply, PolicyCommand::table);
       return 0;
     }
   }
