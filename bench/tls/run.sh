@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Check-in throughput and latency, plaintext vs TLS, at the same concurrency with keep-alive.
 # Two servers from the same jar (one with tls.selfSigned), idle while the other is measured; wrk
-# alternates between them, REPEATS times each. Usage: bench/tls/run.sh [REPEATS] [SECONDS] [CONNECTIONS]
+# alternates between them, REPEATS times each, after WARMUP seconds of the same load (the JVM's TLS
+# path needs tens of seconds of JIT before it runs at speed).
+# Usage: bench/tls/run.sh [REPEATS] [SECONDS] [CONNECTIONS] [WARMUP]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-repeats=${1:-3}; seconds=${2:-15}; connections=${3:-64}
+repeats=${1:-3}; seconds=${2:-15}; connections=${3:-64}; warmup=${4:-30}
 jar=verticles/target/propius.jar
 [ -f "$jar" ] || { echo "build it first: mvn -o -q package -DskipTests -pl verticles -am" >&2; exit 2; }
 dir=$(mktemp -d)
@@ -25,7 +27,7 @@ grep -h "fingerprint" "$dir/tls.log" || true
 for i in $(seq 1 "$repeats"); do
   for mode in plain tls; do
     if [ "$mode" = plain ]; then url=http://127.0.0.1:18080/v1/checkin; else url=https://127.0.0.1:19080/v1/checkin; fi # wrk does not verify certificates
-    wrk -t2 -c"$connections" -d5s -s bench/tls/checkin.lua "$url" > /dev/null # warm-up
+    wrk -t2 -c"$connections" -d"${warmup}s" -s bench/tls/checkin.lua "$url" > /dev/null
     out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/tls/checkin.lua "$url")
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
