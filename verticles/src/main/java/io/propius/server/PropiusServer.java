@@ -16,6 +16,14 @@ import io.propius.policy.PolicyContext;
 import io.propius.policy.SchedulingPolicy;
 import io.propius.server.admin.AdminVerticle;
 import io.propius.server.bus.Codecs;
+import io.propius.server.cluster.ClusterNode;
+import io.propius.server.cluster.ClusterView;
+import io.propius.server.config.NodeRole;
+import io.propius.server.scheduler.SchedulerLease;
+import io.propius.server.scheduler.SchedulerLeadership;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
 import io.propius.server.device.ClientManagerVerticle;
 import io.propius.server.config.DevicesOptions;
 import io.propius.server.config.PropiusOptions;
@@ -35,9 +43,6 @@ import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +58,8 @@ public final class PropiusServer {
 
   private final Vertx vertx;
   private final JobStore store;
+  private final PropiusOptions options;
+  private final Set<NodeRole> roles;
   private final List<String> deployments = new ArrayList<>();
   private long certificateTimer = -1;
   private int jobsPort;
@@ -60,17 +67,16 @@ public final class PropiusServer {
   private int adminPort;
   private int dataPlanePort;
 
-  private PropiusServer(Vertx vertx, JobStore store) {
+  private PropiusServer(Vertx vertx, JobStore store, PropiusOptions options, Set<NodeRole> roles) {
     this.vertx = vertx;
     this.store = store;
+    this.options = options;
+    this.roles = roles;
   }
 
-  /** A Vert.x instance whose own metrics (HTTP, event bus, pools) go to {@code registry}. */
+  /** A plain (not clustered) Vert.x instance whose own metrics (HTTP, event bus, pools) go to {@code registry}. */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
-    return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    return ClusterNode.vertx(new PropiusOptions(), registry).result();
   }
 
   public static PrometheusMeterRegistry newRegistry() {
@@ -78,7 +84,18 @@ public final class PropiusServer {
   }
 
   /**
-   * Deploys every verticle.
+   * This node's Vert.x (joining the cluster in cluster mode), then its roles; on a failure whatever
+   * started is stopped again, the cluster left, and the future fails with one line saying why.
+   */
+  public static Future<PropiusServer> start(PropiusOptions options, PrometheusMeterRegistry registry) {
+    return ClusterNode.vertx(options, registry).compose(vertx -> deploy(vertx, options, registry)
+        .recover(err -> vertx.close().transform(v -> Future.failedFuture(err))));
+  }
+
+  /**
+   * Deploys the verticles of the node's roles ({@code node.roles}; every one outside cluster mode).
+   * Every node serves {@code /metrics} and the health probes on the admin port; the admin API
+   * only on a node with the admin role.
    *
    * @throws IllegalArgumentException (as a failed future) for a policy that is not on the class path
    *     or that rejects its options
@@ -102,27 +119,43 @@ public final class PropiusServer {
     PropiusMetrics metrics = new PropiusMetrics(registry);
     JobStore store = options.store().isRedis() ? new RedisJobStore(vertx, options.store(), metrics)
         : new InMemoryJobStore();
+    Set<NodeRole> roles = options.node().roleSet();
+    ClusterView cluster = ClusterView.of(vertx, new JsonObject().put("address", "local").put("roles",
+        new JsonArray(roles.stream().map(NodeRole::configName).toList())).put("up_since_ms", clock.getAsLong()));
+    metrics.clusterMembers(cluster::size);
+    // Outside cluster mode there is one scheduler; in it, the one holding the lease in Redis decides.
+    SchedulerLease lease = cluster.clustered() ? ((RedisJobStore) store).schedulerLease() : null;
     TokenSigner signer = signer(options);
     JobEvents events = new JobEvents(vertx.eventBus(), clock);
     JobService jobs = new JobService(store, events, options.jobs(), options.admission(), metrics, clock);
-    PropiusServer server = new PropiusServer(vertx, store);
+    PropiusServer server = new PropiusServer(vertx, store, options, roles);
     DevicesOptions devices = options.devices();
 
     return store.open()
-        .compose(v -> server.deploy(new SchedulerVerticle(store, policy, options.scheduler(), devices.getStatsIntervalMs(),
-            metrics, clock)))
-        .compose(v -> deployDataPlane(server, options, signer, events, registry, clock))
-        .compose(v -> deployClientManagers(server, store, events, signer, options, metrics, clock))
-        .compose(port -> {
-          server.devicesPort = port;
+        .compose(v -> !roles.contains(NodeRole.SCHEDULER) ? Future.succeededFuture()
+            : server.deploy(new SchedulerVerticle(store, policy, options.scheduler(), devices.getStatsIntervalMs(),
+                lease == null ? SchedulerLeadership.sole(metrics)
+                    : SchedulerLeadership.leased(lease, cluster.nodeId(), options.scheduler().getFailoverMs(), metrics),
+                metrics, clock))
+            // Any number of sweepers may run: each expiry is one atomic step in the store.
+            .compose(x -> server.deploy(new ExpiryVerticle(store, events, metrics, clock, devices.getLeaseMs(),
+                options.jobs().getHeartbeatTimeoutMs(), options.store().getRetainFinishedMs()))))
+        .compose(v -> !roles.contains(NodeRole.DATA_PLANE) ? Future.succeededFuture()
+            : deployDataPlane(server, options, signer, events, registry, clock))
+        .compose(v -> !roles.contains(NodeRole.DEVICES) ? Future.succeededFuture()
+            : deployClientManagers(server, store, events, signer, options, metrics, clock)
+                .map(port -> server.devicesPort = port))
+        .compose(v -> {
+          if (!roles.contains(NodeRole.JOBS)) {
+            return Future.succeededFuture();
+          }
           JobManagerVerticle jm = new JobManagerVerticle(jobs, new JobAuthenticator(options.security().getJobApiKeys()),
               events, options.jobs(), metrics);
-          return server.deploy(jm).map(v -> server.jobsPort = jm.actualPort());
+          return server.deploy(jm).map(x -> server.jobsPort = jm.actualPort());
         })
-        .compose(v -> server.deploy(new ExpiryVerticle(store, events, metrics, clock, devices.getLeaseMs(),
-            options.jobs().getHeartbeatTimeoutMs(), options.store().getRetainFinishedMs())))
         .compose(v -> {
-          AdminVerticle admin = new AdminVerticle(store, options.admin(), metrics, policy.name());
+          AdminVerticle admin = new AdminVerticle(store, options.admin(), metrics, policy.name(),
+              roles.contains(NodeRole.ADMIN), cluster, lease);
           return server.deploy(admin).map(x -> server.adminPort = admin.actualPort());
         })
         .map(v -> {
@@ -228,6 +261,34 @@ public final class PropiusServer {
     }
     deployments.clear();
     return chain.compose(v -> store.close());
+  }
+
+  /** Undeploys, then closes Vert.x (leaving the cluster in cluster mode). */
+  public Future<Void> close() {
+    return undeploy().eventually(vertx::close);
+  }
+
+  /** One line for the operator: what this node runs and where. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder("Propius is up:");
+    if (roles.contains(NodeRole.JOBS)) {
+      sb.append(" jobs (gRPC + WebSocket) on :").append(jobsPort).append(',');
+    }
+    if (roles.contains(NodeRole.DEVICES)) {
+      sb.append(" devices (HTTP) on :").append(devicesPort).append(',');
+    }
+    if (roles.contains(NodeRole.DATA_PLANE)) {
+      sb.append(" data plane (root edge node) on :").append(dataPlanePort).append(',');
+    }
+    sb.append(roles.contains(NodeRole.ADMIN) ? " admin + /metrics on :" : " /metrics on :").append(adminPort);
+    if (roles.contains(NodeRole.SCHEDULER)) {
+      sb.append(", policy ").append(options.scheduler().getPolicy());
+    }
+    if (options.cluster().isEnabled()) {
+      sb.append(", cluster '").append(options.cluster().getName()).append("' as ")
+          .append(options.cluster().getHost()).append(':').append(options.cluster().getPort());
+    }
+    return sb.toString();
   }
 
   public int jobsPort() {
