@@ -6,6 +6,7 @@ import io.propius.server.config.PropiusOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.propius.api.tls.Tls;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -45,9 +46,14 @@ public final class ClusterNode {
     }
     JsonArray roles = new JsonArray();
     options.node().roleSet().forEach(r -> roles.add(r.configName()));
-    vertxOptions.setEventBusOptions(new EventBusOptions().setHost(cluster.getHost()).setPort(cluster.getEventBusPort())
+    EventBusOptions bus = new EventBusOptions().setHost(cluster.getHost()).setPort(cluster.getEventBusPort())
         .setClusterNodeMetadata(new JsonObject().put("roles", roles).put("up_since_ms", System.currentTimeMillis())
-            .put("member", cluster.getHost() + ":" + cluster.getPort())));
+            .put("member", cluster.getHost() + ":" + cluster.getPort()));
+    try {
+      vertxOptions.setEventBusOptions(Tls.eventBus(bus, cluster.getTls().or(options.tls())));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new IllegalStateException(e.getMessage() + " (cluster.tls, else tls)"));
+    }
     String seeds = String.join(",", cluster.memberList());
     return Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(registry))
         .withClusterManager(manager).buildClustered()
