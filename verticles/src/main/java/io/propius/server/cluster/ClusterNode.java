@@ -1,6 +1,8 @@
 package io.propius.server.cluster;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.tls.Tls;
+import io.propius.api.tls.TlsOptions;
 import io.propius.server.config.ClusterOptions;
 import io.propius.server.config.PropiusOptions;
 import io.vertx.core.Future;
@@ -49,8 +51,11 @@ public final class ClusterNode {
     EventBusOptions bus = new EventBusOptions().setHost(cluster.getHost()).setPort(cluster.getEventBusPort())
         .setClusterNodeMetadata(new JsonObject().put("roles", roles).put("up_since_ms", System.currentTimeMillis())
             .put("member", cluster.getHost() + ":" + cluster.getPort()));
+    // The bus follows cluster.tls, else the deployment's tls; the dev mode's self-signed certificate
+    // stays off the bus, as each node's own would be trusted by no other node.
+    TlsOptions busTls = cluster.getTls().isEnabled() || options.tls().isSelfSigned() ? cluster.getTls() : options.tls();
     try {
-      vertxOptions.setEventBusOptions(Tls.eventBus(bus, cluster.getTls().or(options.tls())));
+      vertxOptions.setEventBusOptions(Tls.eventBus(bus, busTls));
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new IllegalStateException(e.getMessage() + " (cluster.tls, else tls)"));
     }
