@@ -43,6 +43,10 @@ public final class RandomInputs {
     return random.nextInt(min, max + 1);
   }
 
+  public boolean bool() {
+    return random.nextBoolean();
+  }
+
   @SafeVarargs
   public final <T> T oneOf(T... choices) {
     return choices[random.nextInt(choices.length)];
