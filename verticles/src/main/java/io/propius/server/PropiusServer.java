@@ -1,7 +1,7 @@
 package io.propius.server;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.auth.TenantKeys;
 import io.propius.api.grpc.JobEvent;
 import io.propius.api.tls.DevCertificate;
 import io.propius.api.tls.TlsOptions;
@@ -10,7 +10,7 @@ import io.propius.edge.EdgeNode;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TenantJobAccess;
-import io.propius.api.auth.TenantKeys;
+import io.propius.edge.metrics.MeterRegistries;
 import io.propius.policy.Policies;
 import io.propius.policy.PolicyContext;
 import io.propius.policy.SchedulingPolicy;
@@ -18,15 +18,10 @@ import io.propius.server.admin.AdminVerticle;
 import io.propius.server.bus.Codecs;
 import io.propius.server.cluster.ClusterNode;
 import io.propius.server.cluster.ClusterView;
-import io.propius.server.config.NodeRole;
-import io.propius.server.scheduler.SchedulerLease;
-import io.propius.server.scheduler.SchedulerLeadership;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.util.Set;
-import io.propius.server.device.ClientManagerVerticle;
 import io.propius.server.config.DevicesOptions;
+import io.propius.server.config.NodeRole;
 import io.propius.server.config.PropiusOptions;
+import io.propius.server.device.ClientManagerVerticle;
 import io.propius.server.expiry.ExpiryVerticle;
 import io.propius.server.job.JobAuthenticator;
 import io.propius.server.job.JobEvents;
@@ -34,6 +29,9 @@ import io.propius.server.job.JobManagerVerticle;
 import io.propius.server.job.JobService;
 import io.propius.server.metrics.CertificateExpiry;
 import io.propius.server.metrics.PropiusMetrics;
+import io.propius.server.scheduler.ActivePolicy;
+import io.propius.server.scheduler.SchedulerLeadership;
+import io.propius.server.scheduler.SchedulerLease;
 import io.propius.server.scheduler.SchedulerVerticle;
 import io.propius.server.store.InMemoryJobStore;
 import io.propius.server.store.Job;
@@ -43,9 +41,12 @@ import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -80,16 +81,32 @@ public final class PropiusServer {
   }
 
   public static PrometheusMeterRegistry newRegistry() {
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return MeterRegistries.prometheus();
   }
 
   /**
-   * This node's Vert.x (joining the cluster in cluster mode), then its roles; on a failure whatever
-   * started is stopped again, the cluster left, and the future fails with one line saying why.
+   * This node's Vert.x (in cluster mode: Redis checked, then the cluster joined), then its roles; on a
+   * failure whatever started is stopped again, the cluster left, and the future fails with one line
+   * saying why.
    */
   public static Future<PropiusServer> start(PropiusOptions options, PrometheusMeterRegistry registry) {
-    return ClusterNode.vertx(options, registry).compose(vertx -> deploy(vertx, options, registry)
-        .recover(err -> vertx.close().transform(v -> Future.failedFuture(err))));
+    return reachStoreBeforeJoining(options).compose(ok -> ClusterNode.vertx(options, registry))
+        .compose(vertx -> deploy(vertx, options, registry)
+            .recover(err -> vertx.close().transform(v -> Future.failedFuture(err))));
+  }
+
+  /**
+   * In cluster mode, a node that cannot use Redis must not join the cluster even for a moment (its
+   * scheduler, watchers and window reports would be members that cannot work), so Redis is tried
+   * first, from a short-lived plain Vert.x.
+   */
+  private static Future<Void> reachStoreBeforeJoining(PropiusOptions options) {
+    if (!options.cluster().isEnabled()) {
+      return Future.succeededFuture();
+    }
+    Vertx probe = Vertx.vertx();
+    RedisJobStore store = new RedisJobStore(probe, options.store(), new PropiusMetrics(newRegistry()));
+    return store.open().eventually(store::close).eventually(probe::close);
   }
 
   /**
@@ -133,7 +150,8 @@ public final class PropiusServer {
 
     return store.open()
         .compose(v -> !roles.contains(NodeRole.SCHEDULER) ? Future.succeededFuture()
-            : server.deploy(new SchedulerVerticle(store, policy, options.scheduler(), devices.getStatsIntervalMs(),
+            : server.deploy(new SchedulerVerticle(store, new ActivePolicy(policy, options.scheduler().getPolicyOptions(),
+                clock, seed), options.scheduler(), devices.getStatsIntervalMs(),
                 lease == null ? SchedulerLeadership.sole(metrics)
                     : SchedulerLeadership.leased(lease, cluster.nodeId(), options.scheduler().getFailoverMs(), metrics),
                 metrics, clock))
@@ -155,7 +173,7 @@ public final class PropiusServer {
         })
         .compose(v -> {
           AdminVerticle admin = new AdminVerticle(store, options.admin(), metrics, policy.name(),
-              roles.contains(NodeRole.ADMIN), cluster, lease);
+              roles.contains(NodeRole.ADMIN), cluster, lease, events);
           return server.deploy(admin).map(x -> server.adminPort = admin.actualPort());
         })
         .map(v -> {
