@@ -24,6 +24,8 @@ class DeviceBodyFuzzTest {
   private static final String[] FIELDS = {"device_id", "attributes", "offer", "task_token", "x"};
   private static final String[] VALUES = {"\"phone-1\"", "\"\"", "1", "-1e400", "1e400", "null", "true", "[]", "{}",
       "{\"cpu\": 1}", "{\"cpu\": \"x\"}", "{\"\": 1}", "\"" + "a".repeat(200) + "\"", "\"pt1.a.b\"", "\"\\u0000\""};
+  /** Nested deeper than a JSON parser should follow. */
+  private static final String DEEP = "{\"attributes\":" + "{\"a\":".repeat(5000) + "1" + "}".repeat(5001);
   private static TestServer server;
 
   @BeforeAll
@@ -64,6 +66,6 @@ class DeviceBodyFuzzTest {
             .map(field -> "\"" + field.getKey() + "\":" + field.getValue())
             .collect(Collectors.joining(",", "{", "}")),
         () -> random.string(80),
-        () -> random.oneOf("", "[]", "null", "{", "{\"device_id\":", "\uFEFF{}"));
+        () -> random.oneOf("", "[]", "null", "{", "{\"device_id\":", "\uFEFF{}", DEEP));
   }
 }

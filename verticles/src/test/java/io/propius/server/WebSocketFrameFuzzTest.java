@@ -30,7 +30,8 @@ class WebSocketFrameFuzzTest {
   private static final String[] PARAMS = {"job_id", "total_rounds", "est_demand", "demand", "round", "tenant", "name",
       "public_constraints", "private_constraints", "reducer", "query"};
   private static final String[] WRONG_SHAPES = {"[]", "null", "1", "\"x\"", "{", "{\"method\": 5}",
-      "{\"method\": \"GetJob\", \"params\": [1]}", "{\"method\": \"GetJob\", \"params\": \"x\"}", ""};
+      "{\"method\": \"GetJob\", \"params\": [1]}", "{\"method\": \"GetJob\", \"params\": \"x\"}", "",
+      "{\"method\": \"RegisterJob\", \"params\": " + "[".repeat(5000) + "]".repeat(5000) + "}"};
   private static TestServer server;
   private static WebSocket socket;
   private static final ConcurrentLinkedQueue<Promise<JsonObject>> replies = new ConcurrentLinkedQueue<>();

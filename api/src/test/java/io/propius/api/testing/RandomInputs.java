@@ -46,9 +46,9 @@ public final class RandomInputs {
     return random.nextInt(min, max + 1);
   }
 
-  /** A long in {@code [min, max]}. */
+  /** A long in {@code [min, max]}, {@code max < Long.MAX_VALUE}. */
   public long between(long min, long max) {
-    return max == Long.MAX_VALUE ? random.nextLong(min - 1, max) + 1 : random.nextLong(min, max + 1);
+    return random.nextLong(min, max + 1);
   }
 
   public boolean bool() {
@@ -73,6 +73,7 @@ public final class RandomInputs {
 
   /** Any int: an edge value or uniform over all ints. */
   public int anyInt() {
+    // The first five edge longs are the ones that fit an int.
     return chance(0.3) ? (int) EDGE_LONGS[random.nextInt(5)] : random.nextInt();
   }
 
@@ -104,13 +105,8 @@ public final class RandomInputs {
 
   /** A string of up to {@code maxLength} chars: ASCII, parser-special characters and any UTF-16 unit. */
   public String string(int maxLength) {
-    return string(0, maxLength);
-  }
-
-  /** A string of {@code minLength} to {@code maxLength} chars, as {@link #string(int)}. */
-  public String string(int minLength, int maxLength) {
     StringBuilder text = new StringBuilder();
-    for (int i = between(minLength, maxLength); i > 0; i--) {
+    for (int i = between(0, maxLength); i > 0; i--) {
       text.append(fromOneOf(() -> (char) between(0x20, 0x7e), () -> SPECIAL.charAt(random.nextInt(SPECIAL.length())),
           () -> (char) random.nextInt(Character.MAX_VALUE + 1)));
     }
