@@ -2,6 +2,7 @@ package io.propius.server;
 
 import static io.propius.server.testing.TestServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
 import io.propius.api.ErrorCode;
 import io.propius.server.testing.RandomInputs;
@@ -62,18 +63,18 @@ class WebSocketFrameFuzzTest {
   @MethodSource("seeds")
   void everyFrameGetsOneReplyWithAClientSideError(long seed) {
     String frame = frame(new RandomInputs(seed));
-    String input = "seed " + seed + ", frame \"" + frame + "\"";
-    Promise<JsonObject> reply = Promise.promise();
-    replies.add(reply);
-    socket.writeTextMessage(frame);
-    JsonObject answer = await(reply.future(), Duration.ofSeconds(10));
-    assertThat(answer.containsKey("result") || answer.containsKey("error")).as(input + " answered " + answer.encode())
-        .isTrue();
-    if (answer.containsKey("error")) {
-      ErrorCode code = ErrorCode.valueOf(answer.getJsonObject("error").getString("code"));
-      assertThat(code).as(input + " answered " + answer.encode()).isNotEqualTo(ErrorCode.INTERNAL);
-    }
-    assertThat(socket.isClosed()).as(input).isFalse();
+    assertDoesNotThrow(() -> {
+      Promise<JsonObject> reply = Promise.promise();
+      replies.add(reply);
+      socket.writeTextMessage(frame);
+      JsonObject answer = await(reply.future(), Duration.ofSeconds(10));
+      assertThat(answer.containsKey("result") || answer.containsKey("error")).as(answer.encode()).isTrue();
+      if (answer.containsKey("error")) {
+        ErrorCode code = ErrorCode.valueOf(answer.getJsonObject("error").getString("code"));
+        assertThat(code).as(answer.encode()).isNotEqualTo(ErrorCode.INTERNAL);
+      }
+      assertThat(socket.isClosed()).isFalse();
+    }, () -> "seed " + seed + ", frame \"" + frame + "\"");
   }
 
   /** A request with a real or random method and random params, JSON of the wrong shape, or random text. */
