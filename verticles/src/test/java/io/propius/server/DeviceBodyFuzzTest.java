@@ -8,6 +8,7 @@ import io.propius.api.ErrorCode;
 import io.propius.server.testing.RandomInputs;
 import io.propius.server.testing.TestServer;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.stream.Collectors;
@@ -58,7 +59,7 @@ class DeviceBodyFuzzTest {
         assertThat(ErrorCode.valueOf(error.getString("code"))).isNotEqualTo(ErrorCode.INTERNAL);
         assertThat(error.getString("message")).isNotBlank();
       }
-    }, () -> "seed " + seed + ", POST " + path + " body \"" + body + "\"");
+    }, () -> "seed " + seed + ", POST " + path + " body " + Json.encode(body));
   }
 
   /** A JSON object of device fields with good and bad values, random text, or a broken document. */

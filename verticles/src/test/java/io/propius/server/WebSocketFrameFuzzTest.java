@@ -10,6 +10,7 @@ import io.propius.server.testing.TestServer;
 import io.vertx.core.Promise;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -74,7 +75,7 @@ class WebSocketFrameFuzzTest {
         assertThat(code).as(answer.encode()).isNotEqualTo(ErrorCode.INTERNAL);
       }
       assertThat(socket.isClosed()).isFalse();
-    }, () -> "seed " + seed + ", frame \"" + frame + "\"");
+    }, () -> "seed " + seed + ", frame " + Json.encode(frame));
   }
 
   /** A request with a real or random method and random params, JSON of the wrong shape, or random text. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
 import io.propius.api.testing.RandomInputs;
+import io.vertx.core.json.Json;
 import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class QueryFuzzTest {
   @MethodSource("seeds")
   void anyTextParsesOrFailsWithAQuerySyntaxException(long seed) {
     String text = queryish(new RandomInputs(seed));
-    assertDoesNotThrow(() -> parsesOrIsRefused(text), () -> "seed " + seed + ", query \"" + text + "\"");
+    assertDoesNotThrow(() -> parsesOrIsRefused(text), () -> "seed " + seed + ", query " + Json.encode(text));
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.propius.api.PropiusException;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.edge.testing.RandomInputs;
+import io.vertx.core.json.Json;
 import java.util.Arrays;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -43,8 +44,8 @@ class PartialUpdateFuzzTest {
       } catch (PropiusException refused) {
         assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
       }
-    }, () -> "seed " + seed + ", node \"" + node + "\", version \"" + version + "\", contributors \"" + contributors
-        + "\", weight \"" + weight + "\", body " + RandomInputs.hex(body));
+    }, () -> "seed " + seed + ", node " + Json.encode(node) + ", version " + Json.encode(version)
+        + ", contributors " + Json.encode(contributors) + ", weight " + Json.encode(weight) + ", body " + RandomInputs.hex(body));
   }
 
   /** Were accepted before the push was parsed in one place, and would have poisoned the parent's aggregate. */
