@@ -41,7 +41,8 @@ import picocli.CommandLine.Option;
  * <p>{@code java -jar bench/dataplane/target/dataplane-bench.jar [--concurrency 32] [--seconds 10]
  * [--sizes-mb 1,16|none] [--uploads journaled|none] [--tensor 7850]
  * [--warmup-seconds N] [--upload-concurrency 16,64]}: each measurement follows N seconds of
- * unmeasured load (default a fifth of --seconds, at least 1); on a loaded machine the JIT needs
+ * unmeasured load (default a fifth of --seconds, at least 1), counted from the server's first
+ * answer (a just-started server JVM can take seconds for it); on a loaded machine the JIT needs
  * longer than that to settle. Uploads are measured at each of {@code --upload-concurrency}
  * (default: {@code --concurrency}), as a journaled leaf's batches grow with it.
  */
