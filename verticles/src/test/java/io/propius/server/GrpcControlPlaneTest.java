@@ -141,11 +141,11 @@ class GrpcControlPlaneTest {
     AtomicBoolean streamEnded = new AtomicBoolean();
     await(server.jobs.watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build())
         .onSuccess(watch -> watch.handler(events::add).endHandler(v -> streamEnded.set(true))));
-    eventually(Duration.ofSeconds(5), () -> !events.isEmpty(), "WATCH_STARTED");
+    eventually(Duration.ofSeconds(15), () -> !events.isEmpty(), "WATCH_STARTED");
     await(server.jobs.requestRound(RequestRoundRequest.newBuilder().setJobId(jobId).setDemand(5).build()));
 
     await(server.jobs.finishJob(FinishJobRequest.newBuilder().setJobId(jobId).build()));
-    eventually(Duration.ofSeconds(5), streamEnded::get, "the watch stream to end");
+    eventually(Duration.ofSeconds(15), streamEnded::get, "the watch stream to end");
     assertThat(events.stream().map(JobEvent::getType).toList()).containsExactly(JobEvent.Type.WATCH_STARTED,
         JobEvent.Type.ROUND_REQUESTED, JobEvent.Type.ROUND_CLOSED, JobEvent.Type.JOB_FINISHED);
     assertThat(events.get(3).getState()).isEqualTo(JobState.FINISHED);
