@@ -2,22 +2,22 @@ package io.propius.edge;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.propius.api.token.TokenSigner;
 import io.propius.edge.access.ControlPlaneJobAccess;
 import io.propius.edge.access.JobAccess;
+import io.propius.edge.auth.EdgeKeysFile;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
-import java.util.Base64;
 
 /**
  * A standalone edge node: {@code java -cp propius.jar io.propius.edge.EdgeMain --role leaf --parent
- * http://host:8090 --port 8091 --journal /var/lib/propius/leaf}. The token secret comes from
- * {@code PROPIUS_SECURITY_TOKEN_SECRET}, as for the server: every node and client manager of a
- * deployment must share it. Prometheus metrics are on the node's own port at {@code /metrics}.
+ * http://host:8090 --port 8091 --journal /var/lib/propius/leaf --keys /etc/propius/leaf-keys.json}. The keys
+ * file (written by the control plane's {@code POST /v1/admin/keys/node}) holds only this node's
+ * verification keys and its credential at its parent; it is re-read when it changes, so keys rotate
+ * without a restart. Prometheus metrics are on the node's own port at {@code /metrics}.
  *
  * <p>A root takes job calls (publish, aggregates), so it must know who may make them: with
  * {@code --control-plane HOST:PORT} it asks the server's job API, which applies its API keys and
@@ -25,13 +25,17 @@ import java.util.Base64;
  * private network only). It has no job store of its own to decide by.
  */
 public final class EdgeMain {
+  private static final long KEYS_CHECK_MS = 2_000;
+
   private EdgeMain() {
   }
 
   public static void main(String[] args) {
     DataPlaneOptions options = new DataPlaneOptions().setRole("leaf").setPort(8091);
     String controlPlane = "";
+    EdgeKeysFile keys;
     boolean openJobCalls = false;
+    String keysPath = "";
     try {
       for (int i = 0; i < args.length; i++) {
         String flag = args[i];
@@ -61,8 +65,20 @@ public final class EdgeMain {
           case "--retention-ms" -> options.setRoundRetentionMs(Long.parseLong(value));
           case "--control-plane" -> controlPlane = value;
           case "--open-job-calls" -> openJobCalls = Boolean.parseBoolean(value);
+          case "--keys" -> keysPath = value;
           default -> throw new IllegalArgumentException("unknown flag " + flag + " (try --help)");
         }
+      }
+      if (keysPath.isEmpty()) {
+        throw new IllegalArgumentException("--keys FILE is required: the node's keys file, from the control plane's "
+            + "POST /v1/admin/keys/node");
+      }
+      keys = EdgeKeysFile.load(keysPath);
+      if (options.getNodeId().isEmpty()) {
+        options.setNodeId(keys.node());
+      }
+      if (!options.getParentUrl().isEmpty()) {
+        keys.credentials().parentCredential();
       }
       options.validate();
       if (options.role() != EdgeRole.ROOT && options.getJournalDir().isEmpty()) {
@@ -70,18 +86,11 @@ public final class EdgeMain {
             + "acknowledged results across a restart");
       }
       checkJobAccessFlags(options.role(), controlPlane, openJobCalls);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | io.propius.api.PropiusException e) {
       System.err.println("edge node: " + e.getMessage());
       System.exit(2);
       return;
     }
-    String secret = System.getenv("PROPIUS_SECURITY_TOKEN_SECRET");
-    if (secret == null || secret.isEmpty()) {
-      System.err.println("edge node: set PROPIUS_SECURITY_TOKEN_SECRET (base64, the server's security.tokenSecret)");
-      System.exit(2);
-      return;
-    }
-    TokenSigner signer = new TokenSigner(Base64.getDecoder().decode(secret));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setPreferNativeTransport(true)
@@ -91,7 +100,8 @@ public final class EdgeMain {
         : new ControlPlaneJobAccess(vertx, controlPlane.substring(0, controlPlane.lastIndexOf(':')),
             Integer.parseInt(controlPlane.substring(controlPlane.lastIndexOf(':') + 1)), options.getUpstreamTimeoutMs(),
             options.getRetryAfterMs());
-    EdgeNodeVerticle node = new EdgeNodeVerticle(options, signer, jobAccess, registry, null);
+    EdgeNodeVerticle node = new EdgeNodeVerticle(options, keys.credentials(), jobAccess, registry, null);
+    keys.watch(vertx, KEYS_CHECK_MS);
     String jobCalls = options.role() != EdgeRole.ROOT ? ""
         : controlPlane.isEmpty() ? ", job calls open to anyone" : ", job calls checked by " + controlPlane;
     vertx.deployVerticle(node).onSuccess(id -> {
@@ -143,6 +153,7 @@ public final class EdgeMain {
           --retention-ms N        retire rounds quiet this long (default 21600000, 6 h)
           --control-plane H:P     root: ask the server's job API (gRPC port) who may publish and read a job
           --open-job-calls true   root: anyone may publish and read any job (private networks only)
-        Environment: PROPIUS_SECURITY_TOKEN_SECRET (base64), shared with the server.""";
+          --keys FILE             this node's keys file (required; from POST /v1/admin/keys/node on the server),
+                                  re-read within 2 s of a change""";
   }
 }

@@ -8,11 +8,13 @@ import io.propius.edge.EdgeNode;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TenantJobAccess;
+import io.propius.edge.auth.EdgeCredentials;
 import io.propius.api.auth.TenantKeys;
 import io.propius.policy.Policies;
 import io.propius.policy.PolicyContext;
 import io.propius.policy.SchedulingPolicy;
 import io.propius.server.admin.AdminVerticle;
+import io.propius.server.admin.OperatorAuth;
 import io.propius.server.bus.Codecs;
 import io.propius.server.device.ClientManagerVerticle;
 import io.propius.server.config.DevicesOptions;
@@ -24,6 +26,8 @@ import io.propius.server.job.JobManagerVerticle;
 import io.propius.server.job.JobService;
 import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.scheduler.SchedulerVerticle;
+import io.propius.server.config.SecurityOptions;
+import io.propius.server.security.ServerKeys;
 import io.propius.server.store.InMemoryJobStore;
 import io.propius.server.store.Job;
 import io.propius.server.store.JobStore;
@@ -93,7 +97,18 @@ public final class PropiusServer {
     PropiusMetrics metrics = new PropiusMetrics(registry);
     JobStore store = options.store().isRedis() ? new RedisJobStore(vertx, options.store(), metrics)
         : new InMemoryJobStore();
-    TokenSigner signer = signer(options);
+    ServerKeys keys;
+    try {
+      keys = ServerKeys.load(options.security());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    TokenSigner signer = keys.signer();
+    OperatorAuth operators = new OperatorAuth(options.security().getAdminKeys());
+    if (operators.isOpen()) {
+      LOG.log(System.Logger.Level.WARNING, "security.adminKeys is empty: the admin API on port "
+          + options.admin().getPort() + " is open to anyone who reaches it");
+    }
     JobEvents events = new JobEvents(vertx.eventBus(), clock);
     JobService jobs = new JobService(store, events, options.jobs(), options.admission(), metrics, clock);
     PropiusServer server = new PropiusServer(vertx, store);
@@ -113,7 +128,7 @@ public final class PropiusServer {
         .compose(v -> server.deploy(new ExpiryVerticle(store, events, metrics, clock, devices.getLeaseMs(),
             options.jobs().getHeartbeatTimeoutMs(), options.store().getRetainFinishedMs())))
         .compose(v -> {
-          AdminVerticle admin = new AdminVerticle(store, options.admin(), metrics, policy.name());
+          AdminVerticle admin = new AdminVerticle(store, options.admin(), metrics, policy.name(), operators, keys);
           return server.deploy(admin).map(x -> server.adminPort = admin.actualPort());
         })
         .map(v -> server)
@@ -121,8 +136,9 @@ public final class PropiusServer {
   }
 
   /**
-   * The root edge node: rounds, plans and aggregates for every job, sharing the token signer with
-   * the client managers. Its AGGREGATE_READY goes out on the job events address, so WatchJob
+   * The root edge node: rounds, plans and aggregates for every job, verifying tokens for the
+   * {@value SecurityOptions#ROOT_AUDIENCE} audience with keys derived from the signer's (so it
+   * follows a rotation at once). Its AGGREGATE_READY goes out on the job events address, so WatchJob
    * streams it. With {@code security.jobApiKeys}, its job calls (publish, aggregates) are allowed only
    * for the caller's own jobs, owners looked up in the job store. With {@code dataPlane.port} 0
    * (tests) the devices' data-plane URL, if left at its default, is pointed at the port it got.
@@ -137,7 +153,8 @@ public final class PropiusServer {
     // With keys, a job call must come from the job's tenant; the job store knows who that is.
     JobAccess access = keys.isEmpty() ? JobAccess.open()
         : new TenantJobAccess(new TenantKeys(keys), jobId -> server.store.get(jobId).map(Job::tenant));
-    EdgeNodeVerticle root = new EdgeNodeVerticle(options.dataPlane(), signer, access, registry, ready);
+    EdgeNodeVerticle root = new EdgeNodeVerticle(options.dataPlane(),
+        new EdgeCredentials(signer.verifierFor(SecurityOptions.ROOT_AUDIENCE), null), access, registry, ready);
     return server.deploy(root).map(v -> {
       server.dataPlanePort = root.actualPort();
       DevicesOptions devices = options.devices();
@@ -155,7 +172,8 @@ public final class PropiusServer {
                                                       LongSupplier clock) {
     List<ClientManagerVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
     return server.deploy(() -> {
-      ClientManagerVerticle cm = new ClientManagerVerticle(store, events, signer, options.devices(),
+      ClientManagerVerticle cm = new ClientManagerVerticle(store, events, signer, options.security().getTaskAudience(),
+          options.devices(),
           options.scheduler().isSmallBatch(), metrics, clock);
       instances.add(cm);
       return cm;
@@ -168,16 +186,6 @@ public final class PropiusServer {
       }
       return port;
     });
-  }
-
-  private static TokenSigner signer(PropiusOptions options) {
-    byte[] secret = options.security().secretBytes();
-    if (secret == null) {
-      LOG.log(System.Logger.Level.WARNING, "security.tokenSecret is not set: using a random secret, so offers and "
-          + "task tokens verify only in this process (set PROPIUS_SECURITY_TOKEN_SECRET for a multi-process deployment)");
-      return TokenSigner.random();
-    }
-    return new TokenSigner(secret);
   }
 
   private Future<Void> deploy(Deployable verticle) {

@@ -8,16 +8,17 @@ import io.propius.api.tensor.TensorFormatException;
 import io.propius.api.tensor.TensorHeader;
 import io.propius.api.tensor.Tensors;
 import io.propius.api.token.TaskToken;
-import io.propius.api.token.TokenSigner;
+import io.propius.api.token.NodeCredential;
+import io.propius.api.token.TokenVerifier;
 import io.propius.edge.EdgeNode;
 import io.propius.edge.access.JobAccess;
+import io.propius.edge.auth.EdgeCredentials;
 import io.propius.edge.aggregate.RoundAggregate;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.metrics.EdgeMetrics.Requester;
 import io.propius.edge.metrics.EdgeMetrics.UploadOutcome;
 import io.propius.edge.round.RoundKey;
 import io.propius.edge.round.RoundSpec;
-import io.propius.edge.upstream.NodeToken;
 import io.propius.edge.upstream.PartialUpdate;
 import io.propius.policy.reduce.Accumulator;
 import io.vertx.core.Future;
@@ -45,18 +46,18 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
 
   private final EdgeNode node;
   private final DataPlaneOptions options;
-  private final TokenSigner signer;
+  private final EdgeCredentials credentials;
   private final JobAccess jobAccess;
   private final LongSupplier clock;
   private final Supplier<String> scrape;
   private final ValueArrays arrays = new ValueArrays();
 
   /** @param scrape Prometheus text for {@code GET /metrics}, or null to not serve it */
-  public EdgeHttpHandler(EdgeNode node, DataPlaneOptions options, TokenSigner signer, JobAccess jobAccess,
+  public EdgeHttpHandler(EdgeNode node, DataPlaneOptions options, EdgeCredentials credentials, JobAccess jobAccess,
                          LongSupplier clock, Supplier<String> scrape) {
     this.node = node;
     this.options = options;
-    this.signer = signer;
+    this.credentials = credentials;
     this.jobAccess = jobAccess;
     this.clock = clock;
     this.scrape = scrape;
@@ -165,11 +166,11 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   /** A child node, or a device whose task token is for this job (and round, unless {@code anyRound}). */
   private Requester nodeOrDevice(HttpServerRequest req, RoundKey key, boolean anyRound) {
     String token = bearer(req, "task token");
-    if (NodeToken.looksLikeOne(token)) {
-      NodeToken.verify(signer, token, clock.getAsLong());
+    if (credentials.kind(token) == TokenVerifier.Kind.NODE) {
+      credentials.node(token, clock.getAsLong());
       return Requester.NODE;
     }
-    TaskToken task = TaskToken.verify(signer, token, clock.getAsLong());
+    TaskToken task = credentials.task(token, clock.getAsLong());
     task.requireFor(key.job(), anyRound ? task.round() : key.round());
     return Requester.DEVICE;
   }
@@ -201,7 +202,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
     String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
     String token = auth != null && auth.length() > 7 ? auth.substring(7).trim() : "";
     Future<Void> allowed;
-    if (NodeToken.looksLikeOne(token) || token.startsWith("pt1.")) {
+    if (credentials.kind(token) != TokenVerifier.Kind.OTHER) {
       nodeOrDevice(req, key, true);
       allowed = Future.succeededFuture();
     } else {
@@ -277,7 +278,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         Exchange.failAndClose(req, Exchange.tooLarge("result upload", limit));
         return;
       }
-      task = TaskToken.verify(signer, bearer(req, "task token"), clock.getAsLong());
+      task = credentials.task(bearer(req, "task token"), clock.getAsLong());
       samples = intParam(req, "samples", -1, 1);
       task.requireFor(key.job(), intParam(req, "base_round", key.round(), 0));
     } catch (PropiusException e) {
@@ -418,9 +419,13 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private void putPartial(HttpServerRequest req, RoundKey key) {
     // The round may have to be fetched first: hold the body until it is read.
     req.pause();
-    String token = bearer(req, "node token");
-    NodeToken.verify(signer, token, clock.getAsLong());
+    NodeCredential from = credentials.node(bearer(req, "node credential"), clock.getAsLong());
     String child = header(req, "Propius-Node");
+    if (!child.equals(from.nodeId())) {
+      // A child may only push its own partial: otherwise it could overwrite a sibling's.
+      throw new PropiusException(ErrorCode.PERMISSION_DENIED, "node credential is for node '" + from.nodeId()
+          + "', not '" + child + "'");
+    }
     long version;
     long contributors;
     double weight;

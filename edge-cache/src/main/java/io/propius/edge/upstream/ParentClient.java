@@ -4,7 +4,7 @@ import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
-import io.propius.api.token.TokenSigner;
+import io.propius.edge.auth.EdgeCredentials;
 import io.propius.edge.plan.Plan;
 import io.propius.edge.plan.PlanStore;
 import io.propius.edge.round.RoundKey;
@@ -32,20 +32,18 @@ public final class ParentClient {
   private final HttpClient http;
   private final String host;
   private final int port;
-  private final TokenSigner signer;
-  private final String nodeId;
+  private final EdgeCredentials credentials;
   private final long timeoutMs;
   private final long retryAfterMs;
 
-  public ParentClient(Vertx vertx, String parentUrl, TokenSigner signer, String nodeId, long timeoutMs,
+  public ParentClient(Vertx vertx, String parentUrl, EdgeCredentials credentials, long timeoutMs,
                       long retryAfterMs) {
     URI uri = URI.create(parentUrl);
     this.host = uri.getHost();
     this.port = uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
     this.http = vertx.createHttpClient(new HttpClientOptions().setSsl("https".equals(uri.getScheme()))
         .setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(16));
-    this.signer = signer;
-    this.nodeId = nodeId;
+    this.credentials = credentials;
     this.timeoutMs = timeoutMs;
     this.retryAfterMs = retryAfterMs;
   }
@@ -87,8 +85,7 @@ public final class ParentClient {
   private Future<HttpClientResponse> send(HttpMethod method, String path, RequestOptions extra, Buffer body) {
     RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path)
         .setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs)
-        .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + new NodeToken(nodeId,
-            System.currentTimeMillis() + 300_000).encode(signer));
+        .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + credentials.parentCredential());
     if (extra != null) {
       extra.getHeaders().forEach(h -> options.putHeader(h.getKey(), h.getValue()));
     }

@@ -53,6 +53,7 @@ public final class ClientManagerVerticle extends VerticleBase {
   private final JobStore store;
   private final JobEvents events;
   private final TokenSigner signer;
+  private final String taskAudience;
   private final DevicesOptions options;
   private final boolean smallBatch;
   private final PropiusMetrics metrics;
@@ -66,12 +67,16 @@ public final class ClientManagerVerticle extends VerticleBase {
   private long lastReportAt;
   private HttpServer server;
 
-  /** @param smallBatch hold check-ins for job-group plans (small-batch mode) instead of answering at once */
-  public ClientManagerVerticle(JobStore store, JobEvents events, TokenSigner signer, DevicesOptions options,
-                               boolean smallBatch, PropiusMetrics metrics, LongSupplier clock) {
+  /**
+   * @param taskAudience the data-plane node(s) task tokens are for (security.taskAudience)
+   * @param smallBatch hold check-ins for job-group plans (small-batch mode) instead of answering at once
+   */
+  public ClientManagerVerticle(JobStore store, JobEvents events, TokenSigner signer, String taskAudience,
+                               DevicesOptions options, boolean smallBatch, PropiusMetrics metrics, LongSupplier clock) {
     this.store = store;
     this.events = events;
     this.signer = signer;
+    this.taskAudience = taskAudience;
     this.options = options;
     this.smallBatch = smallBatch;
     this.metrics = metrics;
@@ -251,7 +256,7 @@ public final class ClientManagerVerticle extends VerticleBase {
           }
         }
         long taskExpires = now + options.getTaskTtlMs();
-        String token = new TaskToken(job.id(), job.round(), deviceId, taskExpires).encode(signer);
+        String token = new TaskToken(job.id(), job.round(), deviceId, taskAudience, taskExpires).encode(signer);
         String dataPlane = job.dataPlaneAddress().isEmpty() ? options.getDataPlaneUrl() : job.dataPlaneAddress();
         ctx.json(new Binding(job.id(), job.round(), deviceId, token, dataPlane, r.leaseUntil(), taskExpires).toJson());
       }
