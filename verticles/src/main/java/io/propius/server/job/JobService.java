@@ -19,7 +19,6 @@ import io.propius.api.query.Constraints;
 import io.propius.server.config.AdmissionOptions;
 import io.propius.server.config.JobsOptions;
 import io.propius.server.metrics.PropiusMetrics;
-import io.propius.server.store.AdmissionLimits;
 import io.propius.server.store.Job;
 import io.propius.server.store.JobSpec;
 import io.propius.server.store.JobStore;
@@ -62,7 +61,7 @@ public final class JobService {
     } catch (PropiusException e) {
       return Future.failedFuture(e);
     }
-    return store.register(spec, AdmissionLimits.of(admission), clock.getAsLong()).map(job -> {
+    return store.register(spec, admission.limitsFor(spec.tenant()), clock.getAsLong()).map(job -> {
       metrics.jobRegistered();
       events.publish(job, JobEvent.Type.JOB_REGISTERED);
       return RegisterJobResponse.newBuilder().setJobId(job.id())
@@ -92,6 +91,10 @@ public final class JobService {
       throw PropiusException.invalid("est_demand must be at least 1 device per round");
     }
     checkDemand("est_demand", estDemand);
+    if (estDemand > admission.maxDemandPerRound(tenant)) {
+      throw new PropiusException(ErrorCode.ADMISSION_DENIED, "est_demand " + estDemand + " exceeds tenant '" + tenant
+          + "''s limit admission.tenants." + tenant + ".maxDemandPerRound = " + admission.maxDemandPerRound(tenant));
+    }
     Constraints pub = Constraints.of(req.getPublicConstraintsMap(), "public_constraints");
     Constraints priv = Constraints.of(req.getPrivateConstraintsMap(), "private_constraints");
     String reducer = req.getDataPlane().getReducer().isEmpty() ? DEFAULT_REDUCER : req.getDataPlane().getReducer();
@@ -161,7 +164,8 @@ public final class JobService {
       return Future.failedFuture(e);
     }
     return owned(caller, req.getJobId()).compose(v ->
-        store.requestRound(req.getJobId(), req.getDemand(), req.getRound(), clock.getAsLong())).map(change -> {
+        store.requestRound(req.getJobId(), req.getDemand(), req.getRound(), clock.getAsLong(), admission::roundQuota))
+        .map(change -> {
       Job job = change.after();
       if (job.round() != change.before().round()) {
         events.publish(job, JobEvent.Type.ROUND_REQUESTED);
