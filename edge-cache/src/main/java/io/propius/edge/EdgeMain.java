@@ -78,7 +78,7 @@ public final class EdgeMain {
         options.setNodeId(keys.node());
       }
       if (!options.getParentUrl().isEmpty()) {
-        keys.credentials().parentCredential();
+        keys.credentials().credentialAtParent();
       }
       options.validate();
       if (options.role() != EdgeRole.ROOT && options.getJournalDir().isEmpty()) {

@@ -2,47 +2,43 @@ package io.propius.edge;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
-import io.propius.edge.aggregate.ContributionBatch;
+import io.propius.api.round.RoundMode;
+import io.propius.api.round.RoundSpec;
+import io.propius.api.token.TaskToken;
 import io.propius.edge.aggregate.Journal;
 import io.propius.edge.aggregate.RoundAggregate;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
+import io.propius.edge.metrics.EdgeMetrics.UploadOutcome;
 import io.propius.edge.metrics.EdgeMetrics;
-import io.propius.edge.metrics.EdgeMetrics.CacheResult;
-import io.propius.edge.metrics.EdgeMetrics.PushOutcome;
 import io.propius.edge.plan.Plan;
 import io.propius.edge.plan.PlanCache;
 import io.propius.edge.plan.PlanStore;
-import io.propius.edge.plan.SingleFlight;
 import io.propius.edge.round.RoundKey;
-import io.propius.edge.round.RoundMode;
-import io.propius.edge.round.RoundSpec;
 import io.propius.edge.upstream.ParentClient;
 import io.propius.edge.upstream.PartialUpdate;
 import io.propius.policy.reduce.Accumulator;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * The state and rules of one edge node, whatever its transport: rounds and their aggregates,
- * plans (published at the root, cached below it), which device tokens already counted, and the
- * pushes of partial aggregates to the parent. Confined to the node's event loop; every method
- * must be called on it.
+ * One edge node's operations, whatever its transport: each public method is one call of the
+ * data plane with all its checks, so the HTTP and gRPC handlers only translate wire formats.
+ * The state lives in its parts: {@link Rounds} (registry and retention), {@link Plans},
+ * {@link Contributions} (dedupe, group commit to the journal) and a {@link RoundProgress}
+ * (announcements at the root, pushes to the parent below it). Confined to the node's event
+ * loop; every method must be called on it.
  */
 public final class EdgeNode {
-  private static final System.Logger LOG = System.getLogger(EdgeNode.class.getName());
-
   /** Told at the root when a round's aggregate is ready for its job. */
   @FunctionalInterface
   public interface AggregateListener {
@@ -50,51 +46,38 @@ public final class EdgeNode {
     void ready(RoundKey key, long contributors, double weight, String reason);
   }
 
-  private final Vertx vertx;
   private final DataPlaneOptions options;
   private final EdgeRole role;
   private final EdgeMetrics metrics;
   private final Journal journal;
   private final ParentClient parent;
-  private final AggregateListener listener;
   private final LongSupplier clock;
-  private final Map<RoundKey, RoundAggregate> rounds = new HashMap<>();
-  private final Map<RoundKey, Plan> published = new HashMap<>();
-  private final PlanStore store;
-  private final PlanCache cache;
-  private final SingleFlight<RoundKey, RoundAggregate> specFetches = new SingleFlight<>();
-  private final SingleFlight<RoundKey, Plan> planFetches = new SingleFlight<>();
-  /** Dedupe keys ({@code job/tokenRound/device}) of contributions journaled and folded (each round lists its own). */
-  private final Set<String> seen = new HashSet<>();
-  /** Dedupe keys of contributions being journaled: a concurrent retry waits for the first. */
-  private final Map<String, Future<Void>> accepting = new HashMap<>();
-  /** Contributions summed per round while the previous batches are being journaled. */
-  private final Map<RoundKey, ContributionBatch> batches = new LinkedHashMap<>();
-  /** Rounds with a batch being journaled now (not to be retired under it). */
-  private final Set<RoundKey> committing = new HashSet<>();
-  /**
-   * Whether a commit is due at the end of this event-loop turn. Committing at once on the first
-   * upload wrote nearly half the group commits with one upload in them (the state vector costs
-   * the same for one upload as for twenty); every upload finished in the same turn now joins.
-   */
-  private boolean commitScheduled;
-  /** Rounds forgotten after their retention: refused from then on rather than started afresh. */
-  private final Set<RoundKey> retired = new HashSet<>();
+  private final Rounds rounds;
+  private final Plans plans;
+  private final Contributions contributions;
+  private final RoundProgress progress;
 
   /** @param parent the client of the parent node, null at the root */
   public EdgeNode(Vertx vertx, DataPlaneOptions options, EdgeMetrics metrics, Journal journal, PlanStore store,
                   ParentClient parent, AggregateListener listener, LongSupplier clock) {
-    this.store = store;
-    this.vertx = vertx;
     this.options = options;
     this.role = options.role();
     this.metrics = metrics;
     this.journal = journal;
     this.parent = parent;
-    this.listener = listener;
     this.clock = clock;
-    this.cache = new PlanCache(options.getCacheBytes(), options.getPlanTtlMs(), metrics, store::delete);
+    this.progress = role == EdgeRole.ROOT
+        ? new RootAnnouncements(vertx, options.getPushIntervalMs(), clock, listener)
+        : new UpstreamPushes(parent, journal.nodeId(), options.getPushThreshold(), metrics, this::heldRounds);
+    this.rounds = new Rounds(options, journal, parent, clock, progress::started);
+    PlanCache cache = new PlanCache(options.getCacheBytes(), options.getPlanTtlMs(), metrics, store::delete);
+    this.plans = new Plans(vertx, role, metrics, journal, store, cache, parent, clock);
+    this.contributions = new Contributions(vertx, journal, metrics, progress::changed);
     journal.compactWith(this::snapshot);
+  }
+
+  private Collection<RoundAggregate> heldRounds() {
+    return rounds.all();
   }
 
   public String nodeId() {
@@ -110,19 +93,17 @@ public final class EdgeNode {
   }
 
   public PlanCache cache() {
-    return cache;
+    return plans.cache();
   }
 
   /** Rounds held (not retired). */
   public int roundCount() {
-    return rounds.size();
+    return rounds.count();
   }
 
   /** The files of the plans published here. */
-  public Set<java.nio.file.Path> publishedPlanFiles() {
-    Set<java.nio.file.Path> files = new HashSet<>();
-    published.values().forEach(p -> files.add(p.file()));
-    return files;
+  public Set<Path> publishedPlanFiles() {
+    return plans.publishedFiles();
   }
 
   /**
@@ -133,20 +114,18 @@ public final class EdgeNode {
     for (Journal.Entry entry : journal.replayed()) {
       RoundKey key = entry.key();
       if (entry instanceof Journal.SpecEntry s) {
-        rounds.computeIfAbsent(key, k -> newRound(k, s.spec()));
+        rounds.replayed(key, s.spec());
       } else if (entry instanceof Journal.ContributionsEntry c) {
-        RoundAggregate r = rounds.get(key);
-        r.addAll(r.reducer().fromState(r.spec().tensorLength(), c.contributors(), c.weight(), c.state()));
-        c.dedupeKeys().forEach(k -> count(r, k));
+        contributions.replayed(rounds.get(key), c);
       } else if (entry instanceof Journal.PartialEntry p) {
         rounds.get(key).offer(p.update());
       } else if (entry instanceof Journal.PlanEntry p) {
-        store.existing(p.file(), p.size(), p.etag()).ifPresent(plan -> published.put(key, plan));
+        plans.replayed(p);
       } else if (entry instanceof Journal.RetiredEntry) {
         forget(key);
       }
     }
-    rounds.values().forEach(this::changed);
+    rounds.all().forEach(progress::changed);
   }
 
   /**
@@ -156,8 +135,8 @@ public final class EdgeNode {
    */
   private List<Journal.Entry> snapshot() {
     List<Journal.Entry> out = new ArrayList<>();
-    retired.forEach(k -> out.add(new Journal.RetiredEntry(k)));
-    for (RoundAggregate r : rounds.values()) {
+    rounds.retiredKeys().forEach(k -> out.add(new Journal.RetiredEntry(k)));
+    for (RoundAggregate r : rounds.all()) {
       out.add(new Journal.SpecEntry(r.key(), r.spec()));
       Accumulator own = r.own();
       List<String> keys = r.countedKeys();
@@ -166,8 +145,7 @@ public final class EdgeNode {
       }
       r.childPartials().forEach(p -> out.add(new Journal.PartialEntry(r.key(), p)));
     }
-    published.forEach((k, plan) -> out.add(new Journal.PlanEntry(k, plan.file().getFileName().toString(), plan.size(),
-        plan.etag())));
+    plans.snapshot(out);
     return out;
   }
 
@@ -180,57 +158,12 @@ public final class EdgeNode {
    */
   public Future<Integer> publishSpec(RoundKey key, RoundSpec spec) {
     requireRoot("round specs");
-    requireNotRetired(key);
-    RoundAggregate existing = rounds.get(key);
-    if (existing != null) {
-      if (existing.spec().equals(spec)) {
-        return Future.succeededFuture(200);
-      }
-      return Future.failedFuture(new PropiusException(ErrorCode.FAILED_PRECONDITION, key
-          + " already has a different spec: " + existing.spec().toJson().encode()));
-    }
-    RoundAggregate r = newRound(key, spec);
-    rounds.put(key, r);
-    return journal.append(new Journal.SpecEntry(key, spec)).map(201);
-  }
-
-  private RoundAggregate newRound(RoundKey key, RoundSpec spec) {
-    RoundAggregate r = new RoundAggregate(key, spec, clock.getAsLong());
-    if (role == EdgeRole.ROOT && spec.mode() == RoundMode.SYNC && spec.deadlineMs() > 0) {
-      // Partials accepted below the root before the deadline are still on their way: give them two
-      // push intervals before the aggregate is announced as final.
-      long delay = Math.max(1, spec.deadlineMs() + 2 * options.getPushIntervalMs() - clock.getAsLong());
-      vertx.setTimer(delay, id -> {
-        r.close();
-        announce(r, "deadline");
-      });
-    }
-    return r;
+    return rounds.publish(key, spec);
   }
 
   /** The round, from this node or (below the root) fetched once from the parent. */
   public Future<RoundAggregate> round(RoundKey key) {
-    RoundAggregate r = rounds.get(key);
-    if (r != null) {
-      return Future.succeededFuture(r);
-    }
-    if (retired.contains(key)) {
-      return Future.failedFuture(retiredError(key));
-    }
-    if (role == EdgeRole.ROOT) {
-      return Future.failedFuture(new PropiusException(ErrorCode.NOT_FOUND, "no spec published for " + key
-          + " (PUT /v1/rounds/" + key.job() + "/" + key.round() + ")"));
-    }
-    return specFetches.run(key, () -> parent.spec(key).compose(spec -> {
-      RoundAggregate known = rounds.get(key);
-      if (known != null) {
-        return Future.succeededFuture(known);
-      }
-      requireNotRetired(key);
-      RoundAggregate fresh = newRound(key, spec);
-      rounds.put(key, fresh);
-      return journal.append(new Journal.SpecEntry(key, spec)).map(fresh);
-    }));
+    return rounds.round(key);
   }
 
   // ---- plans ----
@@ -242,73 +175,102 @@ public final class EdgeNode {
    */
   public Future<Integer> publishPlan(RoundKey key, Buffer bytes) {
     requireRoot("plans");
-    requireNotRetired(key);
-    return vertx.executeBlocking(() -> Plan.etagOf(bytes)).compose(etag -> {
-      Plan existing = published.get(key);
-      if (existing == null) {
-        return store.write(key, bytes, etag).compose(plan -> {
-          Plan raced = published.putIfAbsent(key, plan);
-          if (raced == null) {
-            return journal.append(new Journal.PlanEntry(key, plan.file().getFileName().toString(), plan.size(), etag))
-                .map(201);
-          }
-          store.delete(plan);
-          return Future.succeededFuture(same(key, raced, etag));
-        });
-      }
-      return Future.succeededFuture(same(key, existing, etag));
-    });
-  }
-
-  private static int same(RoundKey key, Plan existing, String etag) {
-    if (existing.etag().equals(etag)) {
-      return 200;
-    }
-    throw new PropiusException(ErrorCode.FAILED_PRECONDITION, "a different plan (" + existing.size()
-        + " bytes, ETag " + existing.etag() + ") is already published for " + key);
+    rounds.requireNotRetired(key);
+    return plans.publish(key, bytes);
   }
 
   /** The plan: at the root as published, below it from the cache or one shared fetch from the parent. */
-  public Future<Plan> plan(RoundKey key) {
-    if (retired.contains(key)) {
-      return Future.failedFuture(retiredError(key));
+  public Future<Plan> fetchPlan(RoundKey key) {
+    if (rounds.isRetired(key)) {
+      return Future.failedFuture(rounds.retiredError(key));
     }
-    if (role == EdgeRole.ROOT) {
-      Plan p = published.get(key);
-      return p != null ? Future.succeededFuture(p)
-          : Future.failedFuture(new PropiusException(ErrorCode.NOT_FOUND, "no plan published for " + key));
-    }
-    Plan cached = cache.get(key, clock.getAsLong());
-    if (cached != null) {
-      metrics.cache(CacheResult.HIT);
-      return Future.succeededFuture(cached);
-    }
-    metrics.cache(CacheResult.MISS);
-    return planFetches.run(key, () -> {
-      metrics.upstreamPlanFetch();
-      return parent.plan(key, store).onSuccess(p -> cache.put(key, p, clock.getAsLong()));
-    });
+    return plans.plan(key);
   }
 
   // ---- device results ----
 
-  /** The key under which a device's token counts once: the token's job, round and device. */
-  public static String dedupeKey(long job, int tokenRound, String deviceId) {
-    return job + "/" + tokenRound + "/" + deviceId;
-  }
-
-  /** Whether this token's contribution was already accepted here (or is being accepted). */
-  public boolean isDuplicate(String dedupeKey) {
-    return seen.contains(dedupeKey) || accepting.containsKey(dedupeKey);
-  }
-
-  /** Once any upload in flight with this key settles: whether the key counted. */
-  public Future<Boolean> settled(String dedupeKey) {
-    Future<Void> pending = accepting.get(dedupeKey);
-    if (pending != null) {
-      return pending.map(true);
+  /**
+   * Admits a device's upload to a round, before its body is read: the token must be for this
+   * job and for the round the update was trained on; a retry of a token already counted (or
+   * being counted) is told apart, so it is acknowledged and not counted twice; otherwise the
+   * round must still take it.
+   *
+   * @param baseRound the round the update was trained on (the key's round but in async rounds)
+   * @return fails PERMISSION_DENIED (token), NOT_FOUND (round), ROUND_CLOSED (deadline, target,
+   *     retired), FAILED_PRECONDITION (too stale) or INVALID_ARGUMENT (base round)
+   */
+  public Future<Upload> upload(RoundKey key, TaskToken task, int baseRound) {
+    try {
+      task.requireFor(key.job(), baseRound);
+    } catch (PropiusException e) {
+      return Future.failedFuture(e);
     }
-    return Future.succeededFuture(seen.contains(dedupeKey));
+    String dedupeKey = Contributions.dedupeKey(key.job(), task.round(), task.deviceId());
+    return rounds.round(key).map(r -> {
+      boolean retry = contributions.earlier(dedupeKey) != null;
+      if (!retry) {
+        requireOpen(r, task.round());
+      }
+      return new Upload(r, dedupeKey, retry);
+    });
+  }
+
+  /** A device upload admitted by {@link #upload}, waiting for its body. */
+  public final class Upload {
+    private final RoundAggregate round;
+    private final String dedupeKey;
+    private final boolean retry;
+
+    private Upload(RoundAggregate round, String dedupeKey, boolean retry) {
+      this.round = round;
+      this.dedupeKey = dedupeKey;
+      this.retry = retry;
+    }
+
+    /** Whether its token was already counted (or is being counted): the body is read and dropped. */
+    public boolean isRetry() {
+      return retry;
+    }
+
+    public RoundKey key() {
+      return round.key();
+    }
+
+    /** How many values the body's tensor must have. */
+    public int tensorLength() {
+      return round.spec().tensorLength();
+    }
+
+    /**
+     * For a retry: once the earlier upload settled, true (acknowledged as a duplicate).
+     *
+     * @return fails UNAVAILABLE when the earlier upload failed to be stored
+     */
+    public Future<Boolean> retried() {
+      Future<Boolean> earlier = contributions.earlier(dedupeKey);
+      return earlier != null ? earlier : Future.failedFuture(new PropiusException(ErrorCode.UNAVAILABLE,
+          "an earlier upload with this task token failed to be stored; retry", options.getRetryAfterMs()));
+    }
+
+    /**
+     * Counts the contribution once it is journaled. The token is checked again: another upload
+     * with it may have been accepted while this body streamed in.
+     *
+     * @param values folded before this returns and not retained, so the caller may reuse the array
+     * @return whether it was a duplicate (acknowledged, not counted again); fails ROUND_CLOSED
+     *     when the round was retired while the upload streamed in
+     */
+    public Future<Boolean> accept(double weight, double[] values) {
+      Future<Boolean> earlier = contributions.earlier(dedupeKey);
+      if (earlier != null) {
+        return earlier;
+      }
+      if (!rounds.holds(round)) {
+        return Future.failedFuture(rounds.retiredError(round.key()));
+      }
+      round.touch(clock.getAsLong());
+      return contributions.add(round, dedupeKey, weight, values);
+    }
   }
 
   /**
@@ -317,7 +279,7 @@ public final class EdgeNode {
    * @throws PropiusException ROUND_CLOSED (deadline passed, target reached) or FAILED_PRECONDITION
    *     (too stale), INVALID_ARGUMENT for a base round that makes no sense
    */
-  public void checkOpen(RoundAggregate r, int baseRound) {
+  private void requireOpen(RoundAggregate r, int baseRound) {
     RoundSpec spec = r.spec();
     RoundKey key = r.key();
     if (spec.mode() != RoundMode.ASYNC && baseRound != key.round()) {
@@ -341,124 +303,27 @@ public final class EdgeNode {
     }
   }
 
-  /**
-   * Counts a contribution once it is journaled. Contributions arriving while a batch is being
-   * written are summed into the next batch and journaled as one record (the reducer is
-   * associative), so the journal writes one state vector per group commit, not one tensor per upload.
-   *
-   * @param values folded before this returns and not retained, so the caller may reuse the array
-   * @return whether it was a duplicate (acknowledged, not counted again)
-   * @throws PropiusException ROUND_CLOSED when the round was retired while the upload streamed in
-   */
-  public Future<Boolean> accept(RoundAggregate r, String dedupeKey, double weight, double[] values) {
-    Future<Void> pending = accepting.get(dedupeKey);
-    if (pending != null) {
-      return pending.map(true);
+  /** Counts an upload answered: accepted (with its latency from {@code startedNanos}) or a duplicate. */
+  public void uploadAnswered(boolean duplicate, long startedNanos) {
+    if (!duplicate) {
+      metrics.aggregated(System.nanoTime() - startedNanos);
     }
-    if (seen.contains(dedupeKey)) {
-      return Future.succeededFuture(true);
-    }
-    if (rounds.get(r.key()) != r) {
-      return Future.failedFuture(retiredError(r.key()));
-    }
-    r.touch(clock.getAsLong());
-    if (!journal.keeps()) {
-      r.add(values, weight);
-      count(r, dedupeKey);
-      changed(r);
-      return Future.succeededFuture(false);
-    }
-    ContributionBatch batch = batches.computeIfAbsent(r.key(), k -> new ContributionBatch(r));
-    batch.add(dedupeKey, values, weight);
-    accepting.put(dedupeKey, batch.done());
-    if (!commitScheduled) {
-      commitScheduled = true;
-      vertx.runOnContext(v -> {
-        commitScheduled = false;
-        commitBatches();
-      });
-    }
-    return batch.done().map(false);
+    metrics.upload(duplicate ? UploadOutcome.DUPLICATE : UploadOutcome.ACCEPTED);
   }
 
-  /** Journals the summed batches, one group commit at a time; what arrives meanwhile waits for the next. */
-  private void commitBatches() {
-    if (!committing.isEmpty() || batches.isEmpty()) {
-      return;
-    }
-    List<ContributionBatch> out = new ArrayList<>(batches.values());
-    batches.clear();
-    out.forEach(b -> committing.add(b.round().key()));
-    long started = System.nanoTime();
-    int uploads = out.stream().mapToInt(b -> b.keys().size()).sum();
-    Future.join(out.stream().map(b -> journal.append(b.entry()).andThen(ar -> settle(b, ar))).toList())
-        .onComplete(ar -> {
-          metrics.journalCommitted(System.nanoTime() - started, uploads);
-          committing.clear();
-          commitBatches();
-        });
-  }
-
-  private void settle(ContributionBatch batch, AsyncResult<Void> written) {
-    RoundAggregate r = batch.round();
-    if (written.succeeded()) {
-      r.addAll(batch.sum());
-      batch.keys().forEach(k -> count(r, k));
-      changed(r);
-    }
-    batch.keys().forEach(accepting::remove);
-    batch.settle(written);
-  }
-
-  // ---- retention ----
-
-  /**
-   * Forgets rounds without change for {@code dataPlane.roundRetentionMs} (and, below the root,
-   * fully acknowledged by the parent): their aggregate, seen tokens and plan. A tombstone stays, so
-   * a late upload or push for the round is refused instead of starting it afresh (which could count
-   * a device twice); the journal records the retirement and compaction then drops the round's records.
-   */
-  public void retireQuietRounds() {
-    long now = clock.getAsLong();
-    List<RoundKey> quiet = rounds.values().stream()
-        .filter(r -> now - r.lastChange() >= options.getRoundRetentionMs())
-        .filter(r -> role == EdgeRole.ROOT || (r.unpushed() <= 0 && !r.pushing()))
-        .filter(r -> !batches.containsKey(r.key()) && !committing.contains(r.key()))
-        .map(RoundAggregate::key).toList();
-    for (RoundKey key : quiet) {
-      forget(key);
-      journal.append(new Journal.RetiredEntry(key));
-      metrics.roundRetired();
-    }
-  }
-
-  /** Notes a device's contribution as counted in the round: from now on it is a duplicate. */
-  private void count(RoundAggregate r, String dedupeKey) {
-    seen.add(dedupeKey);
-    r.counted(dedupeKey);
-  }
-
-  private void forget(RoundKey key) {
-    RoundAggregate r = rounds.remove(key);
-    retired.add(key);
-    if (r != null) {
-      r.countedKeys().forEach(seen::remove);
-    }
-    Plan plan = published.remove(key);
-    if (plan != null) {
-      store.delete(plan);
-    }
-  }
-
-  private void requireNotRetired(RoundKey key) {
-    if (retired.contains(key)) {
-      throw retiredError(key);
-    }
-  }
-
-  private PropiusException retiredError(RoundKey key) {
-    return new PropiusException(ErrorCode.ROUND_CLOSED, key + " is over: it was retired after "
-        + options.getRoundRetentionMs() + " ms without activity");
+  /** Counts an upload refused, by the code of its error. */
+  public void uploadRefused(PropiusException e) {
+    metrics.upload(switch (e.code()) {
+      case UNAUTHENTICATED -> UploadOutcome.UNAUTHENTICATED;
+      case PERMISSION_DENIED -> UploadOutcome.FORBIDDEN;
+      case INVALID_ARGUMENT -> UploadOutcome.INVALID;
+      case PAYLOAD_TOO_LARGE -> UploadOutcome.TOO_LARGE;
+      case NOT_FOUND -> UploadOutcome.NOT_FOUND;
+      case ROUND_CLOSED -> UploadOutcome.CLOSED;
+      case FAILED_PRECONDITION -> UploadOutcome.STALE;
+      case UNAVAILABLE -> UploadOutcome.UNAVAILABLE;
+      default -> UploadOutcome.FAILED;
+    });
   }
 
   // ---- partials from children ----
@@ -483,7 +348,7 @@ public final class EdgeNode {
       if (applied) {
         r.touch(clock.getAsLong());
         metrics.partialReceived();
-        changed(r);
+        progress.changed(r);
       }
       return reply(r, applied);
     });
@@ -503,7 +368,7 @@ public final class EdgeNode {
   public Accumulator aggregate(RoundKey key) {
     RoundAggregate r = rounds.get(key);
     if (r == null) {
-      requireNotRetired(key);
+      rounds.requireNotRetired(key);
       throw new PropiusException(ErrorCode.NOT_FOUND, "no round " + key + " at this node");
     }
     Accumulator total = r.total();
@@ -524,67 +389,44 @@ public final class EdgeNode {
         || (spec.mode() == RoundMode.SYNC && spec.deadlineMs() > 0 && clock.getAsLong() > spec.deadlineMs());
   }
 
-  // ---- up the tree ----
-
-  private void changed(RoundAggregate r) {
-    if (role == EdgeRole.ROOT) {
-      if (r.version() >= r.spec().target()) {
-        if (r.spec().mode() == RoundMode.OVERSELECT) {
-          r.close();
-        }
-        announce(r, "target");
-      }
-    } else if (r.unpushed() >= options.getPushThreshold()) {
-      push(r);
-    }
-  }
-
-  private void announce(RoundAggregate r, String reason) {
-    if (listener != null && r.announceOnce()) {
-      Accumulator total = r.total();
-      listener.ready(r.key(), total.contributors(), total.weight(), reason);
-    }
-  }
+  // ---- on timers ----
 
   /** Pushes every round with contributions the parent has not acknowledged; run on the push interval. */
   public void pushAll() {
-    if (role != EdgeRole.ROOT) {
-      rounds.values().forEach(this::push);
+    progress.flush();
+  }
+
+  /**
+   * Forgets rounds without change for {@code dataPlane.roundRetentionMs} (and, below the root,
+   * fully acknowledged by the parent): their aggregate, seen tokens and plan. A tombstone stays, so
+   * a late upload or push for the round is refused instead of starting it afresh (which could count
+   * a device twice); the journal records the retirement and compaction then drops the round's records.
+   */
+  public void retireQuietRounds() {
+    for (RoundKey key : rounds.quiet(r -> progress.pending(r) || contributions.committing(r))) {
+      forget(key);
+      journal.append(new Journal.RetiredEntry(key));
+      metrics.roundRetired();
     }
   }
 
-  private void push(RoundAggregate r) {
-    PartialUpdate update = r.beginPush(nodeId());
-    if (update == null) {
-      return;
+  private void forget(RoundKey key) {
+    RoundAggregate r = rounds.retire(key);
+    if (r != null) {
+      contributions.forget(r);
     }
-    parent.push(r.key(), update).onComplete(ar -> {
-      if (ar.succeeded()) {
-        r.pushed(update.version());
-        metrics.pushed(PushOutcome.OK);
-        if (Boolean.TRUE.equals(ar.result().getBoolean("closed"))) {
-          r.close();
-        }
-        if (r.unpushed() >= options.getPushThreshold()) {
-          push(r);
-        }
-      } else {
-        r.pushed(-1);
-        metrics.pushed(PushOutcome.FAILED);
-        LOG.log(System.Logger.Level.DEBUG, "push of " + r.key() + " failed: " + ar.cause().getMessage());
-      }
-    });
+    plans.forget(key);
   }
 
   private void requireRoot(String what) {
     if (role != EdgeRole.ROOT) {
       throw new PropiusException(ErrorCode.FAILED_PRECONDITION, what + " are published at the root edge node, this"
-          + " node is a " + role.name().toLowerCase(java.util.Locale.ROOT));
+          + " node is a " + role.name().toLowerCase(Locale.ROOT));
     }
   }
 
   public Future<Void> close() {
     Future<Void> p = parent != null ? parent.close() : Future.succeededFuture();
-    return p.compose(v -> journal.close()).compose(v -> store.close());
+    return p.compose(v -> journal.close()).compose(v -> plans.close());
   }
 }

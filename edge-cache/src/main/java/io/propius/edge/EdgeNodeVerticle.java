@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.edge.access.JobAccess;
+import io.propius.edge.access.TokenVerifier;
 import io.propius.edge.auth.EdgeCredentials;
 import io.propius.edge.aggregate.Journal;
 import io.propius.edge.config.DataPlaneOptions;
@@ -98,7 +99,8 @@ public final class EdgeNodeVerticle extends VerticleBase {
         scrape = () -> prometheus.scrape();
       }
       JobAccess jobCalls = jobCalls(role, metrics);
-      EdgeHttpHandler http = new EdgeHttpHandler(node, options, credentials, jobCalls, clock, scrape);
+      EdgeHttpHandler http = new EdgeHttpHandler(node, options, TokenVerifier.forAudience(credentials.keys(), clock),
+          jobCalls, scrape);
       // gRPC (the root's DataPlane service) shares the port: HTTP/2 requests of type application/grpc.
       GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
           .setMaxMessageSize(options.getMaxPlanBytes() + 1024 * 1024));

@@ -16,6 +16,7 @@ import io.propius.policy.SchedulingPolicy;
 import io.propius.server.admin.AdminVerticle;
 import io.propius.server.admin.OperatorAuth;
 import io.propius.server.bus.Codecs;
+import io.propius.server.device.CheckinLimiter;
 import io.propius.server.device.ClientManagerVerticle;
 import io.propius.server.config.DevicesOptions;
 import io.propius.server.config.PropiusOptions;
@@ -154,7 +155,7 @@ public final class PropiusServer {
     JobAccess access = keys.isEmpty() ? JobAccess.open()
         : new TenantJobAccess(new TenantKeys(keys), jobId -> server.store.get(jobId).map(Job::tenant));
     EdgeNodeVerticle root = new EdgeNodeVerticle(options.dataPlane(),
-        new EdgeCredentials(signer.verifierFor(SecurityOptions.ROOT_AUDIENCE), null), access, registry, ready);
+        new EdgeCredentials(signer.audienceKeys(SecurityOptions.ROOT_AUDIENCE), null), access, registry, ready);
     return server.deploy(root).map(v -> {
       server.dataPlanePort = root.actualPort();
       DevicesOptions devices = options.devices();
@@ -171,9 +172,10 @@ public final class PropiusServer {
                                                       TokenSigner signer, PropiusOptions options, PropiusMetrics metrics,
                                                       LongSupplier clock) {
     List<ClientManagerVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CheckinLimiter limiter = new CheckinLimiter(options.devices().getRateLimit(), metrics);
     return server.deploy(() -> {
       ClientManagerVerticle cm = new ClientManagerVerticle(store, events, signer, options.security().getTaskAudience(),
-          options.devices(),
+          options.devices(), limiter,
           options.scheduler().isSmallBatch(), metrics, clock);
       instances.add(cm);
       return cm;

@@ -191,7 +191,7 @@ class DataPlaneTenancyTest {
     Vertx edge = Vertx.vertx();
     try {
       EdgeNodeVerticle root = new EdgeNodeVerticle(new DataPlaneOptions().setRole("root").setHost("127.0.0.1").setPort(0),
-          new EdgeCredentials(SIGNER.verifierFor("root"), null), new ControlPlaneJobAccess(edge, "127.0.0.1", server.server.jobsPort(), 2000, 1500),
+          new EdgeCredentials(SIGNER.audienceKeys("root"), null), new ControlPlaneJobAccess(edge, "127.0.0.1", server.server.jobsPort(), 2000, 1500),
           new SimpleMeterRegistry(), null);
       await(edge.deployVerticle(root));
       http = WebClient.create(edge);

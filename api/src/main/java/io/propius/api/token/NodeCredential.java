@@ -21,7 +21,7 @@ public record NodeCredential(String nodeId, String audience, long expiresAtMs) {
    * @throws PropiusException UNAUTHENTICATED when forged, for another parent, under a retired key,
    *     malformed or expired
    */
-  public static NodeCredential verify(TokenVerifier verifier, String token, long nowMs) {
+  public static NodeCredential verify(AudienceKeys verifier, String token, long nowMs) {
     JsonObject p = CompactJws.verify(token, TYP, verifier.keys(), "node credential");
     if (!(p.getValue("sub") instanceof String node) || !(p.getValue("aud") instanceof String aud)
         || !(p.getValue("exp_ms") instanceof Number e)) {

@@ -21,7 +21,7 @@ public record TaskToken(long jobId, int round, String deviceId, String audience,
    * @throws PropiusException UNAUTHENTICATED when forged, for another node, under a retired key,
    *     malformed or expired
    */
-  public static TaskToken verify(TokenVerifier verifier, String token, long nowMs) {
+  public static TaskToken verify(AudienceKeys verifier, String token, long nowMs) {
     JsonObject p = CompactJws.verify(token, TYP, verifier.keys(), "task token");
     TaskToken t;
     try {
@@ -46,13 +46,13 @@ public record TaskToken(long jobId, int round, String deviceId, String audience,
   /**
    * At the control plane, which can verify a task token for any audience (a device confirming its task).
    *
-   * @throws PropiusException UNAUTHENTICATED as {@link #verify(TokenVerifier, String, long)}
+   * @throws PropiusException UNAUTHENTICATED as {@link #verify(AudienceKeys, String, long)}
    */
   public static TaskToken verify(TokenSigner signer, String token, long nowMs) {
     String audience = CompactJws.unverifiedClaim(token, "aud");
-    TokenVerifier verifier;
+    AudienceKeys verifier;
     try {
-      verifier = signer.verifierFor(audience);
+      verifier = signer.audienceKeys(audience);
     } catch (IllegalArgumentException e) {
       throw new PropiusException(ErrorCode.UNAUTHENTICATED, token == null || token.isEmpty() ? "task token is missing"
           : "task token is malformed");

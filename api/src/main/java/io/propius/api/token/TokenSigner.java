@@ -51,8 +51,8 @@ public final class TokenSigner {
   }
 
   /** Verifies what is meant for {@code audience} with this signer's current keys (the embedded root). */
-  public TokenVerifier verifierFor(String audience) {
-    return new TokenVerifier(audience, () -> current.node(audience));
+  public AudienceKeys audienceKeys(String audience) {
+    return new AudienceKeys(audience, () -> current.node(audience));
   }
 
   String sign(String typ, String audience, JsonObject claims) {
@@ -83,7 +83,7 @@ public final class TokenSigner {
     }
 
     KeyRing node(String audience) {
-      return nodes.computeIfAbsent(TokenVerifier.requireAudience(audience), a -> master.derive("node:" + a));
+      return nodes.computeIfAbsent(AudienceKeys.requireAudience(audience), a -> master.derive("node:" + a));
     }
   }
 }

@@ -16,7 +16,7 @@ class TokensTest {
   private static final byte[] K1 = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
   private static final byte[] K2 = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8);
   private final TokenSigner signer = new TokenSigner(KeyRing.single("k1", K1));
-  private final TokenVerifier leaf = signer.verifierFor("leaf-1");
+  private final AudienceKeys leaf = signer.audienceKeys("leaf-1");
 
   private static ErrorCode code(Runnable r) {
     try {
@@ -48,7 +48,7 @@ class TokensTest {
     String otherPayload = new TaskToken(8, 3, "phone-1", "leaf-1", 1_000).encode(signer).split("\\.")[1];
     assertThat(message(() -> TaskToken.verify(leaf, parts[0] + "." + otherPayload + "." + parts[2], 0)))
         .isEqualTo("task token has an invalid signature");
-    assertThat(code(() -> TaskToken.verify(TokenSigner.random().verifierFor("leaf-1"), token, 0)))
+    assertThat(code(() -> TaskToken.verify(TokenSigner.random().audienceKeys("leaf-1"), token, 0)))
         .isEqualTo(ErrorCode.UNAUTHENTICATED);
     assertThatThrownBy(() -> TaskToken.verify(leaf, token, 0).requireFor(7, 4))
         .isInstanceOf(PropiusException.class).hasMessageContaining("not job 7 round 4");
@@ -63,7 +63,7 @@ class TokensTest {
   @Test
   void aTokenIsValidOnlyAtTheNodeItNames() {
     String forLeaf2 = new TaskToken(7, 3, "phone-1", "leaf-2", 1_000).encode(signer);
-    assertThat(TaskToken.verify(signer.verifierFor("leaf-2"), forLeaf2, 0).deviceId()).isEqualTo("phone-1");
+    assertThat(TaskToken.verify(signer.audienceKeys("leaf-2"), forLeaf2, 0).deviceId()).isEqualTo("phone-1");
     assertThat(code(() -> TaskToken.verify(leaf, forLeaf2, 0))).isEqualTo(ErrorCode.UNAUTHENTICATED);
   }
 
@@ -76,10 +76,10 @@ class TokensTest {
     assertThat(code(() -> OfferToken.verify(signer, offer, "phone-1", 2_000))).isEqualTo(ErrorCode.OFFER_EXPIRED);
     String task = new TaskToken(7, 3, "phone-1", "leaf-1", 1_000).encode(signer);
     assertThat(message(() -> NodeCredential.verify(leaf, task, 0))).contains("'propius-task' token, not 'propius-node'");
-    assertThat(TokenVerifier.kind(task)).isEqualTo(TokenVerifier.Kind.TASK);
-    assertThat(TokenVerifier.kind(new NodeCredential("leaf-1", "root", 5).encode(signer)))
-        .isEqualTo(TokenVerifier.Kind.NODE);
-    assertThat(TokenVerifier.kind("some-api-key-of-a-tenant")).isEqualTo(TokenVerifier.Kind.OTHER);
+    assertThat(AudienceKeys.kind(task)).isEqualTo(AudienceKeys.Kind.TASK);
+    assertThat(AudienceKeys.kind(new NodeCredential("leaf-1", "root", 5).encode(signer)))
+        .isEqualTo(AudienceKeys.Kind.NODE);
+    assertThat(AudienceKeys.kind("some-api-key-of-a-tenant")).isEqualTo(AudienceKeys.Kind.OTHER);
   }
 
   /**
@@ -93,8 +93,8 @@ class TokensTest {
     assertThatThrownBy(() -> new TokenSigner(stolen)).hasMessageContaining("needs a signing key");
     KeyRing asSigning = KeyRing.fromJson(stolen.toJson().put("signing", "k1"));
     TokenSigner rogue = new TokenSigner(asSigning);
-    TokenVerifier leaf2 = signer.verifierFor("leaf-2");
-    TokenVerifier root = signer.verifierFor("root");
+    AudienceKeys leaf2 = signer.audienceKeys("leaf-2");
+    AudienceKeys root = signer.audienceKeys("root");
 
     // 1. its keys taken as a master key
     assertThat(code(() -> OfferToken.verify(signer, new OfferToken("d", 7, 3, 1_000).encode(rogue), "d", 0)))

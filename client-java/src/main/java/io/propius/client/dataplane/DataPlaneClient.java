@@ -1,6 +1,7 @@
 package io.propius.client.dataplane;
 
 import io.propius.api.ErrorCode;
+import io.propius.api.round.RoundSpec;
 import io.propius.client.PropiusClientException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

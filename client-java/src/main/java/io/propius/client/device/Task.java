@@ -1,10 +1,10 @@
 package io.propius.client.device;
 
 import io.propius.api.device.Binding;
-import io.propius.api.tensor.Tensors;
+import io.propius.api.round.RoundSpec;
 import io.propius.api.tensor.DType;
+import io.propius.api.tensor.Tensors;
 import io.propius.client.dataplane.DataPlaneClient;
-import io.propius.client.dataplane.RoundSpec;
 import io.propius.client.dataplane.UploadReceipt;
 import io.propius.client.runtime.ClientRuntime;
 import io.vertx.core.Future;

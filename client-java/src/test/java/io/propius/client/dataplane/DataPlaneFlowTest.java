@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.grpc.JobEvent;
+import io.propius.api.round.RoundSpec;
 import io.propius.client.PropiusClientException;
 import io.propius.client.device.DeviceClient;
 import io.propius.client.device.DeviceClientOptions;

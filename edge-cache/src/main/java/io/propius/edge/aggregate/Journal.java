@@ -1,17 +1,17 @@
 package io.propius.edge.aggregate;
 
-import io.propius.api.ErrorCode;
-import io.propius.api.PropiusException;
-import io.propius.edge.round.RoundKey;
-import io.propius.edge.round.RoundSpec;
-import io.propius.edge.upstream.PartialUpdate;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
+import io.propius.api.round.RoundSpec;
+import io.propius.edge.round.RoundKey;
+import io.propius.edge.upstream.PartialUpdate;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,10 +1,12 @@
 package io.propius.edge.aggregate;
 
+import io.propius.api.PropiusException;
+import io.propius.api.round.RoundSpec;
 import io.propius.edge.round.RoundKey;
-import io.propius.edge.round.RoundSpec;
 import io.propius.edge.upstream.PartialUpdate;
 import io.propius.policy.reduce.Accumulator;
 import io.propius.policy.reduce.Reducer;
+import io.propius.policy.reduce.Reducers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,8 +41,21 @@ public final class RoundAggregate {
     this.key = key;
     this.spec = spec;
     this.lastChange = now;
-    this.reducer = spec.loadReducer();
+    this.reducer = loadReducer(spec);
     this.own = reducer.newAccumulator(spec.tensorLength());
+  }
+
+  /**
+   * The reducer plug-in the spec names.
+   *
+   * @throws PropiusException INVALID_ARGUMENT listing the available reducers
+   */
+  private static Reducer loadReducer(RoundSpec spec) {
+    try {
+      return Reducers.load(spec.reducer(), RoundAggregate.class.getClassLoader());
+    } catch (IllegalArgumentException e) {
+      throw PropiusException.invalid(e.getMessage());
+    }
   }
 
   public RoundKey key() {

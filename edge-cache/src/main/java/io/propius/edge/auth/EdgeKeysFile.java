@@ -3,7 +3,7 @@ package io.propius.edge.auth;
 import io.propius.api.token.KeyRing;
 import io.propius.api.token.NodeCredential;
 import io.propius.api.token.TokenSigner;
-import io.propius.api.token.TokenVerifier;
+import io.propius.api.token.AudienceKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -84,7 +84,7 @@ public final class EdgeKeysFile {
   }
 
   public EdgeCredentials credentials() {
-    return new EdgeCredentials(new TokenVerifier(audience, () -> current.get().keys()),
+    return new EdgeCredentials(new AudienceKeys(audience, () -> current.get().keys()),
         () -> current.get().credential());
   }
 

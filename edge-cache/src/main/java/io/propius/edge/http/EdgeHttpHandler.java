@@ -2,23 +2,21 @@ package io.propius.edge.http;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
+import io.propius.api.round.RoundSpec;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.TensorDecoder;
 import io.propius.api.tensor.TensorFormatException;
 import io.propius.api.tensor.TensorHeader;
 import io.propius.api.tensor.Tensors;
-import io.propius.api.token.TaskToken;
 import io.propius.api.token.NodeCredential;
-import io.propius.api.token.TokenVerifier;
+import io.propius.api.token.TaskToken;
 import io.propius.edge.EdgeNode;
 import io.propius.edge.access.JobAccess;
-import io.propius.edge.auth.EdgeCredentials;
-import io.propius.edge.aggregate.RoundAggregate;
+import io.propius.edge.access.TokenVerifier;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.metrics.EdgeMetrics.Requester;
 import io.propius.edge.metrics.EdgeMetrics.UploadOutcome;
 import io.propius.edge.round.RoundKey;
-import io.propius.edge.round.RoundSpec;
 import io.propius.edge.upstream.PartialUpdate;
 import io.propius.policy.reduce.Accumulator;
 import io.vertx.core.Future;
@@ -31,7 +29,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.util.function.LongSupplier;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -46,20 +44,18 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
 
   private final EdgeNode node;
   private final DataPlaneOptions options;
-  private final EdgeCredentials credentials;
+  private final TokenVerifier tokens;
   private final JobAccess jobAccess;
-  private final LongSupplier clock;
   private final Supplier<String> scrape;
   private final ValueArrays arrays = new ValueArrays();
 
   /** @param scrape Prometheus text for {@code GET /metrics}, or null to not serve it */
-  public EdgeHttpHandler(EdgeNode node, DataPlaneOptions options, EdgeCredentials credentials, JobAccess jobAccess,
-                         LongSupplier clock, Supplier<String> scrape) {
+  public EdgeHttpHandler(EdgeNode node, DataPlaneOptions options, TokenVerifier tokens, JobAccess jobAccess,
+                         Supplier<String> scrape) {
     this.node = node;
     this.options = options;
-    this.credentials = credentials;
+    this.tokens = tokens;
     this.jobAccess = jobAccess;
-    this.clock = clock;
     this.scrape = scrape;
   }
 
@@ -117,7 +113,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         }
       } else if ("/v1/healthz".equals(req.path())) {
         Exchange.json(req.response(), 200, new JsonObject().put("status", "ok").put("node", node.nodeId())
-            .put("role", node.role().name().toLowerCase(java.util.Locale.ROOT)));
+            .put("role", node.role().name().toLowerCase(Locale.ROOT)));
       } else if ("/metrics".equals(req.path()) && scrape != null) {
         req.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
             .end(scrape.get());
@@ -166,11 +162,11 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   /** A child node, or a device whose task token is for this job (and round, unless {@code anyRound}). */
   private Requester nodeOrDevice(HttpServerRequest req, RoundKey key, boolean anyRound) {
     String token = bearer(req, "task token");
-    if (credentials.kind(token) == TokenVerifier.Kind.NODE) {
-      credentials.node(token, clock.getAsLong());
+    if (tokens.isNodeToken(token)) {
+      tokens.node(token);
       return Requester.NODE;
     }
-    TaskToken task = credentials.task(token, clock.getAsLong());
+    TaskToken task = tokens.task(token);
     task.requireFor(key.job(), anyRound ? task.round() : key.round());
     return Requester.DEVICE;
   }
@@ -202,7 +198,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
     String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
     String token = auth != null && auth.length() > 7 ? auth.substring(7).trim() : "";
     Future<Void> allowed;
-    if (credentials.kind(token) != TokenVerifier.Kind.OTHER) {
+    if (tokens.isNodeToken(token) || tokens.isTaskToken(token)) {
       nodeOrDevice(req, key, true);
       allowed = Future.succeededFuture();
     } else {
@@ -225,7 +221,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
 
   private void getPlan(HttpServerRequest req, RoundKey key) {
     Requester from = nodeOrDevice(req, key, false);
-    node.plan(key).onSuccess(plan -> {
+    node.fetchPlan(key).onSuccess(plan -> {
       HttpServerResponse resp = req.response();
       resp.putHeader(HttpHeaders.ETAG, plan.etag())
           .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=" + options.getPlanTtlMs() / 1000);
@@ -270,7 +266,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private void upload(HttpServerRequest req, RoundKey key) {
     long started = System.nanoTime();
     long limit = options.getMaxUploadBytes();
-    TaskToken task;
+    Future<EdgeNode.Upload> admitted;
     int samples;
     try {
       if (Exchange.contentLength(req) > limit) {
@@ -278,44 +274,25 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         Exchange.failAndClose(req, Exchange.tooLarge("result upload", limit));
         return;
       }
-      task = credentials.task(bearer(req, "task token"), clock.getAsLong());
+      TaskToken task = tokens.task(bearer(req, "task token"));
       samples = intParam(req, "samples", -1, 1);
-      task.requireFor(key.job(), intParam(req, "base_round", key.round(), 0));
+      admitted = node.upload(key, task, intParam(req, "base_round", key.round(), 0));
     } catch (PropiusException e) {
       rejectUpload(req, e);
       return;
     }
-    String dedupe = EdgeNode.dedupeKey(key.job(), task.round(), task.deviceId());
-    Future<RoundAggregate> round = node.round(key);
-    if (!round.isComplete()) {
+    if (!admitted.isComplete()) {
       req.pause(); // the round comes from the parent: hold the body until then
     }
-    round.onComplete(ar -> {
-      if (ar.failed()) {
-        rejectUpload(req, ar.cause());
-        return;
+    admitted.onSuccess(upload -> {
+      if (upload.isRetry()) {
+        // Acknowledged again once its body is read, counted once.
+        readThen(req, () -> upload.retried().onSuccess(dup -> answerUpload(req, dup, started))
+            .onFailure(err -> rejectUpload(req, err)));
+      } else {
+        streamTensor(req, upload, samples, started);
       }
-      RoundAggregate r = ar.result();
-      if (node.isDuplicate(dedupe)) {
-        // A retry: acknowledged again once its body is read, counted once.
-        readThen(req, () -> node.settled(dedupe).onSuccess(counted -> {
-          if (counted) {
-            answerUpload(req, true, started);
-          } else {
-            rejectUpload(req, new PropiusException(ErrorCode.UNAVAILABLE, "an earlier upload with this task token "
-                + "failed to be stored; retry", options.getRetryAfterMs()));
-          }
-        }).onFailure(err -> rejectUpload(req, err)));
-        return;
-      }
-      try {
-        node.checkOpen(r, task.round());
-      } catch (PropiusException e) {
-        rejectUpload(req, e);
-        return;
-      }
-      streamTensor(req, r, dedupe, samples, started);
-    });
+    }).onFailure(err -> rejectUpload(req, err));
   }
 
   /** Reads and drops the body (a duplicate's, a refused method's), then answers. */
@@ -324,11 +301,11 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   }
 
   /** Decodes the body as it arrives (checking its length from the header on), then accepts it. */
-  private void streamTensor(HttpServerRequest req, RoundAggregate r, String dedupe, int samples, long started) {
-    int expected = r.spec().tensorLength();
+  private void streamTensor(HttpServerRequest req, EdgeNode.Upload upload, int samples, long started) {
+    int expected = upload.tensorLength();
     long limit = options.getMaxUploadBytes();
     TensorDecoder decoder = new TensorDecoder(n -> n == expected ? null : new TensorFormatException(
-        "tensor has " + n + " values, " + r.key() + " expects tensor_length " + expected), arrays::take);
+        "tensor has " + n + " values, " + upload.key() + " expects tensor_length " + expected), arrays::take);
     PropiusException[] failed = {null};
     req.handler(chunk -> {
       if (failed[0] != null) {
@@ -365,7 +342,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         Exchange.fail(req.response(), e);
         return;
       }
-      Future<Boolean> accepted = node.accept(r, dedupe, samples, values);
+      Future<Boolean> accepted = upload.accept(samples, values);
       // Folded (or refused) by now: the node keeps no reference to the values.
       arrays.giveBack(values);
       accepted.onSuccess(dup -> answerUpload(req, dup, started))
@@ -382,27 +359,14 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   }
 
   private void answerUpload(HttpServerRequest req, boolean duplicate, long started) {
-    if (!duplicate) {
-      node.metrics().aggregated(System.nanoTime() - started);
-    }
-    node.metrics().upload(duplicate ? UploadOutcome.DUPLICATE : UploadOutcome.ACCEPTED);
+    node.uploadAnswered(duplicate, started);
     // The two possible answers as constants: encoding a JsonObject per upload showed in profiles.
     Exchange.json(req.response(), 200, duplicate ? DUPLICATE : ACCEPTED);
   }
 
   private void rejectUpload(HttpServerRequest req, Throwable err) {
     PropiusException e = Exchange.asPropius(err);
-    node.metrics().upload(switch (e.code()) {
-      case UNAUTHENTICATED -> UploadOutcome.UNAUTHENTICATED;
-      case PERMISSION_DENIED -> UploadOutcome.FORBIDDEN;
-      case INVALID_ARGUMENT -> UploadOutcome.INVALID;
-      case PAYLOAD_TOO_LARGE -> UploadOutcome.TOO_LARGE;
-      case NOT_FOUND -> UploadOutcome.NOT_FOUND;
-      case ROUND_CLOSED -> UploadOutcome.CLOSED;
-      case FAILED_PRECONDITION -> UploadOutcome.STALE;
-      case UNAVAILABLE -> UploadOutcome.UNAVAILABLE;
-      default -> UploadOutcome.FAILED;
-    });
+    node.uploadRefused(e);
     Exchange.failAfterBody(req, e, options.getMaxUploadBytes());
   }
 
@@ -419,7 +383,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private void putPartial(HttpServerRequest req, RoundKey key) {
     // The round may have to be fetched first: hold the body until it is read.
     req.pause();
-    NodeCredential from = credentials.node(bearer(req, "node credential"), clock.getAsLong());
+    NodeCredential from = tokens.node(bearer(req, "node credential"));
     String child = header(req, "Propius-Node");
     if (!child.equals(from.nodeId())) {
       // A child may only push its own partial: otherwise it could overwrite a sibling's.

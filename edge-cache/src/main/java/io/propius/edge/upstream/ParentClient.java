@@ -2,13 +2,13 @@ package io.propius.edge.upstream;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
+import io.propius.api.round.RoundSpec;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.edge.auth.EdgeCredentials;
 import io.propius.edge.plan.Plan;
 import io.propius.edge.plan.PlanStore;
 import io.propius.edge.round.RoundKey;
-import io.propius.edge.round.RoundSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -85,7 +85,7 @@ public final class ParentClient {
   private Future<HttpClientResponse> send(HttpMethod method, String path, RequestOptions extra, Buffer body) {
     RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path)
         .setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs)
-        .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + credentials.parentCredential());
+        .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + credentials.credentialAtParent());
     if (extra != null) {
       extra.getHeaders().forEach(h -> options.putHeader(h.getKey(), h.getValue()));
     }

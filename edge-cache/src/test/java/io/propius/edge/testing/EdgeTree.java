@@ -115,7 +115,7 @@ public final class EdgeTree implements AutoCloseable {
   /** What a node of the tree holds: the audience's verification keys only, and its own credential. */
   public EdgeCredentials credentials(String nodeId) {
     String credential = new NodeCredential(nodeId, AUDIENCE, System.currentTimeMillis() + 3_600_000).encode(signer);
-    return new EdgeCredentials(signer.verifierFor(AUDIENCE), () -> credential);
+    return new EdgeCredentials(signer.audienceKeys(AUDIENCE), () -> credential);
   }
 
   /** A keys file for a node of this tree in a process of its own, as the control plane writes it. */

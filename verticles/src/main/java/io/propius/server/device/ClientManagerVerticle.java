@@ -54,6 +54,7 @@ public final class ClientManagerVerticle extends VerticleBase {
   private final JobEvents events;
   private final TokenSigner signer;
   private final String taskAudience;
+  private final CheckinLimiter limiter;
   private final DevicesOptions options;
   private final boolean smallBatch;
   private final PropiusMetrics metrics;
@@ -69,10 +70,13 @@ public final class ClientManagerVerticle extends VerticleBase {
 
   /**
    * @param taskAudience the data-plane node(s) task tokens are for (security.taskAudience)
+   * @param limiter    check-in rate limits, shared by the instances
    * @param smallBatch hold check-ins for job-group plans (small-batch mode) instead of answering at once
    */
   public ClientManagerVerticle(JobStore store, JobEvents events, TokenSigner signer, String taskAudience,
-                               DevicesOptions options, boolean smallBatch, PropiusMetrics metrics, LongSupplier clock) {
+                               DevicesOptions options, CheckinLimiter limiter, boolean smallBatch, PropiusMetrics metrics,
+                               LongSupplier clock) {
+    this.limiter = limiter;
     this.store = store;
     this.events = events;
     this.signer = signer;
@@ -174,6 +178,8 @@ public final class ClientManagerVerticle extends VerticleBase {
 
   private void checkin(RoutingContext ctx) {
     CheckinRequest req = CheckinRequest.fromJson(body(ctx));
+    limiter.admit(req.deviceId(), ctx.request().remoteAddress() == null ? null
+        : ctx.request().remoteAddress().hostAddress(), System.nanoTime());
     long now = clock.getAsLong();
     window.record(req.deviceId(), req.attributes(), now);
     checkinsSinceReport++;

@@ -54,6 +54,7 @@ public final class PropiusMetrics {
   private final Timer schedulerRun;
   private final Counter watchEventsDropped;
   private final Map<String, Counter> jobApiCalls = new ConcurrentHashMap<>();
+  private final Map<String, Counter> rateLimited = new ConcurrentHashMap<>();
   private final Map<String, Timer> storeCalls = new ConcurrentHashMap<>();
   private final Map<String, LongSupplier> held = new ConcurrentHashMap<>();
   private final Counter batchAssigned;
@@ -148,6 +149,15 @@ public final class PropiusMetrics {
 
   public void leaseExpired() {
     leasesExpired.increment();
+  }
+
+  /**
+   * A call refused by a rate limit: {@code limit} is {@code device} or {@code address} (check-ins),
+   * {@code tenant} (job API calls). The data plane counts {@code upload_token} under the same name.
+   */
+  public void rateLimited(String limit) {
+    rateLimited.computeIfAbsent(limit, l -> Counter.builder("propius.rate.limited")
+        .description("Calls refused by a rate limit, by limit").tag("limit", l).register(registry)).increment();
   }
 
   public void rejected(RejectReason reason) {

@@ -280,7 +280,7 @@ public final class DataPlaneBench {
   private static EdgeNodeVerticle deploy(Vertx vertx, DataPlaneOptions options, TokenSigner signer, String audience) {
     String credential = new NodeCredential(audience, "root", System.currentTimeMillis() + 86_400_000).encode(signer);
     EdgeNodeVerticle v = new EdgeNodeVerticle(options.setNodeId(audience),
-        new EdgeCredentials(signer.verifierFor(audience), () -> credential), JobAccess.open(),
+        new EdgeCredentials(signer.audienceKeys(audience), () -> credential), JobAccess.open(),
         new SimpleMeterRegistry(), null);
     await(vertx.deployVerticle(v));
     return v;

@@ -1,11 +1,11 @@
 package io.propius.examples.fl.device;
 
 import io.propius.api.ErrorCode;
+import io.propius.api.round.RoundSpec;
 import io.propius.client.PropiusClientException;
 import io.propius.client.allocation.DeadlineAwareAllocation;
 import io.propius.client.allocation.DeviceBenchmark;
 import io.propius.client.allocation.SubsetBenchmark;
-import io.propius.client.dataplane.RoundSpec;
 import io.propius.client.device.DeviceClient;
 import io.propius.client.device.DeviceClientOptions;
 import io.propius.client.device.DeviceConnections;

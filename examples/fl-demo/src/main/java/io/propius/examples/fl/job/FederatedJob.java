@@ -1,10 +1,10 @@
 package io.propius.examples.fl.job;
 
-import io.propius.client.dataplane.Aggregate;
-import io.propius.client.dataplane.RoundMode;
-import io.propius.client.dataplane.RoundSpec;
-import io.propius.client.job.JobClient;
+import io.propius.api.round.RoundMode;
+import io.propius.api.round.RoundSpec;
 import io.propius.client.PropiusClientException;
+import io.propius.client.dataplane.Aggregate;
+import io.propius.client.job.JobClient;
 import io.propius.examples.fl.data.Dataset;
 import io.propius.examples.fl.model.Evaluation;
 import io.propius.examples.fl.model.Model;

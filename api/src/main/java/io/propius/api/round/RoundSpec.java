@@ -1,24 +1,38 @@
-package io.propius.edge.round;
+package io.propius.api.round;
 
 import io.propius.api.PropiusException;
-import io.propius.policy.reduce.Reducer;
-import io.propius.policy.reduce.Reducers;
 import io.vertx.core.json.JsonObject;
+import java.util.Set;
 
 /**
- * What the job declared for a round: reducer, tensor length, target contributions and mode. The
- * JSON form is the body of {@code PUT /v1/rounds/{job}/{round}} (see docs/DATA-PLANE-API.md).
+ * What the job declared for a round, read by edge nodes and SDK alike: the reducer, the length
+ * every result tensor must have, how many contributions complete the round and how it closes.
+ * The JSON form is the body of {@code PUT /v1/rounds/{job}/{round}} (see docs/DATA-PLANE-API.md).
+ *
+ * @param reducer reducer plug-in name, e.g. {@code fedavg}
+ * @param tensorLength values in every uploaded tensor
+ * @param target contributions that complete the round
+ * @param mode how the round closes
+ * @param deadlineMs end of the round, ms since the epoch (0: none)
+ * @param overSelection extra devices beyond {@code target} ({@link RoundMode#OVERSELECT})
+ * @param staleness accepted base-round lag ({@link RoundMode#ASYNC})
  */
 public record RoundSpec(String reducer, int tensorLength, int target, RoundMode mode, long deadlineMs,
                         int overSelection, int staleness) {
+  private static final Set<String> FIELDS =
+      Set.of("reducer", "tensor_length", "target", "mode", "deadline_ms", "over_selection", "staleness");
+
+  /** A synchronous round with a deadline, the common FedAvg setting. */
+  public static RoundSpec sync(String reducer, int tensorLength, int target, long deadlineMs) {
+    return new RoundSpec(reducer, tensorLength, target, RoundMode.SYNC, deadlineMs, 0, 0);
+  }
 
   /**
    * @throws PropiusException INVALID_ARGUMENT naming the bad field
    */
   public static RoundSpec fromJson(JsonObject json) {
     for (String key : json.fieldNames()) {
-      if (!java.util.Set.of("reducer", "tensor_length", "target", "mode", "deadline_ms", "over_selection", "staleness")
-          .contains(key)) {
+      if (!FIELDS.contains(key)) {
         throw PropiusException.invalid("unknown round spec field '" + key + "'");
       }
     }
@@ -42,19 +56,6 @@ public record RoundSpec(String reducer, int tensorLength, int target, RoundMode 
     return new JsonObject().put("reducer", reducer).put("tensor_length", tensorLength).put("target", target)
         .put("mode", mode.wireName()).put("deadline_ms", deadlineMs).put("over_selection", overSelection)
         .put("staleness", staleness);
-  }
-
-  /**
-   * The reducer plug-in named by this spec.
-   *
-   * @throws PropiusException INVALID_ARGUMENT listing the available reducers
-   */
-  public Reducer loadReducer() {
-    try {
-      return Reducers.load(reducer, RoundSpec.class.getClassLoader());
-    } catch (IllegalArgumentException e) {
-      throw PropiusException.invalid(e.getMessage());
-    }
   }
 
   private static String string(JsonObject json, String key, String fallback) {

@@ -1,4 +1,4 @@
-package io.propius.edge.round;
+package io.propius.api.round;
 
 import io.propius.api.PropiusException;
 import java.util.Locale;
@@ -12,11 +12,15 @@ public enum RoundMode {
   /** Buffered asynchronous: an upload trained on base round r counts while {@code round - r <= staleness}. */
   ASYNC;
 
+  /** The name on the wire. */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  static RoundMode parse(String text) {
+  /**
+   * @throws PropiusException INVALID_ARGUMENT for an unknown name
+   */
+  public static RoundMode parse(String text) {
     for (RoundMode m : values()) {
       if (m.wireName().equals(text)) {
         return m;

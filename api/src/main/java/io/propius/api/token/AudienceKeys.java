@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * credentials for any other audience fail. The keys are read on each verification, so a rotation
  * (a new ring from {@code keys}) applies at once.
  */
-public final class TokenVerifier {
+public final class AudienceKeys {
   private static final Pattern AUDIENCE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   /** What a bearer token claims to be, read before it is verified. */
@@ -19,7 +19,7 @@ public final class TokenVerifier {
   private final Supplier<KeyRing> keys;
 
   /** @param keys the current verification keys of this audience */
-  public TokenVerifier(String audience, Supplier<KeyRing> keys) {
+  public AudienceKeys(String audience, Supplier<KeyRing> keys) {
     this.audience = requireAudience(audience);
     this.keys = keys;
   }

@@ -1,0 +1,147 @@
+package io.propius.edge;
+
+import io.propius.edge.aggregate.ContributionBatch;
+import io.propius.edge.aggregate.Journal;
+import io.propius.edge.aggregate.RoundAggregate;
+import io.propius.edge.metrics.EdgeMetrics;
+import io.propius.edge.round.RoundKey;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Device contributions: counted once each (by the token's job, round and device) and folded into
+ * their round only once journaled, in group commits. Confined to the node's event loop.
+ */
+final class Contributions {
+  private final Vertx vertx;
+  private final Journal journal;
+  private final EdgeMetrics metrics;
+  private final Consumer<RoundAggregate> changed;
+  /** Dedupe keys ({@code job/tokenRound/device}) of contributions journaled and folded (each round lists its own). */
+  private final Set<String> seen = new HashSet<>();
+  /** Dedupe keys of contributions being journaled: a concurrent retry waits for the first. */
+  private final Map<String, Future<Void>> accepting = new HashMap<>();
+  /** Contributions summed per round while the previous batches are being journaled. */
+  private final Map<RoundKey, ContributionBatch> batches = new LinkedHashMap<>();
+  /** Rounds with a batch being journaled now (not to be retired under it). */
+  private final Set<RoundKey> committing = new HashSet<>();
+  /**
+   * Whether a commit is due at the end of this event-loop turn. Committing at once on the first
+   * upload wrote nearly half the group commits with one upload in them (the state vector costs
+   * the same for one upload as for twenty); every upload finished in the same turn now joins.
+   */
+  private boolean commitScheduled;
+
+  /** @param changed told when a round's aggregate grew */
+  Contributions(Vertx vertx, Journal journal, EdgeMetrics metrics, Consumer<RoundAggregate> changed) {
+    this.vertx = vertx;
+    this.journal = journal;
+    this.metrics = metrics;
+    this.changed = changed;
+  }
+
+  /** The key under which a device's token counts once: the token's job, round and device. */
+  static String dedupeKey(long job, int tokenRound, String deviceId) {
+    return job + "/" + tokenRound + "/" + deviceId;
+  }
+
+  /**
+   * The outcome of an earlier upload with this key, or null when there was none: true once it
+   * counted; while it is being journaled, its outcome when settled.
+   */
+  Future<Boolean> earlier(String dedupeKey) {
+    Future<Void> pending = accepting.get(dedupeKey);
+    if (pending != null) {
+      return pending.map(true);
+    }
+    return seen.contains(dedupeKey) ? Future.succeededFuture(true) : null;
+  }
+
+  /**
+   * Counts a contribution once it is journaled. Contributions arriving while a batch is being
+   * written are summed into the next batch and journaled as one record (the reducer is
+   * associative), so the journal writes one state vector per group commit, not one tensor per upload.
+   *
+   * @param values folded before this returns and not retained, so the caller may reuse the array
+   * @return false (counted now) once journaled
+   */
+  Future<Boolean> add(RoundAggregate r, String dedupeKey, double weight, double[] values) {
+    if (!journal.keeps()) {
+      r.add(values, weight);
+      count(r, dedupeKey);
+      changed.accept(r);
+      return Future.succeededFuture(false);
+    }
+    ContributionBatch batch = batches.computeIfAbsent(r.key(), k -> new ContributionBatch(r));
+    batch.add(dedupeKey, values, weight);
+    accepting.put(dedupeKey, batch.done());
+    if (!commitScheduled) {
+      commitScheduled = true;
+      vertx.runOnContext(v -> {
+        commitScheduled = false;
+        commitBatches();
+      });
+    }
+    return batch.done().map(false);
+  }
+
+  /** Journals the summed batches, one group commit at a time; what arrives meanwhile waits for the next. */
+  private void commitBatches() {
+    if (!committing.isEmpty() || batches.isEmpty()) {
+      return;
+    }
+    List<ContributionBatch> out = new ArrayList<>(batches.values());
+    batches.clear();
+    out.forEach(b -> committing.add(b.round().key()));
+    long started = System.nanoTime();
+    int uploads = out.stream().mapToInt(b -> b.keys().size()).sum();
+    Future.join(out.stream().map(b -> journal.append(b.entry()).andThen(ar -> settle(b, ar))).toList())
+        .onComplete(ar -> {
+          metrics.journalCommitted(System.nanoTime() - started, uploads);
+          committing.clear();
+          commitBatches();
+        });
+  }
+
+  private void settle(ContributionBatch batch, AsyncResult<Void> written) {
+    RoundAggregate r = batch.round();
+    if (written.succeeded()) {
+      r.addAll(batch.sum());
+      batch.keys().forEach(k -> count(r, k));
+      changed.accept(r);
+    }
+    batch.keys().forEach(accepting::remove);
+    batch.settle(written);
+  }
+
+  /** Contributions from a replayed journal record. */
+  void replayed(RoundAggregate r, Journal.ContributionsEntry c) {
+    r.addAll(r.reducer().fromState(r.spec().tensorLength(), c.contributors(), c.weight(), c.state()));
+    c.dedupeKeys().forEach(k -> count(r, k));
+  }
+
+  /** Notes a device's contribution as counted in the round: from now on it is a duplicate. */
+  private void count(RoundAggregate r, String dedupeKey) {
+    seen.add(dedupeKey);
+    r.counted(dedupeKey);
+  }
+
+  /** Whether the round has contributions waiting for or in a group commit (not to be retired under them). */
+  boolean committing(RoundAggregate r) {
+    return batches.containsKey(r.key()) || committing.contains(r.key());
+  }
+
+  /** Forgets the tokens counted in a retired round. */
+  void forget(RoundAggregate r) {
+    r.countedKeys().forEach(seen::remove);
+  }
+}
