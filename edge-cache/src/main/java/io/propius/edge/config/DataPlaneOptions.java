@@ -1,5 +1,6 @@
 package io.propius.edge.config;
 
+import io.propius.edge.ratelimit.RateLimit;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -54,6 +55,20 @@ public final class DataPlaneOptions {
   private long retryAfterMs = 2_000;
   /** Give up on a parent request after this long. */
   private long upstreamTimeoutMs = 10_000;
+  /**
+   * Uploads per task token (one device's result for one round): its first upload and retries go
+   * through, a flood gets 429 RATE_LIMITED. Rate 0 turns it off.
+   */
+  private RateLimit uploadsPerToken = new RateLimit(0.1, 10);
+
+  public RateLimit getUploadsPerToken() {
+    return uploadsPerToken;
+  }
+
+  public DataPlaneOptions setUploadsPerToken(RateLimit uploadsPerToken) {
+    this.uploadsPerToken = uploadsPerToken;
+    return this;
+  }
 
   public EdgeRole role() {
     return EdgeRole.parse(role);
@@ -232,6 +247,7 @@ public final class DataPlaneOptions {
 
   /** @throws IllegalArgumentException naming the first bad setting */
   public DataPlaneOptions validate() {
+    uploadsPerToken.validate("dataPlane.uploadsPerToken");
     EdgeRole r = role();
     if (r != EdgeRole.ROOT && (parentUrl == null || !parentUrl.matches("https?://[^/]+/?"))) {
       throw new IllegalArgumentException("dataPlane.parentUrl must be http(s)://host:port for a " + role

@@ -13,6 +13,7 @@ import io.propius.api.token.TaskToken;
 import io.propius.edge.EdgeNode;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TokenVerifier;
+import io.propius.edge.ratelimit.TokenBuckets;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.metrics.EdgeMetrics.Requester;
 import io.propius.edge.metrics.EdgeMetrics.UploadOutcome;
@@ -45,6 +46,8 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private final EdgeNode node;
   private final DataPlaneOptions options;
   private final TokenVerifier tokens;
+  /** Buckets by the contribution a task token stands for (job, round, device), or null when off. */
+  private final TokenBuckets uploadsPerToken;
   private final JobAccess jobAccess;
   private final Supplier<String> scrape;
   private final ValueArrays arrays = new ValueArrays();
@@ -55,6 +58,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
     this.node = node;
     this.options = options;
     this.tokens = tokens;
+    this.uploadsPerToken = options.getUploadsPerToken().buckets(100_000);
     this.jobAccess = jobAccess;
     this.scrape = scrape;
   }
@@ -275,6 +279,13 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         return;
       }
       TaskToken task = tokens.task(bearer(req, "task token"));
+      if (uploadsPerToken != null) {
+        long waitMs = uploadsPerToken.take(key.job() + "/" + task.round() + "/" + task.deviceId(), System.nanoTime());
+        if (waitMs > 0) {
+          throw new PropiusException(ErrorCode.RATE_LIMITED, "too many uploads with this task token "
+              + "(dataPlane.uploadsPerToken); retry in " + waitMs + " ms", waitMs);
+        }
+      }
       samples = intParam(req, "samples", -1, 1);
       admitted = node.upload(key, task, intParam(req, "base_round", key.round(), 0));
     } catch (PropiusException e) {
