@@ -22,6 +22,7 @@ import io.propius.server.config.DevicesOptions;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.expiry.ExpiryVerticle;
 import io.propius.server.job.JobAuthenticator;
+import io.propius.server.job.JobCallLimiter;
 import io.propius.server.job.JobEvents;
 import io.propius.server.job.JobManagerVerticle;
 import io.propius.server.job.JobService;
@@ -123,7 +124,7 @@ public final class PropiusServer {
         .compose(port -> {
           server.devicesPort = port;
           JobManagerVerticle jm = new JobManagerVerticle(jobs, new JobAuthenticator(options.security().getJobApiKeys()),
-              events, options.jobs(), metrics);
+              new JobCallLimiter(options.jobs().getRateLimitPerTenant(), metrics), events, options.jobs(), metrics);
           return server.deploy(jm).map(v -> server.jobsPort = jm.actualPort());
         })
         .compose(v -> server.deploy(new ExpiryVerticle(store, events, metrics, clock, devices.getLeaseMs(),
