@@ -7,6 +7,8 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * JWS compact serialization (RFC 7515) with HS256 only: {@code header.payload.signature}, each
@@ -18,6 +20,13 @@ final class CompactJws {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
   private static final String ALG = "HS256";
+  /**
+   * Headers already seen on a verified token (a deployment has one per kind and key id): parsing
+   * the header JSON again was most of a verification's cost. Only verified headers get in, so a
+   * forger cannot fill it; it stops growing at {@value #MAX_HEADERS}.
+   */
+  private static final Map<String, JsonObject> VERIFIED_HEADERS = new ConcurrentHashMap<>();
+  private static final int MAX_HEADERS = 64;
 
   private CompactJws() {
   }
@@ -70,7 +79,9 @@ final class CompactJws {
       throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " is malformed: not a compact JWS");
     }
     try {
-      JsonObject header = header(token.substring(0, first));
+      String headerSegment = token.substring(0, first);
+      JsonObject known = VERIFIED_HEADERS.get(headerSegment);
+      JsonObject header = known != null ? known : header(headerSegment);
       if (!ALG.equals(header.getValue("alg"))) {
         throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " has algorithm '" + header.getValue("alg")
             + "'; only " + ALG + " is accepted");
@@ -85,6 +96,9 @@ final class CompactJws {
       byte[] expected = ring.macFor(kid, token.substring(0, last).getBytes(StandardCharsets.US_ASCII), what);
       if (!MessageDigest.isEqual(expected, B64D.decode(token.substring(last + 1)))) {
         throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " has an invalid signature");
+      }
+      if (known == null && VERIFIED_HEADERS.size() < MAX_HEADERS) {
+        VERIFIED_HEADERS.put(headerSegment, header);
       }
       return new JsonObject(new String(B64D.decode(token.substring(first + 1, last)), StandardCharsets.UTF_8));
     } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
