@@ -30,8 +30,12 @@ public final class ServerProcess implements AutoCloseable {
 
   public static ServerProcess start(Map<String, String> env) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        "io.propius.server.Main"));
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        // What Hazelcast asks for in cluster mode (the jar's manifest says the same).
+        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), "io.propius.server.Main"));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(k -> k.startsWith("PROPIUS_"));
     builder.environment().putAll(env);
@@ -81,6 +85,10 @@ public final class ServerProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   /** Kills the JVM at once (SIGKILL): no shutdown hook, nothing flushed. */
