@@ -224,8 +224,7 @@ public final class PropiusServer {
     CheckinLimiter limiter = new CheckinLimiter(options.devices().getRateLimit(), metrics);
     return server.deploy(() -> {
       ClientManagerVerticle cm = new ClientManagerVerticle(store, events, signer, options.security().getTaskAudience(),
-          options.devices(), limiter,
-          options.scheduler().isSmallBatch(), metrics, clock);
+          options.devices(), limiter, options.scheduler().isSmallBatch(), metrics, clock);
       instances.add(cm);
       return cm;
     }, options.devices().getInstances()).map(v -> {
@@ -249,9 +248,6 @@ public final class PropiusServer {
     options.devices().setTls(DevCertificate.resolve(options.devices().getTls().or(global)));
     options.admin().setTls(DevCertificate.resolve(options.admin().getTls().or(global)));
     options.dataPlane().setTls(DevCertificate.resolve(options.dataPlane().getTls().or(global)));
-  }
-
-    return new TokenSigner(secret);
   }
 
   private Future<Void> deploy(Deployable verticle) {

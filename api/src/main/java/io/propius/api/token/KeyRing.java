@@ -116,6 +116,11 @@ public final class KeyRing {
     return new KeyRing(derived, signingKid, retired);
   }
 
+  /** The same ids and keys, signing with the first active key id (for tests of forged tokens). */
+  KeyRing withSigning() {
+    return new KeyRing(keys, keys.keySet().iterator().next(), retired);
+  }
+
   /** The same ids and keys, signing with none. */
   KeyRing verifyOnly() {
     return new KeyRing(keys, null, retired);
