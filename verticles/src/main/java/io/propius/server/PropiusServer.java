@@ -2,6 +2,7 @@ package io.propius.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.auth.TenantKeys;
 import io.propius.api.grpc.JobEvent;
 import io.propius.api.tls.DevCertificate;
 import io.propius.api.tls.TlsOptions;
@@ -11,7 +12,6 @@ import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TenantJobAccess;
 import io.propius.edge.auth.EdgeCredentials;
-import io.propius.api.auth.TenantKeys;
 import io.propius.policy.Policies;
 import io.propius.policy.PolicyContext;
 import io.propius.policy.SchedulingPolicy;
@@ -21,15 +21,10 @@ import io.propius.server.bus.Codecs;
 import io.propius.server.device.CheckinLimiter;
 import io.propius.server.cluster.ClusterNode;
 import io.propius.server.cluster.ClusterView;
-import io.propius.server.config.NodeRole;
-import io.propius.server.scheduler.SchedulerLease;
-import io.propius.server.scheduler.SchedulerLeadership;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.util.Set;
-import io.propius.server.device.ClientManagerVerticle;
 import io.propius.server.config.DevicesOptions;
+import io.propius.server.config.NodeRole;
 import io.propius.server.config.PropiusOptions;
+import io.propius.server.device.ClientManagerVerticle;
 import io.propius.server.expiry.ExpiryVerticle;
 import io.propius.server.job.JobAuthenticator;
 import io.propius.server.job.JobCallLimiter;
@@ -38,6 +33,8 @@ import io.propius.server.job.JobManagerVerticle;
 import io.propius.server.job.JobService;
 import io.propius.server.metrics.CertificateExpiry;
 import io.propius.server.metrics.PropiusMetrics;
+import io.propius.server.scheduler.SchedulerLeadership;
+import io.propius.server.scheduler.SchedulerLease;
 import io.propius.server.scheduler.SchedulerVerticle;
 import io.propius.server.config.SecurityOptions;
 import io.propius.server.security.ServerKeys;
@@ -49,9 +46,12 @@ import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -90,12 +90,28 @@ public final class PropiusServer {
   }
 
   /**
-   * This node's Vert.x (joining the cluster in cluster mode), then its roles; on a failure whatever
-   * started is stopped again, the cluster left, and the future fails with one line saying why.
+   * This node's Vert.x (in cluster mode: Redis checked, then the cluster joined), then its roles; on a
+   * failure whatever started is stopped again, the cluster left, and the future fails with one line
+   * saying why.
    */
   public static Future<PropiusServer> start(PropiusOptions options, PrometheusMeterRegistry registry) {
-    return ClusterNode.vertx(options, registry).compose(vertx -> deploy(vertx, options, registry)
-        .recover(err -> vertx.close().transform(v -> Future.failedFuture(err))));
+    return reachStoreBeforeJoining(options).compose(ok -> ClusterNode.vertx(options, registry))
+        .compose(vertx -> deploy(vertx, options, registry)
+            .recover(err -> vertx.close().transform(v -> Future.failedFuture(err))));
+  }
+
+  /**
+   * In cluster mode, a node that cannot use Redis must not join the cluster even for a moment (its
+   * scheduler, watchers and window reports would be members that cannot work), so Redis is tried
+   * first, from a short-lived plain Vert.x.
+   */
+  private static Future<Void> reachStoreBeforeJoining(PropiusOptions options) {
+    if (!options.cluster().isEnabled()) {
+      return Future.succeededFuture();
+    }
+    Vertx probe = Vertx.vertx();
+    RedisJobStore store = new RedisJobStore(probe, options.store(), new PropiusMetrics(newRegistry()));
+    return store.open().eventually(store::close).eventually(probe::close);
   }
 
   /**

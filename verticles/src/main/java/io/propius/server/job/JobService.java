@@ -14,6 +14,7 @@ import io.propius.api.grpc.JobStatus;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RegisterJobResponse;
 import io.propius.api.grpc.RequestRoundRequest;
+import io.propius.policy.med.plan.DataWork;
 import io.propius.api.grpc.RequestRoundResponse;
 import io.propius.api.query.Constraints;
 import io.propius.server.config.AdmissionOptions;
@@ -160,6 +161,14 @@ public final class JobService {
       }
       checkDemand("demand", Integer.toUnsignedLong(req.getDemand()));
       round(req.getRound());
+      if (req.hasDataWork()) {
+        var work = req.getDataWork();
+        String problem = DataWork.problem(work.getTotalShards(), work.getShardBytes(), work.getModelBytes(),
+            work.getDeadlineMs());
+        if (problem != null) {
+          throw PropiusException.invalid(problem);
+        }
+      }
     } catch (PropiusException e) {
       return Future.failedFuture(e);
     }
