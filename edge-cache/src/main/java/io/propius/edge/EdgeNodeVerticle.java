@@ -102,7 +102,7 @@ public final class EdgeNodeVerticle extends VerticleBase {
       }
       JobAccess jobCalls = jobCalls(role, metrics);
       EdgeHttpHandler http = new EdgeHttpHandler(node, options, TokenVerifier.forAudience(credentials.keys(), clock),
-          jobCalls, scrape);
+          jobCalls, scrape, credentials.metricsReader());
       // gRPC (the root's DataPlane service) shares the port: HTTP/2 requests of type application/grpc.
       GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
           .setMaxMessageSize(options.getMaxPlanBytes() + 1024 * 1024));

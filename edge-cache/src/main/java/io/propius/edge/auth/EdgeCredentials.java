@@ -3,6 +3,7 @@ package io.propius.edge.auth;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.token.AudienceKeys;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -11,8 +12,14 @@ import java.util.function.Supplier;
  * at its parent. Nothing here can sign a token another node or the control plane accepts.
  *
  * @param parentCredential this node's credential at its parent (null, or supplying empty, at a root)
+ * @param metricsReader    whether an Authorization header may read the node's {@code /metrics}
  */
-public record EdgeCredentials(AudienceKeys keys, Supplier<String> parentCredential) {
+public record EdgeCredentials(AudienceKeys keys, Supplier<String> parentCredential, Predicate<String> metricsReader) {
+  /** With {@code /metrics} open to anyone. */
+  public EdgeCredentials(AudienceKeys keys, Supplier<String> parentCredential) {
+    this(keys, parentCredential, authorization -> true);
+  }
+
   /** @throws PropiusException UNAUTHENTICATED when this node was given no credential for its parent */
   public String credentialAtParent() {
     String c = parentCredential == null ? null : parentCredential.get();

@@ -4,15 +4,20 @@ import io.propius.api.token.KeyRing;
 import io.propius.api.token.NodeCredential;
 import io.propius.api.token.TokenSigner;
 import io.propius.api.token.AudienceKeys;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A standalone edge node's keys file, as the control plane's {@code POST /v1/admin/keys/node}
  * writes it: {@code {"audience":"leaf-eu-1","node":"leaf-eu-1a","keys":{"k1":"<base64>"},
- * "retired":[],"credential":"<node credential at the parent>"}}. The file is checked every few
+ * "retired":[],"credential":"<node credential at the parent>"}}, and optionally the operator keys
+ * that may read the node's {@code /metrics}: {@code "admin_keys":{"grafana":{"key":"..."}}}
+ * (none: open, as on the server). The file is checked every few
  * seconds and a changed one replaces the keys at once (rotation without a restart); a file that
  * does not parse is refused with a log line and the keys in use stay.
  */
@@ -23,9 +28,10 @@ public final class EdgeKeysFile {
   private final String audience;
   private final String node;
   private final AtomicReference<Contents> current;
-  private long modified;
+  private String lastText;
 
-  private record Contents(KeyRing keys, String credential) {
+  /** @param adminKeys operator keys that may read {@code /metrics}; empty: open */
+  private record Contents(KeyRing keys, String credential, Set<String> adminKeys) {
   }
 
   private EdgeKeysFile(String path, JsonObject json) {
@@ -75,7 +81,19 @@ public final class EdgeKeysFile {
       throw new IllegalArgumentException("audience changed from '" + audience + "' to '" + json.getValue("audience")
           + "'; that needs a restart");
     }
-    return new Contents(KeyRing.fromJson(json.copy().put("signing", null)), json.getString("credential", ""));
+    Set<String> admin = new HashSet<>();
+    Object field = json.getValue("admin_keys", new JsonObject());
+    if (!(field instanceof JsonObject keys)) {
+      throw new IllegalArgumentException("'admin_keys' must be an object of name to {\"key\": ...}");
+    }
+    keys.forEach(e -> {
+      if (!(e.getValue() instanceof JsonObject k) || !(k.getValue("key") instanceof String key) || key.length() < 16) {
+        throw new IllegalArgumentException("admin_keys." + e.getKey() + ".key must be text of at least 16 characters");
+      }
+      admin.add(key);
+    });
+    return new Contents(KeyRing.fromJson(json.copy().put("signing", null)), json.getString("credential", ""),
+        Set.copyOf(admin));
   }
 
   /** The node id the credential was issued for, or empty. */
@@ -85,22 +103,37 @@ public final class EdgeKeysFile {
 
   public EdgeCredentials credentials() {
     return new EdgeCredentials(new AudienceKeys(audience, () -> current.get().keys()),
-        () -> current.get().credential());
+        () -> current.get().credential(), this::mayReadMetrics);
   }
 
-  /** Checks the file every {@code intervalMs} and applies a changed one. */
+  /** The same rule as the server's admin port: with operator keys, {@code /metrics} needs one. */
+  private boolean mayReadMetrics(String authorization) {
+    Set<String> keys = current.get().adminKeys();
+    if (keys.isEmpty()) {
+      return true;
+    }
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    boolean found = false;
+    for (String key : keys) {
+      found |= MessageDigest.isEqual(given, key.getBytes(StandardCharsets.UTF_8));
+    }
+    return found;
+  }
+
+  /** Reads the file every {@code intervalMs} (it is small) and applies it when its text changed. */
   public void watch(Vertx vertx, long intervalMs) {
-    vertx.setPeriodic(intervalMs, id -> vertx.fileSystem().props(path)
-        .compose(props -> {
-          if (props.lastModifiedTime() == modified) {
-            return Future.succeededFuture();
-          }
-          modified = props.lastModifiedTime();
-          return vertx.fileSystem().readFile(path).map(buf -> {
-            current.set(parse(buf.toJsonObject(), audience));
+    vertx.setPeriodic(intervalMs, id -> vertx.fileSystem().readFile(path)
+        .map(buf -> {
+          String text = buf.toString();
+          if (!text.equals(lastText)) {
+            lastText = text;
+            current.set(parse(new JsonObject(text), audience));
             LOG.log(System.Logger.Level.INFO, "keys file " + path + " reloaded: " + current.get().keys().describe());
-            return null;
-          });
+          }
+          return null;
         })
         .onFailure(err -> LOG.log(System.Logger.Level.WARNING, "keys file " + path + " not applied, the keys in use "
             + "stay: " + err.getMessage())));

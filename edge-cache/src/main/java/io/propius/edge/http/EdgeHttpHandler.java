@@ -50,11 +50,16 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private final TokenBuckets uploadsPerToken;
   private final JobAccess jobAccess;
   private final Supplier<String> scrape;
+  private final java.util.function.Predicate<String> metricsReader;
   private final ValueArrays arrays = new ValueArrays();
 
-  /** @param scrape Prometheus text for {@code GET /metrics}, or null to not serve it */
+  /**
+   * @param scrape        Prometheus text for {@code GET /metrics}, or null to not serve it
+   * @param metricsReader whether a request's Authorization header may read it
+   */
   public EdgeHttpHandler(EdgeNode node, DataPlaneOptions options, TokenVerifier tokens, JobAccess jobAccess,
-                         Supplier<String> scrape) {
+                         Supplier<String> scrape, java.util.function.Predicate<String> metricsReader) {
+    this.metricsReader = metricsReader;
     this.node = node;
     this.options = options;
     this.tokens = tokens;
@@ -119,6 +124,11 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         Exchange.json(req.response(), 200, new JsonObject().put("status", "ok").put("node", node.nodeId())
             .put("role", node.role().name().toLowerCase(Locale.ROOT)));
       } else if ("/metrics".equals(req.path()) && scrape != null) {
+        if (!metricsReader.test(req.getHeader(HttpHeaders.AUTHORIZATION))) {
+          req.response().putHeader("WWW-Authenticate", "Bearer");
+          throw new PropiusException(ErrorCode.UNAUTHENTICATED, "metrics need an operator key: 'Authorization: Bearer "
+              + "<key>' with one of the keys file's admin_keys");
+        }
         req.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
             .end(scrape.get());
       } else {
