@@ -60,9 +60,4 @@ public final class TokenBuckets {
       return Math.max(1, (long) Math.ceil((1 - b.tokens) / perNano / 1e6));
     }
   }
-
-  /** Keys tracked now (approximate). */
-  public long size() {
-    return buckets.estimatedSize();
-  }
 }

@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 public final class SecurityOptions {
   /** The audience of the data-plane root the server runs. */
   public static final String ROOT_AUDIENCE = "root";
+  /** Key id of {@code tokenSecret}. */
+  public static final String SECRET_KID = "secret";
   /**
    * A JSON key-ring file of master keys ({@code {"signing":"k2","keys":{"k1":"<base64>",...},
    * "retired":["k0"]}}), re-read by {@code POST /v1/admin/keys/reload}: how keys rotate. Every
@@ -30,8 +32,6 @@ public final class SecurityOptions {
    * API is open (the embedded default; a warning is logged).
    */
   private Map<String, AdminKey> adminKeys = new LinkedHashMap<>();
-  /** Key id of {@code tokenSecret}. */
-  public static final String SECRET_KID = "secret";
   /**
    * Tenant name → API key. Empty: the job API is open and a job names its own tenant (the
    * embedded default). Otherwise every job call must carry {@code Authorization: Bearer <key>},

@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 
 /**
  * The control plane's master token keys: where they come from ({@code security.keysFile}, else
@@ -85,12 +84,5 @@ public final class ServerKeys {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("security.keysFile " + path + ": " + e.getMessage());
     }
-  }
-
-  /** A fresh random 32-byte key, base64: what to add to a keys file. */
-  public static String newKey() {
-    byte[] key = new byte[KeyRing.MIN_KEY_BYTES];
-    new java.security.SecureRandom().nextBytes(key);
-    return Base64.getEncoder().encodeToString(key);
   }
 }
