@@ -122,7 +122,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         }
       } else if ("/v1/healthz".equals(req.path())) {
         Exchange.json(req.response(), 200, new JsonObject().put("status", "ok").put("node", node.nodeId())
-            .put("role", node.role().name().toLowerCase(Locale.ROOT)));
+            .put("role", node.role().name().toLowerCase(Locale.ROOT)).put("parent", options.getParentUrl()));
       } else if ("/metrics".equals(req.path()) && scrape != null) {
         if (!metricsReader.test(req.getHeader(HttpHeaders.AUTHORIZATION))) {
           req.response().putHeader("WWW-Authenticate", "Bearer");
