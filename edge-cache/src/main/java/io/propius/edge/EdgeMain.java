@@ -237,7 +237,8 @@ public final class EdgeMain implements Callable<Integer> {
   /** The flags win; {@code PROPIUS_TLS_*} fill in what they leave unset, as for the server's {@code tls} section. */
   static void tlsFromEnv(TlsOptions tls, Map<String, String> env) {
     if (tls.getCertPath().isEmpty() && tls.getKeyPath().isEmpty()) {
-      tls.setCertPath(env.getOrDefault("PROPIUS_TLS_CERT_PATH", "")).setKeyPath(env.getOrDefault("PROPIUS_TLS_KEY_PATH", ""));
+      tls.setCertPath(env.getOrDefault("PROPIUS_TLS_CERT_PATH", ""))
+          .setKeyPath(env.getOrDefault("PROPIUS_TLS_KEY_PATH", ""));
     }
     if (tls.getClientCaPath().isEmpty()) {
       tls.setClientCaPath(env.getOrDefault("PROPIUS_TLS_CLIENT_CA_PATH", ""));
