@@ -132,4 +132,22 @@ class GrpcControlPlaneTest {
         .filter(t -> t == JobEvent.Type.ROUND_CLOSED || t == JobEvent.Type.JOB_FINISHED).toList();
     assertThat(tail).containsExactly(JobEvent.Type.ROUND_CLOSED, JobEvent.Type.JOB_FINISHED);
   }
+
+  @Test
+  void finishingAJobWithItsRoundOpenTellsTheWatcherTheRoundClosedAndTheJobFinished() {
+    long jobId = await(server.jobs.registerJob(RegisterJobRequest.newBuilder().setName("open-finish").setTotalRounds(2)
+        .setEstDemand(5).build())).getJobId();
+    List<JobEvent> events = new CopyOnWriteArrayList<>();
+    AtomicBoolean streamEnded = new AtomicBoolean();
+    await(server.jobs.watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build())
+        .onSuccess(watch -> watch.handler(events::add).endHandler(v -> streamEnded.set(true))));
+    eventually(Duration.ofSeconds(15), () -> !events.isEmpty(), "WATCH_STARTED");
+    await(server.jobs.requestRound(RequestRoundRequest.newBuilder().setJobId(jobId).setDemand(5).build()));
+
+    await(server.jobs.finishJob(FinishJobRequest.newBuilder().setJobId(jobId).build()));
+    eventually(Duration.ofSeconds(15), streamEnded::get, "the watch stream to end");
+    assertThat(events.stream().map(JobEvent::getType).toList()).containsExactly(JobEvent.Type.WATCH_STARTED,
+        JobEvent.Type.ROUND_REQUESTED, JobEvent.Type.ROUND_CLOSED, JobEvent.Type.JOB_FINISHED);
+    assertThat(events.get(3).getState()).isEqualTo(JobState.FINISHED);
+  }
 }
