@@ -150,10 +150,6 @@ public final class PropiusServer {
     }
     TokenSigner signer = keys.signer();
     OperatorAuth operators = new OperatorAuth(options.security().getAdminKeys());
-    if (operators.isOpen()) {
-      LOG.log(System.Logger.Level.WARNING, "security.adminKeys is empty: the admin API on port "
-          + options.admin().getPort() + " is open to anyone who reaches it");
-    }
     Set<NodeRole> roles = options.node().roleSet();
     ClusterView cluster = ClusterView.of(vertx, new JsonObject().put("address", "local").put("roles",
         new JsonArray(roles.stream().map(NodeRole::configName).toList())).put("up_since_ms", clock.getAsLong()));
@@ -194,6 +190,11 @@ public final class PropiusServer {
           return server.deploy(admin).map(x -> server.adminPort = admin.actualPort());
         })
         .map(v -> {
+          // Said once the server is up, so that a start that fails says only why it failed.
+          if (operators.isOpen() && roles.contains(NodeRole.ADMIN)) {
+            LOG.log(System.Logger.Level.WARNING, "security.adminKeys is empty: the admin API on port "
+                + server.adminPort + " is open to anyone who reaches it");
+          }
           server.certificateTimer = CertificateExpiry.track(vertx, registry, Map.of("jobs", options.jobs().getTls(),
               "devices", devices.getTls(), "admin", options.admin().getTls(), "data_plane", options.dataPlane().getTls()));
           return server;
