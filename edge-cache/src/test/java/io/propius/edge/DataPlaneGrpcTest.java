@@ -1,5 +1,6 @@
 package io.propius.edge;
 
+import io.propius.testing.Futures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -44,7 +45,7 @@ class DataPlaneGrpcTest {
   }
 
   private <Q, R> R call(ServiceMethod<R, Q> method, Q request, String key) {
-    return Http.await(grpc.request(SocketAddress.inetSocketAddress(root.port(), "127.0.0.1"), method)
+    return Futures.await(grpc.request(SocketAddress.inetSocketAddress(root.port(), "127.0.0.1"), method)
         .compose(req -> {
           if (key != null) {
             req.headers().set("authorization", "Bearer " + key);

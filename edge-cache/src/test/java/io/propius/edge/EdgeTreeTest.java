@@ -1,5 +1,6 @@
 package io.propius.edge;
 
+import io.propius.testing.Futures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.tensor.DType;
@@ -60,11 +61,11 @@ class EdgeTreeTest {
           Map.of()));
     }
     for (Future<Http.Reply> f : fetches) {
-      Reply r = Http.await(f);
+      Reply r = Futures.await(f);
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.body().length()).isEqualTo(plan.length());
     }
-    assertThat(Http.await(fetches.get(0)).body()).isEqualTo(plan);
+    assertThat(Futures.await(fetches.get(0)).body()).isEqualTo(plan);
     assertThat(parent.node().metrics().planRequests(Requester.NODE)).isEqualTo(2);
     assertThat(root.node().metrics().planRequests(Requester.NODE)).isEqualTo(1);
     for (EdgeTree.Node leaf : leaves) {
@@ -94,7 +95,7 @@ class EdgeTreeTest {
           tree.token(3, 1, "d" + i), Buffer.buffer(Tensors.encode(values, dtype)), Map.of()));
     }
     for (Future<Http.Reply> f : uploads) {
-      Reply r = Http.await(f);
+      Reply r = Futures.await(f);
       assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
       assertThat(r.json().getBoolean("duplicate")).isFalse();
     }

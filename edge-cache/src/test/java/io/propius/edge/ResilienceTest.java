@@ -1,6 +1,7 @@
 package io.propius.edge;
 
-import static io.propius.edge.testing.EdgeTree.awaitTrue;
+import io.propius.testing.Futures;
+import static io.propius.testing.Eventually.eventually;
 import static io.propius.edge.testing.EdgeTree.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +10,7 @@ import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.metrics.EdgeMetrics.PushOutcome;
-import io.propius.edge.testing.EdgeProcess;
+import io.propius.testing.EdgeProcess;
 import io.propius.edge.testing.EdgeTree;
 import io.propius.edge.testing.Http;
 import io.propius.edge.testing.Http.Reply;
@@ -65,13 +66,13 @@ class ResilienceTest {
         uploads.add(tree.http.send(HttpMethod.PUT, leaf.port(), "/v1/results/4/1?samples=" + samples,
             tree.token(4, 1, "d" + i), tensor(i, 1), Map.of()));
       }
-      uploads.forEach(f -> assertThat(Http.await(f).status()).isEqualTo(200));
+      uploads.forEach(f -> assertThat(Futures.await(f).status()).isEqualTo(200));
       awaitAtLeast(root, 50);
     }
     assertThat(awaitAtLeast(root, 50)).as("the second wave is acknowledged but not pushed").isEqualTo(50);
     // Each acknowledged upload went through exactly one group commit, and every commit was timed.
     DistributionSummary commits = leaf.registry().find("propius.edge.journal.commit.uploads").summary();
-    awaitTrue(() -> commits.totalAmount() >= 80);
+    eventually(() -> commits.totalAmount() >= 80);
     assertThat(commits.totalAmount()).isEqualTo(80);
     assertThat(commits.count()).isBetween(2L, 80L);
     assertThat(leaf.registry().find("propius.edge.journal.commit").timer().count()).isEqualTo(commits.count());
@@ -122,7 +123,7 @@ class ResilienceTest {
       assertThat(upload(leaf, i, 1).status()).isEqualTo(200);
     }
     long failedBefore = leaf.node().metrics().pushes(PushOutcome.FAILED);
-    awaitTrue(() -> leaf.node().metrics().pushes(PushOutcome.FAILED) > failedBefore);
+    eventually(() -> leaf.node().metrics().pushes(PushOutcome.FAILED) > failedBefore);
 
     tree.restart(parent, parentOptions);
     assertThat(tree.http.get(leaf.port(), "/v1/plans/4/1", tree.token(4, 1, "d0")).body().toString())
@@ -192,7 +193,7 @@ class ResilienceTest {
 
   private long awaitAtLeast(EdgeTree.Node root, long n) {
     long[] seen = {0};
-    awaitTrue(() -> {
+    eventually(() -> {
       Reply r = tree.http.get(root.port(), "/v1/aggregates/4/1", null);
       seen[0] = r.status() == 200 ? Long.parseLong(r.headers().get("Propius-Contributors")) : 0;
       return seen[0] >= n;

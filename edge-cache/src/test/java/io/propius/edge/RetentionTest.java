@@ -1,6 +1,7 @@
 package io.propius.edge;
 
-import static io.propius.edge.testing.EdgeTree.awaitTrue;
+import io.propius.testing.Futures;
+import static io.propius.testing.Eventually.eventually;
 import static io.propius.edge.testing.EdgeTree.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,13 +59,13 @@ class RetentionTest {
     for (int d = 0; d < 3; d++) {
       assertThat(upload(leaf, 5, d, 1, d, 1).status()).isEqualTo(200);
     }
-    awaitTrue(() -> contributors(root, 5) == 3);
+    eventually(() -> contributors(root, 5) == 3);
     assertThat(planFiles(dir.resolve("root").resolve("plans"))).hasSize(1);
 
     // The retention passes (well within the tokens' lifetime): both nodes forget the round, the leaf
     // once the root has everything it accepted.
     tree.clockOffset.addAndGet(5_000);
-    awaitTrue(() -> root.node().roundCount() == 0 && leaf.node().roundCount() == 0);
+    eventually(() -> root.node().roundCount() == 0 && leaf.node().roundCount() == 0);
 
     Reply aggregate = tree.http.get(root.port(), "/v1/aggregates/5/1", null);
     assertThat(aggregate.status()).isEqualTo(409);
@@ -107,11 +108,11 @@ class RetentionTest {
         uploads.add(tree.http.send(HttpMethod.PUT, leaf.port(), "/v1/results/6/1?samples=" + samples,
             tree.token(6, 1, "d" + d), tensor(values), Map.of()));
       }
-      uploads.forEach(f -> assertThat(Http.await(f).status()).isEqualTo(200));
+      uploads.forEach(f -> assertThat(Futures.await(f).status()).isEqualTo(200));
     }
     // Compaction runs beside the appends, so it may finish after the last acknowledgement.
     EdgeTree.Node compacting = leaf;
-    awaitTrue(() -> compacting.registry().find("propius.edge.journal.compactions").functionCounter().count() >= 1);
+    eventually(() -> compacting.registry().find("propius.edge.journal.compactions").functionCounter().count() >= 1);
 
     leaf = tree.restart(leaf, leafOptions.setPushIntervalMs(50));
     for (int d = 0; d < 200; d += 37) {
@@ -121,7 +122,7 @@ class RetentionTest {
       assertThat(retry.json().getBoolean("duplicate")).as("device %d is still known after compaction", d).isTrue();
     }
     EdgeTree.Node r = root;
-    awaitTrue(() -> contributors(r, 6) == 200);
+    eventually(() -> contributors(r, 6) == 200);
     Reply aggregate = tree.http.get(root.port(), "/v1/aggregates/6/1", null);
     assertThat(Double.parseDouble(aggregate.headers().get("Propius-Weight"))).isEqualTo(weight);
     assertThat(Tensors.decode(aggregate.body().getBytes())[99]).isCloseTo(weighted / weight, Offset.offset(1e-9));

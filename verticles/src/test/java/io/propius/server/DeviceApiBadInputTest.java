@@ -1,6 +1,7 @@
 package io.propius.server;
 
-import static io.propius.server.testing.TestServer.await;
+import io.propius.testing.Futures;
+import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.GetJobRequest;

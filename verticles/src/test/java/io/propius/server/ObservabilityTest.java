@@ -1,13 +1,15 @@
 package io.propius.server;
 
-import static io.propius.server.testing.TestServer.await;
-import static io.propius.server.testing.TestServer.eventually;
+import io.propius.testing.Eventually;
+import io.propius.testing.Futures;
+import static io.propius.testing.Futures.await;
+import static io.propius.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.server.testing.Devices;
-import io.propius.server.testing.FreePort;
+import io.propius.testing.FreePort;
 import io.propius.server.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,7 @@
 package io.propius.client.job;
 
+import io.propius.client.testing.QuickOptions;
+import io.propius.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +11,7 @@ import io.propius.api.PropiusException;
 import io.propius.api.grpc.JobManagerGrpcService;
 import io.propius.client.PropiusClientException;
 import io.propius.client.testing.CuttableProxy;
-import io.propius.client.testing.EmbeddedServer;
+import io.propius.server.testing.TestServer;
 import io.propius.server.config.PropiusOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -32,10 +34,10 @@ class ExactErrorCodeTest {
   @ParameterizedTest
   @EnumSource(JobTransportType.class)
   void aJobExpiredWhileTheNetworkWasDownIsReportedAsJobExpired(JobTransportType transport) throws Exception {
-    PropiusOptions options = EmbeddedServer.options();
+    PropiusOptions options = QuickOptions.options();
     options.jobs().setHeartbeatTimeoutMs(600);
     options.devices().setLeaseMs(400); // expiry sweeps every 100 ms
-    try (EmbeddedServer server = EmbeddedServer.start(options);
+    try (TestServer server = TestServer.start(options);
          CuttableProxy proxy = CuttableProxy.start(server.vertx, server.jobsPort());
          JobClient job = JobClient.create(new JobClientOptions().setServer("127.0.0.1", proxy.port())
              .setTransport(transport).setReconnectBackoff(20, 200))) {
@@ -43,7 +45,7 @@ class ExactErrorCodeTest {
       // The network goes away long enough for the server to miss the job's heartbeats.
       proxy.refuse(true);
       proxy.cut();
-      EmbeddedServer.eventually(Duration.ofSeconds(10), () -> "EXPIRED".equals(server.jobState(id)),
+      Eventually.eventually(Duration.ofSeconds(10), () -> "EXPIRED".equals(server.jobState(id)),
           "the job to expire");
       proxy.refuse(false);
 

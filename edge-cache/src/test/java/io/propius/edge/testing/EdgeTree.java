@@ -4,14 +4,15 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
+import io.propius.api.auth.TenantKeys;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.EdgeNode;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TenantJobAccess;
-import io.propius.api.auth.TenantKeys;
 import io.propius.edge.config.DataPlaneOptions;
+import io.propius.testing.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ public final class EdgeTree implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     EdgeNodeVerticle v = new EdgeNodeVerticle(options.setHost("127.0.0.1"), signer, jobAccess, registry, listener,
         () -> System.currentTimeMillis() + clockOffset.get());
-    String id = Http.await(vertx.deployVerticle(v));
+    String id = Futures.await(vertx.deployVerticle(v));
     deployments.add(id);
     return new Node(id, v, options, registry);
   }
@@ -68,7 +69,7 @@ public final class EdgeTree implements AutoCloseable {
   }
 
   public void stop(Node node) {
-    Http.await(vertx.undeploy(node.deployment()));
+    Futures.await(vertx.undeploy(node.deployment()));
     deployments.remove(node.deployment());
   }
 
@@ -89,20 +90,6 @@ public final class EdgeTree implements AutoCloseable {
   }
 
   /** Polls every 20 ms until the condition holds; fails after 20 s. */
-  public static void awaitTrue(java.util.function.BooleanSupplier condition) {
-    long until = System.currentTimeMillis() + 20_000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > until) {
-        throw new AssertionError("condition not met within 20 s");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
   private static byte[] secret() {
     byte[] b = new byte[TokenSigner.MIN_SECRET_BYTES];
     new java.security.SecureRandom().nextBytes(b);
@@ -116,7 +103,7 @@ public final class EdgeTree implements AutoCloseable {
   @Override
   public void close() {
     http.close();
-    Http.await(vertx.close());
+    Futures.await(vertx.close());
   }
 
   /** One running node. */

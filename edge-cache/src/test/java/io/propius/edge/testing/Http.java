@@ -1,10 +1,12 @@
 package io.propius.edge.testing;
 
+import io.propius.testing.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  * never completed a response the server had sent (not reproducible with this client).
  */
 public final class Http {
+  /** Uploads and plan fetches on a loaded machine can take a while. */
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
   /** What came back. */
   public record Reply(int status, MultiMap headers, Buffer body) {
     public JsonObject json() {
@@ -58,27 +62,19 @@ public final class Http {
   }
 
   public Reply get(int port, String uri, String bearer) {
-    return await(send(HttpMethod.GET, port, uri, bearer, null, Map.of()));
+    return Futures.await(send(HttpMethod.GET, port, uri, bearer, null, Map.of()), PATIENCE);
   }
 
   public Reply get(int port, String uri, String bearer, Map<String, String> headers) {
-    return await(send(HttpMethod.GET, port, uri, bearer, null, headers));
+    return Futures.await(send(HttpMethod.GET, port, uri, bearer, null, headers), PATIENCE);
   }
 
   public Reply put(int port, String uri, String bearer, Buffer body) {
-    return await(send(HttpMethod.PUT, port, uri, bearer, body, Map.of()));
+    return Futures.await(send(HttpMethod.PUT, port, uri, bearer, body, Map.of()), PATIENCE);
   }
 
   public Reply put(int port, String uri, String bearer, JsonObject body) {
     return put(port, uri, bearer, body.toBuffer());
-  }
-
-  public static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("request failed: " + e.getMessage(), e);
-    }
   }
 
   public void close() {

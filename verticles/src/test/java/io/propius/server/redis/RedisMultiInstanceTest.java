@@ -1,6 +1,7 @@
 package io.propius.server.redis;
 
-import static io.propius.server.testing.TestServer.await;
+import io.propius.testing.Futures;
+import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.GetJobRequest;
@@ -10,7 +11,7 @@ import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.Devices;
-import io.propius.server.testing.RedisProcess;
+import io.propius.testing.RedisProcess;
 import io.propius.server.testing.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

@@ -1,8 +1,10 @@
 package io.propius.server.redis;
 
-import static io.propius.server.testing.TestServer.await;
-import static io.propius.server.testing.TestServer.eventually;
-import static io.propius.server.testing.TestServer.failure;
+import io.propius.testing.Eventually;
+import io.propius.testing.Futures;
+import static io.propius.testing.Futures.await;
+import static io.propius.testing.Eventually.eventually;
+import static io.propius.testing.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.EndRoundRequest;
@@ -16,7 +18,7 @@ import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.Devices;
 import io.propius.server.testing.GrpcFailure;
-import io.propius.server.testing.RedisProcess;
+import io.propius.testing.RedisProcess;
 import io.propius.server.testing.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -1,13 +1,14 @@
 package io.propius.server.store;
 
-import static io.propius.server.testing.TestServer.await;
+import io.propius.testing.Futures;
+import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.server.PropiusServer;
 import io.propius.server.config.StoreOptions;
 import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.store.redis.RedisJobStore;
-import io.propius.server.testing.RedisProcess;
+import io.propius.testing.RedisProcess;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
