@@ -1,17 +1,17 @@
 package io.propius.edge;
 
-import io.propius.testing.Futures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.edge.config.DataPlaneOptions;
-import io.propius.edge.metrics.EdgeMetrics;
 import io.propius.edge.metrics.EdgeMetrics.Eviction;
 import io.propius.edge.metrics.EdgeMetrics.Requester;
+import io.propius.edge.metrics.EdgeMetrics;
 import io.propius.edge.testing.EdgeTree;
-import io.propius.edge.testing.Http;
 import io.propius.edge.testing.Http.Reply;
+import io.propius.edge.testing.Http;
+import io.propius.testing.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -113,7 +113,7 @@ class EdgeTreeTest {
       assertThat(Math.abs(got[k] - expected)).as("element %d", k).isLessThanOrEqualTo(1e-9 * Math.abs(expected));
     }
     assertThat(tree.ready).containsExactly("3/1/1000/target");
-    assertThat(leafA.node().metrics().uploads(io.propius.edge.metrics.EdgeMetrics.UploadOutcome.DUPLICATE))
+    assertThat(leafA.node().metrics().uploads(EdgeMetrics.UploadOutcome.DUPLICATE))
         .isEqualTo(1);
   }
 

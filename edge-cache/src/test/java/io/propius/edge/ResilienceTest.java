@@ -1,19 +1,18 @@
 package io.propius.edge;
 
-import io.propius.testing.Futures;
-import static io.propius.testing.Eventually.eventually;
 import static io.propius.edge.testing.EdgeTree.tensor;
+import static io.propius.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.DistributionSummary;
-import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
+import io.propius.edge.aggregate.Journal;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.metrics.EdgeMetrics.PushOutcome;
-import io.propius.testing.EdgeProcess;
 import io.propius.edge.testing.EdgeTree;
-import io.propius.edge.testing.Http;
 import io.propius.edge.testing.Http.Reply;
+import io.propius.testing.EdgeProcess;
+import io.propius.testing.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -23,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -79,7 +79,7 @@ class ResilienceTest {
 
     // A crash may also tear the record being written: it was never acknowledged, replay drops it.
     tree.stop(leaf);
-    Files.write(dir.resolve("leaf").resolve(io.propius.edge.aggregate.Journal.FILE), new byte[] {0, 0, 1, 0, 'D', 1, 2},
+    Files.write(dir.resolve("leaf").resolve(Journal.FILE), new byte[] {0, 0, 1, 0, 'D', 1, 2},
         StandardOpenOption.APPEND);
     leaf = tree.restart(leaf, leafOptions.setPushIntervalMs(100));
 
@@ -187,7 +187,7 @@ class ResilienceTest {
   /** Device {@code i}'s upload of 256 values, all {@code i}. */
   private Reply upload256(int port, int i) {
     double[] values = new double[256];
-    java.util.Arrays.fill(values, i);
+    Arrays.fill(values, i);
     return tree.http.put(port, "/v1/results/4/1?samples=1", tree.token(4, 1, "d" + i), tensor(values));
   }
 

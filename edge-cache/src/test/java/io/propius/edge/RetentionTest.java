@@ -1,16 +1,15 @@
 package io.propius.edge;
 
-import io.propius.testing.Futures;
-import static io.propius.testing.Eventually.eventually;
 import static io.propius.edge.testing.EdgeTree.tensor;
+import static io.propius.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
+import io.propius.edge.access.JobAccess;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.testing.EdgeTree;
-import io.propius.edge.testing.Http;
 import io.propius.edge.testing.Http.Reply;
+import io.propius.testing.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -18,9 +17,10 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.Random;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +51,7 @@ class RetentionTest {
   void quietRoundsAreRetiredEverywhereAndStayRefusedAfterARestart() throws Exception {
     DataPlaneOptions rootOptions = new DataPlaneOptions().setRole("root").setPort(0)
         .setJournalDir(dir.resolve("root").toString()).setRoundRetentionMs(1_000);
-    EdgeTree.Node root = tree.start(rootOptions, io.propius.edge.access.JobAccess.open());
+    EdgeTree.Node root = tree.start(rootOptions, JobAccess.open());
     EdgeTree.Node leaf = tree.child("leaf", root, new DataPlaneOptions().setJournalDir(dir.resolve("leaf").toString())
         .setRoundRetentionMs(1_000).setPushIntervalMs(50).setPushThreshold(1));
     tree.http.put(root.port(), "/v1/rounds/5/1", null, new JsonObject().put("tensor_length", 2).put("target", 100));
@@ -104,7 +104,7 @@ class RetentionTest {
         weighted += samples * (double) d;
         weight += samples;
         double[] values = new double[100];
-        java.util.Arrays.fill(values, d);
+        Arrays.fill(values, d);
         uploads.add(tree.http.send(HttpMethod.PUT, leaf.port(), "/v1/results/6/1?samples=" + samples,
             tree.token(6, 1, "d" + d), tensor(values), Map.of()));
       }
@@ -132,10 +132,10 @@ class RetentionTest {
   void aJournaledRootKeepsItsPlansAndAggregatesAcrossARestart() {
     DataPlaneOptions rootOptions = new DataPlaneOptions().setRole("root").setPort(0)
         .setJournalDir(dir.resolve("root").toString());
-    EdgeTree.Node root = tree.start(rootOptions, io.propius.edge.access.JobAccess.open());
+    EdgeTree.Node root = tree.start(rootOptions, JobAccess.open());
     tree.http.put(root.port(), "/v1/rounds/7/1", null, new JsonObject().put("tensor_length", 2).put("target", 10));
     byte[] plan = new byte[300_000];
-    new java.util.Random(7).nextBytes(plan);
+    new Random(7).nextBytes(plan);
     assertThat(tree.http.put(root.port(), "/v1/plans/7/1", null, Buffer.buffer(plan)).status()).isEqualTo(201);
     String etag = tree.http.get(root.port(), "/v1/plans/7/1", tree.token(7, 1, "d0")).headers().get("ETag");
     assertThat(upload(root, 7, 1, 2, 1, 1).status()).isEqualTo(200);

@@ -2,21 +2,21 @@ package io.propius.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.auth.TenantKeys;
 import io.propius.api.grpc.JobEvent;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.EdgeNode;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TenantJobAccess;
-import io.propius.api.auth.TenantKeys;
 import io.propius.policy.Policies;
 import io.propius.policy.PolicyContext;
 import io.propius.policy.SchedulingPolicy;
 import io.propius.server.admin.AdminVerticle;
 import io.propius.server.bus.Codecs;
-import io.propius.server.device.ClientManagerVerticle;
 import io.propius.server.config.DevicesOptions;
 import io.propius.server.config.PropiusOptions;
+import io.propius.server.device.ClientManagerVerticle;
 import io.propius.server.expiry.ExpiryVerticle;
 import io.propius.server.job.JobAuthenticator;
 import io.propius.server.job.JobEvents;
@@ -38,6 +38,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -153,7 +154,7 @@ public final class PropiusServer {
   private static Future<Integer> deployClientManagers(PropiusServer server, JobStore store, JobEvents events,
                                                       TokenSigner signer, PropiusOptions options, PropiusMetrics metrics,
                                                       LongSupplier clock) {
-    List<ClientManagerVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<ClientManagerVerticle> instances = new CopyOnWriteArrayList<>();
     return server.deploy(() -> {
       ClientManagerVerticle cm = new ClientManagerVerticle(store, events, signer, options.devices(),
           options.scheduler().isSmallBatch(), metrics, clock);

@@ -1,6 +1,5 @@
 package io.propius.server;
 
-import io.propius.testing.Futures;
 import static io.propius.testing.Futures.await;
 import static io.propius.testing.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,8 +20,8 @@ import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.ControlPlaneJobAccess;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.server.config.PropiusOptions;
-import io.propius.testing.RedisProcess;
 import io.propius.server.testing.TestServer;
+import io.propius.testing.RedisProcess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,14 +1,13 @@
 package io.propius.server;
 
-import io.propius.testing.Futures;
 import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.propius.api.grpc.EndRoundRequest;
 import io.propius.api.grpc.GetJobRequest;
 import io.propius.api.grpc.JobStatus;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
-import io.propius.api.grpc.EndRoundRequest;
 import io.propius.api.token.OfferToken;
 import io.propius.api.token.TokenSigner;
 import io.propius.server.testing.Devices;

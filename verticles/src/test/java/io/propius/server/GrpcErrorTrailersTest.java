@@ -1,9 +1,7 @@
 package io.propius.server;
 
-import io.propius.testing.Eventually;
-import io.propius.testing.Futures;
-import static io.propius.testing.Futures.await;
 import static io.propius.testing.Eventually.eventually;
+import static io.propius.testing.Futures.await;
 import static io.propius.testing.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 

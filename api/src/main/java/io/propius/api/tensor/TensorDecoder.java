@@ -3,6 +3,7 @@ package io.propius.api.tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
+import java.util.function.IntFunction;
 import java.util.function.LongFunction;
 
 /**
@@ -14,7 +15,7 @@ public final class TensorDecoder {
   /** Per-thread room for one bulk copy of float32 bits; only used within one {@code feed} call. */
   private static final ThreadLocal<int[]> SCRATCH = ThreadLocal.withInitial(() -> new int[2048]);
   private final LongFunction<TensorFormatException> countCheck;
-  private final java.util.function.IntFunction<double[]> arrays;
+  private final IntFunction<double[]> arrays;
   private final ByteBuffer carry = ByteBuffer.allocate(TensorHeader.BYTES).order(ByteOrder.LITTLE_ENDIAN);
   private TensorHeader header;
   private double[] values;
@@ -41,7 +42,7 @@ public final class TensorDecoder {
    *               reused one (every element is overwritten), which spares a busy server a large
    *               allocation per tensor
    */
-  public TensorDecoder(LongFunction<TensorFormatException> countCheck, java.util.function.IntFunction<double[]> arrays) {
+  public TensorDecoder(LongFunction<TensorFormatException> countCheck, IntFunction<double[]> arrays) {
     this.countCheck = countCheck;
     this.arrays = arrays;
   }

@@ -1,6 +1,5 @@
 package io.propius.client.dataplane;
 
-import io.propius.client.testing.QuickOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -15,8 +14,9 @@ import io.propius.client.device.Task;
 import io.propius.client.job.JobClient;
 import io.propius.client.job.JobClientOptions;
 import io.propius.client.job.JobSpec;
-import io.propius.server.testing.TestServer;
+import io.propius.client.testing.QuickOptions;
 import io.propius.server.config.PropiusOptions;
+import io.propius.server.testing.TestServer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

@@ -1,7 +1,5 @@
 package io.propius.client.device;
 
-import io.propius.client.testing.QuickOptions;
-import io.propius.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,9 +9,11 @@ import io.propius.client.PropiusClientException;
 import io.propius.client.job.JobClient;
 import io.propius.client.job.JobClientOptions;
 import io.propius.client.job.JobSpec;
-import io.propius.server.testing.TestServer;
-import java.time.Duration;
+import io.propius.client.testing.QuickOptions;
 import io.propius.server.config.PropiusOptions;
+import io.propius.server.testing.TestServer;
+import io.propius.testing.Eventually;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,5 @@
 package io.propius.client.job;
 
-import io.propius.client.testing.QuickOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.JobEvent;
@@ -8,6 +7,7 @@ import io.propius.client.device.DeviceClient;
 import io.propius.client.device.DeviceClientOptions;
 import io.propius.client.device.DeviceConnections;
 import io.propius.client.device.Task;
+import io.propius.client.testing.QuickOptions;
 import io.propius.server.testing.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,11 +1,11 @@
 package io.propius.client.job;
 
-import io.propius.client.testing.QuickOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.JobState;
-import io.propius.server.testing.TestServer;
+import io.propius.client.testing.QuickOptions;
 import io.propius.server.config.PropiusOptions;
+import io.propius.server.testing.TestServer;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,5 @@
 package io.propius.client.job;
 
-import io.propius.client.testing.QuickOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +10,7 @@ import io.propius.client.PropiusClientException;
 import io.propius.client.device.DeviceClient;
 import io.propius.client.device.DeviceClientOptions;
 import io.propius.client.device.Task;
+import io.propius.client.testing.QuickOptions;
 import io.propius.server.testing.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;

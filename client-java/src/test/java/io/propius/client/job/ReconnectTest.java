@@ -1,14 +1,14 @@
 package io.propius.client.job;
 
-import io.propius.client.testing.QuickOptions;
-import io.propius.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.JobEvent;
 import io.propius.client.device.DeviceClient;
 import io.propius.client.device.DeviceClientOptions;
 import io.propius.client.testing.CuttableProxy;
+import io.propius.client.testing.QuickOptions;
 import io.propius.server.testing.TestServer;
+import io.propius.testing.Eventually;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

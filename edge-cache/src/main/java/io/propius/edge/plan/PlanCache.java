@@ -1,7 +1,7 @@
 package io.propius.edge.plan;
 
-import io.propius.edge.metrics.EdgeMetrics;
 import io.propius.edge.metrics.EdgeMetrics.Eviction;
+import io.propius.edge.metrics.EdgeMetrics;
 import io.propius.edge.round.RoundKey;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

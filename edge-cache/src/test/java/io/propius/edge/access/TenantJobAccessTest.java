@@ -1,11 +1,10 @@
 package io.propius.edge.access;
 
-import io.propius.api.auth.TenantKeys;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
+import io.propius.api.auth.TenantKeys;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;

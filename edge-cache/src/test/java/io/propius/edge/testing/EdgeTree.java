@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.auth.TenantKeys;
+import io.propius.api.tensor.DType;
+import io.propius.api.tensor.Tensors;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.EdgeNode;
@@ -15,10 +17,13 @@ import io.propius.edge.config.DataPlaneOptions;
 import io.propius.testing.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Real edge nodes in one Vert.x on free ports, sharing a token secret, each with its own meter
@@ -35,7 +40,7 @@ public final class EdgeTree implements AutoCloseable {
   public final List<String> ready = new CopyOnWriteArrayList<>();
   private final List<String> deployments = new ArrayList<>();
   /** Added to the wall clock of every node: tests jump over TTLs instead of sleeping. */
-  public final java.util.concurrent.atomic.AtomicLong clockOffset = new java.util.concurrent.atomic.AtomicLong();
+  public final AtomicLong clockOffset = new AtomicLong();
 
   /** A started node; tweak {@code options} before. */
   public Node start(DataPlaneOptions options, JobAccess jobAccess) {
@@ -84,15 +89,15 @@ public final class EdgeTree implements AutoCloseable {
   }
 
   /** A float64 tensor body. */
-  public static io.vertx.core.buffer.Buffer tensor(double... values) {
-    return io.vertx.core.buffer.Buffer.buffer(io.propius.api.tensor.Tensors.encode(values,
-        io.propius.api.tensor.DType.FLOAT64));
+  public static Buffer tensor(double... values) {
+    return Buffer.buffer(Tensors.encode(values,
+        DType.FLOAT64));
   }
 
   /** Polls every 20 ms until the condition holds; fails after 20 s. */
   private static byte[] secret() {
     byte[] b = new byte[TokenSigner.MIN_SECRET_BYTES];
-    new java.security.SecureRandom().nextBytes(b);
+    new SecureRandom().nextBytes(b);
     return b;
   }
 

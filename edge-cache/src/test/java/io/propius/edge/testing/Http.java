@@ -6,9 +6,14 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * A real HTTP client for edge nodes in tests: one request, its status, headers and body. It is the
@@ -34,27 +39,27 @@ public final class Http {
     }
   }
 
-  private final java.net.http.HttpClient client;
-  private final java.util.concurrent.ExecutorService executor;
+  private final HttpClient client;
+  private final ExecutorService executor;
 
   public Http() {
-    this.executor = java.util.concurrent.Executors.newFixedThreadPool(4);
-    this.client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+    this.executor = Executors.newFixedThreadPool(4);
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .executor(executor).build();
   }
 
   public Future<Reply> send(HttpMethod method, int port, String uri, String bearer, Buffer body,
                             Map<String, String> headers) {
-    java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + port + uri)).timeout(java.time.Duration.ofSeconds(30))
-        .method(method.name(), body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
-            : java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.getBytes()));
+    HttpRequest.Builder b = HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + uri)).timeout(java.time.Duration.ofSeconds(30))
+        .method(method.name(), body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body.getBytes()));
     if (bearer != null) {
       b.header("Authorization", "Bearer " + bearer);
     }
     headers.forEach(b::header);
     return Future.fromCompletionStage(client.sendAsync(b.build(),
-        java.net.http.HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
+        HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
           MultiMap h = MultiMap.caseInsensitiveMultiMap();
           r.headers().map().forEach((k, v) -> v.forEach(x -> h.add(k, x)));
           return new Reply(r.statusCode(), h, Buffer.buffer(r.body()));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -126,7 +127,7 @@ public final class PropiusOptions {
         merged.mergeIn(new JsonObject(Files.readString(file)), true);
       } catch (IOException e) {
         throw new IllegalArgumentException("cannot read configuration file " + file + ": " + e.getMessage());
-      } catch (io.vertx.core.json.DecodeException e) {
+      } catch (DecodeException e) {
         throw new IllegalArgumentException("configuration file " + file + " is not valid JSON: " + e.getMessage());
       }
     }

@@ -20,10 +20,6 @@ public final class SecurityOptions {
   private Map<String, String> jobApiKeys = new LinkedHashMap<>();
   private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
-  public String getTokenSecret() {
-    return tokenSecret;
-  }
-
   public SecurityOptions setTokenSecret(String tokenSecret) {
     this.tokenSecret = tokenSecret;
     return this;

@@ -1,6 +1,5 @@
 package io.propius.server.redis;
 
-import io.propius.testing.Futures;
 import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,8 +10,8 @@ import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.Devices;
-import io.propius.testing.RedisProcess;
 import io.propius.server.testing.TestServer;
+import io.propius.testing.RedisProcess;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -1,9 +1,7 @@
 package io.propius.server.redis;
 
-import io.propius.testing.Eventually;
-import io.propius.testing.Futures;
-import static io.propius.testing.Futures.await;
 import static io.propius.testing.Eventually.eventually;
+import static io.propius.testing.Futures.await;
 import static io.propius.testing.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,13 +16,13 @@ import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.Devices;
 import io.propius.server.testing.GrpcFailure;
-import io.propius.testing.RedisProcess;
 import io.propius.server.testing.TestServer;
+import io.propius.testing.RedisProcess;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,9 +1,9 @@
 package io.propius.server.store;
 
-import io.propius.testing.Futures;
 import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.propius.api.grpc.JobState;
 import io.propius.server.PropiusServer;
 import io.propius.server.config.StoreOptions;
 import io.propius.server.metrics.PropiusMetrics;
@@ -58,7 +58,7 @@ class RedisJobStoreTest extends JobStoreContract {
       Job theirs = await(other.register(spec("t", 1, 5), new AdmissionLimits(1, 5, 5), 0));
       assertThat(theirs.id()).as("ids are counted per deployment").isEqualTo(mine.id());
       await(other.requestRound(theirs.id(), 5, 0, 1));
-      assertThat(await(store.get(mine.id())).state()).isEqualTo(io.propius.api.grpc.JobState.IDLE);
+      assertThat(await(store.get(mine.id())).state()).isEqualTo(JobState.IDLE);
       assertThat(await(store.listLive())).hasSize(1);
       await(other.finish(theirs.id(), 2));
       assertThat(await(store.listLive())).hasSize(1);

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Duration;
 
 /** Raw HTTP calls of the device API, as a device would make them. */
 public final class Devices {
@@ -59,7 +60,7 @@ public final class Devices {
   /** Checks in until an offer for {@code jobId} shows up (the scheduler publishes asynchronously). */
   public JsonObject awaitOffer(String deviceId, JsonObject attributes, long jobId) {
     JsonObject[] found = new JsonObject[1];
-    Eventually.eventually(java.time.Duration.ofSeconds(10), () -> {
+    Eventually.eventually(Duration.ofSeconds(10), () -> {
       JsonObject body = Futures.await(checkin(deviceId, attributes)).bodyAsJsonObject();
       body.getJsonArray("offers").forEach(o -> {
         if (((JsonObject) o).getLong("job_id") == jobId) {

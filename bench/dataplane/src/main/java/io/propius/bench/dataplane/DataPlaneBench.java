@@ -18,16 +18,21 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * The data-plane benchmark: (1) plan downloads from a leaf edge node vs nginx serving the same
@@ -70,7 +75,7 @@ public final class DataPlaneBench {
         case "--repeats" -> repeats = Integer.parseInt(args[i + 1]);
         case "--tensor" -> tensor = Integer.parseInt(args[i + 1]);
         case "--sizes-mb" -> sizesMb = "none".equals(args[i + 1]) ? List.of()
-            : java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
+            : Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
         case "--uploads" -> {
           uploads = args[i + 1];
           if (!List.of("journaled", "none").contains(uploads)) {
@@ -89,8 +94,8 @@ public final class DataPlaneBench {
     final int repeatsF = repeats;
     // Readable by all: when the bench runs as root, nginx's workers run as an unprivileged user.
     Path work = Files.createTempDirectory("propius-dataplane-bench",
-        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-            java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+        PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rwxr-xr-x")));
     // Servers and the load generator get their own Vert.x instances (own event loops).
     Vertx servers = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
     Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
@@ -152,7 +157,7 @@ public final class DataPlaneBench {
       await(clients.close());
       await(servers.close());
       try (var files = Files.walk(work)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
   }
@@ -190,8 +195,8 @@ public final class DataPlaneBench {
       load.run(sink.port(), levels.get(0), warmupMs, warmupMs, upload);
       for (int level : levels) {
         GroupCommits before = GroupCommits.of(admin, leaf.port());
-        List<LoadGenerator.Result> mine = new java.util.ArrayList<>();
-        List<LoadGenerator.Result> theirs = new java.util.ArrayList<>();
+        List<LoadGenerator.Result> mine = new ArrayList<>();
+        List<LoadGenerator.Result> theirs = new ArrayList<>();
         Pair pair = alternate(repeats,
             () -> record(mine, load.run(leaf.port(), level, warmupMs, durationMs, upload, leaf::cpuNanos))
                 .requestsPerSecond(),
@@ -251,14 +256,14 @@ public final class DataPlaneBench {
 
     String ratios() {
       return runRatios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r))
-          .collect(java.util.stream.Collectors.joining(", "));
+          .collect(Collectors.joining(", "));
     }
   }
 
-  private static Pair alternate(int repeats, java.util.function.DoubleSupplier a, java.util.function.DoubleSupplier b) {
-    List<Double> as = new java.util.ArrayList<>();
-    List<Double> bs = new java.util.ArrayList<>();
-    List<Double> ratios = new java.util.ArrayList<>();
+  private static Pair alternate(int repeats, DoubleSupplier a, DoubleSupplier b) {
+    List<Double> as = new ArrayList<>();
+    List<Double> bs = new ArrayList<>();
+    List<Double> ratios = new ArrayList<>();
     for (int i = 0; i < repeats; i++) {
       double x = a.getAsDouble();
       double y = b.getAsDouble();
