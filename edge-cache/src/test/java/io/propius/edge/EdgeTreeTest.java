@@ -16,10 +16,12 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -150,21 +152,11 @@ class EdgeTreeTest {
   }
 
   private Reply awaitContributors(EdgeTree.Node root, String path, int expected) {
-    long until = System.currentTimeMillis() + 20_000;
-    Reply last = null;
-    while (System.currentTimeMillis() < until) {
-      last = tree.http.get(root.port(), path, null);
-      if (last.status() == 200 && Long.parseLong(last.headers().get("Propius-Contributors")) >= expected) {
-        assertThat(last.headers().get("Propius-Contributors")).isEqualTo(Integer.toString(expected));
-        return last;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("root never reached " + expected + " contributors; last: "
-        + (last == null ? null : last.headers().get("Propius-Contributors")));
+    Reply last = Awaitility.await("root reaching " + expected + " contributors").atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> tree.http.get(root.port(), path, null), r -> r.status() == 200
+            && Long.parseLong(r.headers().get("Propius-Contributors")) >= expected);
+    assertThat(last.headers().get("Propius-Contributors")).isEqualTo(Integer.toString(expected));
+    return last;
   }
 }
