@@ -14,6 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A main class of the test's class path in a JVM of its own, configured by environment variables
@@ -79,24 +81,27 @@ public final class JvmProcess implements AutoCloseable {
    * @throws AssertionError with the process's output when it exits first or takes longer than {@code timeout}
    */
   public Matcher awaitLine(Pattern line, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      for (String l : stdout) {
-        Matcher m = line.matcher(l);
-        if (m.find()) {
-          return m;
-        }
-      }
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        throw new AssertionError("no line matching '" + line + "'; stdout " + stdout + ", stderr " + stderr);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
+    try {
+      Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+          .until(() -> firstLine(line) != null || !process.isAlive());
+    } catch (ConditionTimeoutException e) {
+      // reported below with the output
+    }
+    Matcher found = firstLine(line);
+    if (found == null) {
+      throw new AssertionError("no line matching '" + line + "'; stdout " + stdout + ", stderr " + stderr);
+    }
+    return found;
+  }
+
+  private Matcher firstLine(Pattern line) {
+    for (String l : stdout) {
+      Matcher m = line.matcher(l);
+      if (m.find()) {
+        return m;
       }
     }
+    return null;
   }
 
   /** Waits for the process to exit by itself (with all its output read) and returns its exit code. */
@@ -117,12 +122,7 @@ public final class JvmProcess implements AutoCloseable {
 
   /** Kills the JVM at once (SIGKILL): a crash, no shutdown hook, nothing flushed. */
   public void kill() {
-    process.destroyForcibly();
-    try {
-      process.waitFor(20, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Crash.kill(process);
   }
 
   @Override

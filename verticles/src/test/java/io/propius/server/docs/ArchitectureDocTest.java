@@ -3,9 +3,8 @@ package io.propius.server.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
+import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -20,35 +19,19 @@ class ArchitectureDocTest {
 
   @Test
   void everyPathNamedExists() {
-    String doc = RepositoryFiles.read("docs/ARCHITECTURE.md");
-    List<String> missing = new ArrayList<>();
-    Matcher m = PATH.matcher(doc);
-    int paths = 0;
-    while (m.find()) {
-      paths++;
-      if (!Files.isRegularFile(RepositoryFiles.root().resolve(m.group(1)))) {
-        missing.add(m.group(1));
-      }
-    }
-    assertThat(paths).as("paths named").isGreaterThan(30);
-    assertThat(missing).as("paths in docs/ARCHITECTURE.md that do not exist").isEmpty();
+    List<String> paths = PATH.matcher(RepositoryFiles.read("docs/ARCHITECTURE.md")).results()
+        .map(m -> m.group(1)).toList();
+    assertThat(paths).as("paths named").hasSizeGreaterThan(30);
+    assertThat(paths).as("paths in docs/ARCHITECTURE.md")
+        .allMatch(path -> Files.isRegularFile(RepositoryFiles.root().resolve(path)), "exist");
   }
 
   @Test
   void eachClassNamedWithItsPathIsDeclaredThere() {
-    String doc = RepositoryFiles.read("docs/ARCHITECTURE.md");
-    List<String> wrong = new ArrayList<>();
-    Matcher m = CLASS_AND_PATH.matcher(doc);
-    int pairs = 0;
-    while (m.find()) {
-      pairs++;
-      String file = m.group(2);
-      if (!file.endsWith("/" + m.group(1) + ".java")) {
-        wrong.add(m.group(1) + " -> " + file);
-      }
-    }
-    assertThat(pairs).as("classes named with their path").isGreaterThan(20);
-    assertThat(wrong).as("class names that do not match their path").isEmpty();
+    List<MatchResult> pairs = CLASS_AND_PATH.matcher(RepositoryFiles.read("docs/ARCHITECTURE.md")).results().toList();
+    assertThat(pairs).as("classes named with their path").hasSizeGreaterThan(20);
+    assertThat(pairs).as("class names and their paths in docs/ARCHITECTURE.md")
+        .allMatch(m -> m.group(2).endsWith("/" + m.group(1) + ".java"), "name the same class");
   }
 
   @Test
