@@ -10,7 +10,7 @@ import java.util.logging.LogManager;
 
 /**
  * {@code java -jar propius.jar [--config FILE]}: the whole control plane in one JVM on the embedded
- * defaults. Configuration: the file, then {@code PROPIUS_*} environment variables (see README).
+ * defaults. Configuration: the file, then {@code PROPIUS_*} environment variables (docs/CONFIGURATION.md).
  */
 public final class Main {
   private Main() {
@@ -29,7 +29,7 @@ public final class Main {
         }
         case "--help", "-h" -> {
           System.out.println("usage: java -jar propius.jar [--config FILE]\n"
-              + "Settings come from FILE (JSON) and PROPIUS_* environment variables; see README.md.");
+              + "Settings come from FILE (JSON) and PROPIUS_* environment variables; see docs/CONFIGURATION.md.");
           return;
         }
         default -> exit("unknown argument '" + args[i] + "' (try --help)");

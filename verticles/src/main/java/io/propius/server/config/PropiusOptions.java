@@ -64,7 +64,7 @@ public final class PropiusOptions {
     return security;
   }
 
-  /** The root edge node the server runs (see README "Data plane"). */
+  /** The root edge node the server runs (edge-cache/README.md). */
   public DataPlaneOptions dataPlane() {
     return dataPlane;
   }
