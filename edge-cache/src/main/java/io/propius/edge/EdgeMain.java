@@ -2,6 +2,8 @@ package io.propius.edge;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.tls.DevCertificate;
+import io.propius.api.tls.TlsOptions;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.access.ControlPlaneJobAccess;
 import io.propius.edge.access.JobAccess;
@@ -12,6 +14,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.Base64;
+import java.util.Map;
 
 /**
  * A standalone edge node: {@code java -cp propius.jar io.propius.edge.EdgeMain --role leaf --parent
@@ -61,10 +64,18 @@ public final class EdgeMain {
           case "--retention-ms" -> options.setRoundRetentionMs(Long.parseLong(value));
           case "--control-plane" -> controlPlane = value;
           case "--open-job-calls" -> openJobCalls = Boolean.parseBoolean(value);
+          case "--tls-cert" -> options.getTls().setCertPath(value);
+          case "--tls-key" -> options.getTls().setKeyPath(value);
+          case "--tls-client-ca" -> options.getTls().setClientCaPath(value);
+          case "--tls-trust" -> options.getTls().setTrustPath(value);
+          case "--tls-self-signed" -> options.getTls().setSelfSigned(Boolean.parseBoolean(value));
+          case "--tls-reload-ms" -> options.getTls().setReloadCheckMs(Long.parseLong(value));
           default -> throw new IllegalArgumentException("unknown flag " + flag + " (try --help)");
         }
       }
+      tlsFromEnv(options.getTls(), System.getenv());
       options.validate();
+      options.setTls(DevCertificate.resolve(options.getTls()));
       if (options.role() != EdgeRole.ROOT && options.getJournalDir().isEmpty()) {
         throw new IllegalArgumentException("a " + options.getRole() + " node needs --journal DIR: it is what keeps "
             + "acknowledged results across a restart");
@@ -87,10 +98,12 @@ public final class EdgeMain {
         .with(new VertxOptions().setPreferNativeTransport(true)
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
+    boolean controlPlaneTls = controlPlane.startsWith("https://");
+    String hostPort = controlPlane.replaceFirst("^https?://", "");
     JobAccess jobAccess = controlPlane.isEmpty() ? JobAccess.open()
-        : new ControlPlaneJobAccess(vertx, controlPlane.substring(0, controlPlane.lastIndexOf(':')),
-            Integer.parseInt(controlPlane.substring(controlPlane.lastIndexOf(':') + 1)), options.getUpstreamTimeoutMs(),
-            options.getRetryAfterMs());
+        : new ControlPlaneJobAccess(vertx, hostPort.substring(0, hostPort.lastIndexOf(':')),
+            Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1)),
+            controlPlaneTls ? options.getTls() : null, options.getUpstreamTimeoutMs(), options.getRetryAfterMs());
     EdgeNodeVerticle node = new EdgeNodeVerticle(options, signer, jobAccess, registry, null);
     String jobCalls = options.role() != EdgeRole.ROOT ? ""
         : controlPlane.isEmpty() ? ", job calls open to anyone" : ", job calls checked by " + controlPlane;
@@ -120,8 +133,22 @@ public final class EdgeMain {
           + "job API, which decides by API key who may publish and read a job's rounds) and --open-job-calls true "
           + "(anyone may; a private network only)");
     }
-    if (!controlPlane.isEmpty() && !controlPlane.matches(".*[^:]:\\d{1,5}")) {
-      throw new IllegalArgumentException("--control-plane must be HOST:PORT, got '" + controlPlane + "'");
+    if (!controlPlane.isEmpty() && !controlPlane.matches("(https?://)?[^/]*[^:/]:\\d{1,5}")) {
+      throw new IllegalArgumentException("--control-plane must be HOST:PORT or https://HOST:PORT, got '" + controlPlane
+          + "'");
+    }
+  }
+
+  /** The flags win; {@code PROPIUS_TLS_*} fill in what they leave unset, as for the server's {@code tls} section. */
+  static void tlsFromEnv(TlsOptions tls, Map<String, String> env) {
+    if (tls.getCertPath().isEmpty() && tls.getKeyPath().isEmpty()) {
+      tls.setCertPath(env.getOrDefault("PROPIUS_TLS_CERT_PATH", "")).setKeyPath(env.getOrDefault("PROPIUS_TLS_KEY_PATH", ""));
+    }
+    if (tls.getClientCaPath().isEmpty()) {
+      tls.setClientCaPath(env.getOrDefault("PROPIUS_TLS_CLIENT_CA_PATH", ""));
+    }
+    if (tls.getTrustPath().isEmpty()) {
+      tls.setTrustPath(env.getOrDefault("PROPIUS_TLS_TRUST_PATH", ""));
     }
   }
 
@@ -141,8 +168,16 @@ public final class EdgeMain {
           --fsync B               fsync the journal before acknowledging (default false)
           --compact-mb N          compact the journal after N MB appended (default 64)
           --retention-ms N        retire rounds quiet this long (default 21600000, 6 h)
-          --control-plane H:P     root: ask the server's job API (gRPC port) who may publish and read a job
+          --control-plane H:P     root: ask the server's job API (gRPC port; https://H:P over TLS) who may
+                                  publish and read a job
           --open-job-calls true   root: anyone may publish and read any job (private networks only)
-        Environment: PROPIUS_SECURITY_TOKEN_SECRET (base64), shared with the server.""";
+          --tls-cert F --tls-key F  serve HTTPS (and gRPC over TLS) with this PEM certificate and key; also the
+                                  node's client certificate towards a parent that asks for one
+          --tls-client-ca F       require client certificates signed by these PEM CAs (mTLS)
+          --tls-trust F           PEM CAs that verify the parent and the control plane (default: the JDK's)
+          --tls-self-signed true  dev mode: a generated self-signed certificate (fingerprint printed)
+          --tls-reload-ms N       check the certificate files for a renewal this often (default 30000, 0: never)
+        Environment: PROPIUS_SECURITY_TOKEN_SECRET (base64), shared with the server; PROPIUS_TLS_CERT_PATH,
+        PROPIUS_TLS_KEY_PATH, PROPIUS_TLS_CLIENT_CA_PATH, PROPIUS_TLS_TRUST_PATH when the flags are not given.""";
   }
 }

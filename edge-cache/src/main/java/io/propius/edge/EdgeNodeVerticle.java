@@ -15,6 +15,7 @@ import io.propius.edge.http.EdgeHttpHandler;
 import io.propius.edge.metrics.EdgeMetrics;
 import io.propius.edge.plan.PlanStore;
 import io.propius.edge.upstream.ParentClient;
+import io.propius.api.tls.Tls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.Http2Settings;
@@ -84,8 +85,8 @@ public final class EdgeNodeVerticle extends VerticleBase {
         .compose(dir -> PlanStore.open(vertx, dir, options.getMaxPlanBytes(), !durablePlans));
     return journal.compose(j -> plans.compose(store -> {
       EdgeRole role = options.role();
-      ParentClient parent = role == EdgeRole.ROOT ? null : new ParentClient(vertx, options.getParentUrl(), signer,
-          j.nodeId(), options.getUpstreamTimeoutMs(), options.getRetryAfterMs());
+      ParentClient parent = role == EdgeRole.ROOT ? null : new ParentClient(vertx, options.getParentUrl(),
+          options.getTls(), signer, j.nodeId(), options.getUpstreamTimeoutMs(), options.getRetryAfterMs());
       EdgeMetrics metrics = new EdgeMetrics(registry, role.name());
       node = new EdgeNode(vertx, options, metrics, j, store, parent, listener, clock);
       node.replay();
@@ -107,11 +108,11 @@ public final class EdgeNodeVerticle extends VerticleBase {
       if (role == EdgeRole.ROOT) {
         new DataPlaneEndpoint(node, jobCalls).bind(grpc);
       }
-      server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
+      server = Tls.createHttpServer(vertx, new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
               .setTcpNoDelay(true).setCompressionSupported(false)
               // Plans can be tens of MB: the default 64 KiB HTTP/2 windows would make them crawl.
               .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_WINDOW))
-              .setHttp2ConnectionWindowSize(HTTP2_WINDOW))
+              .setHttp2ConnectionWindowSize(HTTP2_WINDOW), options.getTls())
           .requestHandler(req -> {
             String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
             if (type != null && type.startsWith("application/grpc")) {

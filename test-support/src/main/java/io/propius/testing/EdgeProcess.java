@@ -36,7 +36,7 @@ public final class EdgeProcess implements AutoCloseable {
   public static EdgeProcess start(String ulimit, byte[] secret, List<String> flags) {
     List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0"));
     args.addAll(flags);
-    return new EdgeProcess(JvmProcess.start("io.propius.edge.EdgeMain", args, "128m", ulimit,
+    return new EdgeProcess(JvmProcess.start("io.propius.edge.EdgeMain", args, List.of("-Xmx128m"), ulimit,
         Map.of("PROPIUS_SECURITY_TOKEN_SECRET", Base64.getEncoder().encodeToString(secret))));
   }
 

@@ -35,14 +35,16 @@ public final class JvmProcess implements AutoCloseable {
   }
 
   /**
-   * @param heap    the {@code -Xmx} value, e.g. {@code 256m}
+   * @param jvmOptions options before the class path, e.g. {@code -Xmx256m}
    * @param ulimit  a {@code bash ulimit} setting such as {@code "-f 64"} (file size in KiB), or empty
    * @param env     environment variables added to this process's (minus its {@code PROPIUS_*})
    */
-  public static JvmProcess start(String mainClass, List<String> args, String heap, String ulimit,
+  public static JvmProcess start(String mainClass, List<String> args, List<String> jvmOptions, String ulimit,
                                  Map<String, String> env) {
     List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heap, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), mainClass));
+        "-XX:TieredStopAtLevel=1"));
+    java.addAll(jvmOptions);
+    java.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     java.addAll(args);
     List<String> command = java;
     if (!ulimit.isEmpty()) {
@@ -118,6 +120,10 @@ public final class JvmProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   /** Kills the JVM at once (SIGKILL): a crash, no shutdown hook, nothing flushed. */

@@ -1,8 +1,6 @@
 package io.propius.server;
 
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.server.config.PropiusOptions;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -45,17 +43,12 @@ public final class Main {
       exit("configuration error: " + e.getMessage());
       return;
     }
-    PrometheusMeterRegistry registry = PropiusServer.newRegistry();
-    Vertx vertx = PropiusServer.newVertx(registry);
-    PropiusServer.deploy(vertx, options, registry).onSuccess(server -> {
-      System.out.printf("Propius is up: jobs (gRPC + WebSocket) on :%d, devices (HTTP) on :%d, data plane (root edge"
-          + " node) on :%d, admin + /metrics on :%d, policy %s%n", server.jobsPort(), server.devicesPort(),
-          server.dataPlanePort(), server.adminPort(), options.scheduler().getPolicy());
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> server.undeploy()
-          .compose(v -> vertx.close()).toCompletionStage().toCompletableFuture().join()));
+    PropiusServer.start(options, PropiusServer.newRegistry()).onSuccess(server -> {
+      System.out.println(server.describe());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> server.close().toCompletionStage().toCompletableFuture()
+          .join()));
     }).onFailure(err -> {
       System.err.println("Propius failed to start: " + err.getMessage());
-      vertx.close();
       System.exit(1);
     });
   }

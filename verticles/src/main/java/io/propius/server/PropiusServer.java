@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.auth.TenantKeys;
 import io.propius.api.grpc.JobEvent;
+import io.propius.api.tls.DevCertificate;
+import io.propius.api.tls.TlsOptions;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.EdgeNode;
 import io.propius.edge.EdgeNodeVerticle;
@@ -14,7 +16,10 @@ import io.propius.policy.PolicyContext;
 import io.propius.policy.SchedulingPolicy;
 import io.propius.server.admin.AdminVerticle;
 import io.propius.server.bus.Codecs;
+import io.propius.server.cluster.ClusterNode;
+import io.propius.server.cluster.ClusterView;
 import io.propius.server.config.DevicesOptions;
+import io.propius.server.config.NodeRole;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.device.ClientManagerVerticle;
 import io.propius.server.expiry.ExpiryVerticle;
@@ -22,7 +27,10 @@ import io.propius.server.job.JobAuthenticator;
 import io.propius.server.job.JobEvents;
 import io.propius.server.job.JobManagerVerticle;
 import io.propius.server.job.JobService;
+import io.propius.server.metrics.CertificateExpiry;
 import io.propius.server.metrics.PropiusMetrics;
+import io.propius.server.scheduler.SchedulerLeadership;
+import io.propius.server.scheduler.SchedulerLease;
 import io.propius.server.scheduler.SchedulerVerticle;
 import io.propius.server.store.InMemoryJobStore;
 import io.propius.server.store.Job;
@@ -32,12 +40,12 @@ import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -51,23 +59,25 @@ public final class PropiusServer {
 
   private final Vertx vertx;
   private final JobStore store;
+  private final PropiusOptions options;
+  private final Set<NodeRole> roles;
   private final List<String> deployments = new ArrayList<>();
+  private long certificateTimer = -1;
   private int jobsPort;
   private int devicesPort;
   private int adminPort;
   private int dataPlanePort;
 
-  private PropiusServer(Vertx vertx, JobStore store) {
+  private PropiusServer(Vertx vertx, JobStore store, PropiusOptions options, Set<NodeRole> roles) {
     this.vertx = vertx;
     this.store = store;
+    this.options = options;
+    this.roles = roles;
   }
 
-  /** A Vert.x instance whose own metrics (HTTP, event bus, pools) go to {@code registry}. */
+  /** A plain (not clustered) Vert.x instance whose own metrics (HTTP, event bus, pools) go to {@code registry}. */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
-    return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    return ClusterNode.vertx(new PropiusOptions(), registry).result();
   }
 
   public static PrometheusMeterRegistry newRegistry() {
@@ -75,7 +85,18 @@ public final class PropiusServer {
   }
 
   /**
-   * Deploys every verticle.
+   * This node's Vert.x (joining the cluster in cluster mode), then its roles; on a failure whatever
+   * started is stopped again, the cluster left, and the future fails with one line saying why.
+   */
+  public static Future<PropiusServer> start(PropiusOptions options, PrometheusMeterRegistry registry) {
+    return ClusterNode.vertx(options, registry).compose(vertx -> deploy(vertx, options, registry)
+        .recover(err -> vertx.close().transform(v -> Future.failedFuture(err))));
+  }
+
+  /**
+   * Deploys the verticles of the node's roles ({@code node.roles}; every one outside cluster mode).
+   * Every node serves {@code /metrics} and the health probes on the admin port; the admin API
+   * only on a node with the admin role.
    *
    * @throws IllegalArgumentException (as a failed future) for a policy that is not on the class path
    *     or that rejects its options
@@ -90,34 +111,59 @@ public final class PropiusServer {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
+    try {
+      applyTls(options);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     Codecs.register(vertx);
     PropiusMetrics metrics = new PropiusMetrics(registry);
     JobStore store = options.store().isRedis() ? new RedisJobStore(vertx, options.store(), metrics)
         : new InMemoryJobStore();
+    Set<NodeRole> roles = options.node().roleSet();
+    ClusterView cluster = ClusterView.of(vertx, new JsonObject().put("address", "local").put("roles",
+        new JsonArray(roles.stream().map(NodeRole::configName).toList())).put("up_since_ms", clock.getAsLong()));
+    metrics.clusterMembers(cluster::size);
+    // Outside cluster mode there is one scheduler; in it, the one holding the lease in Redis decides.
+    SchedulerLease lease = cluster.clustered() ? ((RedisJobStore) store).schedulerLease() : null;
     TokenSigner signer = signer(options);
     JobEvents events = new JobEvents(vertx.eventBus(), clock);
     JobService jobs = new JobService(store, events, options.jobs(), options.admission(), metrics, clock);
-    PropiusServer server = new PropiusServer(vertx, store);
+    PropiusServer server = new PropiusServer(vertx, store, options, roles);
     DevicesOptions devices = options.devices();
 
     return store.open()
-        .compose(v -> server.deploy(new SchedulerVerticle(store, policy, options.scheduler(), devices.getStatsIntervalMs(),
-            metrics, clock)))
-        .compose(v -> deployDataPlane(server, options, signer, events, registry, clock))
-        .compose(v -> deployClientManagers(server, store, events, signer, options, metrics, clock))
-        .compose(port -> {
-          server.devicesPort = port;
+        .compose(v -> !roles.contains(NodeRole.SCHEDULER) ? Future.succeededFuture()
+            : server.deploy(new SchedulerVerticle(store, policy, options.scheduler(), devices.getStatsIntervalMs(),
+                lease == null ? SchedulerLeadership.sole(metrics)
+                    : SchedulerLeadership.leased(lease, cluster.nodeId(), options.scheduler().getFailoverMs(), metrics),
+                metrics, clock))
+            // Any number of sweepers may run: each expiry is one atomic step in the store.
+            .compose(x -> server.deploy(new ExpiryVerticle(store, events, metrics, clock, devices.getLeaseMs(),
+                options.jobs().getHeartbeatTimeoutMs(), options.store().getRetainFinishedMs()))))
+        .compose(v -> !roles.contains(NodeRole.DATA_PLANE) ? Future.succeededFuture()
+            : deployDataPlane(server, options, signer, events, registry, clock))
+        .compose(v -> !roles.contains(NodeRole.DEVICES) ? Future.succeededFuture()
+            : deployClientManagers(server, store, events, signer, options, metrics, clock)
+                .map(port -> server.devicesPort = port))
+        .compose(v -> {
+          if (!roles.contains(NodeRole.JOBS)) {
+            return Future.succeededFuture();
+          }
           JobManagerVerticle jm = new JobManagerVerticle(jobs, new JobAuthenticator(options.security().getJobApiKeys()),
               events, options.jobs(), metrics);
-          return server.deploy(jm).map(v -> server.jobsPort = jm.actualPort());
+          return server.deploy(jm).map(x -> server.jobsPort = jm.actualPort());
         })
-        .compose(v -> server.deploy(new ExpiryVerticle(store, events, metrics, clock, devices.getLeaseMs(),
-            options.jobs().getHeartbeatTimeoutMs(), options.store().getRetainFinishedMs())))
         .compose(v -> {
-          AdminVerticle admin = new AdminVerticle(store, options.admin(), metrics, policy.name());
+          AdminVerticle admin = new AdminVerticle(store, options.admin(), metrics, policy.name(),
+              roles.contains(NodeRole.ADMIN), cluster, lease);
           return server.deploy(admin).map(x -> server.adminPort = admin.actualPort());
         })
-        .map(v -> server)
+        .map(v -> {
+          server.certificateTimer = CertificateExpiry.track(vertx, registry, Map.of("jobs", options.jobs().getTls(),
+              "devices", devices.getTls(), "admin", options.admin().getTls(), "data_plane", options.dataPlane().getTls()));
+          return server;
+        })
         .recover(err -> server.undeploy().transform(ignored -> Future.failedFuture(err)));
   }
 
@@ -144,7 +190,9 @@ public final class PropiusServer {
       DevicesOptions devices = options.devices();
       if (options.dataPlane().getPort() == 0
           && devices.getDataPlaneUrl().equals(new DevicesOptions().getDataPlaneUrl())) {
-        devices.setDataPlaneUrl("http://127.0.0.1:" + server.dataPlanePort);
+        // Over TLS by name: the dev mode's certificate names localhost only.
+        devices.setDataPlaneUrl(options.dataPlane().getTls().isEnabled() ? "https://localhost:" + server.dataPlanePort
+            : "http://127.0.0.1:" + server.dataPlanePort);
       }
       return null;
     });
@@ -171,6 +219,18 @@ public final class PropiusServer {
     });
   }
 
+  /**
+   * Gives every port without a {@code tls} section of its own the global one, and generates the
+   * dev mode's self-signed certificate once, so all ports serve the same fingerprint.
+   */
+  private static void applyTls(PropiusOptions options) {
+    TlsOptions global = DevCertificate.resolve(options.tls());
+    options.jobs().setTls(DevCertificate.resolve(options.jobs().getTls().or(global)));
+    options.devices().setTls(DevCertificate.resolve(options.devices().getTls().or(global)));
+    options.admin().setTls(DevCertificate.resolve(options.admin().getTls().or(global)));
+    options.dataPlane().setTls(DevCertificate.resolve(options.dataPlane().getTls().or(global)));
+  }
+
   private static TokenSigner signer(PropiusOptions options) {
     byte[] secret = options.security().secretBytes();
     if (secret == null) {
@@ -194,6 +254,7 @@ public final class PropiusServer {
 
   /** Undeploys in reverse order and closes the store. */
   public Future<Void> undeploy() {
+    vertx.cancelTimer(certificateTimer);
     Future<Void> chain = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
@@ -201,6 +262,34 @@ public final class PropiusServer {
     }
     deployments.clear();
     return chain.compose(v -> store.close());
+  }
+
+  /** Undeploys, then closes Vert.x (leaving the cluster in cluster mode). */
+  public Future<Void> close() {
+    return undeploy().eventually(vertx::close);
+  }
+
+  /** One line for the operator: what this node runs and where. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder("Propius is up:");
+    if (roles.contains(NodeRole.JOBS)) {
+      sb.append(" jobs (gRPC + WebSocket) on :").append(jobsPort).append(',');
+    }
+    if (roles.contains(NodeRole.DEVICES)) {
+      sb.append(" devices (HTTP) on :").append(devicesPort).append(',');
+    }
+    if (roles.contains(NodeRole.DATA_PLANE)) {
+      sb.append(" data plane (root edge node) on :").append(dataPlanePort).append(',');
+    }
+    sb.append(roles.contains(NodeRole.ADMIN) ? " admin + /metrics on :" : " /metrics on :").append(adminPort);
+    if (roles.contains(NodeRole.SCHEDULER)) {
+      sb.append(", policy ").append(options.scheduler().getPolicy());
+    }
+    if (options.cluster().isEnabled()) {
+      sb.append(", cluster '").append(options.cluster().getName()).append("' as ")
+          .append(options.cluster().getHost()).append(':').append(options.cluster().getPort());
+    }
+    return sb.toString();
   }
 
   public int jobsPort() {

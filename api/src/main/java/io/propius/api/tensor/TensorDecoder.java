@@ -10,11 +10,18 @@ import java.util.function.LongFunction;
  * Decodes one tensor from chunks as they arrive (an HTTP body, a file read), without keeping the
  * raw bytes: values go straight into a {@code double[]}. A value split across two chunks is
  * carried over in a few bytes of scratch. Not thread-safe; one decoder per tensor.
+ *
+ * <p>The header's element count is only a claim. Without a count check that vouches for it, the
+ * decoder allocates as the body proves it (room for the values received so far, doubling), so a
+ * 12-byte header claiming 4 G elements costs nothing; with one, it allocates the whole array at once.
  */
 public final class TensorDecoder {
   /** Per-thread room for one bulk copy of float32 bits; only used within one {@code feed} call. */
   private static final ThreadLocal<int[]> SCRATCH = ThreadLocal.withInitial(() -> new int[2048]);
+  /** Values room allocated before any of them arrived, when no count check vouches for the count. */
+  static final int UNPROVEN_ELEMENTS = 4096;
   private final LongFunction<TensorFormatException> countCheck;
+  private final boolean vouched;
   private final IntFunction<double[]> arrays;
   private final ByteBuffer carry = ByteBuffer.allocate(TensorHeader.BYTES).order(ByteOrder.LITTLE_ENDIAN);
   private TensorHeader header;
@@ -25,7 +32,7 @@ public final class TensorDecoder {
 
   /** A decoder that accepts any element count. */
   public TensorDecoder() {
-    this(count -> null);
+    this(count -> null, double[]::new, false);
   }
 
   /**
@@ -43,8 +50,14 @@ public final class TensorDecoder {
    *               allocation per tensor
    */
   public TensorDecoder(LongFunction<TensorFormatException> countCheck, IntFunction<double[]> arrays) {
+    this(countCheck, arrays, true);
+  }
+
+  private TensorDecoder(LongFunction<TensorFormatException> countCheck, IntFunction<double[]> arrays,
+                        boolean vouched) {
     this.countCheck = countCheck;
     this.arrays = arrays;
+    this.vouched = vouched;
   }
 
   /** The header, or null until its 12 bytes have arrived. */
@@ -80,7 +93,8 @@ public final class TensorDecoder {
       if (header.totalBytes() > Integer.MAX_VALUE) {
         throw new TensorFormatException("tensor of " + header.count() + " elements is too large to decode");
       }
-      values = arrays.apply((int) header.count());
+      int count = (int) header.count();
+      values = vouched || count <= UNPROVEN_ELEMENTS ? arrays.apply(count) : new double[UNPROVEN_ELEMENTS];
     }
     int width = header.dtype().bytes();
     if (carry.position() > 0) {
@@ -93,7 +107,7 @@ public final class TensorDecoder {
       carry.clear();
     }
     bulk(in, width);
-    if (next == values.length && in.hasRemaining()) {
+    if (next == header.count() && in.hasRemaining()) {
       throw new TensorFormatException("tensor has more bytes than its header's " + header.count() + " "
           + header.dtype().name().toLowerCase() + " elements");
     }
@@ -120,7 +134,8 @@ public final class TensorDecoder {
    * test on {@code float}s was three times slower.
    */
   private void bulk(ByteBuffer in, int width) {
-    int n = Math.min(in.remaining() / width, values.length - next);
+    int n = (int) Math.min(in.remaining() / width, header.count() - next);
+    room(next + n);
     if (header.dtype() == DType.FLOAT32) {
       IntBuffer bits = in.asIntBuffer();
       int[] scratch = SCRATCH.get();
@@ -161,10 +176,24 @@ public final class TensorDecoder {
     }
   }
 
+  /** Grows the values array to hold {@code needed} values: doubling, never beyond the count. */
+  private void room(int needed) {
+    if (needed > values.length) {
+      int size = (int) Math.min(header.count(), Math.max(needed, 2L * values.length));
+      values = size == header.count() ? copyInto(arrays.apply(size)) : java.util.Arrays.copyOf(values, size);
+    }
+  }
+
+  private double[] copyInto(double[] target) {
+    System.arraycopy(values, 0, target, 0, next);
+    return target;
+  }
+
   private void put(ByteBuffer in) {
-    if (next == values.length) {
+    if (next == header.count()) {
       throw new TensorFormatException("tensor has more bytes than its header's " + header.count() + " elements");
     }
+    room(next + 1);
     double v = header.dtype() == DType.FLOAT32 ? in.getFloat() : in.getDouble();
     if (!Double.isFinite(v) && firstNonFinite < 0) {
       firstNonFinite = next;
@@ -186,7 +215,7 @@ public final class TensorDecoder {
       throw new TensorFormatException("tensor is " + received + " bytes, shorter than its " + TensorHeader.BYTES
           + "-byte header");
     }
-    if (next < values.length || carry.position() > 0) {
+    if (next < header.count() || carry.position() > 0) {
       throw new TensorFormatException("tensor is truncated: header says " + header.count() + " elements ("
           + header.totalBytes() + " bytes), received " + received + " bytes");
     }

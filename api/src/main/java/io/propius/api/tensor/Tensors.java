@@ -42,7 +42,17 @@ public final class Tensors {
    * @throws TensorFormatException for a bad header or a length that does not match the count
    */
   public static double[] decode(byte[] bytes) {
-    TensorDecoder decoder = new TensorDecoder();
+    // The whole tensor is here, so its length vouches for the header's count before anything is allocated.
+    TensorHeader header = TensorHeader.read(ByteBuffer.wrap(bytes));
+    if (header.totalBytes() < bytes.length) {
+      throw new TensorFormatException("tensor has more bytes (" + bytes.length + ") than its header's " + header.count()
+          + " elements (" + header.totalBytes() + " bytes)");
+    }
+    if (header.totalBytes() > bytes.length) {
+      throw new TensorFormatException("tensor is truncated: header says " + header.count() + " elements ("
+          + header.totalBytes() + " bytes), received " + bytes.length + " bytes");
+    }
+    TensorDecoder decoder = new TensorDecoder(count -> null);
     decoder.feed(ByteBuffer.wrap(bytes));
     return decoder.finish();
   }

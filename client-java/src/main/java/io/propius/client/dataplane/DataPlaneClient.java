@@ -15,6 +15,8 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.propius.api.tls.Tls;
+import io.propius.api.tls.TlsOptions;
 import java.net.URI;
 import java.util.Optional;
 
@@ -28,7 +30,15 @@ public final class DataPlaneClient {
   private final WebClient http;
 
   public DataPlaneClient(Vertx vertx, int maxConnectionsPerNode) {
-    this.http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true),
+    this(vertx, maxConnectionsPerNode, new TlsOptions());
+  }
+
+  /**
+   * @param tls for {@code https} nodes: {@code trustPath} verifies them (the JDK's CAs when empty),
+   *            {@code certPath} and {@code keyPath} answer a node that asks for a client certificate
+   */
+  public DataPlaneClient(Vertx vertx, int maxConnectionsPerNode, TlsOptions tls) {
+    this.http = WebClient.create(vertx, Tls.client(new WebClientOptions().setKeepAlive(true), tls),
         new PoolOptions().setHttp1MaxSize(maxConnectionsPerNode));
   }
 

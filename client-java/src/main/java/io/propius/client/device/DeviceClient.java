@@ -49,6 +49,7 @@ public final class DeviceClient implements AutoCloseable {
   private final boolean ownsConnections;
   private final String host;
   private final int port;
+  private final boolean ssl;
   private final CheckinRequest checkin;
   private final AtomicLong declined = new AtomicLong();
   /**
@@ -71,12 +72,13 @@ public final class DeviceClient implements AutoCloseable {
       this.ownsConnections = false;
     } else {
       this.runtime = ClientRuntime.of(options.vertx());
-      this.connections = DeviceConnections.create(runtime.vertx(), 4);
+      this.connections = DeviceConnections.create(runtime.vertx(), 4, options.tls());
       this.ownsConnections = true;
     }
     URI uri = URI.create(options.url());
     this.host = uri.getHost();
-    this.port = uri.getPort() > 0 ? uri.getPort() : 80;
+    this.ssl = "https".equals(uri.getScheme());
+    this.port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
     // Validates the id and the public attributes once, here, with the server's own rules.
     this.checkin = checked(() -> new CheckinRequest(DeviceIds.check(options.deviceId()),
         Attributes.of(options.publicAttributes())));
@@ -168,7 +170,7 @@ public final class DeviceClient implements AutoCloseable {
   }
 
   private Future<JsonObject> post(String path, JsonObject body) {
-    return connections.http.post(port, host, path).sendJsonObject(body)
+    return connections.http.post(port, host, path).ssl(ssl).sendJsonObject(body)
         .recover(err -> Future.failedFuture(PropiusClientException.unavailable("device endpoint " + host + ":" + port, err)))
         .compose(DeviceClient::parse);
   }

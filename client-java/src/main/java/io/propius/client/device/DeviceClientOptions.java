@@ -1,5 +1,6 @@
 package io.propius.client.device;
 
+import io.propius.api.tls.TlsOptions;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ public final class DeviceClientOptions {
   private DeviceConnections connections;
   private double retryJitter = 0.2;
   private Duration callTimeout = Duration.ofSeconds(30);
+  private TlsOptions tls = new TlsOptions();
 
   /** A device called {@code deviceId} (1 to 128 of {@code A-Z a-z 0-9 . _ : -}). */
   public DeviceClientOptions(String deviceId) {
@@ -82,6 +84,19 @@ public final class DeviceClientOptions {
   public DeviceClientOptions setCallTimeout(Duration callTimeout) {
     this.callTimeout = callTimeout;
     return this;
+  }
+
+  /**
+   * For an {@code https} URL: {@code trustPath} (PEM CAs) verifies the device endpoint and the
+   * data plane, the JDK's CAs when empty. Ignored with {@link #setConnections}, which bring their own.
+   */
+  public DeviceClientOptions setTls(TlsOptions tls) {
+    this.tls = tls;
+    return this;
+  }
+
+  public TlsOptions tls() {
+    return tls;
   }
 
   public String url() {

@@ -1,5 +1,7 @@
 package io.propius.client.device;
 
+import io.propius.api.tls.Tls;
+import io.propius.api.tls.TlsOptions;
 import io.propius.client.dataplane.DataPlaneClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,16 +19,24 @@ public final class DeviceConnections {
   final WebClient http;
   final DataPlaneClient dataPlane;
 
-  private DeviceConnections(Vertx vertx, int maxConnections) {
+  private DeviceConnections(Vertx vertx, int maxConnections, TlsOptions tls) {
     this.vertx = vertx;
-    this.http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true),
+    this.http = WebClient.create(vertx, Tls.client(new WebClientOptions().setKeepAlive(true), tls),
         new PoolOptions().setHttp1MaxSize(maxConnections));
-    this.dataPlane = new DataPlaneClient(vertx, maxConnections);
+    this.dataPlane = new DataPlaneClient(vertx, maxConnections, tls);
   }
 
   /** Pools of up to {@code maxConnections} per server, on {@code vertx}. */
   public static DeviceConnections create(Vertx vertx, int maxConnections) {
-    return new DeviceConnections(vertx, maxConnections);
+    return create(vertx, maxConnections, new TlsOptions());
+  }
+
+  /**
+   * As {@link #create(Vertx, int)}, for {@code https} URLs verified against {@code tls.trustPath}
+   * (the JDK's CAs when empty).
+   */
+  public static DeviceConnections create(Vertx vertx, int maxConnections, TlsOptions tls) {
+    return new DeviceConnections(vertx, maxConnections, tls);
   }
 
   public Future<Void> close() {

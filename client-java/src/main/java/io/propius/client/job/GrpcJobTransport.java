@@ -6,6 +6,8 @@ import io.propius.api.GrpcErrors;
 import io.propius.api.grpc.JobEvent;
 import io.propius.api.grpc.JobManagerGrpcClient;
 import io.propius.api.grpc.WatchJobRequest;
+import io.propius.api.tls.Tls;
+import io.propius.api.tls.TlsOptions;
 import io.propius.client.PropiusClientException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -34,10 +36,15 @@ final class GrpcJobTransport implements JobTransport {
   private final SocketAddress address;
   private final String apiKey;
 
-  GrpcJobTransport(Vertx vertx, String host, int port, String apiKey, int connectTimeoutMs) {
-    this.client = GrpcClient.client(vertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+  /** @param tls null for plaintext */
+  GrpcJobTransport(Vertx vertx, String host, int port, TlsOptions tls, String apiKey, int connectTimeoutMs) {
+    HttpClientOptions http = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false).setConnectTimeout(connectTimeoutMs)
-        .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_WINDOW)));
+        .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_WINDOW));
+    if (tls != null) {
+      Tls.client(http.setSsl(true), tls);
+    }
+    this.client = GrpcClient.client(vertx, http);
     this.address = SocketAddress.inetSocketAddress(port, host);
     this.apiKey = apiKey;
   }

@@ -15,6 +15,7 @@ import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.api.round.RoundSpec;
 import io.propius.client.PropiusClientException;
 import io.propius.client.dataplane.Aggregate;
+import io.propius.api.tls.TlsOptions;
 import io.propius.client.dataplane.DataPlaneClient;
 import io.propius.client.runtime.ClientRuntime;
 import io.vertx.core.Context;
@@ -81,10 +82,11 @@ public final class JobClient implements AutoCloseable {
     Vertx vertx = runtime.vertx();
     this.context = vertx.getOrCreateContext();
     this.transport = options.transport() == JobTransportType.WEBSOCKET
-        ? new WebSocketJobTransport(vertx, context, options.host(), options.port(), options.apiKey(),
+        ? new WebSocketJobTransport(vertx, context, options.host(), options.port(), options.tls(), options.apiKey(),
             options.connectTimeoutMs(), options.maxMessageBytes())
-        : new GrpcJobTransport(vertx, options.host(), options.port(), options.apiKey(), options.connectTimeoutMs());
-    this.dataPlane = new DataPlaneClient(vertx, 8);
+        : new GrpcJobTransport(vertx, options.host(), options.port(), options.tls(), options.apiKey(),
+            options.connectTimeoutMs());
+    this.dataPlane = new DataPlaneClient(vertx, 8, options.tls() != null ? options.tls() : new TlsOptions());
   }
 
   /** A client for the job endpoint in {@code options}; it connects on the first call. */

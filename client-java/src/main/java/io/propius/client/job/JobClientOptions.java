@@ -1,6 +1,8 @@
 package io.propius.client.job;
 
+import io.propius.api.tls.TlsOptions;
 import io.vertx.core.Vertx;
+import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -19,11 +21,42 @@ public final class JobClientOptions {
   private long reconnectMinMs = 100;
   private long reconnectMaxMs = 5000;
   private int maxMessageBytes = 1 << 20;
+  private TlsOptions tls;
 
   /** The job endpoint, {@code host:port}. */
   public JobClientOptions setServer(String host, int port) {
     this.host = host;
     this.port = port;
+    return this;
+  }
+
+  /**
+   * The job endpoint as a URL: {@code http://host:port}, or {@code https://host:port} for TLS
+   * (verified against {@link #setTls}'s trust, else the JDK's CAs).
+   *
+   * @throws IllegalArgumentException for another scheme or a URL without a port
+   */
+  public JobClientOptions setServer(String url) {
+    URI uri = URI.create(url);
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getPort() < 0) {
+      throw new IllegalArgumentException("job endpoint must be http(s)://host:port, got '" + url + "'");
+    }
+    if ("https".equals(uri.getScheme()) && tls == null) {
+      tls = new TlsOptions();
+    } else if ("http".equals(uri.getScheme())) {
+      tls = null;
+    }
+    return setServer(uri.getHost(), uri.getPort());
+  }
+
+  /**
+   * Connect to the job endpoint over TLS: {@code trustPath} (PEM CAs) verifies the server, the
+   * JDK's CAs when empty; {@code certPath} and {@code keyPath} are presented to a server that
+   * requires client certificates. The data plane is reached over TLS when its URL is https, with
+   * the same trust.
+   */
+  public JobClientOptions setTls(TlsOptions tls) {
+    this.tls = tls;
     return this;
   }
 
@@ -111,6 +144,11 @@ public final class JobClientOptions {
 
   public long reconnectMaxMs() {
     return reconnectMaxMs;
+  }
+
+  /** The TLS settings, or null for plaintext. */
+  public TlsOptions tls() {
+    return tls;
   }
 
   public int maxMessageBytes() {

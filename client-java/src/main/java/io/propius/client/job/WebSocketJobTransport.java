@@ -5,6 +5,8 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.propius.api.ErrorCode;
 import io.propius.api.grpc.JobEvent;
+import io.propius.api.tls.Tls;
+import io.propius.api.tls.TlsOptions;
 import io.propius.api.grpc.WatchJobRequest;
 import io.propius.client.PropiusClientException;
 import io.vertx.core.Context;
@@ -48,10 +50,15 @@ final class WebSocketJobTransport implements JobTransport {
   }
 
   /** @param context where every callback of this transport runs (one event loop) */
-  WebSocketJobTransport(Vertx vertx, Context context, String host, int port, String apiKey, int connectTimeoutMs, int maxFrameBytes) {
+  WebSocketJobTransport(Vertx vertx, Context context, String host, int port, TlsOptions tls, String apiKey,
+                        int connectTimeoutMs, int maxFrameBytes) {
     this.context = context;
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(connectTimeoutMs)
-        .setMaxFrameSize(maxFrameBytes).setMaxMessageSize(maxFrameBytes));
+    WebSocketClientOptions ws = new WebSocketClientOptions().setConnectTimeout(connectTimeoutMs)
+        .setMaxFrameSize(maxFrameBytes).setMaxMessageSize(maxFrameBytes);
+    if (tls != null) {
+      Tls.client(ws.setSsl(true), tls);
+    }
+    this.client = vertx.createWebSocketClient(ws);
     this.connect = new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/v1/jobs/ws");
     if (apiKey != null) {
       connect.addHeader("Authorization", "Bearer " + apiKey);

@@ -7,6 +7,8 @@ import io.propius.api.PropiusException;
 import io.propius.api.auth.TenantKeys;
 import io.propius.api.grpc.GetJobRequest;
 import io.propius.api.grpc.JobManagerGrpcClient;
+import io.propius.api.tls.Tls;
+import io.propius.api.tls.TlsOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -41,11 +43,18 @@ public final class ControlPlaneJobAccess implements JobAccess {
    * @param retryAfterMs the retry hint when it does not answer
    */
   public ControlPlaneJobAccess(Vertx vertx, String host, int port, long timeoutMs, long retryAfterMs) {
-    this.client = GrpcClient.client(vertx,
-        new GrpcClientOptions().setScheduleDeadlineAutomatically(true).setTimeout((int) timeoutMs)
-            .setTimeoutUnit(TimeUnit.MILLISECONDS),
-        new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
-            .setConnectTimeout((int) timeoutMs));
+    this(vertx, host, port, null, timeoutMs, retryAfterMs);
+  }
+
+  /** @param tls null for plaintext, else TLS verified against its {@code trustPath} (with its certificate for mTLS) */
+  public ControlPlaneJobAccess(Vertx vertx, String host, int port, TlsOptions tls, long timeoutMs, long retryAfterMs) {
+    HttpClientOptions http = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false).setConnectTimeout((int) timeoutMs);
+    if (tls != null) {
+      Tls.client(http.setSsl(true), tls);
+    }
+    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true)
+        .setTimeout((int) timeoutMs).setTimeoutUnit(TimeUnit.MILLISECONDS), http);
     this.address = SocketAddress.inetSocketAddress(port, host);
     this.retryAfterMs = retryAfterMs;
   }

@@ -1,5 +1,6 @@
 package io.propius.edge.config;
 
+import io.propius.api.tls.TlsOptions;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -13,6 +14,8 @@ public final class DataPlaneOptions {
   private String nodeId = "";
   private String host = "0.0.0.0";
   private int port = 8090;
+  /** TLS of this port; unset: the global {@code tls} section. */
+  private TlsOptions tls = new TlsOptions();
   /** Base URL of the parent node (parent and leaf roles), e.g. {@code http://10.0.0.5:8090}. */
   private String parentUrl = "";
   /** Plan cache size of parent and leaf nodes; least recently used plans are evicted beyond it. */
@@ -231,7 +234,17 @@ public final class DataPlaneOptions {
   }
 
   /** @throws IllegalArgumentException naming the first bad setting */
+  public TlsOptions getTls() {
+    return tls;
+  }
+
+  public DataPlaneOptions setTls(TlsOptions tls) {
+    this.tls = tls;
+    return this;
+  }
+
   public DataPlaneOptions validate() {
+    tls.validate("dataPlane.tls");
     EdgeRole r = role();
     if (r != EdgeRole.ROOT && (parentUrl == null || !parentUrl.matches("https?://[^/]+/?"))) {
       throw new IllegalArgumentException("dataPlane.parentUrl must be http(s)://host:port for a " + role

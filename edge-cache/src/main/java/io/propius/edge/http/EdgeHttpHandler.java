@@ -384,28 +384,14 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
     req.pause();
     tokens.node(bearer(req, "node token"));
     String child = header(req, "Propius-Node");
-    long version;
-    long contributors;
-    double weight;
-    try {
-      version = Long.parseLong(header(req, "Propius-Version"));
-      contributors = Long.parseLong(header(req, "Propius-Contributors"));
-      weight = Double.parseDouble(header(req, "Propius-Weight"));
-    } catch (NumberFormatException e) {
-      throw PropiusException.invalid("headers Propius-Version, Propius-Contributors and Propius-Weight must be numbers");
-    }
+    String version = header(req, "Propius-Version");
+    String contributors = header(req, "Propius-Contributors");
+    String weight = header(req, "Propius-Weight");
     node.round(key)
         .compose(r -> Exchange.body(req, TensorHeader.BYTES + 8L * r.reducer().stateLength(r.spec().tensorLength()),
                 "partial state")
-            .compose(body -> {
-              double[] state;
-              try {
-                state = Tensors.decode(body.getBytes());
-              } catch (TensorFormatException e) {
-                throw PropiusException.invalid("partial state: " + e.getMessage());
-              }
-              return node.acceptPartial(r, new PartialUpdate(child, version, contributors, weight, state));
-            }))
+            .compose(body -> node.acceptPartial(r, PartialUpdate.parse(child, version, contributors, weight,
+                body.getBytes()))))
         .onSuccess(reply -> Exchange.json(req.response(), 200, reply))
         .onFailure(err -> respondFailure(req, err));
   }

@@ -5,6 +5,8 @@ import io.propius.api.PropiusException;
 import io.propius.api.round.RoundSpec;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
+import io.propius.api.tls.Tls;
+import io.propius.api.tls.TlsOptions;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.plan.Plan;
 import io.propius.edge.plan.PlanStore;
@@ -37,13 +39,14 @@ public final class ParentClient {
   private final long timeoutMs;
   private final long retryAfterMs;
 
-  public ParentClient(Vertx vertx, String parentUrl, TokenSigner signer, String nodeId, long timeoutMs,
+  /** @param tls what verifies the parent ({@code trustPath}) and, for mTLS, this node's certificate */
+  public ParentClient(Vertx vertx, String parentUrl, TlsOptions tls, TokenSigner signer, String nodeId, long timeoutMs,
                       long retryAfterMs) {
     URI uri = URI.create(parentUrl);
     this.host = uri.getHost();
     this.port = uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
-    this.http = vertx.createHttpClient(new HttpClientOptions().setSsl("https".equals(uri.getScheme()))
-        .setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(16));
+    this.http = vertx.createHttpClient(Tls.client(new HttpClientOptions().setSsl("https".equals(uri.getScheme()))
+        .setKeepAlive(true).setTcpNoDelay(true), tls), new PoolOptions().setHttp1MaxSize(16));
     this.signer = signer;
     this.nodeId = nodeId;
     this.timeoutMs = timeoutMs;

@@ -7,10 +7,13 @@ import io.propius.api.PropiusException;
 import io.propius.policy.Policies;
 import io.propius.server.bus.Addresses;
 import io.propius.server.bus.ScheduleSnapshot;
+import io.propius.server.cluster.ClusterView;
+import io.propius.server.scheduler.SchedulerLease;
 import io.propius.server.config.AdminOptions;
 import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.store.Job;
 import io.propius.server.store.JobStore;
+import io.propius.api.tls.Tls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
@@ -23,9 +26,12 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Comparator;
 
 /**
- * The operators' port: {@code /metrics} for Prometheus, health probes, and a read-only admin API
- * over jobs, the current schedule, and the devices matching a query
- * ({@code GET /v1/admin/devices?query=...}: the clients portal's {@code subsetSize}).
+ * The operators' port: {@code /metrics} for Prometheus and health probes on every node, and on a
+ * node with the admin role a read-only admin API over jobs, the current schedule, the devices
+ * matching a query ({@code GET /v1/admin/devices?query=...}: the clients portal's
+ * {@code subsetSize}) and the cluster ({@code GET /v1/admin/cluster}: members and the active
+ * scheduler's node). {@code /readyz} is 503 while the store is unreachable or the node is not a
+ * cluster member.
  */
 public final class AdminVerticle extends VerticleBase {
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
@@ -35,13 +41,24 @@ public final class AdminVerticle extends VerticleBase {
   private final AdminOptions options;
   private final PropiusMetrics metrics;
   private final String policy;
+  private final boolean adminApi;
+  private final ClusterView cluster;
+  private final SchedulerLease lease;
   private HttpServer server;
 
-  public AdminVerticle(JobStore store, AdminOptions options, PropiusMetrics metrics, String policy) {
+  /**
+   * @param adminApi serve {@code /v1/admin/*} (the node has the admin role)
+   * @param lease the cluster's scheduler lease, or null outside cluster mode
+   */
+  public AdminVerticle(JobStore store, AdminOptions options, PropiusMetrics metrics, String policy, boolean adminApi,
+                       ClusterView cluster, SchedulerLease lease) {
     this.store = store;
     this.options = options;
     this.metrics = metrics;
     this.policy = policy;
+    this.adminApi = adminApi;
+    this.cluster = cluster;
+    this.lease = lease;
   }
 
   @Override
@@ -50,10 +67,33 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
-    router.get("/readyz").handler(ctx -> store.listLive()
+    router.get("/readyz").handler(this::ready);
+    if (adminApi) {
+      adminApi(router);
+    }
+    router.route().failureHandler(this::failure);
+    server = Tls.createHttpServer(vertx, new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()),
+            options.getTls())
+        .requestHandler(router);
+    return server.listen();
+  }
+
+  private void ready(RoutingContext ctx) {
+    if (!cluster.joined()) {
+      unavailable(ctx, "this node is not a member of the cluster");
+      return;
+    }
+    store.listLive()
         .onSuccess(jobs -> ctx.json(new JsonObject().put("status", "ready").put("live_jobs", jobs.size())))
-        .onFailure(err -> ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("status", "unavailable").put("reason", String.valueOf(err.getMessage())).encode())));
+        .onFailure(err -> unavailable(ctx, String.valueOf(err.getMessage())));
+  }
+
+  private static void unavailable(RoutingContext ctx, String reason) {
+    ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("status", "unavailable").put("reason", reason).encode());
+  }
+
+  private void adminApi(Router router) {
     router.get("/v1/admin/jobs").handler(ctx -> store.listLive().onSuccess(jobs -> {
       JsonArray array = new JsonArray();
       jobs.stream().sorted(Comparator.comparingLong(Job::id)).forEach(j -> array.add(json(j)));
@@ -69,10 +109,20 @@ public final class AdminVerticle extends VerticleBase {
             ? PropiusException.invalid(r.getMessage()) : err)));
     router.get("/v1/admin/policies").handler(ctx -> ctx.json(new JsonObject().put("configured", policy)
         .put("available", new JsonArray(Policies.available(getClass().getClassLoader())))));
-    router.route().failureHandler(this::failure);
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()))
-        .requestHandler(router);
-    return server.listen();
+    router.get("/v1/admin/cluster").handler(this::cluster);
+  }
+
+  /** Members, and the node whose scheduler holds the lease (null while none does). */
+  private void cluster(RoutingContext ctx) {
+    Future<SchedulerLease.Holder> holder = lease == null
+        ? Future.succeededFuture(new SchedulerLease.Holder(0, cluster.nodeId())) : lease.holder();
+    Future<JsonArray> members = cluster.members();
+    Future.all(members, holder).onSuccess(all -> {
+      SchedulerLease.Holder h = holder.result();
+      ctx.json(new JsonObject().put("clustered", cluster.clustered()).put("node_id", cluster.nodeId())
+          .put("members", members.result())
+          .put("scheduler", h == null ? null : new JsonObject().put("node_id", h.nodeId()).put("fencing_token", h.token())));
+    }).onFailure(ctx::fail);
   }
 
   private void job(RoutingContext ctx) {

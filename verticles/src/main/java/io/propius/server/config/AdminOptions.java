@@ -1,9 +1,13 @@
 package io.propius.server.config;
 
+import io.propius.api.tls.TlsOptions;
+
 /** The operator endpoint: Prometheus metrics, health, admin API. */
 public final class AdminOptions {
   private String host = "0.0.0.0";
   private int port = 9400;
+  /** TLS of this port; unset: the global {@code tls} section. */
+  private TlsOptions tls = new TlsOptions();
 
   public String getHost() {
     return host;
@@ -23,7 +27,17 @@ public final class AdminOptions {
     return this;
   }
 
+  public TlsOptions getTls() {
+    return tls;
+  }
+
+  public AdminOptions setTls(TlsOptions tls) {
+    this.tls = tls;
+    return this;
+  }
+
   void validate() {
+    tls.validate("admin.tls");
     Checks.port("admin.port", port);
   }
 }

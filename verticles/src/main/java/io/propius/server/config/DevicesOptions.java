@@ -1,9 +1,13 @@
 package io.propius.server.config;
 
+import io.propius.api.tls.TlsOptions;
+
 /** The device-facing binding layer (paper §3.3). */
 public final class DevicesOptions {
   private String host = "0.0.0.0";
   private int port = 8080;
+  /** TLS of this port; unset: the global {@code tls} section. */
+  private TlsOptions tls = new TlsOptions();
   /** Client manager verticle instances sharing the port (each with its own window). */
   private int instances = 2;
   /** Most offers in one check-in answer (K). */
@@ -212,7 +216,17 @@ public final class DevicesOptions {
     return this;
   }
 
+  public TlsOptions getTls() {
+    return tls;
+  }
+
+  public DevicesOptions setTls(TlsOptions tls) {
+    this.tls = tls;
+    return this;
+  }
+
   void validate() {
+    tls.validate("devices.tls");
     Checks.port("devices.port", port);
     Checks.positive("devices.instances", instances);
     Checks.positive("devices.maxOffers", maxOffers);

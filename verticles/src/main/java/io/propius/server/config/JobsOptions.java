@@ -1,9 +1,13 @@
 package io.propius.server.config;
 
+import io.propius.api.tls.TlsOptions;
+
 /** The job-facing endpoint: gRPC and WebSocket on one port. */
 public final class JobsOptions {
   private String host = "0.0.0.0";
   private int port = 7070;
+  /** TLS of this port; unset: the global {@code tls} section. */
+  private TlsOptions tls = new TlsOptions();
   /** A job is expired after this long without any call (heartbeat or other). */
   private long heartbeatTimeoutMs = 60_000;
   /** Largest gRPC message or WebSocket frame accepted from a job. */
@@ -45,7 +49,17 @@ public final class JobsOptions {
     return this;
   }
 
+  public TlsOptions getTls() {
+    return tls;
+  }
+
+  public JobsOptions setTls(TlsOptions tls) {
+    this.tls = tls;
+    return this;
+  }
+
   void validate() {
+    tls.validate("jobs.tls");
     Checks.port("jobs.port", port);
     Checks.positive("jobs.heartbeatTimeoutMs", heartbeatTimeoutMs);
     Checks.positive("jobs.maxMessageBytes", maxMessageBytes);

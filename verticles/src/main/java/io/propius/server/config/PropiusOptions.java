@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.propius.api.tls.TlsOptions;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
 import io.vertx.core.json.DecodeException;
@@ -35,6 +36,9 @@ public final class PropiusOptions {
   private StoreOptions store = new StoreOptions();
   private SecurityOptions security = new SecurityOptions();
   private DataPlaneOptions dataPlane = new DataPlaneOptions();
+  private ClusterOptions cluster = new ClusterOptions();
+  private NodeOptions node = new NodeOptions();
+  private TlsOptions tls = new TlsOptions();
 
   public JobsOptions jobs() {
     return jobs;
@@ -69,6 +73,24 @@ public final class PropiusOptions {
     return dataPlane;
   }
 
+  /** Cluster mode (see docs/CLUSTER.md). */
+  public ClusterOptions cluster() {
+    return cluster;
+  }
+
+  /** The roles this node runs. */
+  public NodeOptions node() {
+    return node;
+  }
+
+  /**
+   * TLS of every port that has no {@code tls} section of its own (jobs, devices, admin, dataPlane);
+   * nothing set: plaintext (see docs/TLS.md).
+   */
+  public TlsOptions tls() {
+    return tls;
+  }
+
   /** @throws IllegalArgumentException naming the first bad setting */
   public PropiusOptions validate() {
     jobs.validate();
@@ -79,11 +101,34 @@ public final class PropiusOptions {
     store.validate();
     security.validate();
     dataPlane.validate();
+    cluster.validate();
+    node.validate();
+    validateCluster();
+    tls.validate("tls");
     if (dataPlane.role() != EdgeRole.ROOT) {
       throw new IllegalArgumentException("dataPlane.role must be root in the server; run parent and leaf nodes with "
           + "io.propius.edge.EdgeMain");
     }
     return this;
+  }
+
+  /** Cluster mode shares jobs through Redis and tokens through one secret; roles only make sense in a cluster. */
+  private void validateCluster() {
+    if (!cluster.isEnabled()) {
+      if (node.roleSet().size() < NodeRole.values().length) {
+        throw new IllegalArgumentException("node.roles '" + node.getRoles() + "' needs cluster.enabled: a single "
+            + "process runs every role");
+      }
+      return;
+    }
+    if (!store.isRedis()) {
+      throw new IllegalArgumentException("cluster.enabled needs the Redis job store (store.type=redis): the nodes "
+          + "share jobs through it");
+    }
+    if (security.secretBytes() == null) {
+      throw new IllegalArgumentException("cluster.enabled needs security.tokenSecret: every node must verify the "
+          + "offers and task tokens the others sign");
+    }
   }
 
   public JsonObject toJson() {

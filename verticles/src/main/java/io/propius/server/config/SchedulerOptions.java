@@ -22,6 +22,11 @@ public final class SchedulerOptions {
   private long tickMs = 1_000;
   /** Events arriving closer together than this are handled by one run. */
   private long coalesceMs = 5;
+  /**
+   * Cluster mode: how long decisions may pause when the active scheduler's node dies before a
+   * scheduler on another node takes over (the lease lasts a little less).
+   */
+  private long failoverMs = 5_000;
   /** Seed for policies that draw random numbers; 0 means from the clock. */
   private long seed = 0;
 
@@ -74,6 +79,15 @@ public final class SchedulerOptions {
     return this;
   }
 
+  public long getFailoverMs() {
+    return failoverMs;
+  }
+
+  public SchedulerOptions setFailoverMs(long failoverMs) {
+    this.failoverMs = failoverMs;
+    return this;
+  }
+
   public long getSeed() {
     return seed;
   }
@@ -92,6 +106,9 @@ public final class SchedulerOptions {
           + mode + "'");
     }
     Checks.positive("scheduler.tickMs", tickMs);
+    if (failoverMs < 500) {
+      throw new IllegalArgumentException("scheduler.failoverMs must be >= 500, got " + failoverMs);
+    }
     if (coalesceMs < 0) {
       throw new IllegalArgumentException("scheduler.coalesceMs must be >= 0, got " + coalesceMs);
     }

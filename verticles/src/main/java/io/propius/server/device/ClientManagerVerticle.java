@@ -17,6 +17,7 @@ import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
 import io.propius.server.bus.Addresses;
 import io.propius.server.bus.GroupPlan;
+import io.propius.server.bus.Inbox;
 import io.propius.server.bus.ScheduleSnapshot;
 import io.propius.server.bus.WindowStats;
 import io.propius.server.config.DevicesOptions;
@@ -27,6 +28,7 @@ import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.store.Job;
 import io.propius.server.store.JobStore;
 import io.propius.server.store.Reservation;
+import io.propius.api.tls.Tls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -84,15 +86,16 @@ public final class ClientManagerVerticle extends VerticleBase {
     window = new SlidingWindow(options.getWindowCapacity(), options.getWindowMs(), options.getWindowAttributes());
     metrics.window(instanceId, window::size);
     lastReportAt = clock.getAsLong();
-    vertx.eventBus().<ScheduleSnapshot>consumer(Addresses.SCHEDULE, msg -> offers.update(msg.body()));
-    vertx.eventBus().<JobEvent>consumer(Addresses.JOB_EVENTS, msg -> onJobEvent(msg.body()));
+    Inbox inbox = new Inbox(vertx.eventBus(), metrics);
+    inbox.consumer(Addresses.SCHEDULE, ScheduleSnapshot.class, msg -> offers.update(msg.body()));
+    inbox.consumer(Addresses.JOB_EVENTS, JobEvent.class, msg -> onJobEvent(msg.body()));
     vertx.eventBus().<ScheduleSnapshot>request(Addresses.SCHEDULE_GET, null)
         .onSuccess(reply -> offers.update(reply.body()));
     vertx.setPeriodic(options.getStatsIntervalMs(), id -> reportStats());
     if (smallBatch) {
       batch = new SmallBatchBinder(vertx, clock, offers, options, metrics, this::offer);
       metrics.held(instanceId, batch::heldCount);
-      vertx.eventBus().<GroupPlan>consumer(Addresses.GROUPS, msg -> batch.apply(msg.body()));
+      inbox.consumer(Addresses.GROUPS, GroupPlan.class, msg -> batch.apply(msg.body()));
       vertx.eventBus().<String>consumer(Addresses.DEVICE_PING, msg -> batch.ping(msg.body(), clock.getAsLong()));
       vertx.eventBus().<JsonObject>consumer(Addresses.DEVICE_HELD, msg -> {
         if (!instanceId.equals(msg.body().getString("instance"))) {
@@ -120,7 +123,7 @@ public final class ClientManagerVerticle extends VerticleBase {
     // Port 0 means "any free port"; Vert.x shares one random port among servers listening on the
     // same negative port, which is what the instances of this deployment must do.
     int port = options.getPort() == 0 ? -1 : options.getPort();
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(port))
+    server = Tls.createHttpServer(vertx, new HttpServerOptions().setHost(options.getHost()).setPort(port), options.getTls())
         .requestHandler(router);
     return server.listen();
   }

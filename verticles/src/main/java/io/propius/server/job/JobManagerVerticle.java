@@ -3,8 +3,10 @@ package io.propius.server.job;
 import io.propius.api.PropiusException;
 import io.propius.api.grpc.JobEvent;
 import io.propius.server.bus.Addresses;
+import io.propius.server.bus.Inbox;
 import io.propius.server.config.JobsOptions;
 import io.propius.server.metrics.PropiusMetrics;
+import io.propius.api.tls.Tls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.Http2Settings;
@@ -43,14 +45,14 @@ public final class JobManagerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.eventBus().<JobEvent>consumer(Addresses.JOB_EVENTS, msg -> hub.dispatch(msg.body()));
+    new Inbox(vertx.eventBus(), metrics).consumer(Addresses.JOB_EVENTS, JobEvent.class, msg -> hub.dispatch(msg.body()));
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(options.getMaxMessageBytes()));
     new GrpcJobEndpoint(jobs, auth, hub, events, metrics).bind(grpc);
     HttpServerOptions serverOptions = new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
         .setMaxWebSocketFrameSize(options.getMaxMessageBytes()).setMaxWebSocketMessageSize(options.getMaxMessageBytes())
         .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_WINDOW))
         .setHttp2ConnectionWindowSize(HTTP2_WINDOW);
-    server = vertx.createHttpServer(serverOptions).requestHandler(req -> route(req, grpc));
+    server = Tls.createHttpServer(vertx, serverOptions, options.getTls()).requestHandler(req -> route(req, grpc));
     return server.listen();
   }
 

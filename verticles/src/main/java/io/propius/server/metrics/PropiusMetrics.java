@@ -34,7 +34,7 @@ public final class PropiusMetrics {
   public enum Transport { GRPC, WEBSOCKET }
 
   /** Calls the Redis job store makes (a Lua script or a read). */
-  public enum StoreCall { REGISTER, READ, LIST, UPDATE, RESERVE, CONFIRM, EXPIRE_LEASES, PURGE, SET_SCORES, CONNECT }
+  public enum StoreCall { REGISTER, READ, LIST, UPDATE, RESERVE, CONFIRM, EXPIRE_LEASES, PURGE, SET_SCORES, SCHEDULER_LEASE, CONNECT }
 
   /** How a store call ended: answered (rule rejections included), Redis unreachable, or an error reply. */
   public enum StoreOutcome { OK, UNAVAILABLE, ERROR }
@@ -62,6 +62,9 @@ public final class PropiusMetrics {
   private final AtomicLong planGroups = new AtomicLong();
   private final Counter plans;
   private final Counter plansRejected;
+  private final AtomicLong schedulerLeader = new AtomicLong();
+  private final Counter leaderGained;
+  private final Counter busDropped;
 
   public PropiusMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -113,6 +116,13 @@ public final class PropiusMetrics {
     plans = Counter.builder("propius.batch.plans").description("Small-batch plans published").register(registry);
     plansRejected = Counter.builder("propius.batch.plans.rejected")
         .description("Small-batch plans dropped because the policy failed or gave a bad group query").register(registry);
+    Gauge.builder("propius.scheduler.leader", schedulerLeader, AtomicLong::get)
+        .description("1 on the node whose scheduler decides now (holds the scheduler lease)").register(registry);
+    leaderGained = Counter.builder("propius.scheduler.leader.acquired")
+        .description("Times this node's scheduler took the lease (summed over nodes: leader changes)").register(registry);
+    busDropped = Counter.builder("propius.bus.messages.dropped")
+        .description("Event-bus messages dropped because they did not decode (a node of another version)")
+        .register(registry);
     watchEventsDropped = Counter.builder("propius.watch.events.dropped")
         .description("Device-level watch events dropped because a watcher could not keep up").register(registry);
   }
@@ -227,6 +237,25 @@ public final class PropiusMetrics {
   public void plan(int groups) {
     plans.increment();
     planGroups.set(groups);
+  }
+
+  public void schedulerLeader(boolean leader) {
+    if (leader && schedulerLeader.getAndSet(1) == 0) {
+      leaderGained.increment();
+    } else if (!leader) {
+      schedulerLeader.set(0);
+    }
+  }
+
+  /** Members of the cluster this node sees, read at scrape time (1 outside cluster mode). */
+  public void clusterMembers(LongSupplier members) {
+    Gauge.builder("propius.cluster.members", members, LongSupplier::getAsLong).strongReference(true)
+        .description("Members of the cluster as this node sees them").register(registry);
+  }
+
+  /** A message from another node that did not decode was dropped. */
+  public void busMessageDropped() {
+    busDropped.increment();
   }
 
   public void planRejected() {

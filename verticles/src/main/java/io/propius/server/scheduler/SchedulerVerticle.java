@@ -12,6 +12,7 @@ import io.propius.policy.portal.SampledClientPortal;
 import io.propius.policy.portal.TableJobPortal;
 import io.propius.server.bus.Addresses;
 import io.propius.server.bus.GroupPlan;
+import io.propius.server.bus.Inbox;
 import io.propius.server.bus.ScheduleSnapshot;
 import io.propius.server.bus.WindowStats;
 import io.propius.server.config.SchedulerOptions;
@@ -21,6 +22,7 @@ import io.propius.server.store.JobStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,7 +39,9 @@ import java.util.function.LongSupplier;
  * publishes a {@link ScheduleSnapshot} to the client managers. In small-batch mode the run asks the
  * policy for job groups instead, over the devices the client managers hold, checks that every
  * group's query parses, and publishes them as a {@link GroupPlan} after the snapshot. Events that
- * arrive while a run is under way are coalesced into the next run.
+ * arrive while a run is under way are coalesced into the next run. In a cluster only the scheduler
+ * holding the lease ({@link SchedulerLeadership}) runs the policy, answers for the schedule and
+ * publishes; the others keep the client statistics so that they can take over at once.
  */
 public final class SchedulerVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(SchedulerVerticle.class.getName());
@@ -50,13 +54,16 @@ public final class SchedulerVerticle extends VerticleBase {
   private final LongSupplier clock;
   private final EnumSet<ScheduleTrigger> pending = EnumSet.noneOf(ScheduleTrigger.class);
   private final ClientStatistics clients;
+  private final SchedulerLeadership leadership;
+  private final List<MessageConsumer<?>> leaderConsumers = new ArrayList<>();
   private TableJobPortal lastPortal = new TableJobPortal(List.of());
   private ScheduleSnapshot latest = ScheduleSnapshot.EMPTY;
   private boolean running;
   private boolean timerSet;
 
   public SchedulerVerticle(JobStore store, SchedulingPolicy policy, SchedulerOptions options, long statsIntervalMs,
-                           PropiusMetrics metrics, LongSupplier clock) {
+                           SchedulerLeadership leadership, PropiusMetrics metrics, LongSupplier clock) {
+    this.leadership = leadership;
     this.store = store;
     this.policy = policy;
     this.options = options;
@@ -68,13 +75,35 @@ public final class SchedulerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.eventBus().<JobEvent>consumer(Addresses.JOB_EVENTS, msg -> onEvent(msg.body()));
-    vertx.eventBus().<WindowStats>consumer(Addresses.CLIENT_STATS, msg -> clients.update(msg.body(), clock.getAsLong()));
-    vertx.eventBus().consumer(Addresses.SCHEDULE_GET, msg -> msg.reply(latest));
-    vertx.eventBus().<String>consumer(Addresses.CLIENTS_COUNT, msg -> countDevices(msg.body(), msg));
+    Inbox inbox = new Inbox(vertx.eventBus(), metrics);
+    inbox.consumer(Addresses.JOB_EVENTS, JobEvent.class, msg -> onEvent(msg.body()));
+    inbox.consumer(Addresses.CLIENT_STATS, WindowStats.class, msg -> clients.update(msg.body(), clock.getAsLong()));
     vertx.setPeriodic(options.getTickMs(), id -> trigger(ScheduleTrigger.TICK));
-    trigger(ScheduleTrigger.TICK);
+    leadership.start(vertx, this::leading);
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return leadership.stop();
+  }
+
+  /**
+   * Only the leader answers for the schedule and the devices (requests go to one consumer of an
+   * address, which must not be a follower with nothing decided). A new leader runs at once; its
+   * snapshot versions start above every earlier leader's, whose tokens are smaller.
+   */
+  private void leading(boolean leader) {
+    if (leader) {
+      latest = new ScheduleSnapshot(Math.max(latest.version(), leadership.fencingToken() << 32), clock.getAsLong(),
+          List.of());
+      leaderConsumers.add(vertx.eventBus().consumer(Addresses.SCHEDULE_GET, msg -> msg.reply(latest)));
+      leaderConsumers.add(vertx.eventBus().<String>consumer(Addresses.CLIENTS_COUNT, msg -> countDevices(msg.body(), msg)));
+      trigger(ScheduleTrigger.TICK);
+    } else {
+      leaderConsumers.forEach(MessageConsumer::unregister);
+      leaderConsumers.clear();
+    }
   }
 
   /** The clients portal's answer to a device query (what a policy's {@code subsetSize} would say). */
@@ -116,6 +145,10 @@ public final class SchedulerVerticle extends VerticleBase {
   }
 
   private void run() {
+    if (!leadership.isLeader()) {
+      pending.clear();
+      return;
+    }
     running = true;
     EnumSet<ScheduleTrigger> triggers = EnumSet.copyOf(pending);
     pending.clear();
@@ -193,6 +226,10 @@ public final class SchedulerVerticle extends VerticleBase {
   }
 
   private Future<Void> publish(Decision decision) {
+    if (!leadership.isLeader()) {
+      // The lease was lost while the policy ran: whoever holds it now decides.
+      return Future.succeededFuture();
+    }
     Map<JobState, Long> states = new EnumMap<>(JobState.class);
     List<ScheduleSnapshot.OfferableJob> offerable = new ArrayList<>();
     for (Job job : decision.jobs()) {
@@ -212,6 +249,7 @@ public final class SchedulerVerticle extends VerticleBase {
     if (decision.groups() != null) {
       vertx.eventBus().publish(Addresses.GROUPS, new GroupPlan(latest, decision.groups()));
     }
-    return decision.changedScores().isEmpty() ? Future.succeededFuture() : store.setScores(decision.changedScores());
+    return decision.changedScores().isEmpty() ? Future.succeededFuture()
+        : store.setScores(decision.changedScores(), leadership.fencingToken());
   }
 }

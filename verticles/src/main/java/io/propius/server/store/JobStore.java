@@ -61,6 +61,15 @@ public interface JobStore {
   Future<Void> setScores(Map<Long, Double> scores);
 
   /**
+   * Sets scores only while the scheduler lease carries {@code fencingToken} (0: unfenced, the one
+   * scheduler of a single process); fails with {@code FAILED_PRECONDITION} and writes nothing when
+   * the lease is lost. Only a store that holds the lease fences.
+   */
+  default Future<Void> setScores(Map<Long, Double> scores, long fencingToken) {
+    return setScores(scores);
+  }
+
+  /**
    * Connects and checks the store before first use.
    *
    * @return a failed future whose message is one line saying what is wrong (unreachable, bad password)

@@ -88,4 +88,60 @@ class PropiusOptionsTest {
     assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_STORE_TYPE", "redis",
         "PROPIUS_STORE_KEY_PREFIX", "a b"))).hasMessageStartingWith("store.keyPrefix must be");
   }
+
+  private static final String SECRET = "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=";
+
+  @Test
+  void clusterKeysLoadFromTheEnvironment() {
+    PropiusOptions o = PropiusOptions.load(null, Map.of("PROPIUS_CLUSTER_ENABLED", "true",
+        "PROPIUS_CLUSTER_HOST", "10.0.0.5", "PROPIUS_CLUSTER_PORT", "5801",
+        "PROPIUS_CLUSTER_MEMBERS", "10.0.0.5:5801, 10.0.0.6:5801", "PROPIUS_CLUSTER_NAME", "blue",
+        "PROPIUS_CLUSTER_EVENT_BUS_PORT", "6000", "PROPIUS_CLUSTER_JOIN_TIMEOUT_MS", "3000",
+        "PROPIUS_NODE_ROLES", "jobs,devices", "PROPIUS_STORE_TYPE", "redis", "PROPIUS_SECURITY_TOKEN_SECRET", SECRET));
+    assertThat(o.cluster().isEnabled()).isTrue();
+    assertThat(o.cluster().getHost()).isEqualTo("10.0.0.5");
+    assertThat(o.cluster().getPort()).isEqualTo(5801);
+    assertThat(o.cluster().memberList()).containsExactly("10.0.0.5:5801", "10.0.0.6:5801");
+    assertThat(o.cluster().isSeed()).isTrue();
+    assertThat(o.cluster().getName()).isEqualTo("blue");
+    assertThat(o.cluster().getEventBusPort()).isEqualTo(6000);
+    assertThat(o.cluster().getJoinTimeoutMs()).isEqualTo(3000);
+    assertThat(o.node().roleSet()).containsExactly(NodeRole.JOBS, NodeRole.DEVICES);
+    assertThat(o.scheduler().getFailoverMs()).isEqualTo(5000);
+    PropiusOptions single = PropiusOptions.load(null, Map.of());
+    assertThat(single.cluster().isEnabled()).isFalse();
+    assertThat(single.node().roleSet()).containsExactlyInAnyOrder(NodeRole.values());
+  }
+
+  @Test
+  void clusterMistakesAreOneLine() {
+    Map<String, String> cluster = Map.of("PROPIUS_CLUSTER_ENABLED", "true", "PROPIUS_STORE_TYPE", "redis",
+        "PROPIUS_SECURITY_TOKEN_SECRET", SECRET);
+    assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_CLUSTER_ENABLED", "true",
+        "PROPIUS_SECURITY_TOKEN_SECRET", SECRET))).hasMessageStartingWith("cluster.enabled needs the Redis job store");
+    assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_CLUSTER_ENABLED", "true",
+        "PROPIUS_STORE_TYPE", "redis"))).hasMessageStartingWith("cluster.enabled needs security.tokenSecret");
+    assertThatThrownBy(() -> PropiusOptions.load(null, with(cluster, "PROPIUS_NODE_ROLES", "jobs,cooking")))
+        .hasMessageStartingWith("node.roles: unknown role 'cooking'");
+    assertThatThrownBy(() -> PropiusOptions.load(null, with(cluster, "PROPIUS_NODE_ROLES", " , ")))
+        .hasMessageStartingWith("node.roles must name at least one role");
+    assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_NODE_ROLES", "devices")))
+        .hasMessageStartingWith("node.roles 'devices' needs cluster.enabled");
+    assertThatThrownBy(() -> PropiusOptions.load(null, with(cluster, "PROPIUS_CLUSTER_MEMBERS", "10.0.0.5")))
+        .hasMessage("cluster.members: '10.0.0.5' is not host:port");
+    assertThatThrownBy(() -> PropiusOptions.load(null, with(cluster, "PROPIUS_CLUSTER_MEMBERS", "")))
+        .hasMessageStartingWith("cluster.members must list at least one");
+    assertThatThrownBy(() -> PropiusOptions.load(null, with(cluster, "PROPIUS_CLUSTER_NAME", "a b")))
+        .hasMessageStartingWith("cluster.name must be");
+    assertThatThrownBy(() -> PropiusOptions.load(null, with(cluster, "PROPIUS_CLUSTER_HAZELCAST_CONFIG", "/nope.xml")))
+        .hasMessage("cluster.hazelcastConfig: cannot read /nope.xml");
+    assertThatThrownBy(() -> PropiusOptions.load(null, with(cluster, "PROPIUS_SCHEDULER_FAILOVER_MS", "10")))
+        .hasMessage("scheduler.failoverMs must be >= 500, got 10");
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String key, String value) {
+    Map<String, String> map = new java.util.HashMap<>(base);
+    map.put(key, value);
+    return map;
+  }
 }

@@ -3,11 +3,15 @@ package io.propius.server.store;
 import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
 import io.propius.api.grpc.JobState;
 import io.propius.server.PropiusServer;
 import io.propius.server.config.StoreOptions;
 import io.propius.server.metrics.PropiusMetrics;
+import io.propius.server.scheduler.SchedulerLease;
 import io.propius.server.store.redis.RedisJobStore;
+import io.propius.testing.Futures;
 import io.propius.testing.RedisProcess;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -15,6 +19,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,5 +78,41 @@ class RedisJobStoreTest extends JobStoreContract {
     } finally {
       await(other.close());
     }
+  }
+
+  /**
+   * The scheduler lease: one holder at a time, a larger fencing token for every new holder, and a
+   * score write fenced with a token that is no longer the lease's writes nothing.
+   */
+  @Test
+  void theSchedulerLeaseFencesScoreWrites() throws Exception {
+    RedisJobStore redisStore = (RedisJobStore) store;
+    SchedulerLease lease = redisStore.schedulerLease();
+    Job job = await(store.register(spec("t", 1, 5), new AdmissionLimits(1, 5, 5), 0));
+    SchedulerLease.Holder first = await(lease.acquire("node-a", 0, 300));
+    assertThat(first.token()).isPositive();
+    assertThat(await(lease.acquire("node-b", 0, 300))).as("held by A").isEqualTo(new SchedulerLease.Holder(0, "node-a"));
+    assertThat(await(lease.acquire("node-a", first.token(), 300))).as("A renews").isEqualTo(first);
+    await(store.setScores(Map.of(job.id(), 1.5), first.token()));
+    assertThat(await(store.get(job.id())).score()).isEqualTo(1.5);
+
+    Thread.sleep(400); // A's node stops renewing: the lease runs out
+    assertThat(await(lease.holder())).isNull();
+    SchedulerLease.Holder second = await(lease.acquire("node-b", 0, 10_000));
+    assertThat(second.token()).isGreaterThan(first.token());
+    assertThat(await(lease.holder())).isEqualTo(second);
+    Throwable stale = Futures.failure(store.setScores(Map.of(job.id(), 9.0), first.token()));
+    assertThat(stale).isInstanceOf(PropiusException.class).hasMessageContaining("lease with fencing token "
+        + first.token() + " is lost");
+    assertThat(((PropiusException) stale).code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+    assertThat(await(lease.acquire("node-a", first.token(), 300)).token()).as("A cannot renew what it lost").isZero();
+    assertThat(await(store.get(job.id())).score()).as("the stale write changed nothing").isEqualTo(1.5);
+    await(store.setScores(Map.of(job.id(), 2.5), second.token()));
+    assertThat(await(store.get(job.id())).score()).isEqualTo(2.5);
+
+    await(lease.release("node-a", first.token()));
+    assertThat(await(lease.holder())).as("only the holder releases").isEqualTo(second);
+    await(lease.release("node-b", second.token()));
+    assertThat(await(lease.holder())).isNull();
   }
 }

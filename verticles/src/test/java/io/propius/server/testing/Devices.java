@@ -20,6 +20,11 @@ public final class Devices {
     this(server.http, server.devicesPort());
   }
 
+  /** Device calls to {@code 127.0.0.1:port} (another process, a load balancer) with {@code http}. */
+  public static Devices at(WebClient http, int port) {
+    return new Devices(http, port);
+  }
+
   private Devices(WebClient http, int port) {
     this.http = http;
     this.port = port;

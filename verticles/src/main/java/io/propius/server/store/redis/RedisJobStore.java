@@ -17,6 +17,7 @@ import io.propius.server.store.JobSpec;
 import io.propius.server.store.JobStore;
 import io.propius.server.store.JobTransitions;
 import io.propius.server.store.Reservation;
+import io.propius.server.scheduler.SchedulerLease;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -313,16 +314,30 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public Future<Void> setScores(Map<Long, Double> scores) {
+    return setScores(scores, 0);
+  }
+
+  @Override
+  public Future<Void> setScores(Map<Long, Double> scores, long fencingToken) {
     if (scores.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<String> args = new ArrayList<>(1 + 2 * scores.size());
+    List<String> args = new ArrayList<>(2 + 2 * scores.size());
+    args.add(Long.toString(fencingToken));
     args.add(keys.jobPrefix());
     scores.forEach((id, score) -> {
       args.add(Long.toString(id));
       args.add(Double.toString(score));
     });
-    return eval(StoreCall.SET_SCORES, RedisScript.SET_SCORES, List.of(keys.live()), args).mapEmpty();
+    return eval(StoreCall.SET_SCORES, RedisScript.SET_SCORES, List.of(keys.live(), keys.schedulerLease()), args)
+        .compose(r -> r.toInteger() == 0 ? Future.<Void>succeededFuture() : Future.failedFuture(new PropiusException(
+            ErrorCode.FAILED_PRECONDITION, "the scheduler lease with fencing token " + fencingToken
+            + " is lost: scores not written")));
+  }
+
+  /** The scheduler lease of the deployment on this Redis (cluster mode). */
+  public SchedulerLease schedulerLease() {
+    return new RedisSchedulerLease(this, keys);
   }
 
   @Override
@@ -331,7 +346,7 @@ public final class RedisJobStore implements JobStore {
   }
 
   /** Runs a script by its SHA-1, loading it again if Redis lost it (a restart, SCRIPT FLUSH). */
-  private Future<Response> eval(StoreCall call, RedisScript script, List<String> keyNames, List<String> args) {
+  Future<Response> eval(StoreCall call, RedisScript script, List<String> keyNames, List<String> args) {
     return call(call, redis.send(evalsha(script, keyNames, args), timeoutMs).recover(err -> {
       if (!RedisFailures.isNoScript(err)) {
         return Future.failedFuture(err);
@@ -348,7 +363,7 @@ public final class RedisJobStore implements JobStore {
     return evalsha;
   }
 
-  private Future<Response> send(StoreCall call, Request request) {
+  Future<Response> send(StoreCall call, Request request) {
     return call(call, redis.send(request, timeoutMs));
   }
 

@@ -31,6 +31,16 @@ record RedisKeys(String prefix) {
     return prefix + "leases";
   }
 
+  /** String {@code <token>|<node id>} with a time to live: which node's scheduler decides. */
+  String schedulerLease() {
+    return prefix + "scheduler:lease";
+  }
+
+  /** Counter of scheduler fencing tokens (INCR): each new lease holder gets a larger one. */
+  String schedulerFence() {
+    return prefix + "scheduler:fence";
+  }
+
   String jobPrefix() {
     return prefix + "job:";
   }

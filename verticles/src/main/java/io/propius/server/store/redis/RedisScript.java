@@ -15,7 +15,9 @@ enum RedisScript {
   CONFIRM("confirm.lua"),
   EXPIRE_LEASES("expire-leases.lua"),
   PURGE_ENDED("purge-ended.lua"),
-  SET_SCORES("set-scores.lua");
+  SET_SCORES("set-scores.lua"),
+  SCHEDULER_LEASE("scheduler-lease.lua"),
+  SCHEDULER_RELEASE("scheduler-release.lua");
 
   final String source;
   final String sha;
