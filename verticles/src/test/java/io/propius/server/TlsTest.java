@@ -33,12 +33,15 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.grpc.client.GrpcClient;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -117,7 +120,7 @@ class TlsTest {
     String scrape = await(get(trusted, server.server.adminPort(), "/metrics")).bodyAsString();
     double notAfter = readCertificate(Path.of(server.options.devices().getTls().getCertPath())).getNotAfter().getTime()
         / 1000.0;
-    java.util.regex.Matcher gauge = java.util.regex.Pattern
+    Matcher gauge = Pattern
         .compile("propius_tls_certificate_expiry_timestamp_seconds\\{port=\"devices\"} (\\S+)").matcher(scrape);
     assertThat(gauge.find()).as(scrape).isTrue();
     assertThat(Double.parseDouble(gauge.group(1))).isEqualTo(notAfter);
@@ -231,7 +234,7 @@ class TlsTest {
   }
 
   private static X509Certificate readCertificate(Path pem) throws Exception {
-    try (var in = java.nio.file.Files.newInputStream(pem)) {
+    try (var in = Files.newInputStream(pem)) {
       return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
   }

@@ -3,6 +3,7 @@ package io.propius.api.tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
+import java.util.Arrays;
 import java.util.function.IntFunction;
 import java.util.function.LongFunction;
 
@@ -180,7 +181,7 @@ public final class TensorDecoder {
   private void room(int needed) {
     if (needed > values.length) {
       int size = (int) Math.min(header.count(), Math.max(needed, 2L * values.length));
-      values = size == header.count() ? copyInto(arrays.apply(size)) : java.util.Arrays.copyOf(values, size);
+      values = size == header.count() ? copyInto(arrays.apply(size)) : Arrays.copyOf(values, size);
     }
   }
 

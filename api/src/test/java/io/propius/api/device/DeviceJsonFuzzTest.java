@@ -6,6 +6,7 @@ import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -21,7 +22,7 @@ import net.jqwik.api.Provide;
 class DeviceJsonFuzzTest {
   @Property(tries = 200)
   void everyDeviceRequestReadsOrRefusesWithInvalidArgument(@ForAll("requests") JsonObject json) {
-    for (Function<JsonObject, ?> read : java.util.List.<Function<JsonObject, ?>>of(CheckinRequest::fromJson,
+    for (Function<JsonObject, ?> read : List.<Function<JsonObject, ?>>of(CheckinRequest::fromJson,
         AcceptRequest::fromJson, ConfirmRequest::fromJson)) {
       try {
         read.apply(json);
