@@ -85,12 +85,28 @@ public final class PropiusServer {
   }
 
   /**
-   * This node's Vert.x (joining the cluster in cluster mode), then its roles; on a failure whatever
-   * started is stopped again, the cluster left, and the future fails with one line saying why.
+   * This node's Vert.x (in cluster mode: Redis checked, then the cluster joined), then its roles; on a
+   * failure whatever started is stopped again, the cluster left, and the future fails with one line
+   * saying why.
    */
   public static Future<PropiusServer> start(PropiusOptions options, PrometheusMeterRegistry registry) {
-    return ClusterNode.vertx(options, registry).compose(vertx -> deploy(vertx, options, registry)
-        .recover(err -> vertx.close().transform(v -> Future.failedFuture(err))));
+    return reachStoreBeforeJoining(options).compose(ok -> ClusterNode.vertx(options, registry))
+        .compose(vertx -> deploy(vertx, options, registry)
+            .recover(err -> vertx.close().transform(v -> Future.failedFuture(err))));
+  }
+
+  /**
+   * In cluster mode, a node that cannot use Redis must not join the cluster even for a moment (its
+   * scheduler, watchers and window reports would be members that cannot work), so Redis is tried
+   * first, from a short-lived plain Vert.x.
+   */
+  private static Future<Void> reachStoreBeforeJoining(PropiusOptions options) {
+    if (!options.cluster().isEnabled()) {
+      return Future.succeededFuture();
+    }
+    Vertx probe = Vertx.vertx();
+    RedisJobStore store = new RedisJobStore(probe, options.store(), new PropiusMetrics(newRegistry()));
+    return store.open().eventually(store::close).eventually(probe::close);
   }
 
   /**

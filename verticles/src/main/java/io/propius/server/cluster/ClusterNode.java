@@ -1,6 +1,7 @@
 package io.propius.server.cluster;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.tls.Tls;
 import io.propius.server.config.ClusterOptions;
 import io.propius.server.config.PropiusOptions;
 import io.vertx.core.Future;
@@ -45,9 +46,15 @@ public final class ClusterNode {
     }
     JsonArray roles = new JsonArray();
     options.node().roleSet().forEach(r -> roles.add(r.configName()));
-    vertxOptions.setEventBusOptions(new EventBusOptions().setHost(cluster.getHost()).setPort(cluster.getEventBusPort())
+    EventBusOptions bus = new EventBusOptions().setHost(cluster.getHost()).setPort(cluster.getEventBusPort())
         .setClusterNodeMetadata(new JsonObject().put("roles", roles).put("up_since_ms", System.currentTimeMillis())
-            .put("member", cluster.getHost() + ":" + cluster.getPort())));
+            .put("member", cluster.getHost() + ":" + cluster.getPort()));
+    if (!options.tls().getCertPath().isEmpty()) {
+      // Members verify each other with the deployment's certificates (a self-signed dev certificate
+      // of each node's own would be trusted by no other node).
+      Tls.eventBus(bus, options.tls());
+    }
+    vertxOptions.setEventBusOptions(bus);
     String seeds = String.join(",", cluster.memberList());
     return Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(registry))
         .withClusterManager(manager).buildClustered()

@@ -57,12 +57,12 @@ public final class ClusterView {
     for (String id : manager.getNodes()) {
       Promise<NodeInfo> info = Promise.promise();
       manager.getNodeInfo(id, info);
+      // A member that is still joining has no node info yet: listed by its id alone.
       rows.add(info.future().map(n -> {
         JsonObject meta = n.metadata() == null ? new JsonObject() : n.metadata();
         return new JsonObject().put("node_id", id).put("address", meta.getString("member"))
             .put("event_bus", n.host() + ":" + n.port()).put("roles", meta.getJsonArray("roles", new JsonArray()))
             .put("up_since_ms", meta.getLong("up_since_ms"));
-        // A member that is joining has no node info yet: listed without it.
       }).otherwise(new JsonObject().put("node_id", id)));
     }
     return Future.join(rows).map(all -> {

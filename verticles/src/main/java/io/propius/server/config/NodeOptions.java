@@ -34,10 +34,6 @@ public final class NodeOptions {
     return set;
   }
 
-  public boolean has(NodeRole role) {
-    return roleSet().contains(role);
-  }
-
   void validate() {
     roleSet();
   }

@@ -11,6 +11,8 @@ import io.propius.api.grpc.JobManagerGrpcClient;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.api.grpc.WatchJobRequest;
+import io.propius.api.tensor.DType;
+import io.propius.api.tensor.Tensors;
 import io.propius.server.bus.Addresses;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.ClusterNodes;
@@ -37,7 +39,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two Propius JVMs clustered on one Redis: node A runs the job API, the scheduler, the data plane
- * and the admin API; node B only the device API. A job watching on A sees the devices binding on B.
+ * and the admin API; node B the device and job APIs. A job watching on A sees the devices binding on
+ * B; a job watching on B hears from A's root edge node that its aggregate is ready.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterEventsTest {
@@ -51,7 +54,7 @@ class ClusterEventsTest {
   @BeforeAll
   static void startCluster() {
     cluster = new ClusterNodes();
-    List<ClusterNodes.Node> nodes = cluster.startAll("jobs,scheduler,data-plane,admin", "devices");
+    List<ClusterNodes.Node> nodes = cluster.startAll("jobs,scheduler,data-plane,admin", "devices,jobs");
     a = nodes.get(0);
     b = nodes.get(1);
     vertx = Vertx.vertx();
@@ -98,7 +101,7 @@ class ClusterEventsTest {
    * job events go. The nodes drop, log and count both and keep serving.
    */
   @Test
-  @Order(3) // last: a third member joins for a moment
+  @Order(5) // last: a third member joins for a moment
   void messagesThatDoNotDecodeAreDroppedAndCounted() {
     PropiusOptions options = new PropiusOptions();
     int port = FreePort.find();
@@ -162,6 +165,31 @@ class ClusterEventsTest {
 
   @Test
   @Order(2)
+  void aggregateReadyReachesAJobWatchingOnAnotherNode() {
+    JobManagerGrpcClient jobs = b.jobs(ClusterNodes.grpc(vertx));
+    long jobId = await(jobs.registerJob(RegisterJobRequest.newBuilder().setTotalRounds(1).setEstDemand(1).build()))
+        .getJobId();
+    List<JobEvent> events = new CopyOnWriteArrayList<>();
+    await(jobs.watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build()).onSuccess(w -> w.handler(events::add)));
+    int round = await(jobs.requestRound(RequestRoundRequest.newBuilder().setJobId(jobId).setDemand(1).build()))
+        .getRound();
+    int dp = a.dataPlanePort();
+    assertThat(await(http.put(dp, "127.0.0.1", "/v1/rounds/" + jobId + "/" + round).sendJsonObject(new JsonObject()
+        .put("reducer", "fedavg").put("tensor_length", 2).put("target", 1))).statusCode()).isEqualTo(201);
+    Devices devices = Devices.at(http, b.devicesPort());
+    JsonObject offer = devices.awaitOffer("trainer", ATTRIBUTES, jobId);
+    JsonObject binding = await(devices.accept("trainer", offer.getString("offer"))).bodyAsJsonObject();
+    assertThat(binding.getString("data_plane")).isEqualTo("http://127.0.0.1:" + dp);
+    assertThat(await(http.put(dp, "127.0.0.1", "/v1/results/" + jobId + "/" + round).addQueryParam("samples", "10")
+        .bearerTokenAuthentication(binding.getString("task_token"))
+        .sendBuffer(Buffer.buffer(Tensors.encode(new double[] {0.5, -0.5}, DType.FLOAT32)))).statusCode())
+        .as("the task token B signed verifies on A").isEqualTo(200);
+    eventually(Duration.ofSeconds(10), () -> events.stream().anyMatch(e -> e.getType() == JobEvent.Type.AGGREGATE_READY),
+        "AGGREGATE_READY from A's root edge node on B's watch stream");
+  }
+
+  @Test
+  @Order(4)
   void theAdminApiListsTheMembersAndTheActiveScheduler() {
     eventually(Duration.ofSeconds(15), () -> {
       JsonObject view = await(http.get(a.adminPort(), "127.0.0.1", "/v1/admin/cluster").send()).bodyAsJsonObject();
@@ -177,7 +205,7 @@ class ClusterEventsTest {
     assertThat(view.getJsonObject("scheduler").getString("node_id")).as("A is the only scheduler")
         .isEqualTo(view.getString("node_id"));
     assertThat(members.stream().map(JsonObject.class::cast).map(m -> m.getJsonArray("roles").encode()))
-        .contains("[\"devices\"]");
+        .contains("[\"jobs\",\"devices\"]");
 
     String metricsA = await(http.get(a.adminPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
     String metricsB = await(http.get(b.adminPort(), "127.0.0.1", "/metrics").send()).bodyAsString();

@@ -62,9 +62,14 @@ class ClusterStartupFailureTest {
   }
 
   @Test
-  void aNodeThatReachesNoRedisLeavesTheClusterAndStops() {
+  void aNodeThatReachesNoRedisStopsBeforeJoining() {
     int port = FreePort.find();
-    assertFailsWith(env(port, "127.0.0.1:" + port, "redis://127.0.0.1:" + FreePort.find()), 1,
-        "Propius failed to start: cannot use the Redis job store at redis://127.0.0.1:");
+    int redisPort = FreePort.find();
+    try (ServerProcess server = ServerProcess.start(env(port, "127.0.0.1:" + port, "redis://127.0.0.1:" + redisPort))) {
+      assertThat(server.awaitExit()).isEqualTo(1);
+      assertThat(server.stderr).as("the only line: Hazelcast never started").containsExactly(
+          "Propius failed to start: cannot use the Redis job store at redis://127.0.0.1:" + redisPort
+          + ": Connection refused: /127.0.0.1:" + redisPort);
+    }
   }
 }
