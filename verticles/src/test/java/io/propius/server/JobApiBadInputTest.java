@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.grpc.DataPlaneOptions;
+import io.propius.api.grpc.DataWork;
 import io.propius.api.grpc.EndRoundRequest;
 import io.propius.api.grpc.FinishJobRequest;
 import io.propius.api.grpc.GetJobRequest;
@@ -19,6 +20,7 @@ import io.propius.server.testing.GrpcFailure;
 import io.propius.server.testing.TestServer;
 import io.vertx.grpc.client.InvalidStatusException;
 import io.vertx.grpc.common.GrpcStatus;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +80,28 @@ class JobApiBadInputTest {
         ErrorCode.ADMISSION_DENIED, "tenant 'a'", "over its limit of 150");
     long other = await(server.jobs.registerJob(job().setEstDemand(60).setTenant("b").build())).getJobId();
     assertThat(other).isEqualTo(2); // rejected registrations used no id
+  }
+
+  @Test
+  void badDataWorkIsRefusedAndChangesNothing() {
+    long id = await(server.jobs.registerJob(job().build())).getJobId();
+    Function<DataWork.Builder, RequestRoundRequest> round = w ->
+        RequestRoundRequest.newBuilder().setJobId(id).setDemand(5).setDataWork(w).build();
+    DataWork.Builder ok = DataWork.newBuilder().setTotalShards(60).setShardBytes(78_400).setModelBytes(2_000_000)
+        .setDeadlineMs(40_000);
+    assertStatus(failure(server.call(JobManagerGrpcClient.RequestRound, round.apply(ok.clone().setTotalShards(-5)))),
+        ErrorCode.INVALID_ARGUMENT, "total_shards must be between 1 and 1000000, got -5");
+    assertStatus(failure(server.call(JobManagerGrpcClient.RequestRound, round.apply(ok.clone().setTotalShards(0)))),
+        ErrorCode.INVALID_ARGUMENT, "total_shards");
+    assertStatus(failure(server.call(JobManagerGrpcClient.RequestRound, round.apply(ok.clone().setShardBytes(-1)))),
+        ErrorCode.INVALID_ARGUMENT, "shard_bytes");
+    assertStatus(failure(server.call(JobManagerGrpcClient.RequestRound, round.apply(ok.clone().setModelBytes(1L << 50)))),
+        ErrorCode.INVALID_ARGUMENT, "model_bytes");
+    assertStatus(failure(server.call(JobManagerGrpcClient.RequestRound, round.apply(ok.clone().setDeadlineMs(0)))),
+        ErrorCode.INVALID_ARGUMENT, "deadline_ms");
+    assertThat(await(server.jobs.getJob(GetJobRequest.newBuilder().setJobId(id).build())).getRound())
+        .as("refused requests open no round").isZero();
+    assertThat(await(server.jobs.requestRound(round.apply(ok))).getRound()).isEqualTo(1);
   }
 
   @Test

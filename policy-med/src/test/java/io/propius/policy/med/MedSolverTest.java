@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** MED's MIP solution against exhaustive search on tiny instances, and its infeasibility reports. */
+/** MED's solver against exhaustive search on tiny instances, and its infeasibility reports. */
 class MedSolverTest {
   private final MedSolver solver = new MedSolver();
 
@@ -97,6 +97,26 @@ class MedSolverTest {
     // Both kinds occur, so the comparison covers the solutions and the infeasibility verdicts.
     assertThat(feasible).isGreaterThan(10);
     assertThat(infeasible).isGreaterThan(3);
+  }
+
+  @Test
+  void identicalLearnersKeepTheOptimum() {
+    // Symmetry breaking gives identical learners tasks in non-decreasing order; that must not cut
+    // off the optimum (nor, with a binding budget, the cheapest split).
+    SplittableRandom r = new SplittableRandom(11);
+    for (int k = 0; k < 25; k++) {
+      MedProblem base = random(r, 2, 2);
+      List<MedProblem.Learner> twins = new ArrayList<>(base.learners());
+      twins.add(base.learners().get(0));
+      twins.add(base.learners().get(1));
+      MedProblem p = new MedProblem(base.tasks(), twins, base.budget() + 2, 1);
+      Double optimum = bruteForce(p);
+      if (optimum != null) {
+        MedAllocation a = solver.solve(p);
+        assertThat(a.objective()).as("instance %d", k).isCloseTo(optimum, within(1e-6 * Math.max(1, optimum)));
+        assertThat(a.optimal()).isTrue();
+      }
+    }
   }
 
   private static MedProblem.Learner learner(String name, double price, double pFast, double fastRate, double slowRate) {

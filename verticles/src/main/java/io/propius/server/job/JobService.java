@@ -14,6 +14,7 @@ import io.propius.api.grpc.JobStatus;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RegisterJobResponse;
 import io.propius.api.grpc.RequestRoundRequest;
+import io.propius.policy.med.plan.DataWork;
 import io.propius.api.grpc.RequestRoundResponse;
 import io.propius.api.query.Constraints;
 import io.propius.server.config.AdmissionOptions;
@@ -144,6 +145,14 @@ public final class JobService {
         throw PropiusException.invalid("demand must be at least 1 device");
       }
       checkDemand("demand", req.getDemand());
+      if (req.hasDataWork()) {
+        var work = req.getDataWork();
+        String problem = DataWork.problem(work.getTotalShards(), work.getShardBytes(), work.getModelBytes(),
+            work.getDeadlineMs());
+        if (problem != null) {
+          throw PropiusException.invalid(problem);
+        }
+      }
     } catch (PropiusException e) {
       return Future.failedFuture(e);
     }

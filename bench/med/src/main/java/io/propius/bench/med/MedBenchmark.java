@@ -4,12 +4,12 @@ import io.propius.policy.med.MedAllocation;
 import io.propius.policy.med.MedInfeasibleException;
 import io.propius.policy.med.MedProblem;
 import io.propius.policy.med.MedSolver;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * MED against the thesis's baselines on its Table 4.1 setting ({@link ThesisSetting}), simulated
@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
  * once per cycle, so it is off unless {@code --ideal} is given.
  *
  * <p>Usage: {@code java -jar bench/med/target/med-bench.jar [--trials 40] [--gucs 5] [--seed 1]
- * [--solve-ms 1500] [--ideal]}.
+ * [--solve-ms 1500] [--ideal] [--deadline-scale 1]}; {@code --solve-ms 0} solves without a time limit.
  */
 public final class MedBenchmark {
   enum Scheme { MED, MMTT_UNCERTAIN, MMTT_IDEAL }
@@ -76,11 +76,25 @@ public final class MedBenchmark {
   private final MedSolver solver;
   private final MedSolver patientSolver;
   private final boolean ideal;
+  private final double deadlineScale;
 
   MedBenchmark(long solveMs, boolean ideal) {
+    this(solveMs, ideal, 1);
+  }
+
+  /** @param deadlineScale every task's deadline times this (1: the thesis's deadlines) */
+  MedBenchmark(long solveMs, boolean ideal, double deadlineScale) {
     this.solver = new MedSolver(solveMs);
     this.patientSolver = new MedSolver(4 * solveMs);
     this.ideal = ideal;
+    this.deadlineScale = deadlineScale;
+  }
+
+  /** The same problem with every task's deadline mapped. */
+  private static MedProblem withDeadlines(MedProblem p, DoubleUnaryOperator deadline) {
+    return new MedProblem(p.tasks().stream().map(t -> new MedProblem.Task(t.name(), t.shards(), t.modelBytes(),
+        t.shardBytes(), deadline.applyAsDouble(t.deadlineS()))).toList(), p.learners(), p.budget(),
+        p.minShardsPerLearner());
   }
 
   /** Runs the comparison; totals per scheme. */
@@ -91,7 +105,7 @@ public final class MedBenchmark {
     }
     SplittableRandom random = new SplittableRandom(seed);
     for (int t = 0; t < trials; t++) {
-      MedProblem problem = ThesisSetting.trial(random);
+      MedProblem problem = withDeadlines(ThesisSetting.trial(random), d -> d * deadlineScale);
       int[] benchmarkState = drawStates(problem, random);
       int[][] med = allocate(problem, totals.get(Scheme.MED));
       int[][] mmttUncertain = allocate(problem.knowing(benchmarkState), totals.get(Scheme.MMTT_UNCERTAIN));
@@ -143,9 +157,7 @@ public final class MedBenchmark {
       } catch (MedInfeasibleException e) {
         System.err.println("falling back to no deadlines: " + e.getMessage());
         totals.fallbacks++;
-        a = patientSolver.solve(new MedProblem(problem.tasks().stream().map(t -> new MedProblem.Task(t.name(),
-            t.shards(), t.modelBytes(), t.shardBytes(), 1e9)).toList(), problem.learners(), problem.budget(),
-            problem.minShardsPerLearner()));
+        a = patientSolver.solve(withDeadlines(problem, d -> 1e9));
       }
       totals.optimal += a.optimal() ? 1 : 0;
       return a.shards();
@@ -182,6 +194,7 @@ public final class MedBenchmark {
     long seed = 1;
     long solveMs = 1_500;
     boolean ideal = false;
+    double deadlineScale = 1;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--trials" -> trials = Integer.parseInt(args[++i]);
@@ -189,15 +202,20 @@ public final class MedBenchmark {
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--solve-ms" -> solveMs = Long.parseLong(args[++i]);
         case "--ideal" -> ideal = true;
+        case "--deadline-scale" -> deadlineScale = Double.parseDouble(args[++i]);
         default -> {
-          System.err.println("usage: med-bench [--trials N] [--gucs N] [--seed N] [--solve-ms N] [--ideal]; unknown argument " + args[i]);
+          System.err.println("usage: med-bench [--trials N] [--gucs N] [--seed N] [--solve-ms N] [--ideal]"
+              + " [--deadline-scale X]; unknown argument " + args[i]);
           System.exit(2);
         }
       }
     }
     long started = System.nanoTime();
-    Map<Scheme, Totals> totals = new MedBenchmark(solveMs, ideal).run(trials, gucs, seed);
+    Map<Scheme, Totals> totals = new MedBenchmark(solveMs, ideal, deadlineScale).run(trials, gucs, seed);
     System.out.print(table(totals, trials, gucs, seed, solveMs));
+    if (deadlineScale != 1) {
+      System.out.printf(Locale.ROOT, "%ndeadlines scaled by %.2f%n", deadlineScale);
+    }
     System.out.printf(Locale.ROOT, "%nwall time %.1f s%n", (System.nanoTime() - started) / 1e9);
   }
 }

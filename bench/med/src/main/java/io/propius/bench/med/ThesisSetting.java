@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * leaves 35 % of the compute and 90 % of the network, the downloading state 90 % of the compute
  * and 20 % of the network. Each learner's base capability varies ±10 % around those.
  */
-final class ThesisSetting {
+public final class ThesisSetting {
   static final int LEARNERS = 10;
   static final int STATES = 3;
   static final double BUDGET = 300;
@@ -43,12 +43,21 @@ final class ThesisSetting {
 
   /** One trial's instance: fresh prices, state distributions and capability noise. */
   static MedProblem trial(SplittableRandom random) {
+    return trial(random, LEARNERS);
+  }
+
+  /**
+   * The same setting scaled to another batch size: the shards grow with the learners (so each
+   * learner's share, and the deadlines, stay those of the thesis) and the budget with them.
+   */
+  static MedProblem trial(SplittableRandom random, int learnerCount) {
     List<MedProblem.Task> tasks = new ArrayList<>();
     for (int i = 0; i < NAMES.length; i++) {
-      tasks.add(new MedProblem.Task(NAMES[i], SHARDS[i], MODEL_BYTES[i], SHARD_BYTES, DEADLINE_S[i]));
+      tasks.add(new MedProblem.Task(NAMES[i], SHARDS[i] * learnerCount / LEARNERS, MODEL_BYTES[i], SHARD_BYTES,
+          DEADLINE_S[i]));
     }
     List<MedProblem.Learner> learners = new ArrayList<>();
-    for (int j = 0; j < LEARNERS; j++) {
+    for (int j = 0; j < learnerCount; j++) {
       double price = Math.max(0.1, Math.min(1.5, 1.0 + Math.sqrt(0.5) * gaussian(random)));
       double speed = 0.9 + 0.2 * random.nextDouble();
       double net = 0.9 + 0.2 * random.nextDouble();
@@ -62,7 +71,7 @@ final class ThesisSetting {
       }
       learners.add(new MedProblem.Learner("jetson-" + j, price, heatedSoftmax(random.nextInt(STATES)), bandwidth, rate));
     }
-    return new MedProblem(tasks, learners, BUDGET, MIN_SHARDS);
+    return new MedProblem(tasks, learners, BUDGET * learnerCount / LEARNERS, MIN_SHARDS);
   }
 
   /** softmax(onehot(hot) / heat): the hot state gets e^(1/heat) / (e^(1/heat) + states - 1). */
@@ -80,7 +89,7 @@ final class ThesisSetting {
   }
 
   /** Draws a state from a learner's distribution. */
-  static int sampleState(double[] probability, SplittableRandom random) {
+  public static int sampleState(double[] probability, SplittableRandom random) {
     double u = random.nextDouble();
     for (int k = 0; k < probability.length - 1; k++) {
       u -= probability[k];
