@@ -1,8 +1,8 @@
 package io.propius.testing;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -30,14 +30,13 @@ public final class EdgeProcess implements AutoCloseable {
    * Starts a node and waits until it listens.
    *
    * @param ulimit  a {@code bash ulimit} setting such as {@code "-f 64"} (file size in KiB), or empty
-   * @param secret  the token secret shared with the rest of the tree
+   * @param keys    the node's keys file
    * @param flags   {@code EdgeMain} flags; {@code --host 127.0.0.1 --port 0} are added
    */
-  public static EdgeProcess start(String ulimit, byte[] secret, List<String> flags) {
-    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0"));
+  public static EdgeProcess start(String ulimit, Path keys, List<String> flags) {
+    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--keys", keys.toString()));
     args.addAll(flags);
-    return new EdgeProcess(JvmProcess.start("io.propius.edge.EdgeMain", args, List.of("-Xmx128m"), ulimit,
-        Map.of("PROPIUS_SECURITY_TOKEN_SECRET", Base64.getEncoder().encodeToString(secret))));
+    return new EdgeProcess(JvmProcess.start("io.propius.edge.EdgeMain", args, List.of("-Xmx128m"), ulimit, Map.of()));
   }
 
   public int port() {

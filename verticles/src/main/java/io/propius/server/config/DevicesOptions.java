@@ -32,6 +32,8 @@ public final class DevicesOptions {
   private int maxBodyBytes = 16 * 1024;
   /** Base URL of the data plane handed to bound devices (their nearest edge node). */
   private String dataPlaneUrl = "http://127.0.0.1:8090";
+  /** Check-in rate limits per device id and per client address (off by default). */
+  private DeviceRateLimitOptions rateLimit = new DeviceRateLimitOptions();
   /** Shortest and longest retry window told to devices without an offer. */
   private long retryMinMs = 1_000;
   private long retryMaxMs = 300_000;
@@ -216,6 +218,10 @@ public final class DevicesOptions {
     return this;
   }
 
+  public DeviceRateLimitOptions getRateLimit() {
+    return rateLimit;
+  }
+
   public TlsOptions getTls() {
     return tls;
   }
@@ -226,6 +232,7 @@ public final class DevicesOptions {
   }
 
   void validate() {
+    rateLimit.validate();
     tls.validate("devices.tls");
     Checks.port("devices.port", port);
     Checks.positive("devices.instances", instances);

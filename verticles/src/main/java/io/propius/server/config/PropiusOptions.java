@@ -125,9 +125,9 @@ public final class PropiusOptions {
       throw new IllegalArgumentException("cluster.enabled needs the Redis job store (store.type=redis): the nodes "
           + "share jobs through it");
     }
-    if (security.secretBytes() == null) {
-      throw new IllegalArgumentException("cluster.enabled needs security.tokenSecret: every node must verify the "
-          + "offers and task tokens the others sign");
+    if (security.secretBytes() == null && security.getKeysFile().isEmpty()) {
+      throw new IllegalArgumentException("cluster.enabled needs security.tokenSecret or security.keysFile: every node "
+          + "must verify the offers and task tokens the others sign");
     }
   }
 

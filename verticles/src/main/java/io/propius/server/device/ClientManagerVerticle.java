@@ -56,6 +56,8 @@ public final class ClientManagerVerticle extends VerticleBase {
   private final JobStore store;
   private final JobEvents events;
   private final TokenSigner signer;
+  private final String taskAudience;
+  private final CheckinLimiter limiter;
   private final DevicesOptions options;
   private final boolean smallBatch;
   private final PropiusMetrics metrics;
@@ -69,12 +71,19 @@ public final class ClientManagerVerticle extends VerticleBase {
   private long lastReportAt;
   private HttpServer server;
 
-  /** @param smallBatch hold check-ins for job-group plans (small-batch mode) instead of answering at once */
-  public ClientManagerVerticle(JobStore store, JobEvents events, TokenSigner signer, DevicesOptions options,
-                               boolean smallBatch, PropiusMetrics metrics, LongSupplier clock) {
+  /**
+   * @param taskAudience the data-plane node(s) task tokens are for (security.taskAudience)
+   * @param limiter    check-in rate limits, shared by the instances
+   * @param smallBatch hold check-ins for job-group plans (small-batch mode) instead of answering at once
+   */
+  public ClientManagerVerticle(JobStore store, JobEvents events, TokenSigner signer, String taskAudience,
+                               DevicesOptions options, CheckinLimiter limiter, boolean smallBatch, PropiusMetrics metrics,
+                               LongSupplier clock) {
+    this.limiter = limiter;
     this.store = store;
     this.events = events;
     this.signer = signer;
+    this.taskAudience = taskAudience;
     this.options = options;
     this.smallBatch = smallBatch;
     this.metrics = metrics;
@@ -173,6 +182,8 @@ public final class ClientManagerVerticle extends VerticleBase {
 
   private void checkin(RoutingContext ctx) {
     CheckinRequest req = CheckinRequest.fromJson(body(ctx));
+    limiter.admit(req.deviceId(), ctx.request().remoteAddress() == null ? null
+        : ctx.request().remoteAddress().hostAddress(), System.nanoTime());
     long now = clock.getAsLong();
     window.record(req.deviceId(), req.attributes(), now);
     checkinsSinceReport++;
@@ -255,7 +266,7 @@ public final class ClientManagerVerticle extends VerticleBase {
           }
         }
         long taskExpires = now + options.getTaskTtlMs();
-        String token = new TaskToken(job.id(), job.round(), deviceId, taskExpires).encode(signer);
+        String token = new TaskToken(job.id(), job.round(), deviceId, taskAudience, taskExpires).encode(signer);
         String dataPlane = job.dataPlaneAddress().isEmpty() ? options.getDataPlaneUrl() : job.dataPlaneAddress();
         ctx.json(new Binding(job.id(), job.round(), deviceId, token, dataPlane, r.leaseUntil(), taskExpires).toJson());
       }

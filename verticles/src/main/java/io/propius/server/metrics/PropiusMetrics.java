@@ -10,6 +10,7 @@ import io.propius.api.grpc.JobState;
 import io.propius.policy.ScheduleTrigger;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +56,7 @@ public final class PropiusMetrics {
   private final Timer schedulerRun;
   private final Counter watchEventsDropped;
   private final Map<String, Counter> jobApiCalls = new ConcurrentHashMap<>();
+  private final Map<String, Counter> rateLimited = new HashMap<>();
   private final Map<String, Timer> storeCalls = new ConcurrentHashMap<>();
   private final Map<String, LongSupplier> held = new ConcurrentHashMap<>();
   private final Counter batchAssigned;
@@ -68,6 +70,10 @@ public final class PropiusMetrics {
 
   public PropiusMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
+    for (String limit : new String[] {"device", "address", "tenant"}) {
+      rateLimited.put(limit, Counter.builder("propius.rate.limited").description("Calls refused by a rate limit, by limit")
+          .tag("limit", limit).register(registry));
+    }
     for (CheckinResult r : CheckinResult.values()) {
       checkins.put(r, Counter.builder("propius.device.checkins").description("Device check-ins")
           .tag("result", tag(r)).register(registry));
@@ -159,6 +165,14 @@ public final class PropiusMetrics {
 
   public void leaseExpired() {
     leasesExpired.increment();
+  }
+
+  /**
+   * A call refused by a rate limit: {@code limit} is {@code device} or {@code address} (check-ins),
+   * {@code tenant} (job API calls). Uploads refused per token are an upload outcome of the data plane.
+   */
+  public void rateLimited(String limit) {
+    rateLimited.get(limit).increment();
   }
 
   public void rejected(RejectReason reason) {

@@ -40,6 +40,7 @@ public final class InMemoryJobStore implements JobStore {
       int live = 0;
       long demand = 0;
       long tenantDemand = 0;
+      int tenantJobs = 0;
       for (Entry e : jobs.values()) {
         Job j = snapshot(e);
         if (j.isLive()) {
@@ -47,10 +48,11 @@ public final class InMemoryJobStore implements JobStore {
           demand += j.estDemand();
           if (j.tenant().equals(spec.tenant())) {
             tenantDemand += j.estDemand();
+            tenantJobs++;
           }
         }
       }
-      String denied = Admission.check(limits, spec, live, demand, tenantDemand);
+      String denied = Admission.check(limits, spec, live, demand, tenantDemand, tenantJobs);
       if (denied != null) {
         return Future.failedFuture(new PropiusException(ErrorCode.ADMISSION_DENIED, denied));
       }
@@ -87,14 +89,34 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
-  public Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now) {
-    return change(jobId, e -> {
-      Job next = JobTransitions.requestRound(e.job, demand, expectedRound, now);
-      if (next.round() != e.job.round()) {
-        e.bindings.clear();
+  public Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now,
+                                        java.util.function.Function<String, RoundQuota> quotas) {
+    // Under the admission lock: the tenant's open demand is summed over its jobs and must not
+    // change between the check and the opening. Rounds only close outside it, which frees demand.
+    synchronized (admission) {
+      return change(jobId, e -> {
+        Job next = JobTransitions.requestRound(e.job, demand, expectedRound, now);
+        quotas.apply(next.tenant()).check(e.job, next, openDemand(next.tenant(), jobId));
+        if (next.round() != e.job.round()) {
+          e.bindings.clear();
+        }
+        return next;
+      });
+    }
+  }
+
+  /** The tenant's open demand over its jobs other than {@code except}. */
+  private long openDemand(String tenant, long except) {
+    long sum = 0;
+    for (Map.Entry<Long, Entry> e : jobs.entrySet()) {
+      if (e.getKey() != except) {
+        Job j = snapshot(e.getValue());
+        if (j.tenant().equals(tenant)) {
+          sum += RoundQuota.openDemand(j);
+        }
       }
-      return next;
-    });
+    }
+    return sum;
   }
 
   @Override

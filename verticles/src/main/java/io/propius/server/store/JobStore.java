@@ -25,7 +25,16 @@ public interface JobStore {
    * Opens the next round asking for {@code demand} devices. With {@code expectedRound > 0}, a
    * retry of the request that opened that round (same demand) succeeds without change.
    */
-  Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now);
+  default Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now) {
+    return requestRound(jobId, demand, expectedRound, now, tenant -> RoundQuota.NONE);
+  }
+
+  /**
+   * Opens the next round, checking the job's tenant's quota ({@code quotas} by tenant) atomically
+   * with the opening: ADMISSION_DENIED naming the quota and the current use when it would be exceeded.
+   */
+  Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now,
+                                 java.util.function.Function<String, RoundQuota> quotas);
 
   /**
    * Ends the open round. With {@code expectedRound > 0} it must be that round; ending a round

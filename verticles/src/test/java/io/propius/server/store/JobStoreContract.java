@@ -72,6 +72,50 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void aTenantsLiveJobsQuotaHolds() {
+    AdmissionLimits limits = new AdmissionLimits(10, 1_000, 1_000, 2);
+    Job first = await(store.register(spec("q", 1, 1), limits, 1));
+    await(store.register(spec("q", 1, 1), limits, 2));
+    Throwable denied = failure(store.register(spec("q", 1, 1), limits, 3));
+    assertThat(code(denied)).isEqualTo(ErrorCode.ADMISSION_DENIED);
+    assertThat(denied.getMessage()).isEqualTo("tenant 'q' has 2 live jobs, its limit admission.tenants.q.maxLiveJobs = 2");
+    await(store.register(spec("other", 1, 1), limits, 4));
+    await(store.finish(first.id(), 5));
+    await(store.register(spec("q", 1, 1), limits, 6)); // a finished job frees its place
+  }
+
+  /** Devices asked for at once over a tenant's open rounds, checked whenever a round opens. */
+  @Test
+  void aTenantsOpenDemandQuotaHoldsAcrossItsJobs() {
+    java.util.function.Function<String, RoundQuota> quotas = t -> "q".equals(t) ? new RoundQuota(50, 60)
+        : RoundQuota.NONE;
+    long a = await(store.register(spec("q", 5, 1), NO_LIMITS, 0)).id();
+    long b = await(store.register(spec("q", 5, 1), NO_LIMITS, 0)).id();
+    long c = await(store.register(spec("q", 5, 1), NO_LIMITS, 0)).id();
+    long other = await(store.register(spec("other", 5, 1), NO_LIMITS, 0)).id();
+
+    await(store.requestRound(a, 40, 0, 1, quotas));
+    Throwable tooMuch = failure(store.requestRound(b, 30, 0, 2, quotas));
+    assertThat(code(tooMuch)).isEqualTo(ErrorCode.ADMISSION_DENIED);
+    assertThat(tooMuch.getMessage()).isEqualTo("tenant 'q' already asks for 40 devices in its open rounds; 30 more "
+        + "would exceed its limit admission.tenants.q.maxOpenDemand = 60");
+    assertThat(failure(store.requestRound(b, 51, 0, 2, quotas)).getMessage())
+        .contains("admission.tenants.q.maxDemandPerRound = 50");
+    assertThat(await(store.get(b)).roundOpen()).as("a refused request changes nothing").isFalse();
+    await(store.requestRound(b, 20, 0, 3, quotas));
+    assertThat(await(store.requestRound(b, 20, 1, 4, quotas)).after().round()).as("a retry adds nothing").isEqualTo(1);
+    await(store.requestRound(other, 1_000, 0, 5, quotas));
+    assertThat(code(failure(store.requestRound(c, 1, 0, 6, quotas)))).isEqualTo(ErrorCode.ADMISSION_DENIED);
+
+    await(store.endRound(a, 1, 7)); // an ended round frees its demand
+    await(store.requestRound(c, 40, 0, 8, quotas));
+    await(store.finish(b, 9)); // so does a finished job's open round
+    await(store.endRound(c, 1, 10));
+    await(store.requestRound(a, 50, 0, 11, quotas));
+    assertThat(failure(store.requestRound(c, 11, 0, 12, quotas)).getMessage()).contains("already asks for 50");
+  }
+
+  @Test
   void admissionLimitsHold() {
     AdmissionLimits limits = new AdmissionLimits(3, 100, 60);
     await(store.register(spec("a", 1, 50), limits, 1));
