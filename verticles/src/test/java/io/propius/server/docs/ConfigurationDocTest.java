@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** docs/CONFIGURATION.md lists exactly the keys {@link PropiusOptions} has, so neither can drift. */
 class ConfigurationDocTest {
-  /** A table row's first cell: one key, {@code section.key}. */
-  private static final Pattern ROW = Pattern.compile("(?m)^\\| `([a-zA-Z]+\\.[a-zA-Z]+)` \\|");
+  /** A table row's first cell: one key, {@code section.key} or deeper ({@code devices.rateLimit.maxKeys}). */
+  private static final Pattern ROW = Pattern.compile("(?m)^\\| `([a-zA-Z]+(?:\\.[a-zA-Z]+)+)` \\|");
   /** A port's own TLS section ({@code jobs.tls}) takes the keys of the global one, documented once. */
   private static final Pattern PORT_TLS = Pattern.compile("^([a-zA-Z]+)\\.tls\\.([a-zA-Z]+)$");
 
