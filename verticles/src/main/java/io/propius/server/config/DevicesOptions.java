@@ -46,6 +46,15 @@ public final class DevicesOptions {
   private long holdMs = 20_000;
   /** Small-batch mode: most devices one instance holds; check-ins beyond are answered at once. */
   private int holdCapacity = 50_000;
+  /**
+   * Small-batch mode: the offers of a round that may be out at once (made, not yet accepted or
+   * expired, on every node together), as a multiple of its open slots. 1.0 offers each slot once;
+   * more (FedScale-style over-commitment, e.g. 1.3) fills a round faster when devices drop offers,
+   * at the cost of ROUND_FULL answers when they do not.
+   */
+  private double overOffer = 1.0;
+  /** Largest {@link #overOffer}: beyond it nearly every offer would be refused. */
+  public static final double MAX_OVER_OFFER = 10.0;
 
   public String getHost() {
     return host;
@@ -218,6 +227,15 @@ public final class DevicesOptions {
     return this;
   }
 
+  public double getOverOffer() {
+    return overOffer;
+  }
+
+  public DevicesOptions setOverOffer(double overOffer) {
+    this.overOffer = overOffer;
+    return this;
+  }
+
   public DeviceRateLimitOptions getRateLimit() {
     return rateLimit;
   }
@@ -250,6 +268,10 @@ public final class DevicesOptions {
     Checks.positive("devices.retryHorizonMs", retryHorizonMs);
     Checks.positive("devices.holdMs", holdMs);
     Checks.positive("devices.holdCapacity", holdCapacity);
+    if (!(overOffer >= 1.0 && overOffer <= MAX_OVER_OFFER)) {
+      throw new IllegalArgumentException("devices.overOffer must be between 1.0 (each open slot offered once) and "
+          + MAX_OVER_OFFER + ", got " + overOffer);
+    }
     if (retryMaxMs < retryMinMs) {
       throw new IllegalArgumentException("devices.retryMaxMs (" + retryMaxMs + ") must be >= devices.retryMinMs (" + retryMinMs + ")");
     }

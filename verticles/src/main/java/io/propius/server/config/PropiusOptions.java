@@ -203,6 +203,9 @@ public final class PropiusOptions {
     if (like instanceof Integer || like instanceof Long) {
       return Long.parseLong(raw.trim());
     }
+    if (like instanceof Double) {
+      return Double.parseDouble(raw.trim());
+    }
     if (like instanceof Boolean) {
       return Boolean.parseBoolean(raw.trim());
     }

@@ -102,7 +102,7 @@ public final class ClientManagerVerticle extends VerticleBase {
         .onSuccess(reply -> offers.update(reply.body()));
     vertx.setPeriodic(options.getStatsIntervalMs(), id -> reportStats());
     if (smallBatch) {
-      batch = new SmallBatchBinder(vertx, clock, offers, options, metrics, this::offer);
+      batch = new SmallBatchBinder(vertx, clock, store, offers, options, metrics, this::offer);
       metrics.held(instanceId, batch::heldCount);
       inbox.consumer(Addresses.GROUPS, GroupPlan.class, msg -> batch.apply(msg.body()));
       vertx.eventBus().<String>consumer(Addresses.DEVICE_PING, msg -> batch.ping(msg.body(), clock.getAsLong()));
@@ -160,7 +160,7 @@ public final class ClientManagerVerticle extends VerticleBase {
         // stop counting as pending now that the store counts the binding, or its plans would see
         // that slot taken twice and offer it to nobody until the offer expired.
         if (batch != null) {
-          batch.accepted(event.getDeviceId());
+          batch.bound(event.getDeviceId());
         }
       }
       default -> {
@@ -242,9 +242,6 @@ public final class ClientManagerVerticle extends VerticleBase {
     } catch (PropiusException e) {
       metrics.rejected(e.code() == ErrorCode.OFFER_EXPIRED ? RejectReason.OFFER_EXPIRED : RejectReason.OFFER_INVALID);
       throw e;
-    }
-    if (batch != null) {
-      batch.accepted(req.deviceId());
     }
     store.reserve(offer.jobId(), offer.round(), req.deviceId(), now, now + options.getLeaseMs())
         .onSuccess(r -> answerReservation(ctx, offer, req.deviceId(), r, now))

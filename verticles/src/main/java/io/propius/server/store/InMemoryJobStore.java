@@ -28,6 +28,9 @@ public final class InMemoryJobStore implements JobStore {
     Job job;
     /** Bindings of the current round by device: lease deadline, or 0 once confirmed. */
     final Map<String, Long> bindings = new HashMap<>();
+    /** Small-batch offers of round {@link #offersRound} not yet bound, by device: when they expire. */
+    final Map<String, Long> offers = new HashMap<>();
+    int offersRound;
 
     Entry(Job job) {
       this.job = job;
@@ -166,6 +169,40 @@ public final class InMemoryJobStore implements JobStore {
       e.job = JobTransitions.bind(j, now);
       return Future.succeededFuture(new Reservation(Reservation.Outcome.BOUND, e.job, leaseUntil,
           e.job.state() == JobState.FILLED));
+    }
+  }
+
+  @Override
+  public Future<List<String>> claimOffers(OfferClaim claim, long now) {
+    Entry e = jobs.get(claim.jobId());
+    if (e == null) {
+      return Future.succeededFuture(List.of());
+    }
+    synchronized (e) {
+      Job j = e.job;
+      if (j.state() != JobState.REQUESTING || j.round() != claim.round()) {
+        return Future.succeededFuture(List.of());
+      }
+      if (e.offersRound != j.round()) {
+        e.offers.clear();
+        e.offersRound = j.round();
+      }
+      claim.released().forEach((device, expiresAt) -> e.offers.remove(device, expiresAt));
+      e.offers.entrySet().removeIf(o -> o.getValue() <= now || e.bindings.containsKey(o.getKey()));
+      int room = OfferClaim.budget(claim.overOffer(), j.demand() - j.amount()) - e.offers.size();
+      List<String> granted = new ArrayList<>();
+      for (String device : claim.devices()) {
+        if (e.bindings.containsKey(device)) {
+          continue;
+        }
+        boolean again = e.offers.containsKey(device); // offered this round before: counted once
+        if (again || room > 0) {
+          room -= again ? 0 : 1;
+          e.offers.put(device, claim.expiresAt());
+          granted.add(device);
+        }
+      }
+      return Future.succeededFuture(granted);
     }
   }
 

@@ -63,6 +63,13 @@ public interface JobStore {
    */
   Future<Reservation> reserve(long jobId, int round, String deviceId, long now, long leaseUntil);
 
+  /**
+   * Small-batch mode: records offers of an open round and answers the devices they were granted for,
+   * in the order asked (see {@link OfferClaim}). None when the round is no longer requesting devices.
+   * A device already offered this round is granted again without counting twice; a bound one is not.
+   */
+  Future<List<String>> claimOffers(OfferClaim claim, long now);
+
   /** Marks a device's binding as started: its lease no longer expires. Idempotent. */
   Future<Confirmation> confirm(long jobId, int round, String deviceId, long now);
 

@@ -384,4 +384,60 @@ public abstract class JobStoreContract {
     assertThat(await(store.confirm(id, 2, "late", 320)).newlyConfirmed()).isTrue();
     assertThat(await(store.expireLeases(5_000))).as("confirmed bindings never expire").isEmpty();
   }
+
+  private List<String> claim(long jobId, int round, List<String> devices, Map<String, Long> released, double overOffer,
+                             long now, long expiresAt) {
+    return await(store.claimOffers(new OfferClaim(jobId, round, devices, released, overOffer, expiresAt), now));
+  }
+
+  @Test
+  void offersOfARoundStayWithinTheOverOfferBudgetUntilBoundReleasedOrExpired() {
+    long id = await(store.register(spec("t", 2, 4), NO_LIMITS, 0)).id();
+    assertThat(claim(id, 1, List.of("d1"), Map.of(), 1.0, 10, 1_000)).as("no round open").isEmpty();
+    await(store.requestRound(id, 4, 0, 0));
+    assertThat(claim(id, 1, List.of("d1", "d2", "d3", "d4", "d5", "d6"), Map.of(), 1.0, 10, 1_000))
+        .containsExactly("d1", "d2", "d3", "d4");
+    assertThat(claim(id, 1, List.of("d5", "d1"), Map.of(), 1.0, 20, 1_000)).as("offered again, counted once")
+        .containsExactly("d1");
+    assertThat(claim(id, 2, List.of("d5"), Map.of(), 1.0, 20, 1_000)).as("not the open round").isEmpty();
+
+    assertThat(await(store.reserve(id, 1, "d1", 30, 10_000)).outcome()).isEqualTo(Reservation.Outcome.BOUND);
+    assertThat(claim(id, 1, List.of("d5", "d1"), Map.of(), 1.0, 40, 1_000))
+        .as("the bound device's offer became its slot; a bound device gets none").isEmpty();
+    assertThat(claim(id, 1, List.of(), Map.of("d2", 999L), 1.0, 45, 1_000)).as("not the offer d2 holds").isEmpty();
+    assertThat(claim(id, 1, List.of("d5", "d6"), Map.of("d2", 1_000L), 1.0, 50, 1_000)).as("d2 checked in again")
+        .containsExactly("d5");
+    assertThat(claim(id, 1, List.of("d6", "d7", "d8", "d9"), Map.of(), 1.5, 60, 2_000)).as("1.5 x 3 open slots")
+        .containsExactly("d6");
+    assertThat(claim(id, 1, List.of("d7", "d8", "d9", "d10"), Map.of(), 1.0, 1_000, 3_000))
+        .as("the first offers expired at 1000, d6's is still out").containsExactly("d7", "d8");
+
+    await(store.endRound(id, 1, 1_100));
+    assertThat(claim(id, 1, List.of("d10"), Map.of(), 1.0, 1_200, 3_000)).as("round ended").isEmpty();
+    await(store.requestRound(id, 2, 0, 1_300));
+    assertThat(claim(id, 2, List.of("d7", "d8", "d9"), Map.of(), 1.0, 1_400, 3_000))
+        .as("a new round starts without offers").containsExactly("d7", "d8");
+    assertThat(claim(9_999, 1, List.of("d1"), Map.of(), 1.0, 10, 1_000)).as("unknown job").isEmpty();
+  }
+
+  @Test
+  void concurrentClaimsNeverExceedTheBudget() throws Exception {
+    long id = await(store.register(spec("t", 1, 50), NO_LIMITS, 0)).id();
+    await(store.requestRound(id, 50, 0, 0));
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    Set<String> granted = ConcurrentHashMap.newKeySet();
+    List<java.util.concurrent.Future<?>> submitted = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      List<String> devices = new ArrayList<>();
+      for (int d = 0; d < 10; d++) {
+        devices.add("i" + i + "-d" + d);
+      }
+      submitted.add(pool.submit(() -> granted.addAll(claim(id, 1, devices, Map.of(), 1.3, 1, 1_000_000))));
+    }
+    for (java.util.concurrent.Future<?> f : submitted) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertThat(granted).hasSize(65);
+  }
 }

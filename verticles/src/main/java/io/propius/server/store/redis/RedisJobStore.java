@@ -16,6 +16,7 @@ import io.propius.server.store.JobChange;
 import io.propius.server.store.JobSpec;
 import io.propius.server.store.JobStore;
 import io.propius.server.store.JobTransitions;
+import io.propius.server.store.OfferClaim;
 import io.propius.server.store.Reservation;
 import io.propius.server.scheduler.SchedulerLease;
 import io.propius.server.store.RoundQuota;
@@ -260,6 +261,26 @@ public final class RedisJobStore implements JobStore {
             case ALREADY_BOUND -> new Reservation(outcome, before, r.get(1).toLong(), false);
             default -> new Reservation(outcome, before, 0, false);
           });
+        });
+  }
+
+  @Override
+  public Future<List<String>> claimOffers(OfferClaim claim, long now) {
+    List<String> args = new ArrayList<>(6 + 2 * claim.released().size() + claim.devices().size());
+    // The offers' key outlives them by a minute, so a round's offers vanish without a purge.
+    long ttl = Math.max(1, claim.expiresAt() - now) + 60_000;
+    args.addAll(List.of(Integer.toString(claim.round()), Long.toString(now), Long.toString(claim.expiresAt()),
+        Double.toString(claim.overOffer()), Long.toString(ttl), Integer.toString(claim.released().size())));
+    claim.released().forEach((device, expiresAt) -> {
+      args.add(device);
+      args.add(Long.toString(expiresAt));
+    });
+    args.addAll(claim.devices());
+    return eval(StoreCall.CLAIM_OFFERS, RedisScript.CLAIM_OFFERS, List.of(keys.job(claim.jobId()),
+        keys.bound(claim.jobId()), keys.offers(claim.jobId(), claim.round())), args).map(r -> {
+          List<String> granted = new ArrayList<>(r.size());
+          r.forEach(device -> granted.add(device.toString()));
+          return granted;
         });
   }
 
