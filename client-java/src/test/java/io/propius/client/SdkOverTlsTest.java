@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.propius.api.ErrorCode;
+import io.propius.api.round.RoundSpec;
 import io.propius.api.tls.TlsOptions;
 import io.propius.client.dataplane.Aggregate;
-import io.propius.api.round.RoundSpec;
 import io.propius.client.device.DeviceClient;
 import io.propius.client.device.DeviceClientOptions;
 import io.propius.client.device.Task;
@@ -14,8 +14,9 @@ import io.propius.client.job.JobClient;
 import io.propius.client.job.JobClientOptions;
 import io.propius.client.job.JobSpec;
 import io.propius.client.job.JobTransportType;
-import io.propius.client.testing.EmbeddedServer;
+import io.propius.client.testing.QuickOptions;
 import io.propius.server.config.PropiusOptions;
+import io.propius.server.testing.TestServer;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -28,9 +29,9 @@ import org.junit.jupiter.api.Test;
 class SdkOverTlsTest {
   @Test
   void aRoundRunsOverHttpsWithTheServersSelfSignedCertificateTrusted() {
-    PropiusOptions options = EmbeddedServer.options();
+    PropiusOptions options = QuickOptions.options();
     options.tls().setSelfSigned(true);
-    try (EmbeddedServer server = EmbeddedServer.start(options)) {
+    try (TestServer server = TestServer.start(options)) {
       TlsOptions trust = new TlsOptions().setTrustPath(options.devices().getTls().getCertPath());
       String devicesUrl = "https://localhost:" + server.server.devicesPort();
       String dataPlaneUrl = "https://localhost:" + server.server.dataPlanePort();

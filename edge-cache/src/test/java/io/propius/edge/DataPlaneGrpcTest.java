@@ -14,6 +14,7 @@ import io.propius.api.tensor.Tensors;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.testing.EdgeTree;
 import io.propius.edge.testing.Http;
+import io.propius.testing.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
@@ -44,7 +45,7 @@ class DataPlaneGrpcTest {
   }
 
   private <Q, R> R call(ServiceMethod<R, Q> method, Q request, String key) {
-    return Http.await(grpc.request(SocketAddress.inetSocketAddress(root.port(), "127.0.0.1"), method)
+    return Futures.await(grpc.request(SocketAddress.inetSocketAddress(root.port(), "127.0.0.1"), method)
         .compose(req -> {
           if (key != null) {
             req.headers().set("authorization", "Bearer " + key);

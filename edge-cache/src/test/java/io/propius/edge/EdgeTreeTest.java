@@ -5,20 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.edge.config.DataPlaneOptions;
-import io.propius.edge.metrics.EdgeMetrics;
 import io.propius.edge.metrics.EdgeMetrics.Eviction;
 import io.propius.edge.metrics.EdgeMetrics.Requester;
+import io.propius.edge.metrics.EdgeMetrics;
 import io.propius.edge.testing.EdgeTree;
-import io.propius.edge.testing.Http;
 import io.propius.edge.testing.Http.Reply;
+import io.propius.edge.testing.Http;
+import io.propius.testing.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,11 +63,11 @@ class EdgeTreeTest {
           Map.of()));
     }
     for (Future<Http.Reply> f : fetches) {
-      Reply r = Http.await(f);
+      Reply r = Futures.await(f);
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.body().length()).isEqualTo(plan.length());
     }
-    assertThat(Http.await(fetches.get(0)).body()).isEqualTo(plan);
+    assertThat(Futures.await(fetches.get(0)).body()).isEqualTo(plan);
     assertThat(parent.node().metrics().planRequests(Requester.NODE)).isEqualTo(2);
     assertThat(root.node().metrics().planRequests(Requester.NODE)).isEqualTo(1);
     for (EdgeTree.Node leaf : leaves) {
@@ -94,7 +97,7 @@ class EdgeTreeTest {
           tree.token(3, 1, "d" + i), Buffer.buffer(Tensors.encode(values, dtype)), Map.of()));
     }
     for (Future<Http.Reply> f : uploads) {
-      Reply r = Http.await(f);
+      Reply r = Futures.await(f);
       assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
       assertThat(r.json().getBoolean("duplicate")).isFalse();
     }
@@ -112,7 +115,7 @@ class EdgeTreeTest {
       assertThat(Math.abs(got[k] - expected)).as("element %d", k).isLessThanOrEqualTo(1e-9 * Math.abs(expected));
     }
     assertThat(tree.ready).containsExactly("3/1/1000/target");
-    assertThat(leafA.node().metrics().uploads(io.propius.edge.metrics.EdgeMetrics.UploadOutcome.DUPLICATE))
+    assertThat(leafA.node().metrics().uploads(EdgeMetrics.UploadOutcome.DUPLICATE))
         .isEqualTo(1);
   }
 
@@ -149,21 +152,11 @@ class EdgeTreeTest {
   }
 
   private Reply awaitContributors(EdgeTree.Node root, String path, int expected) {
-    long until = System.currentTimeMillis() + 20_000;
-    Reply last = null;
-    while (System.currentTimeMillis() < until) {
-      last = tree.http.get(root.port(), path, null);
-      if (last.status() == 200 && Long.parseLong(last.headers().get("Propius-Contributors")) >= expected) {
-        assertThat(last.headers().get("Propius-Contributors")).isEqualTo(Integer.toString(expected));
-        return last;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("root never reached " + expected + " contributors; last: "
-        + (last == null ? null : last.headers().get("Propius-Contributors")));
+    Reply last = Awaitility.await("root reaching " + expected + " contributors").atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> tree.http.get(root.port(), path, null), r -> r.status() == 200
+            && Long.parseLong(r.headers().get("Propius-Contributors")) >= expected);
+    assertThat(last.headers().get("Propius-Contributors")).isEqualTo(Integer.toString(expected));
+    return last;
   }
 }

@@ -1,18 +1,18 @@
 package io.propius.edge;
 
-import static io.propius.edge.testing.EdgeTree.awaitTrue;
 import static io.propius.edge.testing.EdgeTree.tensor;
+import static io.propius.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.DistributionSummary;
-import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
+import io.propius.edge.aggregate.Journal;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.metrics.EdgeMetrics.PushOutcome;
-import io.propius.edge.testing.EdgeProcess;
 import io.propius.edge.testing.EdgeTree;
-import io.propius.edge.testing.Http;
 import io.propius.edge.testing.Http.Reply;
+import io.propius.testing.EdgeProcess;
+import io.propius.testing.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -65,20 +66,20 @@ class ResilienceTest {
         uploads.add(tree.http.send(HttpMethod.PUT, leaf.port(), "/v1/results/4/1?samples=" + samples,
             tree.token(4, 1, "d" + i), tensor(i, 1), Map.of()));
       }
-      uploads.forEach(f -> assertThat(Http.await(f).status()).isEqualTo(200));
+      uploads.forEach(f -> assertThat(Futures.await(f).status()).isEqualTo(200));
       awaitAtLeast(root, 50);
     }
     assertThat(awaitAtLeast(root, 50)).as("the second wave is acknowledged but not pushed").isEqualTo(50);
     // Each acknowledged upload went through exactly one group commit, and every commit was timed.
     DistributionSummary commits = leaf.registry().find("propius.edge.journal.commit.uploads").summary();
-    awaitTrue(() -> commits.totalAmount() >= 80);
+    eventually(() -> commits.totalAmount() >= 80);
     assertThat(commits.totalAmount()).isEqualTo(80);
     assertThat(commits.count()).isBetween(2L, 80L);
     assertThat(leaf.registry().find("propius.edge.journal.commit").timer().count()).isEqualTo(commits.count());
 
     // A crash may also tear the record being written: it was never acknowledged, replay drops it.
     tree.stop(leaf);
-    Files.write(dir.resolve("leaf").resolve(io.propius.edge.aggregate.Journal.FILE), new byte[] {0, 0, 1, 0, 'D', 1, 2},
+    Files.write(dir.resolve("leaf").resolve(Journal.FILE), new byte[] {0, 0, 1, 0, 'D', 1, 2},
         StandardOpenOption.APPEND);
     leaf = tree.restart(leaf, leafOptions.setPushIntervalMs(100));
 
@@ -122,7 +123,7 @@ class ResilienceTest {
       assertThat(upload(leaf, i, 1).status()).isEqualTo(200);
     }
     long failedBefore = leaf.node().metrics().pushes(PushOutcome.FAILED);
-    awaitTrue(() -> leaf.node().metrics().pushes(PushOutcome.FAILED) > failedBefore);
+    eventually(() -> leaf.node().metrics().pushes(PushOutcome.FAILED) > failedBefore);
 
     tree.restart(parent, parentOptions);
     assertThat(tree.http.get(leaf.port(), "/v1/plans/4/1", tree.token(4, 1, "d0")).body().toString())
@@ -187,13 +188,13 @@ class ResilienceTest {
   /** Device {@code i}'s upload of 256 values, all {@code i}. */
   private Reply upload256(int port, int i) {
     double[] values = new double[256];
-    java.util.Arrays.fill(values, i);
+    Arrays.fill(values, i);
     return tree.http.put(port, "/v1/results/4/1?samples=1", tree.token(4, 1, "d" + i), tensor(values));
   }
 
   private long awaitAtLeast(EdgeTree.Node root, long n) {
     long[] seen = {0};
-    awaitTrue(() -> {
+    eventually(() -> {
       Reply r = tree.http.get(root.port(), "/v1/aggregates/4/1", null);
       seen[0] = r.status() == 200 ? Long.parseLong(r.headers().get("Propius-Contributors")) : 0;
       return seen[0] >= n;

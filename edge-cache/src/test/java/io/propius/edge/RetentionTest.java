@@ -1,15 +1,15 @@
 package io.propius.edge;
 
-import static io.propius.edge.testing.EdgeTree.awaitTrue;
 import static io.propius.edge.testing.EdgeTree.tensor;
+import static io.propius.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
+import io.propius.edge.access.JobAccess;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.testing.EdgeTree;
-import io.propius.edge.testing.Http;
 import io.propius.edge.testing.Http.Reply;
+import io.propius.testing.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -17,9 +17,10 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.Random;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class RetentionTest {
   void quietRoundsAreRetiredEverywhereAndStayRefusedAfterARestart() throws Exception {
     DataPlaneOptions rootOptions = new DataPlaneOptions().setRole("root").setPort(0)
         .setJournalDir(dir.resolve("root").toString()).setRoundRetentionMs(1_000);
-    EdgeTree.Node root = tree.start(rootOptions, io.propius.edge.access.JobAccess.open());
+    EdgeTree.Node root = tree.start(rootOptions, JobAccess.open());
     EdgeTree.Node leaf = tree.child("leaf", root, new DataPlaneOptions().setJournalDir(dir.resolve("leaf").toString())
         .setRoundRetentionMs(1_000).setPushIntervalMs(50).setPushThreshold(1));
     tree.http.put(root.port(), "/v1/rounds/5/1", null, new JsonObject().put("tensor_length", 2).put("target", 100));
@@ -58,13 +59,13 @@ class RetentionTest {
     for (int d = 0; d < 3; d++) {
       assertThat(upload(leaf, 5, d, 1, d, 1).status()).isEqualTo(200);
     }
-    awaitTrue(() -> contributors(root, 5) == 3);
+    eventually(() -> contributors(root, 5) == 3);
     assertThat(planFiles(dir.resolve("root").resolve("plans"))).hasSize(1);
 
     // The retention passes (well within the tokens' lifetime): both nodes forget the round, the leaf
     // once the root has everything it accepted.
     tree.clockOffset.addAndGet(5_000);
-    awaitTrue(() -> root.node().roundCount() == 0 && leaf.node().roundCount() == 0);
+    eventually(() -> root.node().roundCount() == 0 && leaf.node().roundCount() == 0);
 
     Reply aggregate = tree.http.get(root.port(), "/v1/aggregates/5/1", null);
     assertThat(aggregate.status()).isEqualTo(409);
@@ -103,15 +104,15 @@ class RetentionTest {
         weighted += samples * (double) d;
         weight += samples;
         double[] values = new double[100];
-        java.util.Arrays.fill(values, d);
+        Arrays.fill(values, d);
         uploads.add(tree.http.send(HttpMethod.PUT, leaf.port(), "/v1/results/6/1?samples=" + samples,
             tree.token(6, 1, "d" + d), tensor(values), Map.of()));
       }
-      uploads.forEach(f -> assertThat(Http.await(f).status()).isEqualTo(200));
+      uploads.forEach(f -> assertThat(Futures.await(f).status()).isEqualTo(200));
     }
     // Compaction runs beside the appends, so it may finish after the last acknowledgement.
     EdgeTree.Node compacting = leaf;
-    awaitTrue(() -> compacting.registry().find("propius.edge.journal.compactions").functionCounter().count() >= 1);
+    eventually(() -> compacting.registry().find("propius.edge.journal.compactions").functionCounter().count() >= 1);
 
     leaf = tree.restart(leaf, leafOptions.setPushIntervalMs(50));
     for (int d = 0; d < 200; d += 37) {
@@ -121,7 +122,7 @@ class RetentionTest {
       assertThat(retry.json().getBoolean("duplicate")).as("device %d is still known after compaction", d).isTrue();
     }
     EdgeTree.Node r = root;
-    awaitTrue(() -> contributors(r, 6) == 200);
+    eventually(() -> contributors(r, 6) == 200);
     Reply aggregate = tree.http.get(root.port(), "/v1/aggregates/6/1", null);
     assertThat(Double.parseDouble(aggregate.headers().get("Propius-Weight"))).isEqualTo(weight);
     assertThat(Tensors.decode(aggregate.body().getBytes())[99]).isCloseTo(weighted / weight, Offset.offset(1e-9));
@@ -131,10 +132,10 @@ class RetentionTest {
   void aJournaledRootKeepsItsPlansAndAggregatesAcrossARestart() {
     DataPlaneOptions rootOptions = new DataPlaneOptions().setRole("root").setPort(0)
         .setJournalDir(dir.resolve("root").toString());
-    EdgeTree.Node root = tree.start(rootOptions, io.propius.edge.access.JobAccess.open());
+    EdgeTree.Node root = tree.start(rootOptions, JobAccess.open());
     tree.http.put(root.port(), "/v1/rounds/7/1", null, new JsonObject().put("tensor_length", 2).put("target", 10));
     byte[] plan = new byte[300_000];
-    new java.util.Random(7).nextBytes(plan);
+    new Random(7).nextBytes(plan);
     assertThat(tree.http.put(root.port(), "/v1/plans/7/1", null, Buffer.buffer(plan)).status()).isEqualTo(201);
     String etag = tree.http.get(root.port(), "/v1/plans/7/1", tree.token(7, 1, "d0")).headers().get("ETag");
     assertThat(upload(root, 7, 1, 2, 1, 1).status()).isEqualTo(200);

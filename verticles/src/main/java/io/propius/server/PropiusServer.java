@@ -18,12 +18,13 @@ import io.propius.policy.SchedulingPolicy;
 import io.propius.server.admin.AdminVerticle;
 import io.propius.server.admin.OperatorAuth;
 import io.propius.server.bus.Codecs;
-import io.propius.server.device.CheckinLimiter;
 import io.propius.server.cluster.ClusterNode;
 import io.propius.server.cluster.ClusterView;
 import io.propius.server.config.DevicesOptions;
 import io.propius.server.config.NodeRole;
 import io.propius.server.config.PropiusOptions;
+import io.propius.server.config.SecurityOptions;
+import io.propius.server.device.CheckinLimiter;
 import io.propius.server.device.ClientManagerVerticle;
 import io.propius.server.expiry.ExpiryVerticle;
 import io.propius.server.job.JobAuthenticator;
@@ -37,7 +38,6 @@ import io.propius.server.scheduler.ActivePolicy;
 import io.propius.server.scheduler.SchedulerLeadership;
 import io.propius.server.scheduler.SchedulerLease;
 import io.propius.server.scheduler.SchedulerVerticle;
-import io.propius.server.config.SecurityOptions;
 import io.propius.server.security.ServerKeys;
 import io.propius.server.store.InMemoryJobStore;
 import io.propius.server.store.Job;
@@ -53,6 +53,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -239,7 +240,7 @@ public final class PropiusServer {
   private static Future<Integer> deployClientManagers(PropiusServer server, JobStore store, JobEvents events,
                                                       TokenSigner signer, PropiusOptions options, PropiusMetrics metrics,
                                                       LongSupplier clock) {
-    List<ClientManagerVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<ClientManagerVerticle> instances = new CopyOnWriteArrayList<>();
     CheckinLimiter limiter = new CheckinLimiter(options.devices().getRateLimit(), metrics);
     return server.deploy(() -> {
       ClientManagerVerticle cm = new ClientManagerVerticle(store, events, signer, options.security().getTaskAudience(),

@@ -1,7 +1,7 @@
 package io.propius.server;
 
-import static io.propius.server.testing.TestServer.await;
-import static io.propius.server.testing.TestServer.failure;
+import static io.propius.testing.Futures.await;
+import static io.propius.testing.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -23,8 +23,8 @@ import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.ControlPlaneJobAccess;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.server.config.PropiusOptions;
-import io.propius.server.testing.RedisProcess;
 import io.propius.server.testing.TestServer;
+import io.propius.testing.RedisProcess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

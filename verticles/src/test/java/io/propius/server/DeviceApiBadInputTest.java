@@ -1,13 +1,13 @@
 package io.propius.server;
 
-import static io.propius.server.testing.TestServer.await;
+import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.propius.api.grpc.EndRoundRequest;
 import io.propius.api.grpc.GetJobRequest;
 import io.propius.api.grpc.JobStatus;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
-import io.propius.api.grpc.EndRoundRequest;
 import io.propius.api.token.OfferToken;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;

@@ -1,7 +1,7 @@
 package io.propius.server;
 
-import static io.propius.server.testing.TestServer.await;
-import static io.propius.server.testing.TestServer.failure;
+import static io.propius.testing.Futures.await;
+import static io.propius.testing.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.GetJobRequest;
@@ -12,6 +12,7 @@ import io.propius.api.grpc.WatchJobRequest;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.GrpcFailure;
 import io.propius.server.testing.TestServer;
+import io.vertx.core.Promise;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.common.GrpcStatus;
@@ -77,7 +78,7 @@ class JobApiAuthTest {
     Throwable refused = failure(server.webSocketClient().connect(options));
     assertThat(refused.getMessage()).contains("401");
     var ws = await(server.webSocketClient().connect(options.addHeader("Authorization", "Bearer " + KEY_B)));
-    io.vertx.core.Promise<JsonObject> reply = io.vertx.core.Promise.promise();
+    Promise<JsonObject> reply = Promise.promise();
     ws.textMessageHandler(t -> reply.tryComplete(new JsonObject(t)));
     ws.writeTextMessage(new JsonObject().put("id", 1).put("method", "RegisterJob")
         .put("params", new JsonObject().put("total_rounds", 1).put("est_demand", 1)).encode());

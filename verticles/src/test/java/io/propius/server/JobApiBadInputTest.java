@@ -1,22 +1,23 @@
 package io.propius.server;
 
-import static io.propius.server.testing.TestServer.await;
-import static io.propius.server.testing.TestServer.failure;
+import static io.propius.testing.Futures.await;
+import static io.propius.testing.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.ErrorCode;
+import io.propius.api.grpc.DataPlaneOptions;
 import io.propius.api.grpc.DataWork;
 import io.propius.api.grpc.EndRoundRequest;
 import io.propius.api.grpc.FinishJobRequest;
 import io.propius.api.grpc.GetJobRequest;
 import io.propius.api.grpc.HeartbeatRequest;
+import io.propius.api.grpc.JobManagerGrpcClient;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.api.grpc.WatchJobRequest;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.GrpcFailure;
 import io.propius.server.testing.TestServer;
-import io.propius.api.grpc.JobManagerGrpcClient;
 import io.vertx.grpc.client.InvalidStatusException;
 import io.vertx.grpc.common.GrpcStatus;
 import java.util.function.Function;
@@ -75,7 +76,7 @@ class JobApiBadInputTest {
     assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setTenant("Team A").build())), ErrorCode.INVALID_ARGUMENT,
         "tenant 'Team A' is not valid");
     assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setDataPlane(
-            io.propius.api.grpc.DataPlaneOptions.newBuilder().setAddress("ftp://x")).build())),
+            DataPlaneOptions.newBuilder().setAddress("ftp://x")).build())),
         ErrorCode.INVALID_ARGUMENT, "not an http(s) URL");
 
     // The per-tenant limit counts live jobs: 100 + 60 > 150, but another tenant is fine.

@@ -1,8 +1,8 @@
 package io.propius.server;
 
-import static io.propius.server.testing.TestServer.await;
-import static io.propius.server.testing.TestServer.eventually;
-import static io.propius.server.testing.TestServer.failure;
+import static io.propius.testing.Eventually.eventually;
+import static io.propius.testing.Futures.await;
+import static io.propius.testing.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.GetJobRequest;

@@ -1,26 +1,26 @@
 package io.propius.server;
 
-import static io.propius.server.testing.TestServer.await;
-import static io.propius.server.testing.TestServer.eventually;
-import static io.propius.server.testing.TestServer.failure;
+import static io.propius.testing.Eventually.eventually;
+import static io.propius.testing.Futures.await;
+import static io.propius.testing.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.propius.api.grpc.JobManagerGrpcClient;
 import io.propius.api.grpc.RegisterJobRequest;
-import io.propius.api.tls.TlsOptions;
 import io.propius.api.tls.Tls;
+import io.propius.api.tls.TlsOptions;
 import io.propius.api.token.KeyRing;
 import io.propius.api.token.NodeCredential;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
-import io.propius.edge.auth.EdgeCredentials;
-import io.propius.server.config.SecurityOptions;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.ControlPlaneJobAccess;
 import io.propius.edge.access.JobAccess;
+import io.propius.edge.auth.EdgeCredentials;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.server.config.PropiusOptions;
+import io.propius.server.config.SecurityOptions;
 import io.propius.server.testing.TestCa;
 import io.propius.server.testing.TestServer;
 import io.vertx.core.Future;
@@ -37,12 +37,15 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.grpc.client.GrpcClient;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -123,7 +126,7 @@ class TlsTest {
     String scrape = await(get(trusted, server.server.adminPort(), "/metrics")).bodyAsString();
     double notAfter = readCertificate(Path.of(server.options.devices().getTls().getCertPath())).getNotAfter().getTime()
         / 1000.0;
-    java.util.regex.Matcher gauge = java.util.regex.Pattern
+    Matcher gauge = Pattern
         .compile("propius_tls_certificate_expiry_timestamp_seconds\\{port=\"devices\"} (\\S+)").matcher(scrape);
     assertThat(gauge.find()).as(scrape).isTrue();
     assertThat(Double.parseDouble(gauge.group(1))).isEqualTo(notAfter);
@@ -251,7 +254,7 @@ class TlsTest {
   }
 
   private static X509Certificate readCertificate(Path pem) throws Exception {
-    try (var in = java.nio.file.Files.newInputStream(pem)) {
+    try (var in = Files.newInputStream(pem)) {
       return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
   }

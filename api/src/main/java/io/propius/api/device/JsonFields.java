@@ -1,6 +1,7 @@
 package io.propius.api.device;
 
 import io.propius.api.PropiusException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** Typed reads of JSON request fields, each failing with a message that names the field. */
@@ -57,6 +58,6 @@ public final class JsonFields {
     if (v instanceof JsonObject) {
       return "an object";
     }
-    return v instanceof io.vertx.core.json.JsonArray ? "an array" : "null";
+    return v instanceof JsonArray ? "an array" : "null";
   }
 }

@@ -193,21 +193,27 @@ public abstract sealed class Query {
     }
   }
 
-  static final class And extends Query {
+  /** Parts joined by {@code and} or {@code or}: they differ only in which answer ends the evaluation. */
+  abstract static sealed class Junction extends Query {
     final Query[] parts;
+    private final boolean decisive;
+    private final String separator;
 
-    And(List<Query> parts) {
+    /** @param decisive the part answer that decides the whole (false for and, true for or) */
+    Junction(List<Query> parts, boolean decisive, String separator) {
       this.parts = parts.toArray(new Query[0]);
+      this.decisive = decisive;
+      this.separator = separator;
     }
 
     @Override
     public boolean test(AttributeSource values) {
       for (Query part : parts) {
-        if (!part.test(values)) {
-          return false;
+        if (part.test(values) == decisive) {
+          return decisive;
         }
       }
-      return true;
+      return !decisive;
     }
 
     @Override
@@ -219,37 +225,19 @@ public abstract sealed class Query {
 
     @Override
     public String toString() {
-      return join(parts, " and ");
+      return join(parts, separator);
     }
   }
 
-  static final class Or extends Query {
-    final Query[] parts;
+  static final class And extends Junction {
+    And(List<Query> parts) {
+      super(parts, false, " and ");
+    }
+  }
 
+  static final class Or extends Junction {
     Or(List<Query> parts) {
-      this.parts = parts.toArray(new Query[0]);
-    }
-
-    @Override
-    public boolean test(AttributeSource values) {
-      for (Query part : parts) {
-        if (part.test(values)) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    @Override
-    void collectNames(Set<String> names) {
-      for (Query part : parts) {
-        part.collectNames(names);
-      }
-    }
-
-    @Override
-    public String toString() {
-      return join(parts, " or ");
+      super(parts, true, " or ");
     }
   }
 

@@ -3,6 +3,8 @@ package io.propius.api.tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
+import java.util.Arrays;
+import java.util.function.IntFunction;
 import java.util.function.LongFunction;
 
 /**
@@ -21,7 +23,7 @@ public final class TensorDecoder {
   static final int UNPROVEN_ELEMENTS = 4096;
   private final LongFunction<TensorFormatException> countCheck;
   private final boolean vouched;
-  private final java.util.function.IntFunction<double[]> arrays;
+  private final IntFunction<double[]> arrays;
   private final ByteBuffer carry = ByteBuffer.allocate(TensorHeader.BYTES).order(ByteOrder.LITTLE_ENDIAN);
   private TensorHeader header;
   private double[] values;
@@ -48,11 +50,11 @@ public final class TensorDecoder {
    *               reused one (every element is overwritten), which spares a busy server a large
    *               allocation per tensor
    */
-  public TensorDecoder(LongFunction<TensorFormatException> countCheck, java.util.function.IntFunction<double[]> arrays) {
+  public TensorDecoder(LongFunction<TensorFormatException> countCheck, IntFunction<double[]> arrays) {
     this(countCheck, arrays, true);
   }
 
-  private TensorDecoder(LongFunction<TensorFormatException> countCheck, java.util.function.IntFunction<double[]> arrays,
+  private TensorDecoder(LongFunction<TensorFormatException> countCheck, IntFunction<double[]> arrays,
                         boolean vouched) {
     this.countCheck = countCheck;
     this.arrays = arrays;
@@ -179,7 +181,7 @@ public final class TensorDecoder {
   private void room(int needed) {
     if (needed > values.length) {
       int size = (int) Math.min(header.count(), Math.max(needed, 2L * values.length));
-      values = size == header.count() ? copyInto(arrays.apply(size)) : java.util.Arrays.copyOf(values, size);
+      values = size == header.count() ? copyInto(arrays.apply(size)) : Arrays.copyOf(values, size);
     }
   }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -69,7 +71,7 @@ class TensorCodecTest {
   @Test
   void float32IsLittleEndianWithTheDocumentedHeader() {
     byte[] bytes = Tensors.encode(new float[] {1.0f, -2.5f});
-    assertThat(new String(bytes, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PTN1");
+    assertThat(new String(bytes, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("PTN1");
     assertThat(bytes[4]).isEqualTo((byte) 1);
     assertThat(bytes[8]).isEqualTo((byte) 2);
     // 1.0f = 0x3F800000, little-endian
@@ -86,9 +88,9 @@ class TensorCodecTest {
     byte[] badType = good.clone();
     badType[4] = 9;
     assertThatThrownBy(() -> Tensors.decode(badType)).hasMessageContaining("dtype 9");
-    assertThatThrownBy(() -> Tensors.decode(java.util.Arrays.copyOf(good, good.length - 1)))
+    assertThatThrownBy(() -> Tensors.decode(Arrays.copyOf(good, good.length - 1)))
         .hasMessageContaining("truncated");
-    assertThatThrownBy(() -> Tensors.decode(java.util.Arrays.copyOf(good, good.length + 8)))
+    assertThatThrownBy(() -> Tensors.decode(Arrays.copyOf(good, good.length + 8)))
         .hasMessageContaining("more bytes");
     assertThatThrownBy(() -> Tensors.decode(new byte[5])).hasMessageContaining("header");
   }

@@ -14,8 +14,9 @@ import io.propius.client.device.Task;
 import io.propius.client.job.JobClient;
 import io.propius.client.job.JobClientOptions;
 import io.propius.client.job.JobSpec;
-import io.propius.client.testing.EmbeddedServer;
+import io.propius.client.testing.QuickOptions;
 import io.propius.server.config.PropiusOptions;
+import io.propius.server.testing.TestServer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class DataPlaneFlowTest {
   @Test
   void planOutResultsInAggregateBack() {
-    try (EmbeddedServer server = EmbeddedServer.start();
+    try (TestServer server = TestServer.start(QuickOptions.options());
          JobClient job = JobClient.create(new JobClientOptions().setServer("127.0.0.1", server.jobsPort())
              .setDataPlaneUrl(server.dataPlaneUrl()));
          DeviceClient a = DeviceClient.create(new DeviceClientOptions("dp-a").setUrl(server.devicesUrl()));
@@ -75,9 +76,9 @@ class DataPlaneFlowTest {
 
   @Test
   void withApiKeysEachJobUsesItsTenantsKeyOnTheDataPlane() {
-    PropiusOptions options = EmbeddedServer.options();
+    PropiusOptions options = QuickOptions.options();
     options.security().setJobApiKeys(Map.of("team-a", "key-a-0123456789abcdef", "team-b", "key-b-0123456789abcdef"));
-    try (EmbeddedServer server = EmbeddedServer.start(options);
+    try (TestServer server = TestServer.start(options);
          JobClient a = JobClient.create(new JobClientOptions().setServer("127.0.0.1", server.jobsPort())
              .setDataPlaneUrl(server.dataPlaneUrl()).setApiKey("key-a-0123456789abcdef"));
          JobClient b = JobClient.create(new JobClientOptions().setServer("127.0.0.1", server.jobsPort())

@@ -9,9 +9,11 @@ import io.propius.client.PropiusClientException;
 import io.propius.client.job.JobClient;
 import io.propius.client.job.JobClientOptions;
 import io.propius.client.job.JobSpec;
-import io.propius.client.testing.EmbeddedServer;
-import java.time.Duration;
+import io.propius.client.testing.QuickOptions;
 import io.propius.server.config.PropiusOptions;
+import io.propius.server.testing.TestServer;
+import io.propius.testing.Eventually;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class DeviceDecisionTest {
   @Test
   void aDeviceDeclinesOffersItsPrivateAttributesDoNotMeet() {
-    try (EmbeddedServer server = EmbeddedServer.start();
+    try (TestServer server = TestServer.start(QuickOptions.options());
          JobClient job = JobClient.create(new JobClientOptions().setServer("127.0.0.1", server.jobsPort()));
          DeviceClient small = DeviceClient.create(new DeviceClientOptions("small-data").setUrl(server.devicesUrl())
              .setPrivateAttributes(PrivateAttributes.of(Map.of("dataset_size", 50.0))));
@@ -31,7 +33,7 @@ class DeviceDecisionTest {
       job.register(JobSpec.of("needs-data", 1, 1).requirePrivate("dataset_size", 100));
       job.requestRound(1);
 
-      EmbeddedServer.eventually(Duration.ofSeconds(10), () -> {
+      Eventually.eventually(Duration.ofSeconds(10), () -> {
         assertThat(small.nextTask(Duration.ofMillis(300))).isEmpty();
         return small.declined() > 0;
       }, "the small device to see and decline an offer");
@@ -47,10 +49,10 @@ class DeviceDecisionTest {
 
   @Test
   void withoutOffersTheDeviceComesBackAfterTheServersRetryWindowWithJitter() {
-    PropiusOptions options = EmbeddedServer.options();
+    PropiusOptions options = QuickOptions.options();
     options.devices().setRetryMinMs(400).setRetryMaxMs(400);
     List<Long> checkins = new CopyOnWriteArrayList<>();
-    try (EmbeddedServer server = EmbeddedServer.start(options);
+    try (TestServer server = TestServer.start(options);
          DeviceClient device = DeviceClient.create(new DeviceClientOptions("patient").setUrl(server.devicesUrl())
              .setRetryJitter(0.25).setDecision((offers, attributes) -> {
                checkins.add(System.nanoTime());
@@ -68,7 +70,7 @@ class DeviceDecisionTest {
 
   @Test
   void aForgedOfferIsRefusedWithTheServersCode() {
-    try (EmbeddedServer server = EmbeddedServer.start();
+    try (TestServer server = TestServer.start(QuickOptions.options());
          DeviceClient device = DeviceClient.create(new DeviceClientOptions("forger").setUrl(server.devicesUrl()))) {
       Offer forged = new Offer(1, 1, Map.of(), "po1.not-a-real-offer", System.currentTimeMillis() + 10_000);
       assertThatThrownBy(() -> device.accept(forged))

@@ -7,7 +7,8 @@ import io.propius.client.device.DeviceClient;
 import io.propius.client.device.DeviceClientOptions;
 import io.propius.client.device.DeviceConnections;
 import io.propius.client.device.Task;
-import io.propius.client.testing.EmbeddedServer;
+import io.propius.client.testing.QuickOptions;
+import io.propius.server.testing.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class AsyncStyleTest {
   @Test
   void aJobAndTwentyDevicesComposeWithoutBlocking() throws Exception {
-    try (EmbeddedServer server = EmbeddedServer.start()) {
+    try (TestServer server = TestServer.start(QuickOptions.options())) {
       Vertx app = Vertx.vertx();
       try {
         JobClient job = JobClient.create(new JobClientOptions().setServer("127.0.0.1", server.jobsPort()).setVertx(app));

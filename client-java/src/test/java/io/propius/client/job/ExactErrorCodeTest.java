@@ -7,10 +7,14 @@ import io.propius.api.ErrorCode;
 import io.propius.api.GrpcErrors;
 import io.propius.api.PropiusException;
 import io.propius.api.grpc.JobManagerGrpcService;
+import io.propius.api.grpc.RegisterJobResponse;
+import io.propius.api.grpc.RequestRoundResponse;
 import io.propius.client.PropiusClientException;
 import io.propius.client.testing.CuttableProxy;
-import io.propius.client.testing.EmbeddedServer;
+import io.propius.client.testing.QuickOptions;
 import io.propius.server.config.PropiusOptions;
+import io.propius.server.testing.TestServer;
+import io.propius.testing.Eventually;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -18,6 +22,9 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,10 +39,10 @@ class ExactErrorCodeTest {
   @ParameterizedTest
   @EnumSource(JobTransportType.class)
   void aJobExpiredWhileTheNetworkWasDownIsReportedAsJobExpired(JobTransportType transport) throws Exception {
-    PropiusOptions options = EmbeddedServer.options();
+    PropiusOptions options = QuickOptions.options();
     options.jobs().setHeartbeatTimeoutMs(600);
     options.devices().setLeaseMs(400); // expiry sweeps every 100 ms
-    try (EmbeddedServer server = EmbeddedServer.start(options);
+    try (TestServer server = TestServer.start(options);
          CuttableProxy proxy = CuttableProxy.start(server.vertx, server.jobsPort());
          JobClient job = JobClient.create(new JobClientOptions().setServer("127.0.0.1", proxy.port())
              .setTransport(transport).setReconnectBackoff(20, 200))) {
@@ -43,7 +50,7 @@ class ExactErrorCodeTest {
       // The network goes away long enough for the server to miss the job's heartbeats.
       proxy.refuse(true);
       proxy.cut();
-      EmbeddedServer.eventually(Duration.ofSeconds(10), () -> "EXPIRED".equals(server.jobState(id)),
+      Eventually.eventually(Duration.ofSeconds(10), () -> "EXPIRED".equals(server.jobState(id)),
           "the job to expire");
       proxy.refuse(false);
 
@@ -92,16 +99,16 @@ class ExactErrorCodeTest {
     // RequestRound is refused once as UNAVAILABLE with a 400 ms hint (a store outage), then succeeds.
     Vertx vertx = Vertx.vertx();
     try {
-      java.util.List<Long> calls = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      List<Long> calls = Collections.synchronizedList(new ArrayList<>());
       GrpcServer grpc = GrpcServer.server(vertx);
       grpc.callHandler(JobManagerGrpcService.RegisterJob, request -> request.last().onSuccess(req ->
-          request.response().end(io.propius.api.grpc.RegisterJobResponse.newBuilder().setJobId(7).build())));
+          request.response().end(RegisterJobResponse.newBuilder().setJobId(7).build())));
       grpc.callHandler(JobManagerGrpcService.RequestRound, request -> request.last().onSuccess(req -> {
         calls.add(System.nanoTime());
         if (calls.size() == 1) {
           GrpcErrors.end(request.response(), new PropiusException(ErrorCode.UNAVAILABLE, "store down", 400));
         } else {
-          request.response().end(io.propius.api.grpc.RequestRoundResponse.newBuilder().setRound(req.getRound()).build());
+          request.response().end(RequestRoundResponse.newBuilder().setRound(req.getRound()).build());
         }
       }));
       HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1")).requestHandler(grpc);

@@ -3,8 +3,9 @@ package io.propius.client.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.JobState;
-import io.propius.client.testing.EmbeddedServer;
+import io.propius.client.testing.QuickOptions;
 import io.propius.server.config.PropiusOptions;
+import io.propius.server.testing.TestServer;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
@@ -14,9 +15,9 @@ import org.junit.jupiter.api.Test;
 class HeartbeatTest {
   @Test
   void backgroundHeartbeatsKeepAnIdleJobAliveAndStopOnClose() throws Exception {
-    PropiusOptions options = EmbeddedServer.options();
+    PropiusOptions options = QuickOptions.options();
     options.jobs().setHeartbeatTimeoutMs(1500);
-    try (EmbeddedServer server = EmbeddedServer.start(options)) {
+    try (TestServer server = TestServer.start(options)) {
       JobClientOptions clientOptions = new JobClientOptions().setServer("127.0.0.1", server.jobsPort());
       long closedEarly;
       try (JobClient gone = JobClient.create(clientOptions)) {

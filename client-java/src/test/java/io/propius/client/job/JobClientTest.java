@@ -10,7 +10,8 @@ import io.propius.client.PropiusClientException;
 import io.propius.client.device.DeviceClient;
 import io.propius.client.device.DeviceClientOptions;
 import io.propius.client.device.Task;
-import io.propius.client.testing.EmbeddedServer;
+import io.propius.client.testing.QuickOptions;
+import io.propius.server.testing.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +27,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** The blocking style over both transports, against a real server: a whole round and bad calls. */
 class JobClientTest {
-  private static EmbeddedServer server;
+  private static TestServer server;
 
   @BeforeAll
   static void start() {
-    server = EmbeddedServer.start();
+    server = TestServer.start(QuickOptions.options());
   }
 
   @AfterAll

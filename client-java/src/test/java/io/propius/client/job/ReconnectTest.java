@@ -6,7 +6,9 @@ import io.propius.api.grpc.JobEvent;
 import io.propius.client.device.DeviceClient;
 import io.propius.client.device.DeviceClientOptions;
 import io.propius.client.testing.CuttableProxy;
-import io.propius.client.testing.EmbeddedServer;
+import io.propius.client.testing.QuickOptions;
+import io.propius.server.testing.TestServer;
+import io.propius.testing.Eventually;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,7 +23,7 @@ class ReconnectTest {
   @ParameterizedTest
   @EnumSource(JobTransportType.class)
   void theJobClientSurvivesADroppedConnection(JobTransportType transport) throws Exception {
-    try (EmbeddedServer server = EmbeddedServer.start();
+    try (TestServer server = TestServer.start(QuickOptions.options());
          CuttableProxy proxy = CuttableProxy.start(server.vertx, server.jobsPort());
          JobClient job = JobClient.create(new JobClientOptions().setServer("127.0.0.1", proxy.port())
              .setTransport(transport).setReconnectBackoff(20, 200));
@@ -33,7 +35,7 @@ class ReconnectTest {
 
       int round = job.requestRound(1);
       assertThat(round).isEqualTo(1);
-      EmbeddedServer.eventually(Duration.ofSeconds(10), () -> job.reconnects() >= 1, "a re-established watch");
+      Eventually.eventually(Duration.ofSeconds(10), () -> job.reconnects() >= 1, "a re-established watch");
       assertThat(device.nextTask(Duration.ofSeconds(10))).isPresent();
       JobEvent filled = job.awaitRoundFilled(1, Duration.ofSeconds(10));
       assertThat(filled.getJobId()).isEqualTo(id);

@@ -1,5 +1,7 @@
 package io.propius.edge.access;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.auth.TenantKeys;
@@ -34,7 +36,7 @@ public final class ControlPlaneJobAccess implements JobAccess {
   private final GrpcClient client;
   private final SocketAddress address;
   private final long retryAfterMs;
-  private final RecentAnswers<String, Boolean> allowed = new RecentAnswers<>(REMEMBERED_PAIRS);
+  private final Cache<String, Boolean> allowed = Caffeine.newBuilder().maximumSize(REMEMBERED_PAIRS).build();
 
   /**
    * @param timeoutMs    how long to wait for the control plane's answer
@@ -60,7 +62,7 @@ public final class ControlPlaneJobAccess implements JobAccess {
   @Override
   public Future<Void> authorize(String authorization, long jobId) {
     String pair = TenantKeys.digest(authorization == null ? "" : authorization.trim()) + "/" + jobId;
-    if (allowed.get(pair) != null) {
+    if (allowed.getIfPresent(pair) != null) {
       return ALLOWED;
     }
     return client.request(address, JobManagerGrpcClient.GetJob)

@@ -1,5 +1,7 @@
 package io.propius.edge.access;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.auth.TenantKeys;
@@ -9,8 +11,8 @@ import io.vertx.core.Future;
  * Job calls with API keys: the key names the tenant ({@link TenantKeys}), and the job must be that
  * tenant's ({@link JobOwners}), the same rule and messages as the control plane's job API. The
  * owners of recently used jobs are remembered (a job's owner never changes), at most a fixed
- * number of them, least recently used out first; unknown jobs are not remembered, since their id
- * may be registered later.
+ * number of them (a Caffeine cache); unknown jobs are not remembered, since their id may be
+ * registered later.
  */
 public final class TenantJobAccess implements JobAccess {
   /** Job owners remembered by default: about 1 MB at most, far more than the live jobs of a deployment. */
@@ -19,7 +21,7 @@ public final class TenantJobAccess implements JobAccess {
 
   private final TenantKeys keys;
   private final JobOwners owners;
-  private final RecentAnswers<Long, String> remembered;
+  private final Cache<Long, String> remembered;
 
   public TenantJobAccess(TenantKeys keys, JobOwners owners) {
     this(keys, owners, DEFAULT_REMEMBERED_OWNERS);
@@ -29,7 +31,11 @@ public final class TenantJobAccess implements JobAccess {
   public TenantJobAccess(TenantKeys keys, JobOwners owners, int rememberedOwners) {
     this.keys = keys;
     this.owners = owners;
-    this.remembered = new RecentAnswers<>(rememberedOwners);
+    if (rememberedOwners < 1) {
+      throw new IllegalArgumentException("rememberedOwners must be at least 1, got " + rememberedOwners);
+    }
+    // Evicting on the caller's thread keeps the bound exact at every moment.
+    this.remembered = Caffeine.newBuilder().maximumSize(rememberedOwners).executor(Runnable::run).build();
   }
 
   @Override
@@ -40,7 +46,7 @@ public final class TenantJobAccess implements JobAccess {
     } catch (PropiusException e) {
       return Future.failedFuture(e);
     }
-    String known = remembered.get(jobId);
+    String known = remembered.getIfPresent(jobId);
     Future<String> owner = known != null ? Future.succeededFuture(known)
         : owners.ownerOf(jobId).onSuccess(o -> remembered.put(jobId, o));
     return owner.compose(o -> o.equals(tenant) ? ALLOWED : Future.failedFuture(

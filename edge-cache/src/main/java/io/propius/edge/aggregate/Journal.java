@@ -24,6 +24,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -100,7 +102,7 @@ public final class Journal {
   /** Snapshots started: with {@link #instance}, each snapshot file's own name. */
   private long snapshotsStarted;
   /** Names this journal's snapshot files apart from those of an earlier or later one on the same directory. */
-  private final String instance = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+  private final String instance = Long.toHexString(ThreadLocalRandom.current().nextLong());
   /** Records appended since the last write began: the next group commit. */
   private List<Entry> queued = new ArrayList<>();
   private List<Promise<Void>> waiting = new ArrayList<>();
@@ -167,7 +169,7 @@ public final class Journal {
           if (exists) {
             return vertx.fileSystem().readFile(idFile).map(b -> b.toString(StandardCharsets.UTF_8).trim());
           }
-          String fresh = "edge-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+          String fresh = "edge-" + UUID.randomUUID().toString().substring(0, 8);
           return vertx.fileSystem().writeFile(idFile, Buffer.buffer(fresh)).map(fresh);
         })
         .compose(id -> vertx.fileSystem().exists(journal)

@@ -104,7 +104,7 @@ public final class RoundAggregate {
   }
 
   /** The newest partial held for each child, as the children pushed them. */
-  public java.util.List<PartialUpdate> childPartials() {
+  public List<PartialUpdate> childPartials() {
     return children.entrySet().stream().map(e -> new PartialUpdate(e.getKey(), e.getValue().version,
         e.getValue().partial.contributors(), e.getValue().partial.weight(), e.getValue().partial.state())).toList();
   }

@@ -1,5 +1,7 @@
 package io.propius.edge.config;
 
+import java.util.Locale;
+
 /** Where an edge node sits in the tree. */
 public enum EdgeRole {
   /** Next to the jobs: rounds and plans are published here and the round aggregate lives here. */
@@ -12,7 +14,7 @@ public enum EdgeRole {
   /** Parses {@code root}, {@code parent} or {@code leaf}, any case. */
   public static EdgeRole parse(String text) {
     try {
-      return valueOf(text.trim().toUpperCase(java.util.Locale.ROOT));
+      return valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IllegalArgumentException("edge role must be root, parent or leaf, got '" + text + "'");
     }

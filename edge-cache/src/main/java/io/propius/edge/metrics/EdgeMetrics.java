@@ -2,14 +2,17 @@ package io.propius.edge.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.propius.api.ErrorCode;
+import io.propius.edge.aggregate.Journal;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -110,13 +113,13 @@ public final class EdgeMetrics {
   }
 
   /** Registers the gauges of rounds held and the journal's size and compactions. */
-  public void state(java.util.function.IntSupplier rounds, io.propius.edge.aggregate.Journal journal) {
-    Gauge.builder("propius.edge.rounds", rounds, java.util.function.IntSupplier::getAsInt)
+  public void state(IntSupplier rounds, Journal journal) {
+    Gauge.builder("propius.edge.rounds", rounds, IntSupplier::getAsInt)
         .description("Rounds held (not yet retired)").tag("role", role).strongReference(true).register(registry);
     // The journal lives as long as the node: held weakly by the registry, it stays reachable.
     Gauge.builder("propius.edge.journal.bytes", journal, j -> j.bytes())
         .description("Size of the journal file").baseUnit("bytes").tag("role", role).register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("propius.edge.journal.compactions", journal,
+    FunctionCounter.builder("propius.edge.journal.compactions", journal,
         j -> j.compactions()).description("Journal compactions").tag("role", role).register(registry);
   }
 

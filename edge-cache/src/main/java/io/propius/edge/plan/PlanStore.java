@@ -8,7 +8,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClientResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The directory where a node keeps its plans as files. Every stored plan gets a file name of its
@@ -22,12 +28,12 @@ public final class PlanStore {
   private final long maxBytes;
   private final boolean temporary;
   /** Plan files an earlier run left in the directory (name → size), listed once when opened. */
-  private final java.util.Map<String, Long> found;
+  private final Map<String, Long> found;
   /** Names files apart from those of an earlier run of the node in the same directory. */
   private final String run = Long.toString(System.currentTimeMillis(), 36);
   private long next;
 
-  private PlanStore(Vertx vertx, Path dir, long maxBytes, boolean temporary, java.util.Map<String, Long> found) {
+  private PlanStore(Vertx vertx, Path dir, long maxBytes, boolean temporary, Map<String, Long> found) {
     this.vertx = vertx;
     this.dir = dir;
     this.maxBytes = maxBytes;
@@ -42,12 +48,12 @@ public final class PlanStore {
    */
   public static Future<PlanStore> open(Vertx vertx, Path dir, long maxBytes, boolean temporary) {
     return vertx.executeBlocking(() -> {
-      java.nio.file.Files.createDirectories(dir);
-      java.util.Map<String, Long> found = new java.util.HashMap<>();
-      try (var files = java.nio.file.Files.list(dir)) {
+      Files.createDirectories(dir);
+      Map<String, Long> found = new HashMap<>();
+      try (var files = Files.list(dir)) {
         for (Path f : (Iterable<Path>) files::iterator) {
-          if (f.getFileName().toString().endsWith(".plan") && java.nio.file.Files.isRegularFile(f)) {
-            found.put(f.getFileName().toString(), java.nio.file.Files.size(f));
+          if (f.getFileName().toString().endsWith(".plan") && Files.isRegularFile(f)) {
+            found.put(f.getFileName().toString(), Files.size(f));
           }
         }
       }
@@ -60,10 +66,10 @@ public final class PlanStore {
   }
 
   /** A plan written by an earlier run, if its file was in the directory with this size when opened. */
-  public java.util.Optional<Plan> existing(String fileName, long size, String etag) {
+  public Optional<Plan> existing(String fileName, long size, String etag) {
     Long found = this.found.get(fileName);
-    return found != null && found == size ? java.util.Optional.of(new Plan(dir.resolve(fileName), size, etag))
-        : java.util.Optional.empty();
+    return found != null && found == size ? Optional.of(new Plan(dir.resolve(fileName), size, etag))
+        : Optional.empty();
   }
 
   /** Writes published bytes to a new file. */
@@ -90,12 +96,12 @@ public final class PlanStore {
    * Deletes the plan files an earlier run left other than {@code keep}: cached plans and
    * unpublished leftovers, which nothing refers to any more.
    */
-  public Future<Void> keepOnly(java.util.Set<Path> keep) {
-    java.util.List<Path> stale = found.keySet().stream().map(dir::resolve).filter(f -> !keep.contains(f)).toList();
+  public Future<Void> keepOnly(Set<Path> keep) {
+    List<Path> stale = found.keySet().stream().map(dir::resolve).filter(f -> !keep.contains(f)).toList();
     found.clear();
     return vertx.executeBlocking(() -> {
       for (Path f : stale) {
-        java.nio.file.Files.deleteIfExists(f);
+        Files.deleteIfExists(f);
       }
       return null;
     });

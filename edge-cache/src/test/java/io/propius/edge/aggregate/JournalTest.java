@@ -1,6 +1,7 @@
 package io.propius.edge.aggregate;
 
-import static io.propius.edge.testing.EdgeTree.awaitTrue;
+import static io.propius.testing.Eventually.eventually;
+import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.edge.aggregate.Journal.ContributionsEntry;
@@ -86,7 +87,7 @@ class JournalTest {
       }
     }
     // The snapshot is written beside the appends, so the first switch may come after the last one.
-    awaitTrue(() -> onLoop(() -> Future.succeededFuture(journal.compactions())) > 0);
+    eventually(() -> onLoop(() -> Future.succeededFuture(journal.compactions())) > 0);
     assertThat(journal.compactions()).isGreaterThanOrEqualTo(1);
     // Closed first: a compaction may still be switching files, and close waits for it.
     onLoop(journal::close);
@@ -171,9 +172,5 @@ class JournalTest {
     Promise<T> done = Promise.promise();
     loop.runOnContext(v -> call.get().onComplete(done));
     return await(done.future());
-  }
-
-  private static <T> T await(Future<T> f) {
-    return f.toCompletionStage().toCompletableFuture().join();
   }
 }

@@ -1,6 +1,6 @@
 package io.propius.edge.auth;
 
-import static io.propius.edge.testing.EdgeTree.awaitTrue;
+import static io.propius.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -12,6 +12,7 @@ import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.testing.Http;
+import io.propius.testing.Futures;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -45,7 +46,7 @@ class EdgeKeysFileTest {
   @AfterEach
   void close() {
     http.close();
-    Http.await(vertx.close());
+    Futures.await(vertx.close());
   }
 
   private static void write(Path file, TokenSigner signer) throws IOException {
@@ -64,7 +65,7 @@ class EdgeKeysFileTest {
     EdgeKeysFile keys = EdgeKeysFile.load(file.toString());
     EdgeNodeVerticle node = new EdgeNodeVerticle(new DataPlaneOptions().setRole("root").setHost("127.0.0.1").setPort(0),
         keys.credentials(), JobAccess.open(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
-    Http.await(vertx.deployVerticle(node));
+    Futures.await(vertx.deployVerticle(node));
     keys.watch(vertx, 50);
     int port = node.actualPort();
     http.put(port, "/v1/rounds/7/1", null, new JsonObject().put("tensor_length", 1).put("target", 5));
@@ -75,12 +76,12 @@ class EdgeKeysFileTest {
     signer.rotate(new KeyRing(Map.of("k1", K1, "k2", K2), "k2", Set.of()));
     write(file, signer);
     String underK2 = new TaskToken(7, 1, "d2", "leaf-1", far).encode(signer);
-    awaitTrue(() -> http.get(port, "/v1/rounds/7/1", underK2).status() == 200);
+    eventually(() -> http.get(port, "/v1/rounds/7/1", underK2).status() == 200);
     assertThat(http.get(port, "/v1/rounds/7/1", underK1).status()).isEqualTo(200);
 
     signer.rotate(new KeyRing(Map.of("k2", K2), "k2", Set.of("k1")));
     write(file, signer);
-    awaitTrue(() -> http.get(port, "/v1/rounds/7/1", underK1).status() == 401);
+    eventually(() -> http.get(port, "/v1/rounds/7/1", underK1).status() == 401);
     assertThat(http.get(port, "/v1/rounds/7/1", underK1).errorMessage())
         .isEqualTo("task token was signed with key 'k1', which is retired; get a new one");
     assertThat(http.get(port, "/v1/rounds/7/1", underK2).status()).isEqualTo(200);

@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
+import io.propius.api.auth.TenantKeys;
 import io.propius.api.token.NodeCredential;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
@@ -12,8 +13,8 @@ import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TenantJobAccess;
 import io.propius.edge.auth.EdgeCredentials;
-import io.propius.api.auth.TenantKeys;
 import io.propius.edge.config.DataPlaneOptions;
+import io.propius.testing.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public final class EdgeTree implements AutoCloseable {
     EdgeNodeVerticle v = new EdgeNodeVerticle(options.setHost("127.0.0.1"), credentials(options.getNodeId()),
         jobAccess, registry, listener,
         () -> System.currentTimeMillis() + clockOffset.get());
-    String id = Http.await(vertx.deployVerticle(v));
+    String id = Futures.await(vertx.deployVerticle(v));
     deployments.add(id);
     return new Node(id, v, options, registry);
   }
@@ -77,7 +78,7 @@ public final class EdgeTree implements AutoCloseable {
   }
 
   public void stop(Node node) {
-    Http.await(vertx.undeploy(node.deployment()));
+    Futures.await(vertx.undeploy(node.deployment()));
     deployments.remove(node.deployment());
   }
 
@@ -98,20 +99,6 @@ public final class EdgeTree implements AutoCloseable {
   }
 
   /** Polls every 20 ms until the condition holds; fails after 20 s. */
-  public static void awaitTrue(java.util.function.BooleanSupplier condition) {
-    long until = System.currentTimeMillis() + 20_000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > until) {
-        throw new AssertionError("condition not met within 20 s");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
   /** What a node of the tree holds: the audience's verification keys only, and its own credential. */
   public EdgeCredentials credentials(String nodeId) {
     String credential = new NodeCredential(nodeId, AUDIENCE, System.currentTimeMillis() + 3_600_000).encode(signer);
@@ -136,7 +123,7 @@ public final class EdgeTree implements AutoCloseable {
   @Override
   public void close() {
     http.close();
-    Http.await(vertx.close());
+    Futures.await(vertx.close());
   }
 
   /** One running node. */

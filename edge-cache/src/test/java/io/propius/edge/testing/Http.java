@@ -1,12 +1,19 @@
 package io.propius.edge.testing;
 
+import io.propius.testing.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * A real HTTP client for edge nodes in tests: one request, its status, headers and body. It is the
@@ -14,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  * never completed a response the server had sent (not reproducible with this client).
  */
 public final class Http {
+  /** Uploads and plan fetches on a loaded machine can take a while. */
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
   /** What came back. */
   public record Reply(int status, MultiMap headers, Buffer body) {
     public JsonObject json() {
@@ -30,27 +39,27 @@ public final class Http {
     }
   }
 
-  private final java.net.http.HttpClient client;
-  private final java.util.concurrent.ExecutorService executor;
+  private final HttpClient client;
+  private final ExecutorService executor;
 
   public Http() {
-    this.executor = java.util.concurrent.Executors.newFixedThreadPool(4);
-    this.client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+    this.executor = Executors.newFixedThreadPool(4);
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .executor(executor).build();
   }
 
   public Future<Reply> send(HttpMethod method, int port, String uri, String bearer, Buffer body,
                             Map<String, String> headers) {
-    java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + port + uri)).timeout(java.time.Duration.ofSeconds(30))
-        .method(method.name(), body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
-            : java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.getBytes()));
+    HttpRequest.Builder b = HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + uri)).timeout(java.time.Duration.ofSeconds(30))
+        .method(method.name(), body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body.getBytes()));
     if (bearer != null) {
       b.header("Authorization", "Bearer " + bearer);
     }
     headers.forEach(b::header);
     return Future.fromCompletionStage(client.sendAsync(b.build(),
-        java.net.http.HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
+        HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
           MultiMap h = MultiMap.caseInsensitiveMultiMap();
           r.headers().map().forEach((k, v) -> v.forEach(x -> h.add(k, x)));
           return new Reply(r.statusCode(), h, Buffer.buffer(r.body()));
@@ -58,27 +67,19 @@ public final class Http {
   }
 
   public Reply get(int port, String uri, String bearer) {
-    return await(send(HttpMethod.GET, port, uri, bearer, null, Map.of()));
+    return Futures.await(send(HttpMethod.GET, port, uri, bearer, null, Map.of()), PATIENCE);
   }
 
   public Reply get(int port, String uri, String bearer, Map<String, String> headers) {
-    return await(send(HttpMethod.GET, port, uri, bearer, null, headers));
+    return Futures.await(send(HttpMethod.GET, port, uri, bearer, null, headers), PATIENCE);
   }
 
   public Reply put(int port, String uri, String bearer, Buffer body) {
-    return await(send(HttpMethod.PUT, port, uri, bearer, body, Map.of()));
+    return Futures.await(send(HttpMethod.PUT, port, uri, bearer, body, Map.of()), PATIENCE);
   }
 
   public Reply put(int port, String uri, String bearer, JsonObject body) {
     return put(port, uri, bearer, body.toBuffer());
-  }
-
-  public static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("request failed: " + e.getMessage(), e);
-    }
   }
 
   public void close() {

@@ -6,9 +6,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.propius.api.tls.TlsOptions;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
-import io.propius.api.tls.TlsOptions;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ public final class PropiusOptions {
     return security;
   }
 
-  /** The root edge node the server runs (see README "Data plane"). */
+  /** The root edge node the server runs (edge-cache/README.md). */
   public DataPlaneOptions dataPlane() {
     return dataPlane;
   }
@@ -171,7 +172,7 @@ public final class PropiusOptions {
         merged.mergeIn(new JsonObject(Files.readString(file)), true);
       } catch (IOException e) {
         throw new IllegalArgumentException("cannot read configuration file " + file + ": " + e.getMessage());
-      } catch (io.vertx.core.json.DecodeException e) {
+      } catch (DecodeException e) {
         throw new IllegalArgumentException("configuration file " + file + " is not valid JSON: " + e.getMessage());
       }
     }

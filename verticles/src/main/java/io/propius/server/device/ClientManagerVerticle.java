@@ -3,6 +3,7 @@ package io.propius.server.device;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.device.AcceptRequest;
+import io.propius.api.device.Attributes;
 import io.propius.api.device.Binding;
 import io.propius.api.device.CheckinRequest;
 import io.propius.api.device.CheckinResponse;
@@ -21,9 +22,9 @@ import io.propius.server.bus.ScheduleSnapshot;
 import io.propius.server.bus.WindowStats;
 import io.propius.server.config.DevicesOptions;
 import io.propius.server.job.JobEvents;
-import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.metrics.PropiusMetrics.CheckinResult;
 import io.propius.server.metrics.PropiusMetrics.RejectReason;
+import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.store.Job;
 import io.propius.server.store.JobStore;
 import io.propius.server.store.Reservation;
@@ -172,7 +173,7 @@ public final class ClientManagerVerticle extends VerticleBase {
     double rate = checkinsSinceReport * 1000.0 / Math.max(1, now - lastReportAt);
     checkinsSinceReport = 0;
     lastReportAt = now;
-    List<io.propius.api.device.Attributes> sample = window.sample(options.getSampleSize(), random, now);
+    List<Attributes> sample = window.sample(options.getSampleSize(), random, now);
     vertx.eventBus().publish(Addresses.CLIENT_STATS, batch == null
         ? new WindowStats(instanceId, window.size(), rate, sample)
         : new WindowStats(instanceId, window.size(), rate, sample, batch.heldCount(),

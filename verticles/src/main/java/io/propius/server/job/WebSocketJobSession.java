@@ -20,6 +20,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -90,7 +91,7 @@ final class WebSocketJobSession {
     Method<?> method = methodName instanceof String s ? methods.get(s) : null;
     if (method == null) {
       reply(id, "unknown", Future.failedFuture(PropiusException.invalid("unknown method '" + methodName
-          + "'; methods: " + String.join(", ", new java.util.TreeSet<>(methods.keySet())))));
+          + "'; methods: " + String.join(", ", new TreeSet<>(methods.keySet())))));
       return;
     }
     reply(id, (String) methodName, invoke(method, frame.getValue("params")));

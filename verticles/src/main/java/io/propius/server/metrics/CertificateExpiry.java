@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -25,7 +26,7 @@ public final class CertificateExpiry {
 
   /** @return the refresh timer, to cancel at shutdown */
   public static long track(Vertx vertx, MeterRegistry registry, Map<String, TlsOptions> ports) {
-    Map<String, AtomicReference<Double>> expiry = new java.util.TreeMap<>();
+    Map<String, AtomicReference<Double>> expiry = new TreeMap<>();
     ports.forEach((port, tls) -> {
       AtomicReference<Double> seconds = new AtomicReference<>(Double.NaN);
       expiry.put(port, seconds);

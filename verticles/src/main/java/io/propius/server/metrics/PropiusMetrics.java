@@ -11,6 +11,7 @@ import io.propius.policy.ScheduleTrigger;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -142,7 +143,7 @@ public final class PropiusMetrics {
   }
 
   private static String tag(Enum<?> e) {
-    return e.name().toLowerCase(java.util.Locale.ROOT);
+    return e.name().toLowerCase(Locale.ROOT);
   }
 
   public PrometheusMeterRegistry registry() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.propius.api.device.Attributes;
 import io.propius.api.query.Constraints;
 import io.propius.policy.JobGroup;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class GroupPlanTest {
     assertThat(statsBack.held()).isEqualTo(3);
     assertThat(statsBack.heldSample().get(0).valueOf("cpu")).isEqualTo(8.0);
     // A report from a node without small-batch fields reads as nothing held.
-    io.vertx.core.json.JsonObject old = stats.toJson();
+    JsonObject old = stats.toJson();
     old.remove("held");
     old.remove("held_sample");
     assertThat(WindowStats.fromJson(old).heldSample()).isEmpty();

@@ -1,16 +1,17 @@
 package io.propius.server.cli;
 
-import static io.propius.server.testing.TestServer.await;
-import static io.propius.server.testing.TestServer.eventually;
+import static io.propius.testing.Eventually.eventually;
+import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.JobManagerGrpcClient;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.server.testing.Devices;
-import io.propius.server.testing.FreePort;
 import io.propius.server.testing.GrpcFailure;
 import io.propius.server.testing.TestServer;
+import io.propius.testing.FreePort;
+import io.propius.testing.Futures;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -93,7 +94,7 @@ class PropiusCommandTest {
     // The next check-in is not offered the cancelled job any more, and the job is told why.
     eventually(Duration.ofSeconds(5), () -> !offeredJobs(devices, "c2").contains(stop), "no more offers of the job");
     assertThat(offeredJobs(devices, "c3")).contains(keep);
-    Throwable refused = TestServer.failure(server.call(JobManagerGrpcClient.RequestRound,
+    Throwable refused = Futures.failure(server.call(JobManagerGrpcClient.RequestRound,
         RequestRoundRequest.newBuilder().setJobId(stop).setDemand(2).build()));
     assertThat(((GrpcFailure) refused).errorCode).isEqualTo("FAILED_PRECONDITION");
     assertThat(refused.getMessage()).contains("finished", "cancelled by an operator: dataset withdrawn");

@@ -1,6 +1,6 @@
 package io.propius.server.cluster;
 
-import static io.propius.server.testing.TestServer.await;
+import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.JobManagerGrpcClient;
@@ -9,16 +9,18 @@ import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.api.tls.TlsOptions;
 import io.propius.server.testing.ClusterNodes;
 import io.propius.server.testing.Devices;
-import io.propius.server.testing.FreePort;
 import io.propius.server.testing.TestCa;
+import io.propius.testing.FreePort;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -45,7 +47,7 @@ class ClusterEventBusTlsTest {
       ClusterNodes.Node a = cluster.start("jobs,scheduler,data-plane,admin", busTls(ca.issue("node-a"), ca));
       a.process().awaitUp();
       int busPort = FreePort.find();
-      Map<String, String> bEnv = new java.util.HashMap<>(busTls(ca.issue("node-b"), ca));
+      Map<String, String> bEnv = new HashMap<>(busTls(ca.issue("node-b"), ca));
       bEnv.put("PROPIUS_CLUSTER_EVENT_BUS_PORT", Integer.toString(busPort));
       ClusterNodes.Node b = cluster.start("devices", bEnv);
       b.process().awaitUp();
@@ -67,7 +69,7 @@ class ClusterEventBusTlsTest {
   private static X509Certificate busCertificate(TestCa ca, int port) throws Exception {
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
-    try (var in = java.nio.file.Files.newInputStream(ca.caFile())) {
+    try (var in = Files.newInputStream(ca.caFile())) {
       trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

@@ -1,23 +1,23 @@
 package io.propius.server.cluster;
 
-import static io.propius.server.testing.TestServer.await;
-import static io.propius.server.testing.TestServer.eventually;
+import static io.propius.testing.Eventually.eventually;
+import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.grpc.JobEvent;
 import io.propius.api.grpc.JobManagerGrpcClient;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.api.grpc.WatchJobRequest;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.server.bus.Addresses;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.ClusterNodes;
-import io.propius.server.testing.FreePort;
 import io.propius.server.testing.Devices;
+import io.propius.testing.FreePort;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;

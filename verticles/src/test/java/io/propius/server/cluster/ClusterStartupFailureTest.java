@@ -2,9 +2,9 @@ package io.propius.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.propius.server.testing.FreePort;
-import io.propius.server.testing.RedisProcess;
-import io.propius.server.testing.ServerProcess;
+import io.propius.testing.FreePort;
+import io.propius.testing.RedisProcess;
+import io.propius.testing.ServerProcess;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

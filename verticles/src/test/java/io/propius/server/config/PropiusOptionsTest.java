@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,7 +154,7 @@ class PropiusOptionsTest {
   }
 
   private static Map<String, String> with(Map<String, String> base, String key, String value) {
-    Map<String, String> map = new java.util.HashMap<>(base);
+    Map<String, String> map = new HashMap<>(base);
     map.put(key, value);
     return map;
   }

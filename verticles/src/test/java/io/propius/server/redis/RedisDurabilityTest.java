@@ -1,7 +1,7 @@
 package io.propius.server.redis;
 
-import static io.propius.server.testing.TestServer.await;
-import static io.propius.server.testing.TestServer.eventually;
+import static io.propius.testing.Eventually.eventually;
+import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.EndRoundRequest;
@@ -14,9 +14,9 @@ import io.propius.api.grpc.JobStatus;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.api.grpc.WatchJobRequest;
-import io.propius.server.testing.FreePort;
-import io.propius.server.testing.RedisProcess;
-import io.propius.server.testing.ServerProcess;
+import io.propius.testing.FreePort;
+import io.propius.testing.RedisProcess;
+import io.propius.testing.ServerProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;

@@ -1,8 +1,8 @@
 package io.propius.server.redis;
 
-import static io.propius.server.testing.TestServer.await;
-import static io.propius.server.testing.TestServer.eventually;
-import static io.propius.server.testing.TestServer.failure;
+import static io.propius.testing.Eventually.eventually;
+import static io.propius.testing.Futures.await;
+import static io.propius.testing.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.EndRoundRequest;
@@ -16,13 +16,13 @@ import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.Devices;
 import io.propius.server.testing.GrpcFailure;
-import io.propius.server.testing.RedisProcess;
 import io.propius.server.testing.TestServer;
+import io.propius.testing.RedisProcess;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.propius.server.redis;
 
-import static io.propius.server.testing.TestServer.await;
+import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.GetJobRequest;

@@ -2,8 +2,8 @@ package io.propius.server.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.propius.server.testing.RedisProcess;
-import io.propius.server.testing.ServerProcess;
+import io.propius.testing.RedisProcess;
+import io.propius.testing.ServerProcess;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

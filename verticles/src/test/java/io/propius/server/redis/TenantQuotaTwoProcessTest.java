@@ -1,6 +1,7 @@
 package io.propius.server.redis;
 
-import static io.propius.server.testing.TestServer.await;
+import io.propius.testing.Futures;
+import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.JobManagerGrpcClient;
@@ -9,10 +10,10 @@ import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.api.grpc.RequestRoundResponse;
 import io.propius.server.config.AdmissionOptions.TenantQuota;
 import io.propius.server.config.PropiusOptions;
-import io.propius.server.testing.FreePort;
+import io.propius.testing.FreePort;
 import io.propius.server.testing.GrpcFailure;
-import io.propius.server.testing.RedisProcess;
-import io.propius.server.testing.ServerProcess;
+import io.propius.testing.RedisProcess;
+import io.propius.testing.ServerProcess;
 import io.propius.server.testing.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientOptions;
@@ -74,7 +75,7 @@ class TenantQuotaTwoProcessTest {
             .hasSize(5).allSatisfy(e -> assertThat(e).contains("RESOURCE_EXHAUSTED"));
         // What a refused caller is told (either process would say the same):
         long refused = jobs.get(calls.indexOf(calls.stream().filter(Future::failed).findFirst().orElseThrow()));
-        GrpcFailure denied = (GrpcFailure) TestServer.failure(here.call(JobManagerGrpcClient.RequestRound,
+        GrpcFailure denied = (GrpcFailure) Futures.failure(here.call(JobManagerGrpcClient.RequestRound,
             RequestRoundRequest.newBuilder().setJobId(refused).setDemand(3).build()));
         assertThat(denied.errorCode).isEqualTo("ADMISSION_DENIED");
         assertThat(denied.statusMessage()).isEqualTo("tenant 'q' already asks for 9 devices in its open rounds; 3 more "

@@ -1,6 +1,6 @@
 package io.propius.server.security;
 
-import static io.propius.server.testing.TestServer.await;
+import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.edge.ratelimit.RateLimit;

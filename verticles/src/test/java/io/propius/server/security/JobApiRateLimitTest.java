@@ -1,5 +1,6 @@
 package io.propius.server.security;
 
+import io.propius.testing.Futures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.JobManagerGrpcClient;
@@ -35,7 +36,7 @@ class JobApiRateLimitTest {
       GrpcFailure refused = (GrpcFailure) unwrap(failures.get(3));
       assertThat(refused.errorCode).isEqualTo("RATE_LIMITED");
       assertThat(refused.statusMessage()).startsWith("tenant 'a' makes too many job API calls (jobs.rateLimitPerTenant)");
-      assertThat(TestServer.await(server.call(JobManagerGrpcClient.RegisterJob, job, KEY_B)).getJobId()).isPositive();
+      assertThat(Futures.await(server.call(JobManagerGrpcClient.RegisterJob, job, KEY_B)).getJobId()).isPositive();
       assertThat(server.registry.get("propius.rate.limited").tag("limit", "tenant").counter().count()).isEqualTo(2);
     }
   }

@@ -1,13 +1,15 @@
 package io.propius.server.store;
 
-import static io.propius.server.testing.TestServer.await;
-import static io.propius.server.testing.TestServer.failure;
+import static io.propius.testing.Futures.await;
+import static io.propius.testing.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.grpc.JobState;
+import io.propius.api.query.AttributeSource;
 import io.propius.api.query.Constraints;
+import io.propius.policy.JobFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -270,7 +273,7 @@ public abstract class JobStoreContract {
     await(store.requestRound(id, 100, 0, 0));
     ExecutorService pool = Executors.newFixedThreadPool(16);
     Set<String> bound = ConcurrentHashMap.newKeySet();
-    List<java.util.concurrent.Future<?>> submitted = new ArrayList<>();
+    List<Future<?>> submitted = new ArrayList<>();
     for (int i = 0; i < 1_000; i++) {
       String device = "d" + i;
       submitted.add(pool.submit(() -> {
@@ -282,7 +285,7 @@ public abstract class JobStoreContract {
         }
       }));
     }
-    for (java.util.concurrent.Future<?> f : submitted) {
+    for (Future<?> f : submitted) {
       f.get(30, TimeUnit.SECONDS);
     }
     pool.shutdown();
@@ -307,16 +310,16 @@ public abstract class JobStoreContract {
     await(store.requestRound(b, 5, 0, 60));
     await(store.reserve(b, 1, "d1", 70, 10_000));
     Job read = await(store.listLive()).get(0);
-    io.propius.api.query.AttributeSource fields = read.fields();
-    assertThat(fields.valueOf(io.propius.policy.JobFields.SCORE)).isEqualTo(9.25);
-    assertThat(fields.valueOf(io.propius.policy.JobFields.TOTAL_DEMAND)).isEqualTo(14);
-    assertThat(fields.valueOf(io.propius.policy.JobFields.DEMAND)).isEqualTo(5);
-    assertThat(fields.valueOf(io.propius.policy.JobFields.AMOUNT)).isEqualTo(1);
-    assertThat(fields.valueOf(io.propius.policy.JobFields.ATTAINED_SERVICE)).isEqualTo(1);
-    assertThat(fields.valueOf(io.propius.policy.JobFields.START_SCHED)).isEqualTo(60);
-    assertThat(fields.valueOf(io.propius.policy.JobFields.STATE)).isEqualTo(JobState.REQUESTING.getNumber());
-    assertThat(fields.valueOf(io.propius.policy.JobFields.PUBLIC_CONSTRAINT + "cpu_cores")).isEqualTo(2.0);
-    assertThat(fields.valueOf(io.propius.policy.JobFields.PRIVATE_CONSTRAINT + "dataset_size")).isEqualTo(100.0);
+    AttributeSource fields = read.fields();
+    assertThat(fields.valueOf(JobFields.SCORE)).isEqualTo(9.25);
+    assertThat(fields.valueOf(JobFields.TOTAL_DEMAND)).isEqualTo(14);
+    assertThat(fields.valueOf(JobFields.DEMAND)).isEqualTo(5);
+    assertThat(fields.valueOf(JobFields.AMOUNT)).isEqualTo(1);
+    assertThat(fields.valueOf(JobFields.ATTAINED_SERVICE)).isEqualTo(1);
+    assertThat(fields.valueOf(JobFields.START_SCHED)).isEqualTo(60);
+    assertThat(fields.valueOf(JobFields.STATE)).isEqualTo(JobState.REQUESTING.getNumber());
+    assertThat(fields.valueOf(JobFields.PUBLIC_CONSTRAINT + "cpu_cores")).isEqualTo(2.0);
+    assertThat(fields.valueOf(JobFields.PRIVATE_CONSTRAINT + "dataset_size")).isEqualTo(100.0);
     assertThat(await(store.get(ended)).score()).as("ended jobs keep their last score").isZero();
   }
 
@@ -325,7 +328,7 @@ public abstract class JobStoreContract {
     long id = await(store.register(spec("t", 1, 100), NO_LIMITS, 0)).id();
     await(store.requestRound(id, 100, 0, 0));
     ExecutorService pool = Executors.newFixedThreadPool(8);
-    List<java.util.concurrent.Future<?>> submitted = new ArrayList<>();
+    List<Future<?>> submitted = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       String device = "d" + i;
       long at = 1_000 + i;
@@ -336,7 +339,7 @@ public abstract class JobStoreContract {
         submitted.add(pool.submit(() -> await(store.setScores(Map.of(id, score)))));
       }
     }
-    for (java.util.concurrent.Future<?> f : submitted) {
+    for (Future<?> f : submitted) {
       f.get(30, TimeUnit.SECONDS);
     }
     pool.shutdown();

@@ -1,17 +1,18 @@
 package io.propius.server.store;
 
-import static io.propius.server.testing.TestServer.await;
+import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
+import io.propius.api.grpc.JobState;
 import io.propius.server.PropiusServer;
-import io.propius.server.scheduler.SchedulerLease;
 import io.propius.server.config.StoreOptions;
 import io.propius.server.metrics.PropiusMetrics;
+import io.propius.server.scheduler.SchedulerLease;
 import io.propius.server.store.redis.RedisJobStore;
-import io.propius.server.testing.RedisProcess;
-import io.propius.server.testing.TestServer;
+import io.propius.testing.Futures;
+import io.propius.testing.RedisProcess;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -62,7 +63,7 @@ class RedisJobStoreTest extends JobStoreContract {
       Job theirs = await(other.register(spec("t", 1, 5), new AdmissionLimits(1, 5, 5), 0));
       assertThat(theirs.id()).as("ids are counted per deployment").isEqualTo(mine.id());
       await(other.requestRound(theirs.id(), 5, 0, 1));
-      assertThat(await(store.get(mine.id())).state()).isEqualTo(io.propius.api.grpc.JobState.IDLE);
+      assertThat(await(store.get(mine.id())).state()).isEqualTo(JobState.IDLE);
       assertThat(await(store.listLive())).hasSize(1);
       await(other.finish(theirs.id(), 2));
       assertThat(await(store.listLive())).hasSize(1);
@@ -100,7 +101,7 @@ class RedisJobStoreTest extends JobStoreContract {
     SchedulerLease.Holder second = await(lease.acquire("node-b", 0, 10_000));
     assertThat(second.token()).isGreaterThan(first.token());
     assertThat(await(lease.holder())).isEqualTo(second);
-    Throwable stale = TestServer.failure(store.setScores(Map.of(job.id(), 9.0), first.token()));
+    Throwable stale = Futures.failure(store.setScores(Map.of(job.id(), 9.0), first.token()));
     assertThat(stale).isInstanceOf(PropiusException.class).hasMessageContaining("lease with fencing token "
         + first.token() + " is lost");
     assertThat(((PropiusException) stale).code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);

@@ -1,6 +1,9 @@
 package io.propius.server.testing;
 
 import io.propius.api.grpc.JobManagerGrpcClient;
+import io.propius.testing.FreePort;
+import io.propius.testing.RedisProcess;
+import io.propius.testing.ServerProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;

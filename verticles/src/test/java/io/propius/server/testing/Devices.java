@@ -1,5 +1,7 @@
 package io.propius.server.testing;
 
+import io.propius.testing.Eventually;
+import io.propius.testing.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
@@ -7,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Duration;
 
 /** Raw HTTP calls of the device API, as a device would make them. */
 public final class Devices {
@@ -41,7 +44,7 @@ public final class Devices {
   public static Devices onOneConnection(TestServer server) {
     Devices devices = new Devices(WebClient.create(server.vertx, new WebClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(1)), server.devicesPort());
-    TestServer.await(devices.http.get(devices.port, "127.0.0.1", "/v1/healthz").send());
+    Futures.await(devices.http.get(devices.port, "127.0.0.1", "/v1/healthz").send());
     return devices;
   }
 
@@ -68,8 +71,8 @@ public final class Devices {
   /** Checks in until an offer for {@code jobId} shows up (the scheduler publishes asynchronously). */
   public JsonObject awaitOffer(String deviceId, JsonObject attributes, long jobId) {
     JsonObject[] found = new JsonObject[1];
-    TestServer.eventually(java.time.Duration.ofSeconds(10), () -> {
-      JsonObject body = TestServer.await(checkin(deviceId, attributes)).bodyAsJsonObject();
+    Eventually.eventually(Duration.ofSeconds(10), () -> {
+      JsonObject body = Futures.await(checkin(deviceId, attributes)).bodyAsJsonObject();
       body.getJsonArray("offers").forEach(o -> {
         if (((JsonObject) o).getLong("job_id") == jobId) {
           found[0] = (JsonObject) o;

@@ -1,5 +1,6 @@
 package io.propius.server.testing;
 
+import io.propius.testing.FreePort;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

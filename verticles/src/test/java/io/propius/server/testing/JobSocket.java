@@ -1,5 +1,6 @@
 package io.propius.server.testing;
 
+import io.propius.testing.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.WebSocket;
@@ -36,7 +37,7 @@ public final class JobSocket implements AutoCloseable {
   public static JobSocket connect(TestServer server) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1")
         .setPort(server.server.jobsPort()).setURI("/v1/jobs/ws");
-    return new JobSocket(TestServer.await(server.webSocketClient().connect(options)));
+    return new JobSocket(Futures.await(server.webSocketClient().connect(options)));
   }
 
   /** Sends a request and returns the whole reply frame ({@code result} or {@code error}). */
@@ -45,7 +46,7 @@ public final class JobSocket implements AutoCloseable {
     Promise<JsonObject> reply = Promise.promise();
     pending.put(id, reply);
     ws.writeTextMessage(new JsonObject().put("id", id).put("method", method).put("params", params).encode());
-    return TestServer.await(reply.future());
+    return Futures.await(reply.future());
   }
 
   /** Sends a raw text frame and returns the next reply without an id match (for malformed frames). */
@@ -53,7 +54,7 @@ public final class JobSocket implements AutoCloseable {
     Promise<JsonObject> reply = Promise.promise();
     pending.put(-1L, reply);
     ws.writeTextMessage(text);
-    return TestServer.await(reply.future());
+    return Futures.await(reply.future());
   }
 
   public Future<Void> closeFuture() {
@@ -62,6 +63,6 @@ public final class JobSocket implements AutoCloseable {
 
   @Override
   public void close() {
-    TestServer.await(ws.close());
+    Futures.await(ws.close());
   }
 }

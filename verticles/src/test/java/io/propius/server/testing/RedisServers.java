@@ -1,6 +1,7 @@
 package io.propius.server.testing;
 
 import io.propius.server.config.PropiusOptions;
+import io.propius.testing.RedisProcess;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -1,5 +1,7 @@
 package io.propius.server.testing;
 
+import static io.propius.testing.Futures.await;
+
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.grpc.JobManagerGrpcClient;
 import io.propius.server.PropiusServer;
@@ -19,9 +21,6 @@ import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -119,54 +118,26 @@ public final class TestServer implements AutoCloseable {
     return server.devicesPort();
   }
 
+  public int jobsPort() {
+    return server.jobsPort();
+  }
+
+  public String devicesUrl() {
+    return "http://127.0.0.1:" + server.devicesPort();
+  }
+
+  public String dataPlaneUrl() {
+    return "http://127.0.0.1:" + server.dataPlanePort();
+  }
+
+  /** The job's state as the admin API reports it ({@code IDLE}, {@code EXPIRED}, ...). */
+  public String jobState(long jobId) {
+    return await(http.get(server.adminPort(), "127.0.0.1", "/v1/admin/jobs/" + jobId).send())
+        .bodyAsJsonObject().getString("state");
+  }
+
   public WebSocketClient webSocketClient() {
     return webSockets;
-  }
-
-  /** Waits up to 10 s for a future; rethrows its failure. */
-  public static <T> T await(Future<T> future) {
-    return await(future, Duration.ofSeconds(10));
-  }
-
-  public static <T> T await(Future<T> future, Duration timeout) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new RuntimeException(e.getCause());
-    } catch (Exception e) {
-      throw new RuntimeException(e);
-    }
-  }
-
-  /** The failure of a future that must fail. */
-  public static Throwable failure(Future<?> future) {
-    try {
-      future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete", e);
-    }
-    throw new AssertionError("expected a failure, got success");
-  }
-
-  /** Polls until the condition holds, failing after the timeout. */
-  public static void eventually(Duration timeout, BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 
   @Override

@@ -16,6 +16,10 @@ import java.util.regex.Pattern;
  * A server under measurement in a JVM of its own, on this JVM's class path: its JIT
  * profiles, heap and GC are its own, as in a deployment, instead of shared with the load
  * generator and the server it is compared with. Its CPU time is read from the OS.
+ *
+ * <p>Not the tests' {@code io.propius.testing.JvmProcess}: a measured JVM needs the full JIT and
+ * default heap (the tests' launcher stops at C1 and caps the heap to start fast), keeps the
+ * caller's environment, is stopped gracefully and is killed if the bench is interrupted.
  */
 final class ChildJvm implements AutoCloseable {
   private static final Pattern UP = Pattern.compile("is up on :(\\d+)");

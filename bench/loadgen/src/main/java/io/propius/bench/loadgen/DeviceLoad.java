@@ -11,6 +11,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -79,7 +80,7 @@ public final class DeviceLoad {
         }
       }
     });
-    String mode = ratePerSecond > 0 ? String.format(java.util.Locale.ROOT, "rate(%.0f/s)", ratePerSecond)
+    String mode = ratePerSecond > 0 ? String.format(Locale.ROOT, "rate(%.0f/s)", ratePerSecond)
         : "closed(" + inFlight + ")";
     return done.future().map(r -> new PhaseResult(r.name(), mode, r.seconds(), r.latencies(), r.noOffer()));
   }
@@ -219,7 +220,7 @@ public final class DeviceLoad {
         System.err.println(op + ": last error: " + lastError);
       }
       double seconds = (end - warmupEnd) / 1e9;
-      done.complete(new PhaseResult(op.name().toLowerCase(java.util.Locale.ROOT), "", seconds, latencies, noOffer));
+      done.complete(new PhaseResult(op.name().toLowerCase(Locale.ROOT), "", seconds, latencies, noOffer));
     }
   }
 }

@@ -8,14 +8,18 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The load generator's command line: {@code run} drives a live server (embedded by default) and the
@@ -158,7 +162,7 @@ public final class LoadGenCli {
         } else {
           // Peaks interleaved (bare, checkin, binding, bare, ...) so that a shared machine's load
           // swings hit every operation alike; the median of each is its peak.
-          java.util.Map<DeviceLoad.Op, List<PhaseResult>> peaks = new java.util.EnumMap<>(DeviceLoad.Op.class);
+          Map<DeviceLoad.Op, List<PhaseResult>> peaks = new EnumMap<>(DeviceLoad.Op.class);
           for (int r = 0; r < o.repeat; r++) {
             for (DeviceLoad.Op op : ops) {
               peaks.computeIfAbsent(op, k -> new ArrayList<>())
@@ -167,7 +171,7 @@ public final class LoadGenCli {
           }
           for (DeviceLoad.Op op : ops) {
             List<PhaseResult> runs = new ArrayList<>(peaks.get(op));
-            runs.sort(java.util.Comparator.comparingDouble(PhaseResult::perSecond));
+            runs.sort(Comparator.comparingDouble(PhaseResult::perSecond));
             PhaseResult peak = runs.get(runs.size() / 2);
             results.add(peak.withRuns(peaks.get(op)));
             results.add(print(await(devices.run(op, 0, peak.perSecond() / 2, o.warmupS, o.durationS))));
@@ -251,7 +255,7 @@ public final class LoadGenCli {
   static <T> T await(Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -4,6 +4,7 @@ import io.propius.api.device.Attributes;
 import io.propius.server.device.SlidingWindow;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.ref.Reference;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -44,7 +45,7 @@ public final class WindowFootprint {
       throw new IllegalStateException("window holds " + window.size() + " devices, expected " + devices);
     }
     long arrays = window.footprint();
-    java.lang.ref.Reference.reachabilityFence(window);
+    Reference.reachabilityFence(window);
     return new Measurement(devices, after - before, arrays);
   }
 

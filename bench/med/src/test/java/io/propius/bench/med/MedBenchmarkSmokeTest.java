@@ -3,6 +3,7 @@ package io.propius.bench.med;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.policy.med.MedProblem;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -29,8 +30,8 @@ class MedBenchmarkSmokeTest {
   void aLearnerStillTrainingAtTheDeadlineHaltsAndUploadsWhatItHas() {
     // One learner, 10 shards at 1 shard/s, deadline 6 s, model 100 B at 100 B/s (1 s each way), no
     // data bytes: download 1 s, trains 5 shards by the deadline, halts, uploads: done at 7 s.
-    MedProblem p = new MedProblem(java.util.List.of(new MedProblem.Task("t", 10, 100, 0, 6)),
-        java.util.List.of(new MedProblem.Learner("w", 1, new double[] {1}, new double[] {100}, new double[][] {{1}})),
+    MedProblem p = new MedProblem(List.of(new MedProblem.Task("t", 10, 100, 0, 6)),
+        List.of(new MedProblem.Learner("w", 1, new double[] {1}, new double[] {100}, new double[][] {{1}})),
         100, 1);
     CycleSimulator.TaskOutcome o = CycleSimulator.run(p, new int[][] {{10}}, new int[] {0})[0];
     assertThat(o.timeS()).isEqualTo(7);

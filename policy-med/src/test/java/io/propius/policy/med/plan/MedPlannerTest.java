@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.policy.med.learn.ClassDurations;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ class MedPlannerTest {
     assertThat(plan.overran()).isFalse();
     assertThat(plan.fallbacks()).isEmpty();
     assertThat(plan.gap()).isLessThanOrEqualTo(1e-6);
-    Map<Long, Integer> perJob = new java.util.HashMap<>();
+    Map<Long, Integer> perJob = new HashMap<>();
     plan.assignments().values().forEach(a -> perJob.merge(a.jobId(), a.shards(), Integer::sum));
     assertThat(perJob).containsEntry(1L, 40).containsEntry(2L, 25);
     assertThat(new HashSet<>(plan.assignments().keySet())).hasSize(plan.assignments().size());

@@ -10,6 +10,7 @@ import io.vertx.redis.client.Response;
 import io.vertx.redis.client.impl.PooledRedisConnection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -75,7 +76,7 @@ final class RedisConnections {
     Future<RedisConnection> connection = slot.get();
     return connection.compose(conn -> conn.send(request)).timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .onFailure(err -> {
-          if (err instanceof java.util.concurrent.TimeoutException) {
+          if (err instanceof TimeoutException) {
             slot.drop(connection); // a connection that stops answering is not trusted again
           }
         });
@@ -87,7 +88,7 @@ final class RedisConnections {
     Future<RedisConnection> connection = slot.get();
     return connection.compose(conn -> conn.batch(requests)).timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .onFailure(err -> {
-          if (err instanceof java.util.concurrent.TimeoutException) {
+          if (err instanceof TimeoutException) {
             slot.drop(connection);
           }
         });

@@ -2,6 +2,7 @@ package io.propius.bench.sim.engine;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The online devices without a task, split into pools (by eligibility mask, or by assigned job for
@@ -75,7 +76,7 @@ public final class IdlePools {
   }
 
   /** Moves every idle device to the pool the function gives (used when a static partition changes). */
-  public void repartition(java.util.function.IntUnaryOperator newPool) {
+  public void repartition(IntUnaryOperator newPool) {
     int[][] old = members;
     int[] oldSizes = sizes;
     members = new int[old.length][16];

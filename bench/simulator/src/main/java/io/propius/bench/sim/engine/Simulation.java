@@ -1,11 +1,13 @@
 package io.propius.bench.sim.engine;
 
-import io.propius.policy.ScheduleTrigger;
 import io.propius.bench.sim.device.DevicePopulation;
 import io.propius.bench.sim.job.JobSpecs;
 import io.propius.bench.sim.method.SelectionMethod;
 import io.propius.bench.sim.report.RunResult;
+import io.propius.policy.ScheduleTrigger;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.DoubleConsumer;
 
@@ -135,7 +137,7 @@ public final class Simulation {
   /** Runs to the horizon (or until every job has finished or given up). */
   public RunResult run(DoubleConsumer progress) {
     long started = System.nanoTime();
-    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    var threads = ManagementFactory.getThreadMXBean();
     long cpuStarted = threads.getCurrentThreadCpuTime();
     method.attach(this);
     idle = new IdlePools(devices.size, method.pools());
@@ -512,7 +514,7 @@ public final class Simulation {
     StringBuilder sb = new StringBuilder("job,class,demand,requested,required,rounds,arrival_h,state,rounds_done,end_h,attained\n");
     String[] names = {"pending", "running", "done", "gave_up"};
     for (int j = 0; j < jobs.count; j++) {
-      sb.append(String.format(java.util.Locale.ROOT, "%d,%d,%d,%d,%d,%d,%.2f,%s,%d,%.2f,%d%n", j, jobs.jobClass[j],
+      sb.append(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%.2f,%s,%d,%.2f,%d%n", j, jobs.jobClass[j],
           jobs.demand[j], jobs.requested[j], jobs.required[j], jobs.rounds[j], jobs.arrivalS[j] / 3600,
           names[state[j]], roundsDone[j], endS[j] / 3600, attained[j]));
     }

@@ -1,8 +1,9 @@
 package io.propius.bench.sim.method;
 
-import io.propius.policy.ScheduleTrigger;
 import io.propius.bench.sim.device.EligibilityMix;
 import io.propius.bench.sim.engine.Simulation;
+import io.propius.policy.ScheduleTrigger;
+import java.util.Arrays;
 
 /**
  * Pure random selection (paper §6.1, as Apple's and Meta's systems do it): a device does not know
@@ -93,7 +94,7 @@ public final class PureRandom implements SelectionMethod {
         ids[n++] = j;
       }
     }
-    live = java.util.Arrays.copyOf(ids, n);
+    live = Arrays.copyOf(ids, n);
     for (int m = 0; m < usefulness.length; m++) {
       int ok = 0;
       for (int j : live) {

@@ -1,18 +1,20 @@
 package io.propius.bench.sim.method;
 
+import io.propius.bench.sim.device.EligibilityMix;
+import io.propius.bench.sim.engine.Simulation;
+import io.propius.bench.sim.portal.SimClientPortal;
+import io.propius.bench.sim.portal.SimJobRows;
 import io.propius.policy.PolicyContext;
 import io.propius.policy.ScheduleTrigger;
 import io.propius.policy.SchedulingPolicy;
 import io.propius.policy.batch.GroupAssigner;
 import io.propius.policy.portal.TableJobPortal;
-import io.propius.bench.sim.device.EligibilityMix;
-import io.propius.bench.sim.engine.Simulation;
-import io.propius.bench.sim.portal.SimClientPortal;
-import io.propius.bench.sim.portal.SimJobRows;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * Propius in small-batch mode (paper §3.2): devices that check in are held; on every batch tick
@@ -115,7 +117,7 @@ public final class SmallBatchPropius implements SelectionMethod {
         held.add(d);
       }
     }
-    java.util.Collections.shuffle(held, new java.util.Random(random.nextLong()));
+    Collections.shuffle(held, new Random(random.nextLong()));
     List<GroupAssigner.Device> devices = new ArrayList<>(held.size());
     for (int i = 0; i < held.size(); i++) {
       devices.add(new GroupAssigner.Device(Integer.toString(i), SimClientPortal.attributes(sim.devices.mask[held.get(i)])));

@@ -1,8 +1,9 @@
 package io.propius.bench.sim.method;
 
-import io.propius.policy.ScheduleTrigger;
 import io.propius.bench.sim.device.EligibilityMix;
 import io.propius.bench.sim.engine.Simulation;
+import io.propius.policy.ScheduleTrigger;
+import java.util.Arrays;
 
 /**
  * Static partitioning (paper §6.1): every device is assigned to one job (parameter server) it is
@@ -39,7 +40,7 @@ public final class StaticPartitioning implements SelectionMethod {
   public void attach(Simulation sim) {
     this.sim = sim;
     this.assigned = new int[sim.devices.size];
-    java.util.Arrays.fill(assigned, -1);
+    Arrays.fill(assigned, -1);
     this.unassigned = sim.jobs.count;
     this.seed = sim.settings.seed();
     if (fixed) {
@@ -103,8 +104,8 @@ public final class StaticPartitioning implements SelectionMethod {
           w[n++] = sum;
         }
       }
-      candidates[m] = java.util.Arrays.copyOf(c, n);
-      cumulative[m] = java.util.Arrays.copyOf(w, n);
+      candidates[m] = Arrays.copyOf(c, n);
+      cumulative[m] = Arrays.copyOf(w, n);
     }
     for (int d = 0; d < assigned.length; d++) {
       int m = sim.devices.mask[d];

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /** Run results as CSV, one row per run. */
 public final class CsvReport {
@@ -30,7 +31,7 @@ public final class CsvReport {
   public static void write(Path file, List<String> rows) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.write(file, java.util.stream.Stream.concat(java.util.stream.Stream.of(HEADER), rows.stream()).toList());
+      Files.write(file, Stream.concat(Stream.of(HEADER), rows.stream()).toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -257,7 +258,7 @@ public final class SweepReport {
     return names;
   }
 
-  private TreeSet<Integer> set(java.util.function.ToIntFunction<Outcome> key) {
+  private TreeSet<Integer> set(ToIntFunction<Outcome> key) {
     TreeSet<Integer> s = new TreeSet<>();
     outcomes.forEach(o -> s.add(key.applyAsInt(o)));
     return s;

@@ -1,4 +1,4 @@
-package io.propius.server.testing;
+package io.propius.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;

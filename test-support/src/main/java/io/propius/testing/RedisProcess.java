@@ -1,4 +1,4 @@
-package io.propius.server.testing;
+package io.propius.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,11 +8,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real {@code redis-server} (the operating system's package) on a free port, for one test class.
@@ -74,23 +76,20 @@ public final class RedisProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot start redis-server (apt-get install redis-server): " + e.getMessage(), e);
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!answers()) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException("redis-server did not come up on port " + port + ": " + log());
-      }
-      sleep(10);
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+          .until(() -> answers() || !process.isAlive());
+    } catch (ConditionTimeoutException e) {
+      // reported below with the log
+    }
+    if (!process.isAlive() || !answers()) {
+      throw new IllegalStateException("redis-server did not come up on port " + port + ": " + log());
     }
   }
 
   /** Kills the server at once (SIGKILL), as a crash or a lost machine would. */
   public void kill() {
-    process.destroyForcibly();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Crash.kill(process);
   }
 
   /** Whether something on the port answers PING (with PONG, or NOAUTH when a password is set). */
@@ -116,15 +115,6 @@ public final class RedisProcess implements AutoCloseable {
       return Files.readString(dir.resolve("redis.log"));
     } catch (IOException e) {
       return "(no log)";
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 
