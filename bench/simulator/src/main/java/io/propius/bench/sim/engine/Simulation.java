@@ -33,7 +33,6 @@ public final class Simulation {
   static final int JOB_DONE = RunResult.DONE;
   static final int JOB_ABORTED = RunResult.ABORTED;
 
-  private static final long TOGGLE = 1;
   private static final long TASK_DONE = 2;
   private static final long DEADLINE = 3;
   private static final long ARRIVAL = 4;
@@ -44,16 +43,16 @@ public final class Simulation {
   public final JobSpecs jobs;
   public final SimulationSettings settings;
   private final SelectionMethod method;
+  /** Every event but the devices' comings and goings. */
   private final EventQueue queue = new EventQueue();
-  /** Availability draws only, so that every method sees the same comings and goings. */
-  private final SplittableRandom availabilityRandom;
+  /** The comings and goings, from their own random stream, so that every method sees the same. */
+  private final AvailabilityTimeline timeline;
   /** Every other random choice. */
   private final SplittableRandom random;
   private IdlePools idle;
   private double now;
 
   // Devices.
-  private final boolean[] online;
   private final int[] taskJob;
   private final int[] taskSeq;
   private final int[] taskAttempt;
@@ -103,10 +102,9 @@ public final class Simulation {
     this.jobs = jobs;
     this.settings = settings;
     this.method = method;
-    this.availabilityRandom = new SplittableRandom(settings.seed() ^ 0xA5A5A5A5L);
+    this.timeline = new AvailabilityTimeline(devices, settings.availability(), settings.seed(), settings.horizonS());
     this.random = new SplittableRandom(settings.seed());
     int n = devices.size;
-    online = new boolean[n];
     taskJob = new int[n];
     Arrays.fill(taskJob, -1);
     taskSeq = new int[n];
@@ -134,12 +132,24 @@ public final class Simulation {
 
   /** Runs to the horizon (or until every job has finished or given up). */
   public RunResult run(DoubleConsumer progress) {
-    long started = System.nanoTime();
-    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
-    long cpuStarted = threads.getCurrentThreadCpuTime();
+    try (timeline) {
+      long started = System.nanoTime();
+      var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      long cpuStarted = threads.getCurrentThreadCpuTime();
+      double end = simulate(progress);
+      long cpu = threads.getCurrentThreadCpuTime() - cpuStarted;
+      timeline.close();
+      return result(end, System.nanoTime() - started, cpu + timeline.cpuNanos());
+    }
+  }
+
+  private double simulate(DoubleConsumer progress) {
     method.attach(this);
     idle = new IdlePools(devices.size, method.pools());
-    startDevices();
+    timeline.start(d -> {
+      onlineCount++;
+      idle.add(d, method.poolOf(d));
+    });
     for (int j = 0; j < jobs.count; j++) {
       queue.push(jobs.arrivalS[j], event(ARRIVAL, j, 0));
     }
@@ -154,15 +164,22 @@ public final class Simulation {
         redrawCheckin();
       }
       double tq = queue.isEmpty() ? Double.POSITIVE_INFINITY : queue.peekTime();
-      double t = Math.min(tq, nextCheckin);
+      double tt = timeline.peekTime();
+      double tNext = Math.min(tq, tt);
+      double t = Math.min(tNext, nextCheckin);
       if (t > horizon) {
         break;
       }
       account(t);
       now = t;
       events++;
-      if (nextCheckin < tq) {
+      if (nextCheckin < tNext) {
         usefulCheckin();
+      } else if (tt < tq) {
+        int d = timeline.peekDevice();
+        boolean comesOnline = timeline.peekComesOnline();
+        timeline.pop();
+        toggle(d, comesOnline);
       } else {
         long payload = queue.peekPayload();
         queue.pop();
@@ -177,7 +194,7 @@ public final class Simulation {
     double end = Math.min(horizon, now);
     account(end);
     progress.accept(horizon);
-    return result(end, System.nanoTime() - started, threads.getCurrentThreadCpuTime() - cpuStarted);
+    return end;
   }
 
   // ---------------------------------------------------------------- what methods may read
@@ -267,7 +284,6 @@ public final class Simulation {
     int a = (int) ((payload >>> 32) & 0x0FFFFFFF);
     int b = (int) payload;
     switch (type) {
-      case (int) TOGGLE -> toggle(a);
       case (int) TASK_DONE -> taskDone(a, b);
       case (int) DEADLINE -> deadline(a, b);
       case (int) ARRIVAL -> arrive(a);
@@ -286,26 +302,8 @@ public final class Simulation {
     }
   }
 
-  private void startDevices() {
-    var availability = settings.availability();
-    for (int d = 0; d < devices.size; d++) {
-      if (availabilityRandom.nextDouble() < availability.onlineFraction()) {
-        online[d] = true;
-        onlineCount++;
-        idle.add(d, method.poolOf(d));
-        // Residual of a session already under way.
-        queue.push(availabilityRandom.nextDouble() * availability.sessionLength(availabilityRandom), event(TOGGLE, d, 0));
-      } else {
-        // Gaps are memoryless, so the residual gap of an offline device is a whole gap.
-        queue.push(availability.nextOnline(0, devices.phaseS[d], availabilityRandom), event(TOGGLE, d, 0));
-      }
-    }
-  }
-
-  private void toggle(int d) {
-    var availability = settings.availability();
-    if (online[d]) {
-      online[d] = false;
+  private void toggle(int d, boolean comesOnline) {
+    if (!comesOnline) {
       onlineCount--;
       if (taskJob[d] >= 0) {
         tasksFailedOffline++;
@@ -315,11 +313,8 @@ public final class Simulation {
       } else {
         idle.remove(d);
       }
-      queue.push(Math.max(now, availability.nextOnline(now, devices.phaseS[d], availabilityRandom)), event(TOGGLE, d, 0));
     } else {
-      online[d] = true;
       onlineCount++;
-      queue.push(now + availability.sessionLength(availabilityRandom), event(TOGGLE, d, 0));
       idle.add(d, method.poolOf(d));
       if (!method.batched() && liveJobs > 0) {
         int job = method.checkin(d);
