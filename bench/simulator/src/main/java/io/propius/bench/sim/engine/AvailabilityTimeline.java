@@ -7,15 +7,15 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 
 /**
- * The devices' comings and goings, in time order, simulated ahead on a thread of its own. They
- * depend on nothing the jobs do (only on the availability seed and on the order of the toggles, which
- * is time order), so a second core can draw them while the simulation's thread handles what they
- * cause. They are nearly all of a run's events (a device toggles about 67 times a week), so this
- * takes the session and gap draws and the queue of ten million pending toggles off the
- * simulation's thread. The toggles are handed over in chunks of primitive arrays, recycled.
+ * The devices' comings and goings, drawn ahead on a thread of its own. They depend on nothing the
+ * jobs do (only on the availability seed and on the order of the toggles, which is time order), so
+ * a second core can draw them while the simulation's thread handles what they cause. The drawing
+ * thread keeps its own queue of pending toggles to know their order, and hands over, toggle after
+ * toggle, the time of the device's next toggle, in chunks of primitive arrays, recycled. The
+ * simulation asks for them in the order it meets the toggles and checks that the device is the one
+ * expected, so the two orders cannot drift apart unnoticed.
  */
 final class AvailabilityTimeline implements AutoCloseable {
   private static final int CHUNK = 1 << 14;
@@ -34,10 +34,16 @@ final class AvailabilityTimeline implements AutoCloseable {
   private Chunk current = new Chunk();
   private int next;
 
-  /** A run of toggles: times, and device × 2 + 1 when the device comes online (+ 0 when it leaves). */
+  /** What the simulation is told about each device at time 0. */
+  @FunctionalInterface
+  interface Start {
+    void device(int device, boolean online, double firstToggle);
+  }
+
+  /** A run of toggles, in time order: each one's device and the time of that device's next toggle. */
   private static final class Chunk {
     final double[] times = new double[CHUNK];
-    final int[] codes = new int[CHUNK];
+    final int[] devices = new int[CHUNK];
     int size;
   }
 
@@ -52,45 +58,42 @@ final class AvailabilityTimeline implements AutoCloseable {
   }
 
   /**
-   * Draws every device's state at time 0, tells {@code onlineAtStart} the online ones in device
-   * order, and starts drawing the toggles ahead.
+   * Draws every device's state at time 0 and its first toggle, tells {@code start} in device order,
+   * and starts drawing the toggles ahead.
    */
-  void start(IntConsumer onlineAtStart) {
+  void start(Start start) {
     for (int d = 0; d < devices.size; d++) {
-      if (random.nextDouble() < availability.onlineFraction()) {
-        onlineAtStart.accept(d);
+      double first;
+      boolean online = random.nextDouble() < availability.onlineFraction();
+      if (online) {
         // Residual of a session already under way.
-        toggles.push(random.nextDouble() * availability.sessionLength(random), code(d, false));
+        first = random.nextDouble() * availability.sessionLength(random);
       } else {
         // Gaps are memoryless, so the residual gap of an offline device is a whole gap.
-        toggles.push(availability.nextOnline(0, devices.phaseS[d], random), code(d, true));
+        first = availability.nextOnline(0, devices.phaseS[d], random);
       }
+      toggles.push(first, code(d, !online));
+      start.device(d, online, first);
     }
     producer = new Thread(this::produce, "availability-timeline");
     producer.setDaemon(true);
     producer.start();
   }
 
-  /** Time of the next toggle; infinite after the last one within the horizon. */
-  double peekTime() {
+  /**
+   * The time of the next toggle of {@code device}, which toggles now.
+   *
+   * @throws IllegalStateException when the drawing thread expected another device to toggle first
+   */
+  double nextToggle(int device) {
     if (next == current.size) {
       advance();
     }
-    return current.times[next];
-  }
-
-  /** Device of the next toggle (after {@link #peekTime}). */
-  int peekDevice() {
-    return current.codes[next] >>> 1;
-  }
-
-  /** Whether the next toggle brings its device online (after {@link #peekTime}). */
-  boolean peekComesOnline() {
-    return (current.codes[next] & 1) != 0;
-  }
-
-  void pop() {
-    next++;
+    if (current.devices[next] != device) {
+      throw new IllegalStateException("availability timeline out of step: device " + device + " toggles where "
+          + current.devices[next] + " was drawn");
+    }
+    return current.times[next++];
   }
 
   /** CPU time the drawing thread used; valid after {@link #close}. */
@@ -120,10 +123,18 @@ final class AvailabilityTimeline implements AutoCloseable {
     used.size = 0;
     free.add(used);
     try {
-      Chunk c;
-      while ((c = ready.poll(1, TimeUnit.SECONDS)) == null) {
+      Chunk c = ready.poll(1, TimeUnit.SECONDS);
+      while (c == null) {
         if (failure != null) {
           throw new IllegalStateException("availability timeline failed: " + failure, failure);
+        }
+        boolean drawing = producer.isAlive();
+        c = ready.poll();
+        if (c == null && !drawing) {
+          throw new IllegalStateException("availability timeline asked beyond the horizon");
+        }
+        if (c == null) {
+          c = ready.poll(1, TimeUnit.SECONDS);
         }
       }
       current = c;
@@ -142,19 +153,21 @@ final class AvailabilityTimeline implements AutoCloseable {
         int code = (int) toggles.peekPayload();
         toggles.pop();
         if (t > horizonS) {
-          chunk.times[chunk.size] = Double.POSITIVE_INFINITY;
-          chunk.codes[chunk.size++] = 0;
-          ready.put(chunk);
+          if (chunk.size > 0) {
+            ready.put(chunk);
+          }
           return;
         }
         int d = code >>> 1;
+        double nextT;
         if ((code & 1) != 0) {
-          toggles.push(t + availability.sessionLength(random), code(d, false));
+          nextT = t + availability.sessionLength(random);
         } else {
-          toggles.push(Math.max(t, availability.nextOnline(t, devices.phaseS[d], random)), code(d, true));
+          nextT = Math.max(t, availability.nextOnline(t, devices.phaseS[d], random));
         }
-        chunk.times[chunk.size] = t;
-        chunk.codes[chunk.size++] = code;
+        toggles.push(nextT, code(d, (code & 1) == 0));
+        chunk.times[chunk.size] = nextT;
+        chunk.devices[chunk.size++] = d;
         if (chunk.size == CHUNK) {
           ready.put(chunk);
           chunk = free.take();

@@ -33,6 +33,7 @@ public final class Simulation {
   static final int JOB_DONE = RunResult.DONE;
   static final int JOB_ABORTED = RunResult.ABORTED;
 
+  private static final long TOGGLE = 1;
   private static final long TASK_DONE = 2;
   private static final long DEADLINE = 3;
   private static final long ARRIVAL = 4;
@@ -43,9 +44,8 @@ public final class Simulation {
   public final JobSpecs jobs;
   public final SimulationSettings settings;
   private final SelectionMethod method;
-  /** Every event but the devices' comings and goings. */
   private final EventQueue queue = new EventQueue();
-  /** The comings and goings, from their own random stream, so that every method sees the same. */
+  /** The devices' comings and goings, drawn ahead from their own random stream so that every method sees the same. */
   private final AvailabilityTimeline timeline;
   /** Every other random choice. */
   private final SplittableRandom random;
@@ -53,6 +53,7 @@ public final class Simulation {
   private double now;
 
   // Devices.
+  private final boolean[] online;
   private final int[] taskJob;
   private final int[] taskSeq;
   private final int[] taskAttempt;
@@ -105,6 +106,7 @@ public final class Simulation {
     this.timeline = new AvailabilityTimeline(devices, settings.availability(), settings.seed(), settings.horizonS());
     this.random = new SplittableRandom(settings.seed());
     int n = devices.size;
+    online = new boolean[n];
     taskJob = new int[n];
     Arrays.fill(taskJob, -1);
     taskSeq = new int[n];
@@ -146,10 +148,7 @@ public final class Simulation {
   private double simulate(DoubleConsumer progress) {
     method.attach(this);
     idle = new IdlePools(devices.size, method.pools());
-    timeline.start(d -> {
-      onlineCount++;
-      idle.add(d, method.poolOf(d));
-    });
+    startDevices();
     for (int j = 0; j < jobs.count; j++) {
       queue.push(jobs.arrivalS[j], event(ARRIVAL, j, 0));
     }
@@ -164,22 +163,15 @@ public final class Simulation {
         redrawCheckin();
       }
       double tq = queue.isEmpty() ? Double.POSITIVE_INFINITY : queue.peekTime();
-      double tt = timeline.peekTime();
-      double tNext = Math.min(tq, tt);
-      double t = Math.min(tNext, nextCheckin);
+      double t = Math.min(tq, nextCheckin);
       if (t > horizon) {
         break;
       }
       account(t);
       now = t;
       events++;
-      if (nextCheckin < tNext) {
+      if (nextCheckin < tq) {
         usefulCheckin();
-      } else if (tt < tq) {
-        int d = timeline.peekDevice();
-        boolean comesOnline = timeline.peekComesOnline();
-        timeline.pop();
-        toggle(d, comesOnline);
       } else {
         long payload = queue.peekPayload();
         queue.pop();
@@ -284,6 +276,7 @@ public final class Simulation {
     int a = (int) ((payload >>> 32) & 0x0FFFFFFF);
     int b = (int) payload;
     switch (type) {
+      case (int) TOGGLE -> toggle(a);
       case (int) TASK_DONE -> taskDone(a, b);
       case (int) DEADLINE -> deadline(a, b);
       case (int) ARRIVAL -> arrive(a);
@@ -302,8 +295,23 @@ public final class Simulation {
     }
   }
 
-  private void toggle(int d, boolean comesOnline) {
-    if (!comesOnline) {
+  private void startDevices() {
+    timeline.start((d, isOnline, firstToggle) -> {
+      if (isOnline) {
+        online[d] = true;
+        onlineCount++;
+        idle.add(d, method.poolOf(d));
+      }
+      queue.push(firstToggle, event(TOGGLE, d, 0));
+    });
+  }
+
+  private void toggle(int d) {
+    // The next toggle goes into the same queue as every other event, so that simultaneous events
+    // (the batched methods' ticks) leave it in the same order as ever.
+    queue.push(timeline.nextToggle(d), event(TOGGLE, d, 0));
+    if (online[d]) {
+      online[d] = false;
       onlineCount--;
       if (taskJob[d] >= 0) {
         tasksFailedOffline++;
@@ -314,6 +322,7 @@ public final class Simulation {
         idle.remove(d);
       }
     } else {
+      online[d] = true;
       onlineCount++;
       idle.add(d, method.poolOf(d));
       if (!method.batched() && liveJobs > 0) {
