@@ -1,6 +1,5 @@
 package io.propius.edge;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.tls.DevCertificate;
 import io.propius.api.tls.TlsOptions;
@@ -9,16 +8,26 @@ import io.propius.edge.access.ControlPlaneJobAccess;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
+import io.propius.edge.metrics.MeterRegistries;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * A standalone edge node: {@code java -cp propius.jar io.propius.edge.EdgeMain --role leaf --parent
- * http://host:8090 --port 8091 --journal /var/lib/propius/leaf}. The token secret comes from
+ * http://host:8090 --port 8091 --journal /var/lib/propius/leaf} ({@code --help} lists the flags; a
+ * bad flag or combination gets the usage and exit code 2). The token secret comes from
  * {@code PROPIUS_SECURITY_TOKEN_SECRET}, as for the server: every node and client manager of a
  * deployment must share it. Prometheus metrics are on the node's own port at {@code /metrics}.
  *
@@ -27,53 +36,126 @@ import java.util.Map;
  * job ownership ({@link ControlPlaneJobAccess}); {@code --open-job-calls true} lets anyone (a
  * private network only). It has no job store of its own to decide by.
  */
-public final class EdgeMain {
-  private EdgeMain() {
-  }
+@Command(name = "edge-node", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "A standalone Propius edge (data-plane) node.",
+    footer = {"Environment: PROPIUS_SECURITY_TOKEN_SECRET (base64), shared with the server; PROPIUS_TLS_CERT_PATH,",
+        "PROPIUS_TLS_KEY_PATH, PROPIUS_TLS_CLIENT_CA_PATH, PROPIUS_TLS_TRUST_PATH when the flags are not given."})
+public final class EdgeMain implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+  @Option(names = "--role", paramLabel = "ROLE", defaultValue = "leaf", description = "leaf, parent or root (default ${DEFAULT-VALUE})")
+  String role;
+  @Option(names = "--parent", paramLabel = "URL", defaultValue = "", description = "parent node, e.g. http://10.0.0.5:8090 (leaf and parent)")
+  String parent;
+  @Option(names = "--host", paramLabel = "H", description = "address to listen on (default 0.0.0.0)")
+  String host;
+  @Option(names = "--port", paramLabel = "N", defaultValue = "8091", description = "HTTP port (default ${DEFAULT-VALUE})")
+  int port;
+  @Option(names = "--journal", paramLabel = "DIR", defaultValue = "", description = "journal of accepted results (required for leaf and parent)")
+  String journal;
+  @Option(names = "--id", paramLabel = "NAME", description = "node id (default: kept in the journal directory)")
+  String id;
+  @Option(names = "--cache-mb", paramLabel = "N", description = "plan cache size (default 512)")
+  Long cacheMb;
+  @Option(names = "--plan-ttl-ms", paramLabel = "N", description = "plan cache TTL and Cache-Control max-age (default 300000)")
+  Long planTtlMs;
+  @Option(names = "--push-interval-ms", paramLabel = "N", description = "partial push interval (default 1000)")
+  Long pushIntervalMs;
+  @Option(names = "--push-threshold", paramLabel = "N", description = "push at once after N new contributions (default 100)")
+  Integer pushThreshold;
+  @Option(names = "--max-upload-mb", paramLabel = "N", description = "largest result upload (default 64)")
+  Long maxUploadMb;
+  @Option(names = "--allow-non-finite", paramLabel = "B", arity = "1", description = "accept NaN/Inf values (default false)")
+  boolean allowNonFinite;
+  @Option(names = "--fsync", paramLabel = "B", arity = "1", description = "fsync the journal before acknowledging (default false)")
+  Boolean fsync;
+  @Option(names = "--compact-mb", paramLabel = "N", description = "compact the journal after N MB appended (default 64)")
+  Long compactMb;
+  @Option(names = "--retention-ms", paramLabel = "N", description = "retire rounds quiet this long (default 21600000, 6 h)")
+  Long retentionMs;
+  @Option(names = "--control-plane", paramLabel = "H:P", defaultValue = "",
+      description = "root: ask the server's job API (gRPC port; https://H:P over TLS) who may publish and read a job")
+  String controlPlane;
+  @Option(names = "--open-job-calls", paramLabel = "B", arity = "1",
+      description = "root: anyone may publish and read any job (private networks only)")
+  boolean openJobCalls;
+  @Option(names = "--tls-cert", paramLabel = "F", description = "serve HTTPS (and gRPC over TLS) with this PEM certificate;"
+      + " also the node's client certificate towards a parent that asks for one")
+  String tlsCert;
+  @Option(names = "--tls-key", paramLabel = "F", description = "the PEM key of --tls-cert")
+  String tlsKey;
+  @Option(names = "--tls-client-ca", paramLabel = "F", description = "require client certificates signed by these PEM CAs (mTLS)")
+  String tlsClientCa;
+  @Option(names = "--tls-trust", paramLabel = "F", description = "PEM CAs that verify the parent and the control plane (default: the JDK's)")
+  String tlsTrust;
+  @Option(names = "--tls-self-signed", paramLabel = "B", arity = "1", description = "dev mode: a generated self-signed certificate (fingerprint printed)")
+  Boolean tlsSelfSigned;
+  @Option(names = "--tls-reload-ms", paramLabel = "N", description = "check the certificate files for a renewal this often (default 30000, 0: never)")
+  Long tlsReloadMs;
 
   public static void main(String[] args) {
-    DataPlaneOptions options = new DataPlaneOptions().setRole("leaf").setPort(8091);
-    String controlPlane = "";
-    boolean openJobCalls = false;
+    int code = new CommandLine(new EdgeMain()).execute(args);
+    if (code != 0 || Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")
+        || Arrays.asList(args).contains("--version") || Arrays.asList(args).contains("-V")) {
+      System.exit(code);
+    }
+  }
+
+  /** The node's settings from the flags and the environment; picocli's usage error (exit 2) for a bad one. */
+  DataPlaneOptions options() {
+    DataPlaneOptions options = new DataPlaneOptions();
     try {
-      for (int i = 0; i < args.length; i++) {
-        String flag = args[i];
-        if ("--help".equals(flag) || "-h".equals(flag)) {
-          System.out.println(usage());
-          return;
-        }
-        if (i + 1 == args.length) {
-          throw new IllegalArgumentException(flag + " needs a value");
-        }
-        String value = args[++i];
-        switch (flag) {
-          case "--role" -> options.setRole(value);
-          case "--parent" -> options.setParentUrl(value);
-          case "--host" -> options.setHost(value);
-          case "--port" -> options.setPort(Integer.parseInt(value));
-          case "--id" -> options.setNodeId(value);
-          case "--journal" -> options.setJournalDir(value);
-          case "--cache-mb" -> options.setCacheBytes(Long.parseLong(value) * 1024 * 1024);
-          case "--plan-ttl-ms" -> options.setPlanTtlMs(Long.parseLong(value));
-          case "--push-interval-ms" -> options.setPushIntervalMs(Long.parseLong(value));
-          case "--push-threshold" -> options.setPushThreshold(Integer.parseInt(value));
-          case "--max-upload-mb" -> options.setMaxUploadBytes(Long.parseLong(value) * 1024 * 1024);
-          case "--allow-non-finite" -> options.setRejectNonFinite(!Boolean.parseBoolean(value));
-          case "--fsync" -> options.setJournalFsync(Boolean.parseBoolean(value));
-          case "--compact-mb" -> options.setJournalCompactBytes(Long.parseLong(value) * 1024 * 1024);
-          case "--retention-ms" -> options.setRoundRetentionMs(Long.parseLong(value));
-          case "--control-plane" -> controlPlane = value;
-          case "--open-job-calls" -> openJobCalls = Boolean.parseBoolean(value);
-          case "--tls-cert" -> options.getTls().setCertPath(value);
-          case "--tls-key" -> options.getTls().setKeyPath(value);
-          case "--tls-client-ca" -> options.getTls().setClientCaPath(value);
-          case "--tls-trust" -> options.getTls().setTrustPath(value);
-          case "--tls-self-signed" -> options.getTls().setSelfSigned(Boolean.parseBoolean(value));
-          case "--tls-reload-ms" -> options.getTls().setReloadCheckMs(Long.parseLong(value));
-          default -> throw new IllegalArgumentException("unknown flag " + flag + " (try --help)");
-        }
+      options.setRole(role).setParentUrl(parent).setPort(port).setJournalDir(journal).setRejectNonFinite(!allowNonFinite);
+      if (host != null) {
+        options.setHost(host);
       }
-      tlsFromEnv(options.getTls(), System.getenv());
+      if (id != null) {
+        options.setNodeId(id);
+      }
+      if (cacheMb != null) {
+        options.setCacheBytes(cacheMb * 1024 * 1024);
+      }
+      if (planTtlMs != null) {
+        options.setPlanTtlMs(planTtlMs);
+      }
+      if (pushIntervalMs != null) {
+        options.setPushIntervalMs(pushIntervalMs);
+      }
+      if (pushThreshold != null) {
+        options.setPushThreshold(pushThreshold);
+      }
+      if (maxUploadMb != null) {
+        options.setMaxUploadBytes(maxUploadMb * 1024 * 1024);
+      }
+      if (fsync != null) {
+        options.setJournalFsync(fsync);
+      }
+      if (compactMb != null) {
+        options.setJournalCompactBytes(compactMb * 1024 * 1024);
+      }
+      if (retentionMs != null) {
+        options.setRoundRetentionMs(retentionMs);
+      }
+      TlsOptions tls = options.getTls();
+      if (tlsCert != null) {
+        tls.setCertPath(tlsCert);
+      }
+      if (tlsKey != null) {
+        tls.setKeyPath(tlsKey);
+      }
+      if (tlsClientCa != null) {
+        tls.setClientCaPath(tlsClientCa);
+      }
+      if (tlsTrust != null) {
+        tls.setTrustPath(tlsTrust);
+      }
+      if (tlsSelfSigned != null) {
+        tls.setSelfSigned(tlsSelfSigned);
+      }
+      if (tlsReloadMs != null) {
+        tls.setReloadCheckMs(tlsReloadMs);
+      }
+      tlsFromEnv(tls, System.getenv());
       options.validate();
       options.setTls(DevCertificate.resolve(options.getTls()));
       if (options.role() != EdgeRole.ROOT && options.getJournalDir().isEmpty()) {
@@ -82,18 +164,22 @@ public final class EdgeMain {
       }
       checkJobAccessFlags(options.role(), controlPlane, openJobCalls);
     } catch (IllegalArgumentException e) {
-      System.err.println("edge node: " + e.getMessage());
-      System.exit(2);
-      return;
+      throw new ParameterException(spec.commandLine(), "edge node: " + e.getMessage());
     }
+    return options;
+  }
+
+  /** Starts the node and returns; the JVM keeps running until it is stopped. */
+  @Override
+  public Integer call() {
+    DataPlaneOptions options = options();
     String secret = System.getenv("PROPIUS_SECURITY_TOKEN_SECRET");
     if (secret == null || secret.isEmpty()) {
       System.err.println("edge node: set PROPIUS_SECURITY_TOKEN_SECRET (base64, the server's security.tokenSecret)");
-      System.exit(2);
-      return;
+      return 2;
     }
     TokenSigner signer = new TokenSigner(Base64.getDecoder().decode(secret));
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = MeterRegistries.prometheus();
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setPreferNativeTransport(true)
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
@@ -117,6 +203,7 @@ public final class EdgeMain {
       vertx.close();
       System.exit(1);
     });
+    return 0;
   }
 
   /** A root must be told who may make job calls; other nodes take none. */
@@ -142,7 +229,8 @@ public final class EdgeMain {
   /** The flags win; {@code PROPIUS_TLS_*} fill in what they leave unset, as for the server's {@code tls} section. */
   static void tlsFromEnv(TlsOptions tls, Map<String, String> env) {
     if (tls.getCertPath().isEmpty() && tls.getKeyPath().isEmpty()) {
-      tls.setCertPath(env.getOrDefault("PROPIUS_TLS_CERT_PATH", "")).setKeyPath(env.getOrDefault("PROPIUS_TLS_KEY_PATH", ""));
+      tls.setCertPath(env.getOrDefault("PROPIUS_TLS_CERT_PATH", ""))
+          .setKeyPath(env.getOrDefault("PROPIUS_TLS_KEY_PATH", ""));
     }
     if (tls.getClientCaPath().isEmpty()) {
       tls.setClientCaPath(env.getOrDefault("PROPIUS_TLS_CLIENT_CA_PATH", ""));
@@ -150,34 +238,5 @@ public final class EdgeMain {
     if (tls.getTrustPath().isEmpty()) {
       tls.setTrustPath(env.getOrDefault("PROPIUS_TLS_TRUST_PATH", ""));
     }
-  }
-
-  private static String usage() {
-    return """
-        usage: java -cp propius.jar io.propius.edge.EdgeMain --role leaf|parent|root [flags]
-          --parent URL            parent node, e.g. http://10.0.0.5:8090 (leaf and parent)
-          --port N                HTTP port (default 8091); --host H (default 0.0.0.0)
-          --journal DIR           journal of accepted results (required for leaf and parent)
-          --id NAME               node id (default: kept in the journal directory)
-          --cache-mb N            plan cache size (default 512)
-          --plan-ttl-ms N         plan cache TTL and Cache-Control max-age (default 300000)
-          --push-interval-ms N    partial push interval (default 1000)
-          --push-threshold N      push at once after N new contributions (default 100)
-          --max-upload-mb N       largest result upload (default 64)
-          --allow-non-finite B    accept NaN/Inf values (default false)
-          --fsync B               fsync the journal before acknowledging (default false)
-          --compact-mb N          compact the journal after N MB appended (default 64)
-          --retention-ms N        retire rounds quiet this long (default 21600000, 6 h)
-          --control-plane H:P     root: ask the server's job API (gRPC port; https://H:P over TLS) who may
-                                  publish and read a job
-          --open-job-calls true   root: anyone may publish and read any job (private networks only)
-          --tls-cert F --tls-key F  serve HTTPS (and gRPC over TLS) with this PEM certificate and key; also the
-                                  node's client certificate towards a parent that asks for one
-          --tls-client-ca F       require client certificates signed by these PEM CAs (mTLS)
-          --tls-trust F           PEM CAs that verify the parent and the control plane (default: the JDK's)
-          --tls-self-signed true  dev mode: a generated self-signed certificate (fingerprint printed)
-          --tls-reload-ms N       check the certificate files for a renewal this often (default 30000, 0: never)
-        Environment: PROPIUS_SECURITY_TOKEN_SECRET (base64), shared with the server; PROPIUS_TLS_CERT_PATH,
-        PROPIUS_TLS_KEY_PATH, PROPIUS_TLS_CLIENT_CA_PATH, PROPIUS_TLS_TRUST_PATH when the flags are not given.""";
   }
 }

@@ -1,38 +1,39 @@
 package io.propius.server;
 
+import io.propius.server.cli.PropiusCommand;
 import io.propius.server.config.PropiusOptions;
-import java.io.IOException;
-import java.io.InputStream;
+import io.propius.server.logging.OneLineLogging;
 import java.nio.file.Path;
-import java.util.logging.LogManager;
+import java.util.Arrays;
+import picocli.CommandLine;
 
 /**
- * {@code java -jar propius.jar [--config FILE]}: the whole control plane in one JVM on the embedded
- * defaults. Configuration: the file, then {@code PROPIUS_*} environment variables (see README).
+ * {@code java -jar propius.jar COMMAND}: the {@code propius} command line ({@link PropiusCommand}).
+ * Without arguments it starts a server, as {@code propius server} does: the whole control plane in
+ * one JVM on the embedded defaults; configuration from the file, then {@code PROPIUS_*} environment
+ * variables.
  */
 public final class Main {
   private Main() {
   }
 
   public static void main(String[] args) {
-    configureLogging();
-    Path config = null;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--config", "-c" -> {
-          if (i + 1 == args.length) {
-            exit("--config needs a file name");
-          }
-          config = Path.of(args[++i]);
-        }
-        case "--help", "-h" -> {
-          System.out.println("usage: java -jar propius.jar [--config FILE]\n"
-              + "Settings come from FILE (JSON) and PROPIUS_* environment variables; see README.md.");
-          return;
-        }
-        default -> exit("unknown argument '" + args[i] + "' (try --help)");
-      }
+    OneLineLogging.install();
+    boolean serving = args.length == 0 || args[0].equals("server");
+    int code = PropiusCommand.commandLine().execute(args.length == 0 ? new String[] {"server"} : args);
+    // A started node keeps the JVM alive; every other command ends with its exit code.
+    if (code != 0 || !serving || Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      System.exit(code);
     }
+  }
+
+  /**
+   * Starts a node and returns; the JVM keeps running until it is stopped (a shutdown hook undeploys).
+   *
+   * @param config a JSON file, or null for {@code PROPIUS_CONFIG} or the defaults
+   * @return 0, or 2 for a configuration error (printed)
+   */
+  public static int serve(Path config) {
     if (config == null && System.getenv("PROPIUS_CONFIG") != null) {
       config = Path.of(System.getenv("PROPIUS_CONFIG"));
     }
@@ -40,8 +41,8 @@ public final class Main {
     try {
       options = PropiusOptions.load(config, System.getenv());
     } catch (IllegalArgumentException e) {
-      exit("configuration error: " + e.getMessage());
-      return;
+      System.err.println("configuration error: " + e.getMessage());
+      return 2;
     }
     PropiusServer.start(options, PropiusServer.newRegistry()).onSuccess(server -> {
       System.out.println(server.describe());
@@ -51,24 +52,6 @@ public final class Main {
       System.err.println("Propius failed to start: " + err.getMessage());
       System.exit(1);
     });
-  }
-
-  private static void exit(String message) {
-    System.err.println(message);
-    System.exit(2);
-  }
-
-  /** One line per record unless the user brings a java.util.logging configuration. */
-  private static void configureLogging() {
-    if (System.getProperty("java.util.logging.config.file") != null) {
-      return;
-    }
-    try (InputStream in = Main.class.getResourceAsStream("/propius-logging.properties")) {
-      if (in != null) {
-        LogManager.getLogManager().readConfiguration(in);
-      }
-    } catch (IOException e) {
-      System.err.println("cannot read logging configuration: " + e.getMessage());
-    }
+    return 0;
   }
 }

@@ -1,6 +1,5 @@
 package io.propius.server;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.auth.TenantKeys;
 import io.propius.api.grpc.JobEvent;
@@ -11,6 +10,7 @@ import io.propius.edge.EdgeNode;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TenantJobAccess;
+import io.propius.edge.metrics.MeterRegistries;
 import io.propius.policy.Policies;
 import io.propius.policy.PolicyContext;
 import io.propius.policy.SchedulingPolicy;
@@ -29,6 +29,7 @@ import io.propius.server.job.JobManagerVerticle;
 import io.propius.server.job.JobService;
 import io.propius.server.metrics.CertificateExpiry;
 import io.propius.server.metrics.PropiusMetrics;
+import io.propius.server.scheduler.ActivePolicy;
 import io.propius.server.scheduler.SchedulerLeadership;
 import io.propius.server.scheduler.SchedulerLease;
 import io.propius.server.scheduler.SchedulerVerticle;
@@ -80,7 +81,7 @@ public final class PropiusServer {
   }
 
   public static PrometheusMeterRegistry newRegistry() {
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return MeterRegistries.prometheus();
   }
 
   /**
@@ -149,7 +150,8 @@ public final class PropiusServer {
 
     return store.open()
         .compose(v -> !roles.contains(NodeRole.SCHEDULER) ? Future.succeededFuture()
-            : server.deploy(new SchedulerVerticle(store, policy, options.scheduler(), devices.getStatsIntervalMs(),
+            : server.deploy(new SchedulerVerticle(store, new ActivePolicy(policy, options.scheduler().getPolicyOptions(),
+                clock, seed), options.scheduler(), devices.getStatsIntervalMs(),
                 lease == null ? SchedulerLeadership.sole(metrics)
                     : SchedulerLeadership.leased(lease, cluster.nodeId(), options.scheduler().getFailoverMs(), metrics),
                 metrics, clock))
@@ -171,7 +173,7 @@ public final class PropiusServer {
         })
         .compose(v -> {
           AdminVerticle admin = new AdminVerticle(store, options.admin(), metrics, policy.name(),
-              roles.contains(NodeRole.ADMIN), cluster, lease);
+              roles.contains(NodeRole.ADMIN), cluster, lease, events);
           return server.deploy(admin).map(x -> server.adminPort = admin.actualPort());
         })
         .map(v -> {

@@ -51,8 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
  * TLS on every port of the all-in-one server, with a CA made in the test: each port answers
  * HTTPS (gRPC over HTTP/2 with ALPN and WebSocket on the job port) to a client that trusts the
  * CA, and refuses plaintext and clients that do not; with a client CA, a client certificate from
- * another CA is refused; a renewed certificate is served without a restart; an edge leaf and a
- * standalone root reach the server over verified TLS.
+ * another CA is refused; a renewed certificate is served without a restart; a port's own section
+ * replaces the global one; an edge leaf and a standalone root reach the server over verified TLS.
  */
 class TlsTest {
   private static final byte[] SECRET = "a token secret of at least 32 bytes".getBytes();
@@ -163,6 +163,18 @@ class TlsTest {
       eventually(Duration.ofSeconds(10), () -> renewed.equals(servedSerial(port)), "the renewed certificate on " + port);
     }
     assertThat(await(get(https(trusting(ca)), ports[0], "/v1/healthz")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aPortsOwnSectionReplacesTheGlobalOne() throws Exception {
+    TlsOptions global = ca.issue("server");
+    TlsOptions admin = ca.issue("admin");
+    PropiusOptions options = TestServer.testOptions();
+    options.tls().setCertPath(global.getCertPath()).setKeyPath(global.getKeyPath());
+    options.admin().getTls().setCertPath(admin.getCertPath()).setKeyPath(admin.getKeyPath());
+    server = TestServer.start(options);
+    assertThat(servedSerial(server.server.adminPort())).isEqualTo(serialIn(Path.of(admin.getCertPath())));
+    assertThat(servedSerial(server.devicesPort())).isEqualTo(serialIn(Path.of(global.getCertPath())));
   }
 
   @Test

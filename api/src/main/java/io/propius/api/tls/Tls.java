@@ -70,16 +70,21 @@ public final class Tls {
   /**
    * The clustered event bus over TLS: every member presents {@code certPath} and requires the
    * others' certificates to chain to {@code clientCaPath} (else {@code trustPath}).
+   *
+   * @throws IllegalArgumentException when TLS is on without a CA to verify members by, or with a
+   *     self-signed certificate (each member would make its own, and none would trust the others)
    */
   public static EventBusOptions eventBus(EventBusOptions options, TlsOptions tls) {
     if (!tls.isEnabled()) {
       return options;
     }
     String ca = tls.getClientCaPath().isEmpty() ? tls.getTrustPath() : tls.getClientCaPath();
-    identity(options.setSsl(true), tls);
-    if (!ca.isEmpty()) {
-      options.setTrustOptions(new PemTrustOptions().addCertPath(ca)).setClientAuth(ClientAuth.REQUIRED);
+    if (tls.isSelfSigned() || ca.isEmpty()) {
+      throw new IllegalArgumentException("the clustered event bus needs tls.certPath and keyPath from a CA every member "
+          + "trusts, and that CA in tls.clientCaPath or tls.trustPath");
     }
+    identity(options.setSsl(true), tls);
+    options.setTrustOptions(new PemTrustOptions().addCertPath(ca)).setClientAuth(ClientAuth.REQUIRED);
     return options;
   }
 

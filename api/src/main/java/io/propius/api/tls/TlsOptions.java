@@ -1,5 +1,8 @@
 package io.propius.api.tls;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * TLS settings of one process or one port, as PEM files. A server port uses {@code certPath} and
  * {@code keyPath} as its identity and, with {@code clientCaPath}, requires client certificates
@@ -38,9 +41,9 @@ public final class TlsOptions {
     return selfSigned || !certPath.isEmpty();
   }
 
-  /** These settings when they configure anything, else {@code fallback} (a port's section over the global one). */
+  /** These settings when they turn TLS on, else {@code fallback} (a port's own section over the global one). */
   public TlsOptions or(TlsOptions fallback) {
-    return isEnabled() || !trustPath.isEmpty() || !clientCaPath.isEmpty() ? this : fallback;
+    return isEnabled() ? this : fallback;
   }
 
   public String getCertPath() {
@@ -114,9 +117,19 @@ public final class TlsOptions {
       throw new IllegalArgumentException(section + ".clientCaPath needs TLS: set " + section + ".certPath and keyPath "
           + "(or selfSigned)");
     }
+    readable(section + ".certPath", certPath);
+    readable(section + ".keyPath", keyPath);
+    readable(section + ".clientCaPath", clientCaPath);
+    readable(section + ".trustPath", trustPath);
     if (reloadCheckMs < 0) {
       throw new IllegalArgumentException(section + ".reloadCheckMs must be >= 0 (0: never), got " + reloadCheckMs);
     }
     return this;
+  }
+
+  private static void readable(String setting, String path) {
+    if (!path.isEmpty() && !Files.isReadable(Path.of(path))) {
+      throw new IllegalArgumentException(setting + ": cannot read '" + path + "'");
+    }
   }
 }

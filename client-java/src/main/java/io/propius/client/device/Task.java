@@ -60,6 +60,23 @@ public final class Task {
         samples, 0);
   }
 
+  /**
+   * The spec of another round of the same job: an async round's device looks for the round the
+   * job has moved on to.
+   */
+  public Future<RoundSpec> roundSpecAsync(int round) {
+    return dataPlane.getRoundSpec(binding.dataPlane(), binding.taskToken(), binding.jobId(), round);
+  }
+
+  /**
+   * Uploads to a later round of an async job an update trained on this task's round (sent as
+   * {@code base_round}); the data plane takes it while the lag is within the round's staleness bound.
+   */
+  public Future<UploadReceipt> uploadAsync(int round, double[] values, long samples) {
+    return dataPlane.putResult(binding.dataPlane(), binding.taskToken(), binding.jobId(), round,
+        Buffer.buffer(Tensors.encode(values, DType.FLOAT32)), samples, binding.round());
+  }
+
   /** Blocking {@link #fetchPlanAsync}. */
   public byte[] fetchPlan() {
     return ClientRuntime.await(fetchPlanAsync(), callTimeout).getBytes();

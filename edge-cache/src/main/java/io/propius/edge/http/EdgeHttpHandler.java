@@ -112,7 +112,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         }
       } else if ("/v1/healthz".equals(req.path())) {
         Exchange.json(req.response(), 200, new JsonObject().put("status", "ok").put("node", node.nodeId())
-            .put("role", node.role().name().toLowerCase(Locale.ROOT)));
+            .put("role", node.role().name().toLowerCase(Locale.ROOT)).put("parent", options.getParentUrl()));
       } else if ("/metrics".equals(req.path()) && scrape != null) {
         req.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
             .end(scrape.get());

@@ -10,6 +10,7 @@ import io.propius.server.bus.ScheduleSnapshot;
 import io.propius.server.cluster.ClusterView;
 import io.propius.server.scheduler.SchedulerLease;
 import io.propius.server.config.AdminOptions;
+import io.propius.server.job.JobEvents;
 import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.store.Job;
 import io.propius.server.store.JobStore;
@@ -31,7 +32,8 @@ import java.util.Comparator;
  * matching a query ({@code GET /v1/admin/devices?query=...}: the clients portal's
  * {@code subsetSize}) and the cluster ({@code GET /v1/admin/cluster}: members and the active
  * scheduler's node). {@code /readyz} is 503 while the store is unreachable or the node is not a
- * cluster member.
+ * cluster member. Its write calls cancel a job ({@link JobCancelHandler}) and switch the scheduling
+ * policy ({@link PolicyHandler}).
  */
 public final class AdminVerticle extends VerticleBase {
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
@@ -44,14 +46,16 @@ public final class AdminVerticle extends VerticleBase {
   private final boolean adminApi;
   private final ClusterView cluster;
   private final SchedulerLease lease;
+  private final JobEvents events;
   private HttpServer server;
 
   /**
    * @param adminApi serve {@code /v1/admin/*} (the node has the admin role)
    * @param lease the cluster's scheduler lease, or null outside cluster mode
+   * @param events where an operator's cancel of a job is announced
    */
   public AdminVerticle(JobStore store, AdminOptions options, PropiusMetrics metrics, String policy, boolean adminApi,
-                       ClusterView cluster, SchedulerLease lease) {
+                       ClusterView cluster, SchedulerLease lease, JobEvents events) {
     this.store = store;
     this.options = options;
     this.metrics = metrics;
@@ -59,6 +63,7 @@ public final class AdminVerticle extends VerticleBase {
     this.adminApi = adminApi;
     this.cluster = cluster;
     this.lease = lease;
+    this.events = events;
   }
 
   @Override
@@ -110,6 +115,8 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/v1/admin/policies").handler(ctx -> ctx.json(new JsonObject().put("configured", policy)
         .put("available", new JsonArray(Policies.available(getClass().getClassLoader())))));
     router.get("/v1/admin/cluster").handler(this::cluster);
+    new JobCancelHandler(store, events, System::currentTimeMillis, AdminVerticle::json).mount(router);
+    new PolicyHandler(vertx).mount(router);
   }
 
   /** Members, and the node whose scheduler holds the lease (null while none does). */
@@ -128,9 +135,9 @@ public final class AdminVerticle extends VerticleBase {
   private void job(RoutingContext ctx) {
     long id;
     try {
-      id = Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      ctx.fail(PropiusException.invalid("job id must be a number, got '" + ctx.pathParam("id") + "'"));
+      id = AdminRequests.jobId(ctx);
+    } catch (PropiusException e) {
+      ctx.fail(e);
       return;
     }
     store.get(id).onSuccess(job -> ctx.json(json(job))).onFailure(ctx::fail);

@@ -11,6 +11,13 @@ public final class Addresses {
   public static final String SCHEDULE = "propius.schedule";
   /** Request: answers the scheduler's latest {@link ScheduleSnapshot}. */
   public static final String SCHEDULE_GET = "propius.schedule.get";
+  /** Request: answers the policy in force as JSON ({@code policy}, {@code options}, {@code since_ms}). */
+  public static final String POLICY_GET = "propius.policy.get";
+  /**
+   * Request, JSON {@code {"policy": NAME, "options": {...}}}: switches the scheduling policy; answers
+   * the new and previous policy, or fails with code 400 and the reason.
+   */
+  public static final String POLICY_SET = "propius.policy.set";
   /** Published {@link GroupPlan}s (small-batch mode), from the scheduler to the client managers. */
   public static final String GROUPS = "propius.groups";
   /**

@@ -2,11 +2,13 @@ package io.propius.server.cluster;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.tls.Tls;
+import io.propius.api.tls.TlsOptions;
 import io.propius.server.config.ClusterOptions;
 import io.propius.server.config.PropiusOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.propius.api.tls.Tls;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -49,12 +51,14 @@ public final class ClusterNode {
     EventBusOptions bus = new EventBusOptions().setHost(cluster.getHost()).setPort(cluster.getEventBusPort())
         .setClusterNodeMetadata(new JsonObject().put("roles", roles).put("up_since_ms", System.currentTimeMillis())
             .put("member", cluster.getHost() + ":" + cluster.getPort()));
-    if (!options.tls().getCertPath().isEmpty()) {
-      // Members verify each other with the deployment's certificates (a self-signed dev certificate
-      // of each node's own would be trusted by no other node).
-      Tls.eventBus(bus, options.tls());
+    // The bus follows cluster.tls, else the deployment's tls; the dev mode's self-signed certificate
+    // stays off the bus, as each node's own would be trusted by no other node.
+    TlsOptions busTls = cluster.getTls().isEnabled() || options.tls().isSelfSigned() ? cluster.getTls() : options.tls();
+    try {
+      vertxOptions.setEventBusOptions(Tls.eventBus(bus, busTls));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new IllegalStateException(e.getMessage() + " (cluster.tls, else tls)"));
     }
-    vertxOptions.setEventBusOptions(bus);
     String seeds = String.join(",", cluster.memberList());
     return Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(registry))
         .withClusterManager(manager).buildClustered()

@@ -1,5 +1,7 @@
 package io.propius.server.config;
 
+import io.propius.api.tls.TlsOptions;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +30,11 @@ public final class ClusterOptions {
   private String hazelcastConfig = "";
   /** How long a node tries to reach a seed member before its start fails. */
   private long joinTimeoutMs = 20_000;
+  /**
+   * TLS of the event bus between members; unset: the global {@code tls} section. When on, it needs
+   * a CA the members' certificates chain to ({@code clientCaPath} or {@code trustPath}).
+   */
+  private TlsOptions tls = new TlsOptions();
 
   public boolean isEnabled() {
     return enabled;
@@ -117,7 +124,17 @@ public final class ClusterOptions {
     return memberList().contains(host + ":" + port);
   }
 
-  void validate() {
+public TlsOptions getTls() {
+    return tls;
+  }
+
+  public ClusterOptions setTls(TlsOptions tls) {
+    this.tls = tls;
+    return this;
+  }
+
+    void validate() {
+    tls.validate("cluster.tls");
     if (!enabled) {
       return;
     }

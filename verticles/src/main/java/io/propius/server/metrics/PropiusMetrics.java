@@ -260,4 +260,10 @@ public final class PropiusMetrics {
   public void planRejected() {
     plansRejected.increment();
   }
+
+  /** An operator switched the scheduling policy (tagged by the new policy's name: a handful of plug-ins). */
+  public void policySwitched(String policy) {
+    Counter.builder("propius.policy.switches").description("Scheduling policy switches by an operator, by new policy")
+        .tag("policy", policy).register(registry).increment();
+  }
 }

@@ -47,7 +47,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(SchedulerVerticle.class.getName());
 
   private final JobStore store;
-  private final SchedulingPolicy policy;
+  private final ActivePolicy policy;
   private final SchedulerOptions options;
   private final long statsIntervalMs;
   private final PropiusMetrics metrics;
@@ -61,7 +61,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private boolean running;
   private boolean timerSet;
 
-  public SchedulerVerticle(JobStore store, SchedulingPolicy policy, SchedulerOptions options, long statsIntervalMs,
+  public SchedulerVerticle(JobStore store, ActivePolicy policy, SchedulerOptions options, long statsIntervalMs,
                            SchedulerLeadership leadership, PropiusMetrics metrics, LongSupplier clock) {
     this.leadership = leadership;
     this.store = store;
@@ -99,10 +99,29 @@ public final class SchedulerVerticle extends VerticleBase {
           List.of());
       leaderConsumers.add(vertx.eventBus().consumer(Addresses.SCHEDULE_GET, msg -> msg.reply(latest)));
       leaderConsumers.add(vertx.eventBus().<String>consumer(Addresses.CLIENTS_COUNT, msg -> countDevices(msg.body(), msg)));
+      // The leader's policy is the one in force: an operator's switch goes to it.
+      leaderConsumers.add(vertx.eventBus().consumer(Addresses.POLICY_GET, msg -> msg.reply(policy.current().toJson())));
+      leaderConsumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.POLICY_SET, this::switchPolicy));
       trigger(ScheduleTrigger.TICK);
     } else {
       leaderConsumers.forEach(MessageConsumer::unregister);
       leaderConsumers.clear();
+    }
+  }
+
+  /** An operator's policy switch: in force from the next run. */
+  private void switchPolicy(Message<JsonObject> msg) {
+    String name = msg.body().getString("policy");
+    Map<String, String> opts = new HashMap<>();
+    msg.body().getJsonObject("options", new JsonObject()).forEach(e -> opts.put(e.getKey(), String.valueOf(e.getValue())));
+    try {
+      ActivePolicy.InForce previous = policy.switchTo(name, opts);
+      metrics.policySwitched(name);
+      LOG.log(System.Logger.Level.INFO, "scheduling policy switched from '" + previous.policy().name() + "' "
+          + previous.options() + " to '" + name + "' " + opts + " by an operator; in force from the next run");
+      msg.reply(policy.current().toJson().put("previous", previous.toJson()));
+    } catch (IllegalArgumentException e) {
+      msg.fail(400, e.getMessage());
     }
   }
 
@@ -177,6 +196,8 @@ public final class SchedulerVerticle extends VerticleBase {
 
   /** Runs on a worker thread: the policy may take its time without stalling an event loop. */
   private Decision decide(List<Job> jobs, EnumSet<ScheduleTrigger> triggers) {
+    // One policy for the whole run, even if an operator switches it meanwhile.
+    SchedulingPolicy inForce = policy.get();
     List<JobRow> rows = new ArrayList<>(jobs.size());
     for (Job job : jobs) {
       rows.add(new JobRow(job.id(), job.fields(), job.publicConstraints()));
@@ -186,13 +207,13 @@ public final class SchedulerVerticle extends VerticleBase {
     SampledClientPortal clientPortal = clients.portal(clock.getAsLong(), options.isSmallBatch());
     List<JobGroup> groups = null;
     if (options.isSmallBatch()) {
-      groups = plan(portal, clientPortal);
+      groups = plan(inForce, portal, clientPortal);
     } else {
       for (ScheduleTrigger trigger : triggers) {
         try {
-          policy.schedule(trigger, portal, clientPortal);
+          inForce.schedule(trigger, portal, clientPortal);
         } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.ERROR, "policy '" + policy.name() + "' failed; keeping previous scores", e);
+          LOG.log(System.Logger.Level.ERROR, "policy '" + inForce.name() + "' failed; keeping previous scores", e);
         }
       }
     }
@@ -207,20 +228,20 @@ public final class SchedulerVerticle extends VerticleBase {
   }
 
   /** The policy's job groups, or null (nothing is assigned this run) when it fails or a query is bad. */
-  private List<JobGroup> plan(TableJobPortal portal, SampledClientPortal clientPortal) {
+  private List<JobGroup> plan(SchedulingPolicy inForce, TableJobPortal portal, SampledClientPortal clientPortal) {
     try {
-      List<JobGroup> groups = policy.groups(portal, clientPortal);
+      List<JobGroup> groups = inForce.groups(portal, clientPortal);
       new GroupAssigner(groups); // parses every query: a bad one is the policy's bug, reported here
       metrics.plan(groups.size());
       return groups;
     } catch (GroupAssigner.GroupQueryException e) {
       metrics.planRejected();
-      LOG.log(System.Logger.Level.ERROR, "policy '" + policy.name() + "' gave a job group that cannot be used, "
+      LOG.log(System.Logger.Level.ERROR, "policy '" + inForce.name() + "' gave a job group that cannot be used, "
           + "nothing is assigned this run: " + e.getMessage());
       return null;
     } catch (RuntimeException e) {
       metrics.planRejected();
-      LOG.log(System.Logger.Level.ERROR, "policy '" + policy.name() + "' failed; nothing is assigned this run", e);
+      LOG.log(System.Logger.Level.ERROR, "policy '" + inForce.name() + "' failed; nothing is assigned this run", e);
       return null;
     }
   }

@@ -113,6 +113,11 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
+  public Future<JobChange> cancel(long jobId, String reason, long now) {
+    return change(jobId, e -> JobTransitions.cancel(JobTransitions.requireLive(e.job), reason, now));
+  }
+
+  @Override
   public Future<Job> heartbeat(long jobId, long now) {
     return update(jobId, e -> JobTransitions.heard(JobTransitions.requireLive(e.job), now));
   }

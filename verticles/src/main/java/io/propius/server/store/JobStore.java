@@ -36,6 +36,15 @@ public interface JobStore {
   /** Finishes the job, ending its open round; finishing twice succeeds. */
   Future<JobChange> finish(long jobId, long now);
 
+  /**
+   * An operator finishes a live job, ending its open round; the reason is kept for the job's next
+   * call.
+   *
+   * @throws io.propius.api.PropiusException (as a failed future) NOT_FOUND for an unknown job,
+   *     FAILED_PRECONDITION for a finished one, JOB_EXPIRED for an expired one
+   */
+  Future<JobChange> cancel(long jobId, String reason, long now);
+
   /** Records that the job is alive. */
   Future<Job> heartbeat(long jobId, long now);
 

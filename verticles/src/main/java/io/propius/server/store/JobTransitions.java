@@ -27,7 +27,8 @@ public final class JobTransitions {
   /** @throws PropiusException when the job is finished or expired */
   public static Job requireLive(Job j) {
     if (j.state() == JobState.FINISHED) {
-      throw new PropiusException(ErrorCode.FAILED_PRECONDITION, "job " + j.id() + " is finished");
+      throw new PropiusException(ErrorCode.FAILED_PRECONDITION, "job " + j.id() + " is finished"
+          + (j.reason() == null || j.reason().isEmpty() ? "" : ": " + j.reason()));
     }
     if (j.state() == JobState.EXPIRED) {
       throw new PropiusException(ErrorCode.JOB_EXPIRED, "job " + j.id() + " was expired: " + j.reason());
@@ -98,6 +99,13 @@ public final class JobTransitions {
     JobDraft d = new JobDraft(j.roundOpen() ? closeRound(j, now) : j);
     d.state = JobState.FINISHED;
     d.lastHeartbeat = Math.max(d.lastHeartbeat, now);
+    return d.build();
+  }
+
+  /** An operator's finish: like {@link #finish}, with the reason the job is told on its next call. */
+  public static Job cancel(Job j, String reason, long now) {
+    JobDraft d = new JobDraft(finish(j, now));
+    d.reason = "cancelled by an operator: " + reason;
     return d.build();
   }
 

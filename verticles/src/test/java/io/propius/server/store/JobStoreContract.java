@@ -134,6 +134,25 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void anOperatorsCancelClosesTheOpenRoundAndTheJobIsToldWhy() {
+    long id = await(store.register(spec("t", 3, 2), NO_LIMITS, 0)).id();
+    await(store.requestRound(id, 2, 0, 10));
+    await(store.reserve(id, 1, "d1", 20, 10_000));
+    JobChange change = await(store.cancel(id, "dataset withdrawn", 30));
+    assertThat(change.before().roundOpen()).isTrue();
+    assertThat(change.after().state()).isEqualTo(JobState.FINISHED);
+    assertThat(change.after().reason()).isEqualTo("cancelled by an operator: dataset withdrawn");
+    assertThat(await(store.reserve(id, 1, "d2", 40, 10_000)).outcome()).as("the round is closed")
+        .isNotEqualTo(Reservation.Outcome.BOUND);
+    Throwable next = failure(store.requestRound(id, 2, 0, 50));
+    assertThat(code(next)).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+    assertThat(next.getMessage()).contains("is finished: cancelled by an operator: dataset withdrawn");
+    assertThat(code(failure(store.cancel(id, "again", 60)))).as("finished").isEqualTo(ErrorCode.FAILED_PRECONDITION);
+    assertThat(code(failure(store.cancel(987_654, "x", 70)))).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(await(store.listLive())).isEmpty();
+  }
+
+  @Test
   void roundsBeyondTheRegisteredTotalAreRefused() {
     long id = await(store.register(spec("t", 1, 1), NO_LIMITS, 0)).id();
     await(store.requestRound(id, 1, 0, 1));

@@ -28,6 +28,9 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The data-plane benchmark: (1) plan downloads from a leaf edge node vs nginx serving the same
@@ -48,42 +51,67 @@ public final class DataPlaneBench {
   private DataPlaneBench() {
   }
 
+  /** The benchmark's flags. */
+  @Command(name = "dataplane-bench", mixinStandardHelpOptions = true, sortOptions = false,
+      description = "Plan downloads (leaf vs nginx) and result uploads (journaled leaf vs a discard sink).")
+  static final class Flags {
+    @Option(names = "--concurrency", paramLabel = "N", description = "concurrent requests (default ${DEFAULT-VALUE})")
+    int concurrency = 32;
+    @Option(names = "--seconds", paramLabel = "S", description = "measured seconds per run (default ${DEFAULT-VALUE})")
+    long seconds = 10;
+    @Option(names = "--repeats", paramLabel = "N", description = "alternating runs per pair (default ${DEFAULT-VALUE})")
+    int repeats = 3;
+    @Option(names = "--tensor", paramLabel = "N", description = "values per uploaded tensor (default ${DEFAULT-VALUE})")
+    int tensor = 7850;
+    @Option(names = "--sizes-mb", paramLabel = "MB,...|none", description = "plan sizes (default 1,16)")
+    String sizesMb = "1,16";
+    @Option(names = "--uploads", paramLabel = "journaled|none", description = "upload target (default ${DEFAULT-VALUE})")
+    String uploads = "journaled";
+    @Option(names = "--warmup-seconds", paramLabel = "S", description = "unmeasured load first (default: a fifth of --seconds, at least 1)")
+    long warmupSeconds = -1;
+    @Option(names = "--compact-mb", paramLabel = "MB", description = "leaf journal compaction (default ${DEFAULT-VALUE})")
+    long compactMb = 64;
+    @Option(names = "--upload-concurrency", paramLabel = "N,...", split = ",", description = "upload concurrency levels (default: --concurrency)")
+    List<Integer> uploadConcurrency;
+  }
+
   public static void main(String[] args) throws Exception {
+    CommandLine cli = new CommandLine(new Flags());
+    try {
+      cli.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      System.err.println(e.getMessage());
+      cli.usage(System.err);
+      System.exit(2);
+    }
+    if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
+      cli.usage(System.out);
+      return;
+    }
     System.out.print(run(args));
   }
 
-  /** Runs the benchmark the flags describe and returns its report (a Markdown table). */
+  /**
+   * Runs the benchmark the flags describe and returns its report (a Markdown table).
+   *
+   * @throws CommandLine.ParameterException for an unknown flag or a value of the wrong type
+   * @throws IllegalArgumentException for an unknown upload target
+   */
   static String run(String... args) throws Exception {
-    int concurrency = 32;
-    int repeats = 3;
-    long seconds = 10;
-    int tensor = 7850;
-    List<Integer> sizesMb = List.of(1, 16);
-    String uploads = "journaled";
-    long warmupSeconds = -1;
-    long compactMb = 64;
-    List<Integer> uploadConcurrency = null;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
-        case "--seconds" -> seconds = Long.parseLong(args[i + 1]);
-        case "--repeats" -> repeats = Integer.parseInt(args[i + 1]);
-        case "--tensor" -> tensor = Integer.parseInt(args[i + 1]);
-        case "--sizes-mb" -> sizesMb = "none".equals(args[i + 1]) ? List.of()
-            : java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
-        case "--uploads" -> {
-          uploads = args[i + 1];
-          if (!List.of("journaled", "none").contains(uploads)) {
-            throw new IllegalArgumentException("--uploads is journaled or none, got " + uploads);
-          }
-        }
-        case "--warmup-seconds" -> warmupSeconds = Long.parseLong(args[i + 1]);
-        case "--compact-mb" -> compactMb = Long.parseLong(args[i + 1]);
-        case "--upload-concurrency" -> uploadConcurrency = Arrays.stream(args[i + 1].split(","))
-            .map(Integer::parseInt).toList();
-        default -> throw new IllegalArgumentException("unknown flag " + args[i]);
-      }
+    Flags flags = CommandLine.populateCommand(new Flags(), args);
+    if (!List.of("journaled", "none").contains(flags.uploads)) {
+      throw new IllegalArgumentException("--uploads is journaled or none, got " + flags.uploads);
     }
+    int concurrency = flags.concurrency;
+    int repeats = flags.repeats;
+    long seconds = flags.seconds;
+    int tensor = flags.tensor;
+    List<Integer> sizesMb = "none".equals(flags.sizesMb) ? List.of()
+        : Arrays.stream(flags.sizesMb.split(",")).map(Integer::parseInt).toList();
+    String uploads = flags.uploads;
+    long warmupSeconds = flags.warmupSeconds;
+    long compactMb = flags.compactMb;
+    List<Integer> uploadConcurrency = flags.uploadConcurrency;
     long durationMs = seconds * 1000;
     long warmupMs = warmupSeconds >= 0 ? warmupSeconds * 1000 : Math.max(1000, durationMs / 5);
     final int repeatsF = repeats;

@@ -1,76 +1,102 @@
 package io.propius.examples.fl;
 
 import io.propius.client.job.JobTransportType;
+import io.propius.examples.fl.data.FashionMnist;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Command-line settings of the demo. Without {@code --server} it starts an embedded server;
  * with it, it points the same jobs and devices at a running deployment.
  */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Three federated jobs train on Fashion-MNIST through Propius: hundreds of simulated devices with"
+        + " non-IID data, different speeds and flaky availability; prints one line per round, a summary table and"
+        + " the path of fl-demo-report.png."})
 public final class DemoOptions {
-  int devices = 300;
-  int rounds = 15;
-  long seed = 7;
-  long roundMs = 2500;
-  String server;
-  String devicesUrl;
-  String dataPlaneUrl;
-  String apiKey;
-  JobTransportType transport = JobTransportType.GRPC;
+  /** Where the demo's data comes from. */
+  public enum DataSource {
+    FASHION_MNIST, SYNTHETIC;
 
-  static final String USAGE = """
-      usage: java -jar fl-demo.jar [options]
-        --devices N          simulated devices (default 300)
-        --rounds R           rounds per job (default 15)
-        --round-ms MS        time from publishing a round to its deadline (default 2500)
-        --seed S             seed of data, devices and models (default 7)
-        --transport T        grpc | websocket, for the jobs (default grpc)
-        --server HOST:PORT   use a running server's job endpoint instead of an embedded one
-        --devices-url URL    its device endpoint (default http://HOST:8080)
-        --data-plane URL     its data-plane root (default http://HOST:8090)
-        --api-key KEY        job API key, when the server requires one
-      """;
-
-  static DemoOptions parse(String[] args) {
-    DemoOptions o = new DemoOptions();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("-h") || a.equals("--help")) {
-        throw new IllegalArgumentException("");
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("option " + a + " needs a value");
-      }
-      String v = args[++i];
-      switch (a) {
-        case "--devices" -> o.devices = positive(a, v);
-        case "--rounds" -> o.rounds = positive(a, v);
-        case "--round-ms" -> o.roundMs = positive(a, v);
-        case "--seed" -> o.seed = Long.parseLong(v);
-        case "--transport" -> o.transport = JobTransportType.valueOf(v.toUpperCase(java.util.Locale.ROOT));
-        case "--server" -> o.server = v;
-        case "--devices-url" -> o.devicesUrl = v;
-        case "--data-plane" -> o.dataPlaneUrl = v;
-        case "--api-key" -> o.apiKey = v;
-        default -> throw new IllegalArgumentException("unknown option " + a);
-      }
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
-    if (o.server != null && !o.server.matches("[^:]+:\\d+")) {
-      throw new IllegalArgumentException("--server must be HOST:PORT, got " + o.server);
-    }
-    return o;
   }
 
-  private static int positive(String option, String value) {
-    int n;
-    try {
-      n = Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " must be a number, got " + value);
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  @Option(names = "--data", paramLabel = "SOURCE", converter = DataSourceConverter.class,
+      description = "fashion-mnist (real images, default) or synthetic (Gaussian blobs, for fast tests)")
+  DataSource data = DataSource.FASHION_MNIST;
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "the Fashion-MNIST IDX files (default: ${DEFAULT-VALUE}, Debian's dataset-fashion-mnist)")
+  Path dataDir = FashionMnist.DEBIAN_DIR;
+  @Option(names = "--alpha", paramLabel = "A",
+      description = "Dirichlet concentration of each device's class mix: smaller is more skewed (default ${DEFAULT-VALUE})")
+  double alpha = 0.5;
+  @Option(names = "--devices", paramLabel = "N", description = "simulated devices (default ${DEFAULT-VALUE})")
+  int devices = 300;
+  @Option(names = "--rounds", paramLabel = "R", description = "rounds per job (default ${DEFAULT-VALUE})")
+  int rounds = 20;
+  @Option(names = "--round-ms", paramLabel = "MS",
+      description = "time from publishing a round to its deadline (default ${DEFAULT-VALUE})")
+  long roundMs = 2500;
+  @Option(names = "--seed", paramLabel = "S", description = "seed of data split, devices and models (default ${DEFAULT-VALUE})")
+  long seed = 7;
+  @Option(names = "--policy", paramLabel = "NAME",
+      description = "scheduling policy of the embedded server: irs, fifo, random, srsf, srtf, las, fair-share (default ${DEFAULT-VALUE})")
+  String policy = "irs";
+  @Option(names = "--report-dir", paramLabel = "DIR",
+      description = "where fl-demo-report.png and .csv go (default: the working directory)")
+  Path reportDir = Path.of(".");
+  @Option(names = "--transport", paramLabel = "T", description = "GRPC or WEBSOCKET, for the jobs (default ${DEFAULT-VALUE})")
+  JobTransportType transport = JobTransportType.GRPC;
+  @Option(names = "--server", paramLabel = "HOST:PORT",
+      description = "use a running server's job endpoint instead of an embedded one")
+  String server;
+  @Option(names = "--devices-url", paramLabel = "URL", description = "the running server's device endpoint (default http://HOST:8080)")
+  String devicesUrl;
+  @Option(names = "--data-plane", paramLabel = "URL", description = "its data-plane root (default http://HOST:8090)")
+  String dataPlaneUrl;
+  @Option(names = "--api-key", paramLabel = "KEY", description = "job API key, when the server requires one")
+  String apiKey;
+
+  /**
+   * Checks what picocli's types cannot.
+   *
+   * @throws ParameterException naming the option and the value
+   */
+  void validate() {
+    atLeast("--devices", devices, 1);
+    atLeast("--rounds", rounds, 1);
+    atLeast("--round-ms", roundMs, 100);
+    if (!(alpha > 0)) {
+      throw new ParameterException(spec.commandLine(), "--alpha must be > 0, got " + alpha);
     }
-    if (n < 1) {
-      throw new IllegalArgumentException(option + " must be at least 1, got " + n);
+    if (server != null && !server.matches("[^:]+:\\d+")) {
+      throw new ParameterException(spec.commandLine(), "--server must be HOST:PORT, got " + server);
     }
-    return n;
+  }
+
+  private void atLeast(String option, long n, long min) {
+    if (n < min) {
+      throw new ParameterException(spec.commandLine(), option + " must be at least " + min + ", got " + n);
+    }
+  }
+
+  /** Accepts {@code fashion-mnist} and {@code synthetic}. */
+  static final class DataSourceConverter implements picocli.CommandLine.ITypeConverter<DataSource> {
+    @Override
+    public DataSource convert(String value) {
+      return DataSource.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
   }
 
   public DemoOptions devices(int devices) {
@@ -85,6 +111,21 @@ public final class DemoOptions {
 
   public DemoOptions roundMs(long roundMs) {
     this.roundMs = roundMs;
+    return this;
+  }
+
+  public DemoOptions data(DataSource data) {
+    this.data = data;
+    return this;
+  }
+
+  public DemoOptions dataDir(Path dir) {
+    this.dataDir = dir;
+    return this;
+  }
+
+  public DemoOptions reportDir(Path dir) {
+    this.reportDir = dir;
     return this;
   }
 

@@ -30,8 +30,9 @@ final class Endpoints implements AutoCloseable {
    * The whole server in this JVM with in-memory state, on free local ports, with timers suited
    * to a demo whose rounds last seconds: devices are told to come back within 0.1–1 s.
    */
-  static Endpoints embedded(PrintStream out) throws Exception {
+  static Endpoints embedded(PrintStream out, String policy, String label) throws Exception {
     PropiusOptions options = new PropiusOptions();
+    options.scheduler().setPolicy(policy);
     options.jobs().setHost("127.0.0.1").setPort(0);
     options.devices().setHost("127.0.0.1").setPort(0).setStatsIntervalMs(250).setRetryMinMs(100)
         .setRetryMaxMs(1000).setRetryHorizonMs(500).setLeaseMs(5000).setMaxOffers(3);
@@ -42,7 +43,7 @@ final class Endpoints implements AutoCloseable {
     Vertx vertx = PropiusServer.newVertx(registry);
     PropiusServer server = PropiusServer.deploy(vertx, options.validate(), registry).toCompletionStage()
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
-    out.printf("embedded Propius: jobs :%d, devices :%d, data plane :%d, metrics :%d%n", server.jobsPort(),
+    out.printf("%sembedded Propius: jobs :%d, devices :%d, data plane :%d, metrics :%d%n", label, server.jobsPort(),
         server.devicesPort(), server.dataPlanePort(), server.adminPort());
     return new Endpoints("127.0.0.1", server.jobsPort(), "http://127.0.0.1:" + server.devicesPort(),
         "http://127.0.0.1:" + server.dataPlanePort(), vertx, server);

@@ -1,34 +1,34 @@
 package io.propius.examples.fl;
 
+import io.propius.api.round.RoundMode;
 import io.propius.client.device.DeviceConnections;
 import io.propius.client.job.JobClient;
 import io.propius.client.job.JobClientOptions;
 import io.propius.client.job.JobSpec;
-import io.propius.examples.fl.data.Dataset;
-import io.propius.examples.fl.data.GaussianMixture;
-import io.propius.examples.fl.device.DeviceProfile;
 import io.propius.examples.fl.device.FleetStats;
 import io.propius.examples.fl.device.SimulatedDevice;
 import io.propius.examples.fl.job.FederatedJob;
 import io.propius.examples.fl.job.JobSettings;
 import io.propius.examples.fl.job.RoundReport;
+import io.propius.examples.fl.report.DemoReport;
+import io.propius.server.logging.OneLineLogging;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 
 /**
- * Propius's main job: two federated-learning jobs at once, with different constraints, share a
- * population of simulated devices and train real models (multinomial logistic regression and an
- * MLP) with FedAvg through the data plane, on seeded synthetic data split non-IID across devices.
+ * Propius's main job: three federated-learning jobs at once, with different constraints and round
+ * modes, share a population of simulated devices and train real models (multinomial logistic
+ * regression and an MLP) with FedAvg through the data plane, on Fashion-MNIST split non-IID across
+ * the devices (or on seeded synthetic data).
  */
 public final class FlDemo {
   /** Samples per data shard, the unit DAB allocates. */
@@ -37,76 +37,89 @@ public final class FlDemo {
   private FlDemo() {
   }
 
-  /** One job's outcome. */
-  public record JobOutcome(FederatedJob job, double chance) {
-    public double initialAccuracy() {
-      return job.initial().accuracy();
-    }
-
-    public double finalAccuracy() {
-      List<RoundReport> r = job.reports();
-      return r.isEmpty() ? job.initial().accuracy() : r.get(r.size() - 1).accuracy();
-    }
+  /**
+   * What a run produced.
+   *
+   * @param chance accuracy of guessing, per job
+   * @param png the report picture
+   */
+  public record Result(List<FederatedJob> jobs, List<Double> chance, Path png, Path csv, String printedLabel) {
   }
 
-  public static void main(String[] args) throws Exception {
-    DemoOptions options;
-    try {
-      options = DemoOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      if (!e.getMessage().isEmpty()) {
-        System.err.println(e.getMessage());
+  public static void main(String[] args) {
+    OneLineLogging.install();
+    System.exit(new CommandLine(new Command()).execute(args));
+  }
+
+  /** The demo as a picocli command; exit 0 when every job learned, 1 otherwise. */
+  @CommandLine.Command(name = "demo")
+  static final class Command implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Mixin
+    DemoOptions options = new DemoOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      options.validate();
+      Result r = run(options, System.out);
+      boolean learned = true;
+      for (int i = 0; i < r.jobs().size(); i++) {
+        learned &= r.jobs().get(i).finalAccuracy() > r.chance().get(i) + 0.15;
       }
-      System.err.print(DemoOptions.USAGE);
-      System.exit(2);
-      return;
+      return learned ? 0 : 1;
     }
-    List<JobOutcome> outcomes = run(options, System.out);
-    boolean learned = outcomes.stream().allMatch(o -> o.finalAccuracy() > o.chance() + 0.15);
-    System.exit(learned ? 0 : 1);
   }
 
   /** Runs the demo against an embedded server, or the one in {@code options}, printing to {@code out}. */
-  public static List<JobOutcome> run(DemoOptions options, PrintStream out) throws Exception {
+  public static Result run(DemoOptions options, PrintStream out) throws Exception {
     long started = System.currentTimeMillis();
-    try (Endpoints endpoints = options.server == null ? Endpoints.embedded(out) : Endpoints.remote(options)) {
-      return run(options, endpoints, out, started);
+    DemoData data = DemoData.load(options, out);
+    try (Endpoints endpoints = options.server == null ? Endpoints.embedded(out, options.policy, data.label())
+        : Endpoints.remote(options)) {
+      return run(options, data, endpoints, out, started);
     }
   }
 
-  private static List<JobOutcome> run(DemoOptions options, Endpoints endpoints, PrintStream out, long started)
+  /**
+   * The three jobs: a logistic regression in sync rounds with a deadline, an MLP with
+   * over-selection, and a logistic regression in buffered async rounds; each with its own public
+   * and private constraints, all competing for the same devices.
+   */
+  static List<JobSettings> jobs(DemoOptions o, DemoData data) {
+    int demandA = Math.max(2, o.devices / 15);
+    int demandB = Math.max(2, o.devices / 20);
+    int demandC = Math.max(2, o.devices / 20);
+    int backups = Math.max(1, demandB / 5);
+    boolean real = data.source() == DemoOptions.DataSource.FASHION_MNIST;
+    return List.of(
+        new JobSettings(data.task(false), "logreg", 0, o.rounds, demandA, RoundMode.SYNC, 0, o.roundMs,
+            real ? 0.2 : 0.3, 2, 10, SHARD, "cpu_cores>=2; dataset_size>=50",
+            JobSpec.of("logreg-sync", o.rounds, demandA).requirePublic("cpu_cores", 2)
+                .requirePrivate("dataset_size", 50)),
+        new JobSettings(data.task(true), "mlp", 32, o.rounds, demandB, RoundMode.OVERSELECT, backups, o.roundMs,
+            real ? 0.02 : 0.2, 2, 10, SHARD, "ram_gb>=4; battery>=30",
+            JobSpec.of("mlp-overselect", o.rounds, demandB + backups).requirePublic("ram_gb", 4)
+                .requirePrivate("battery", 30)),
+        new JobSettings(data.task(false), "logreg", 0, o.rounds, demandC, RoundMode.ASYNC, 2, o.roundMs,
+            real ? 0.2 : 0.3, 2, 10, SHARD, "cpu_cores>=4; battery>=15",
+            JobSpec.of("logreg-async", o.rounds, demandC).requirePublic("cpu_cores", 4)
+                .requirePrivate("battery", 15)));
+  }
+
+  private static Result run(DemoOptions options, DemoData data, Endpoints endpoints, PrintStream out, long started)
       throws Exception {
-    GaussianMixture blobs = new GaussianMixture(options.seed, 20, 10, 1, 0.6, 1.0);
-    GaussianMixture pockets = new GaussianMixture(options.seed + 1, 6, 4, 4, 1.0, 0.6);
-    SplittableRandom rnd = new SplittableRandom(options.seed);
-    Dataset blobsTest = blobs.sample(2000, null, rnd.split());
-    Dataset pocketsTest = pockets.sample(2000, null, rnd.split());
-
-    int demandA = Math.max(2, options.devices / 15);
-    int demandB = Math.max(2, options.devices / 20);
-    List<JobSettings> jobs = List.of(
-        new JobSettings("blobs", "logreg", 0, options.rounds, demandA, 0, options.roundMs, 0.3, 2, 10, SHARD,
-            JobSpec.of("logreg-blobs", options.rounds, demandA).requirePublic("cpu_cores", 2)
-                .requirePrivate("dataset_size", 40)),
-        new JobSettings("pockets", "mlp", 32, options.rounds, demandB, Math.max(1, demandB / 5), options.roundMs, 0.2, 3, 10, SHARD,
-            JobSpec.of("mlp-pockets", options.rounds, demandB + Math.max(1, demandB / 5)).requirePublic("ram_gb", 4)
-                .requirePrivate("battery", 30)));
-
+    String label = data.label();
+    List<JobSettings> jobs = jobs(options, data);
     Vertx deviceVertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4));
     DeviceConnections connections = DeviceConnections.create(deviceVertx, 128);
     FleetStats stats = new FleetStats();
     List<SimulatedDevice> devices = new ArrayList<>();
-    for (int i = 0; i < options.devices; i++) {
-      DeviceProfile profile = DeviceProfile.random(String.format("sim-%04d", i), rnd);
-      SplittableRandom own = rnd.split();
-      Map<String, Dataset> data = new HashMap<>();
-      data.put("blobs", blobs.sample(profile.samples(), blobs.skewedClassWeights(2, 0.8, own), own));
-      data.put("pockets", pockets.sample(profile.samples(), pockets.skewedClassWeights(1, 0.7, own), own));
-      devices.add(new SimulatedDevice(profile, data, deviceVertx, connections, endpoints.devicesUrl(), stats,
-          own.nextLong()));
+    java.util.SplittableRandom seeds = new java.util.SplittableRandom(options.seed + 1);
+    for (DemoData.Device d : data.devices()) {
+      devices.add(new SimulatedDevice(d.profile(), d.data(), deviceVertx, connections, endpoints.devicesUrl(), stats,
+          seeds.nextLong()));
     }
-    out.printf("%d simulated devices (public: cpu_cores, ram_gb; private: dataset_size, battery, speed, link)"
-        + " against %s%n", devices.size(), endpoints.describe());
+    out.printf("%s%d simulated devices (public: cpu_cores, ram_gb; private: dataset_size, battery, speed, link;"
+        + " one in eight flaky) against %s, policy %s%n", label, devices.size(), endpoints.describe(), options.policy);
     devices.forEach(SimulatedDevice::start);
     // A live deployment has devices checking in before a job arrives: wait until each simulated
     // device has checked in about twice, so that their start-up burst is not the first round's.
@@ -116,24 +129,24 @@ public final class FlDemo {
     }
 
     ExecutorService pool = Executors.newFixedThreadPool(jobs.size());
-    List<JobOutcome> outcomes = new ArrayList<>();
+    List<FederatedJob> done = new ArrayList<>();
     List<JobClient> clients = new ArrayList<>();
+    long t0 = System.currentTimeMillis();
     try {
       List<java.util.concurrent.Future<FederatedJob>> running = new ArrayList<>();
       for (JobSettings s : jobs) {
         JobClient client = JobClient.create(new JobClientOptions().setServer(endpoints.jobsHost(), endpoints.jobsPort())
             .setTransport(options.transport).setDataPlaneUrl(endpoints.dataPlaneUrl()).setApiKey(options.apiKey));
         clients.add(client);
-        Dataset test = s.task().equals("blobs") ? blobsTest : pocketsTest;
-        FederatedJob job = new FederatedJob(s, client, test, out);
+        FederatedJob job = new FederatedJob(s, client, data.tests().get(s.task()), out, label,
+            (j, r) -> printRound(out, label, j, r));
         running.add(pool.submit(() -> {
           job.run();
           return job;
         }));
       }
-      for (int i = 0; i < running.size(); i++) {
-        FederatedJob job = running.get(i).get(10, TimeUnit.MINUTES);
-        outcomes.add(new JobOutcome(job, 1.0 / (i == 0 ? blobs.classes() : pockets.classes())));
+      for (java.util.concurrent.Future<FederatedJob> r : running) {
+        done.add(r.get(10, TimeUnit.MINUTES));
       }
     } finally {
       pool.shutdownNow();
@@ -143,7 +156,17 @@ public final class FlDemo {
           .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
       clients.forEach(JobClient::close);
     }
-    Summary.print(out, outcomes, stats, devices, System.currentTimeMillis() - started);
-    return outcomes;
+    Path png = DemoReport.write(options.reportDir, done, t0, data.title()).toAbsolutePath();
+    Summary.print(out, label, done, stats, devices, System.currentTimeMillis() - started);
+    out.printf("%sreport: %s (and %s)%n", label, png, png.resolveSibling(DemoReport.CSV));
+    List<Double> chance = done.stream().map(j -> 1.0 / data.tests().get(j.settings().task()).classes()).toList();
+    return new Result(done, chance, png, png.resolveSibling(DemoReport.CSV), label);
+  }
+
+  private static void printRound(PrintStream out, String label, FederatedJob job, RoundReport r) {
+    JobSettings s = job.settings();
+    out.printf("%s[%-14s] round %2d/%d  bound %3d/%d  fill %5.2fs%s  results %3d  loss %.3f  test acc %.3f%n", label,
+        s.name(), r.round(), s.rounds(), r.bound(), s.requested(), r.fillMs() / 1000.0, r.filled() ? " " : "*",
+        r.contributors(), r.loss(), r.accuracy());
   }
 }

@@ -160,6 +160,11 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
+  public Future<JobChange> cancel(long jobId, String reason, long now) {
+    return update(jobId, j -> JobTransitions.cancel(JobTransitions.requireLive(j), reason, now), 1);
+  }
+
+  @Override
   public Future<Job> heartbeat(long jobId, long now) {
     return update(jobId, j -> JobTransitions.heard(JobTransitions.requireLive(j), now), 1).map(JobChange::after);
   }

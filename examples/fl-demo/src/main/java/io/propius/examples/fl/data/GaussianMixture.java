@@ -51,7 +51,7 @@ public final class GaussianMixture {
       int c = classWeights == null ? rnd.nextInt(classes) : draw(classWeights, rnd);
       double[] mean = means[c][rnd.nextInt(means[c].length)];
       for (int j = 0; j < dims; j++) {
-        x[i * dims + j] = (float) (mean[j] + gaussian(rnd) * noise);
+        x[i * dims + j] = (float) (mean[j] + Normal.draw(rnd) * noise);
       }
       y[i] = c;
     }
@@ -84,12 +84,5 @@ public final class GaussianMixture {
       }
     }
     return weights.length - 1;
-  }
-
-  private static double gaussian(SplittableRandom rnd) {
-    // Box–Muller; SplittableRandom has no nextGaussian.
-    double u1 = 1 - rnd.nextDouble();
-    double u2 = rnd.nextDouble();
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 }
