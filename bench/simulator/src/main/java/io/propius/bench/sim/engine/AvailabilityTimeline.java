@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
  * thread keeps its own queue of pending toggles to know their order, and hands over, toggle after
  * toggle, the time of the device's next toggle, in chunks of primitive arrays, recycled. The
  * simulation asks for them in the order it meets the toggles and checks that the device is the one
- * expected, so the two orders cannot drift apart unnoticed.
+ * expected, so the two orders cannot drift apart unnoticed. The one legitimate difference: toggles
+ * at exactly the same time (a few per run of tens of millions, by the birthday paradox on doubles)
+ * may leave the two queues in different orders; the simulation then takes them in the order they
+ * were drawn here, which is as repeatable.
  */
 final class AvailabilityTimeline implements AutoCloseable {
   private static final int CHUNK = 1 << 14;
@@ -40,8 +43,9 @@ final class AvailabilityTimeline implements AutoCloseable {
     void device(int device, boolean online, double firstToggle);
   }
 
-  /** A run of toggles, in time order: each one's device and the time of that device's next toggle. */
+  /** A run of toggles, in time order: each one's time, device and the time of that device's next toggle. */
   private static final class Chunk {
+    final double[] at = new double[CHUNK];
     final double[] times = new double[CHUNK];
     final int[] devices = new int[CHUNK];
     int size;
@@ -85,15 +89,33 @@ final class AvailabilityTimeline implements AutoCloseable {
    *
    * @throws IllegalStateException when the drawing thread expected another device to toggle first
    */
-  double nextToggle(int device) {
+  double nextToggle(int device, double now) {
     if (next == current.size) {
       advance();
     }
     if (current.devices[next] != device) {
-      throw new IllegalStateException("availability timeline out of step: device " + device + " toggles where "
-          + current.devices[next] + " was drawn");
+      takeSimultaneous(device, now);
     }
     return current.times[next++];
+  }
+
+  /** Brings forward the toggle of {@code device} drawn after others at the same time. */
+  private void takeSimultaneous(int device, double now) {
+    Chunk c = current;
+    for (int i = next; i < c.size && c.at[i] == now; i++) {
+      if (c.devices[i] == device) {
+        double time = c.times[i];
+        System.arraycopy(c.devices, next, c.devices, next + 1, i - next);
+        System.arraycopy(c.times, next, c.times, next + 1, i - next);
+        System.arraycopy(c.at, next, c.at, next + 1, i - next);
+        c.devices[next] = device;
+        c.times[next] = time;
+        c.at[next] = now;
+        return;
+      }
+    }
+    throw new IllegalStateException("availability timeline out of step: device " + device + " toggles at " + now
+        + " where device " + c.devices[next] + " was drawn at " + c.at[next]);
   }
 
   /** CPU time the drawing thread used; valid after {@link #close}. */
@@ -166,6 +188,7 @@ final class AvailabilityTimeline implements AutoCloseable {
           nextT = Math.max(t, availability.nextOnline(t, devices.phaseS[d], random));
         }
         toggles.push(nextT, code(d, (code & 1) == 0));
+        chunk.at[chunk.size] = t;
         chunk.times[chunk.size] = nextT;
         chunk.devices[chunk.size++] = d;
         if (chunk.size == CHUNK) {

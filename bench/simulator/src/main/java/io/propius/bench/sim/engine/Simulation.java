@@ -309,7 +309,7 @@ public final class Simulation {
   private void toggle(int d) {
     // The next toggle goes into the same queue as every other event, so that simultaneous events
     // (the batched methods' ticks) leave it in the same order as ever.
-    queue.push(timeline.nextToggle(d), event(TOGGLE, d, 0));
+    queue.push(timeline.nextToggle(d, now), event(TOGGLE, d, 0));
     if (online[d]) {
       online[d] = false;
       onlineCount--;
