@@ -107,6 +107,9 @@ public final class EventQueue {
         near.push(Double.longBitsToDouble(e[i]), e[i + 1]);
       }
       sizes[b] = 0;
+      // A bucket fills most while it is near; kept at that size for the whole ring, the arrays of
+      // ten million devices' toggles would hold gigabytes of empty slots.
+      events[b] = null;
     }
   }
 
