@@ -33,6 +33,8 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE(413, GrpcStatus.RESOURCE_EXHAUSTED),
   /** Admission control: the job would exceed a configured limit. */
   ADMISSION_DENIED(429, GrpcStatus.RESOURCE_EXHAUSTED),
+  /** Too many calls from one device, address, tenant or token; retry after the Retry-After hint. */
+  RATE_LIMITED(429, GrpcStatus.RESOURCE_EXHAUSTED),
   /** A backing service (the job store) is unreachable; retry later. */
   UNAVAILABLE(503, GrpcStatus.UNAVAILABLE),
   INTERNAL(500, GrpcStatus.INTERNAL);

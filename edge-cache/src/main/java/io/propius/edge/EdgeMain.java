@@ -3,9 +3,9 @@ package io.propius.edge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.tls.DevCertificate;
 import io.propius.api.tls.TlsOptions;
-import io.propius.api.token.TokenSigner;
 import io.propius.edge.access.ControlPlaneJobAccess;
 import io.propius.edge.access.JobAccess;
+import io.propius.edge.auth.EdgeKeysFile;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
 import io.propius.edge.metrics.MeterRegistries;
@@ -14,7 +14,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -26,10 +25,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * A standalone edge node: {@code java -cp propius.jar io.propius.edge.EdgeMain --role leaf --parent
- * http://host:8090 --port 8091 --journal /var/lib/propius/leaf} ({@code --help} lists the flags; a
- * bad flag or combination gets the usage and exit code 2). The token secret comes from
- * {@code PROPIUS_SECURITY_TOKEN_SECRET}, as for the server: every node and client manager of a
- * deployment must share it. Prometheus metrics are on the node's own port at {@code /metrics}.
+ * http://host:8090 --port 8091 --journal /var/lib/propius/leaf --keys /etc/propius/leaf-keys.json}. The keys
+ * file (written by the control plane's {@code POST /v1/admin/keys/node}) holds only this node's
+ * verification keys and its credential at its parent; it is re-read when it changes, so keys rotate
+ * without a restart. Prometheus metrics are on the node's own port at {@code /metrics}.
  *
  * <p>A root takes job calls (publish, aggregates), so it must know who may make them: with
  * {@code --control-plane HOST:PORT} it asks the server's job API, which applies its API keys and
@@ -38,9 +37,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "edge-node", mixinStandardHelpOptions = true, sortOptions = false,
     description = "A standalone Propius edge (data-plane) node.",
-    footer = {"Environment: PROPIUS_SECURITY_TOKEN_SECRET (base64), shared with the server; PROPIUS_TLS_CERT_PATH,",
-        "PROPIUS_TLS_KEY_PATH, PROPIUS_TLS_CLIENT_CA_PATH, PROPIUS_TLS_TRUST_PATH when the flags are not given."})
+    footer = {"Environment: PROPIUS_TLS_CERT_PATH, PROPIUS_TLS_KEY_PATH, PROPIUS_TLS_CLIENT_CA_PATH,",
+        "PROPIUS_TLS_TRUST_PATH when the flags are not given."})
 public final class EdgeMain implements Callable<Integer> {
+  private static final long KEYS_CHECK_MS = 2_000;
+
   @Spec
   CommandSpec spec;
   @Option(names = "--role", paramLabel = "ROLE", defaultValue = "leaf", description = "leaf, parent or root (default ${DEFAULT-VALUE})")
@@ -79,6 +80,11 @@ public final class EdgeMain implements Callable<Integer> {
   @Option(names = "--open-job-calls", paramLabel = "B", arity = "1",
       description = "root: anyone may publish and read any job (private networks only)")
   boolean openJobCalls;
+  @Option(names = "--keys", paramLabel = "FILE", required = true, description = "this node's keys file, from the "
+      + "server's POST /v1/admin/keys/node (its verification keys and its credential at the parent); re-read every 2 s")
+  String keysPath;
+  /** Loaded by {@link #options()}. */
+  EdgeKeysFile keys;
   @Option(names = "--tls-cert", paramLabel = "F", description = "serve HTTPS (and gRPC over TLS) with this PEM certificate;"
       + " also the node's client certificate towards a parent that asks for one")
   String tlsCert;
@@ -156,6 +162,13 @@ public final class EdgeMain implements Callable<Integer> {
         tls.setReloadCheckMs(tlsReloadMs);
       }
       tlsFromEnv(tls, System.getenv());
+      keys = EdgeKeysFile.load(keysPath);
+      if (id == null) {
+        options.setNodeId(keys.node());
+      }
+      if (!options.getParentUrl().isEmpty()) {
+        keys.credentials().credentialAtParent();
+      }
       options.validate();
       options.setTls(DevCertificate.resolve(options.getTls()));
       if (options.role() != EdgeRole.ROOT && options.getJournalDir().isEmpty()) {
@@ -163,7 +176,7 @@ public final class EdgeMain implements Callable<Integer> {
             + "acknowledged results across a restart");
       }
       checkJobAccessFlags(options.role(), controlPlane, openJobCalls);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | io.propius.api.PropiusException e) {
       throw new ParameterException(spec.commandLine(), "edge node: " + e.getMessage());
     }
     return options;
@@ -173,12 +186,6 @@ public final class EdgeMain implements Callable<Integer> {
   @Override
   public Integer call() {
     DataPlaneOptions options = options();
-    String secret = System.getenv("PROPIUS_SECURITY_TOKEN_SECRET");
-    if (secret == null || secret.isEmpty()) {
-      System.err.println("edge node: set PROPIUS_SECURITY_TOKEN_SECRET (base64, the server's security.tokenSecret)");
-      return 2;
-    }
-    TokenSigner signer = new TokenSigner(Base64.getDecoder().decode(secret));
     PrometheusMeterRegistry registry = MeterRegistries.prometheus();
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setPreferNativeTransport(true)
@@ -190,7 +197,8 @@ public final class EdgeMain implements Callable<Integer> {
         : new ControlPlaneJobAccess(vertx, hostPort.substring(0, hostPort.lastIndexOf(':')),
             Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1)),
             controlPlaneTls ? options.getTls() : null, options.getUpstreamTimeoutMs(), options.getRetryAfterMs());
-    EdgeNodeVerticle node = new EdgeNodeVerticle(options, signer, jobAccess, registry, null);
+    EdgeNodeVerticle node = new EdgeNodeVerticle(options, keys.credentials(), jobAccess, registry, null);
+    keys.watch(vertx, KEYS_CHECK_MS);
     String jobCalls = options.role() != EdgeRole.ROOT ? ""
         : controlPlane.isEmpty() ? ", job calls open to anyone" : ", job calls checked by " + controlPlane;
     vertx.deployVerticle(node).onSuccess(id -> {

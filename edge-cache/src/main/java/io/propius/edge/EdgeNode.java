@@ -322,6 +322,7 @@ public final class EdgeNode {
       case ROUND_CLOSED -> UploadOutcome.CLOSED;
       case FAILED_PRECONDITION -> UploadOutcome.STALE;
       case UNAVAILABLE -> UploadOutcome.UNAVAILABLE;
+      case RATE_LIMITED -> UploadOutcome.RATE_LIMITED;
       default -> UploadOutcome.FAILED;
     });
   }

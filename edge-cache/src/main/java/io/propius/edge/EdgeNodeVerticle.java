@@ -4,9 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
-import io.propius.api.token.TokenSigner;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TokenVerifier;
+import io.propius.edge.auth.EdgeCredentials;
 import io.propius.edge.aggregate.Journal;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
@@ -39,7 +39,7 @@ import java.util.function.Supplier;
 public final class EdgeNodeVerticle extends VerticleBase {
   private static final int HTTP2_WINDOW = 8 * 1024 * 1024;
   private final DataPlaneOptions options;
-  private final TokenSigner signer;
+  private final EdgeCredentials credentials;
   private final JobAccess jobAccess;
   private final MeterRegistry registry;
   private final EdgeNode.AggregateListener listener;
@@ -48,22 +48,22 @@ public final class EdgeNodeVerticle extends VerticleBase {
   private HttpServer server;
 
   /**
-   * @param signer     verifies task tokens; must share the secret of the client managers that issue them
+   * @param credentials verifies task tokens and child nodes' credentials; holds this node's credential at its parent
    * @param jobAccess  who may make job calls (publish, read aggregates) at a root: {@link JobAccess#open()}
    *                   without API keys; below the root job calls are refused whatever this is
    * @param listener   told at the root when a round's aggregate is ready, or null
    */
-  public EdgeNodeVerticle(DataPlaneOptions options, TokenSigner signer, JobAccess jobAccess,
+  public EdgeNodeVerticle(DataPlaneOptions options, EdgeCredentials credentials, JobAccess jobAccess,
                           MeterRegistry registry, EdgeNode.AggregateListener listener) {
-    this(options, signer, jobAccess, registry, listener, System::currentTimeMillis);
+    this(options, credentials, jobAccess, registry, listener, System::currentTimeMillis);
   }
 
   /** @param clock wall-clock milliseconds (token expiry, plan TTL, deadlines); tests move it forward */
-  public EdgeNodeVerticle(DataPlaneOptions options, TokenSigner signer, JobAccess jobAccess,
+  public EdgeNodeVerticle(DataPlaneOptions options, EdgeCredentials credentials, JobAccess jobAccess,
                           MeterRegistry registry, EdgeNode.AggregateListener listener, LongSupplier clock) {
     this.clock = clock;
     this.options = options.validate();
-    this.signer = signer;
+    this.credentials = credentials;
     this.jobAccess = jobAccess;
     this.registry = registry;
     this.listener = listener;
@@ -86,7 +86,7 @@ public final class EdgeNodeVerticle extends VerticleBase {
     return journal.compose(j -> plans.compose(store -> {
       EdgeRole role = options.role();
       ParentClient parent = role == EdgeRole.ROOT ? null : new ParentClient(vertx, options.getParentUrl(),
-          options.getTls(), signer, j.nodeId(), options.getUpstreamTimeoutMs(), options.getRetryAfterMs());
+          options.getTls(), credentials, options.getUpstreamTimeoutMs(), options.getRetryAfterMs());
       EdgeMetrics metrics = new EdgeMetrics(registry, role.name());
       node = new EdgeNode(vertx, options, metrics, j, store, parent, listener, clock);
       node.replay();
@@ -101,7 +101,8 @@ public final class EdgeNodeVerticle extends VerticleBase {
         scrape = () -> prometheus.scrape();
       }
       JobAccess jobCalls = jobCalls(role, metrics);
-      EdgeHttpHandler http = new EdgeHttpHandler(node, options, TokenVerifier.signedWith(signer, clock), jobCalls, scrape);
+      EdgeHttpHandler http = new EdgeHttpHandler(node, options, TokenVerifier.forAudience(credentials.keys(), clock),
+          jobCalls, scrape, credentials.metricsReader());
       // gRPC (the root's DataPlane service) shares the port: HTTP/2 requests of type application/grpc.
       GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
           .setMaxMessageSize(options.getMaxPlanBytes() + 1024 * 1024));

@@ -99,6 +99,14 @@ class DataPlaneGrpcTest {
         .setTarget(1).setMode("eventually").build();
     assertThatThrownBy(() -> call(DataPlaneGrpcClient.PublishRound, bad, KEY))
         .hasMessageContaining("INVALID_ARGUMENT propius-error-code=INVALID_ARGUMENT").hasMessageContaining("mode must be");
+    // uint32 fields are read unsigned: 4,000,000,000 is over the limit, not a negative number
+    PublishRoundRequest huge = PublishRoundRequest.newBuilder().setJobId(12).setRound(1)
+        .setTensorLength((int) 4_000_000_000L).setTarget(1).build();
+    assertThatThrownBy(() -> call(DataPlaneGrpcClient.PublishRound, huge, KEY))
+        .hasMessageContaining("'tensor_length' must be between 1 and 268435455, got 4000000000");
+    GetAggregateRequest farRound = GetAggregateRequest.newBuilder().setJobId(12).setRound(-1).build();
+    assertThatThrownBy(() -> call(DataPlaneGrpcClient.GetAggregate, farRound, KEY))
+        .hasMessageContaining("round must be at most 2147483647, got 4294967295");
   }
 
   @Test

@@ -145,10 +145,11 @@ class ResilienceTest {
     tree.http.put(root.port(), "/v1/rounds/4/1", null, new JsonObject().put("tensor_length", 256).put("target", 1000));
     List<String> flags = List.of("--role", "leaf", "--parent", "http://127.0.0.1:" + root.port(),
         "--journal", dir.resolve("leaf").toString(), "--push-interval-ms", "100");
+    java.nio.file.Path keys = tree.keysFile(dir, "leaf-p");
     List<Integer> accepted = new ArrayList<>();
     int refused = -1;
     // Leaving each block kills its process (SIGKILL): a crash, nothing flushed.
-    try (EdgeProcess leaf = EdgeProcess.start("-f 64", tree.secret, flags)) {
+    try (EdgeProcess leaf = EdgeProcess.start("-f 64", keys, flags)) {
       // Each upload is its own ~2 KiB record, so the limit is reached after a few dozen.
       for (int i = 0; i < 200 && refused < 0; i++) {
         Reply r = upload256(leaf.port(), i);
@@ -167,14 +168,14 @@ class ResilienceTest {
       assertThat(upload256(leaf.port(), accepted.get(0)).json().getBoolean("duplicate")).isTrue();
       assertThat(awaitAtLeast(root, accepted.size())).isEqualTo(accepted.size());
     }
-    try (EdgeProcess leaf = EdgeProcess.start("", tree.secret, flags)) {
+    try (EdgeProcess leaf = EdgeProcess.start("", keys, flags)) {
       assertThat(upload256(leaf.port(), accepted.get(accepted.size() - 1)).json().getBoolean("duplicate")).isTrue();
       for (int i = refused; i < refused + 5; i++) {
         assertThat(upload256(leaf.port(), i).json().getBoolean("duplicate")).isFalse();
       }
     }
     // Replayed again: the records written after the failure follow a whole one, so none is lost.
-    try (EdgeProcess leaf = EdgeProcess.start("", tree.secret, flags)) {
+    try (EdgeProcess leaf = EdgeProcess.start("", keys, flags)) {
       for (int i = refused; i < refused + 5; i++) {
         assertThat(upload256(leaf.port(), i).json().getBoolean("duplicate")).isTrue();
       }

@@ -108,11 +108,11 @@ class RootNodeTest {
     assertThat(badSpec.errorMessage()).contains("available: fedavg, metrics, sum");
 
     // Tokens: forged, expired, other job, other round.
-    String forged = new TaskToken(7, 1, "dev-a", System.currentTimeMillis() + 60_000).encode(TokenSigner.random());
+    String forged = new TaskToken(7, 1, "dev-a", EdgeTree.AUDIENCE, System.currentTimeMillis() + 60_000).encode(TokenSigner.random());
     Reply r = upload(7, 1, forged, 1, tensor(1, 2, 3));
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.errorMessage()).contains("invalid signature");
-    String expired = new TaskToken(7, 1, "dev-a", System.currentTimeMillis() - 1).encode(tree.signer);
+    String expired = new TaskToken(7, 1, "dev-a", EdgeTree.AUDIENCE, System.currentTimeMillis() - 1).encode(tree.signer);
     assertThat(upload(7, 1, expired, 1, tensor(1, 2, 3)).errorMessage()).contains("expired");
     assertThat(upload(7, 1, tree.token(8, 1, "dev-a"), 1, tensor(1, 2, 3)).status()).isEqualTo(403);
     assertThat(tree.http.get(port, "/v1/plans/7/1", tree.token(7, 2, "dev-a")).status()).isEqualTo(403);

@@ -10,12 +10,15 @@ import io.propius.edge.EdgeNode;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TenantJobAccess;
+import io.propius.edge.auth.EdgeCredentials;
 import io.propius.edge.metrics.MeterRegistries;
 import io.propius.policy.Policies;
 import io.propius.policy.PolicyContext;
 import io.propius.policy.SchedulingPolicy;
 import io.propius.server.admin.AdminVerticle;
+import io.propius.server.admin.OperatorAuth;
 import io.propius.server.bus.Codecs;
+import io.propius.server.device.CheckinLimiter;
 import io.propius.server.cluster.ClusterNode;
 import io.propius.server.cluster.ClusterView;
 import io.propius.server.config.DevicesOptions;
@@ -24,6 +27,7 @@ import io.propius.server.config.PropiusOptions;
 import io.propius.server.device.ClientManagerVerticle;
 import io.propius.server.expiry.ExpiryVerticle;
 import io.propius.server.job.JobAuthenticator;
+import io.propius.server.job.JobCallLimiter;
 import io.propius.server.job.JobEvents;
 import io.propius.server.job.JobManagerVerticle;
 import io.propius.server.job.JobService;
@@ -33,6 +37,8 @@ import io.propius.server.scheduler.ActivePolicy;
 import io.propius.server.scheduler.SchedulerLeadership;
 import io.propius.server.scheduler.SchedulerLease;
 import io.propius.server.scheduler.SchedulerVerticle;
+import io.propius.server.config.SecurityOptions;
+import io.propius.server.security.ServerKeys;
 import io.propius.server.store.InMemoryJobStore;
 import io.propius.server.store.Job;
 import io.propius.server.store.JobStore;
@@ -136,13 +142,24 @@ public final class PropiusServer {
     PropiusMetrics metrics = new PropiusMetrics(registry);
     JobStore store = options.store().isRedis() ? new RedisJobStore(vertx, options.store(), metrics)
         : new InMemoryJobStore();
+    ServerKeys keys;
+    try {
+      keys = ServerKeys.load(options.security());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    TokenSigner signer = keys.signer();
+    OperatorAuth operators = new OperatorAuth(options.security().getAdminKeys());
+    if (operators.isOpen()) {
+      LOG.log(System.Logger.Level.WARNING, "security.adminKeys is empty: the admin API on port "
+          + options.admin().getPort() + " is open to anyone who reaches it");
+    }
     Set<NodeRole> roles = options.node().roleSet();
     ClusterView cluster = ClusterView.of(vertx, new JsonObject().put("address", "local").put("roles",
         new JsonArray(roles.stream().map(NodeRole::configName).toList())).put("up_since_ms", clock.getAsLong()));
     metrics.clusterMembers(cluster::size);
     // Outside cluster mode there is one scheduler; in it, the one holding the lease in Redis decides.
     SchedulerLease lease = cluster.clustered() ? ((RedisJobStore) store).schedulerLease() : null;
-    TokenSigner signer = signer(options);
     JobEvents events = new JobEvents(vertx.eventBus(), clock);
     JobService jobs = new JobService(store, events, options.jobs(), options.admission(), metrics, clock);
     PropiusServer server = new PropiusServer(vertx, store, options, roles);
@@ -168,12 +185,12 @@ public final class PropiusServer {
             return Future.succeededFuture();
           }
           JobManagerVerticle jm = new JobManagerVerticle(jobs, new JobAuthenticator(options.security().getJobApiKeys()),
-              events, options.jobs(), metrics);
+              new JobCallLimiter(options.jobs().getRateLimitPerTenant(), metrics), events, options.jobs(), metrics);
           return server.deploy(jm).map(x -> server.jobsPort = jm.actualPort());
         })
         .compose(v -> {
           AdminVerticle admin = new AdminVerticle(store, options.admin(), metrics, policy.name(),
-              roles.contains(NodeRole.ADMIN), cluster, lease, events);
+              roles.contains(NodeRole.ADMIN), cluster, lease, events, operators, keys);
           return server.deploy(admin).map(x -> server.adminPort = admin.actualPort());
         })
         .map(v -> {
@@ -185,8 +202,9 @@ public final class PropiusServer {
   }
 
   /**
-   * The root edge node: rounds, plans and aggregates for every job, sharing the token signer with
-   * the client managers. Its AGGREGATE_READY goes out on the job events address, so WatchJob
+   * The root edge node: rounds, plans and aggregates for every job, verifying tokens for the
+   * {@value SecurityOptions#ROOT_AUDIENCE} audience with keys derived from the signer's (so it
+   * follows a rotation at once). Its AGGREGATE_READY goes out on the job events address, so WatchJob
    * streams it. With {@code security.jobApiKeys}, its job calls (publish, aggregates) are allowed only
    * for the caller's own jobs, owners looked up in the job store. With {@code dataPlane.port} 0
    * (tests) the devices' data-plane URL, if left at its default, is pointed at the port it got.
@@ -201,7 +219,8 @@ public final class PropiusServer {
     // With keys, a job call must come from the job's tenant; the job store knows who that is.
     JobAccess access = keys.isEmpty() ? JobAccess.open()
         : new TenantJobAccess(new TenantKeys(keys), jobId -> server.store.get(jobId).map(Job::tenant));
-    EdgeNodeVerticle root = new EdgeNodeVerticle(options.dataPlane(), signer, access, registry, ready);
+    EdgeNodeVerticle root = new EdgeNodeVerticle(options.dataPlane(),
+        new EdgeCredentials(signer.audienceKeys(SecurityOptions.ROOT_AUDIENCE), null), access, registry, ready);
     return server.deploy(root).map(v -> {
       server.dataPlanePort = root.actualPort();
       DevicesOptions devices = options.devices();
@@ -220,9 +239,10 @@ public final class PropiusServer {
                                                       TokenSigner signer, PropiusOptions options, PropiusMetrics metrics,
                                                       LongSupplier clock) {
     List<ClientManagerVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CheckinLimiter limiter = new CheckinLimiter(options.devices().getRateLimit(), metrics);
     return server.deploy(() -> {
-      ClientManagerVerticle cm = new ClientManagerVerticle(store, events, signer, options.devices(),
-          options.scheduler().isSmallBatch(), metrics, clock);
+      ClientManagerVerticle cm = new ClientManagerVerticle(store, events, signer, options.security().getTaskAudience(),
+          options.devices(), limiter, options.scheduler().isSmallBatch(), metrics, clock);
       instances.add(cm);
       return cm;
     }, options.devices().getInstances()).map(v -> {
@@ -246,16 +266,6 @@ public final class PropiusServer {
     options.devices().setTls(DevCertificate.resolve(options.devices().getTls().or(global)));
     options.admin().setTls(DevCertificate.resolve(options.admin().getTls().or(global)));
     options.dataPlane().setTls(DevCertificate.resolve(options.dataPlane().getTls().or(global)));
-  }
-
-  private static TokenSigner signer(PropiusOptions options) {
-    byte[] secret = options.security().secretBytes();
-    if (secret == null) {
-      LOG.log(System.Logger.Level.WARNING, "security.tokenSecret is not set: using a random secret, so offers and "
-          + "task tokens verify only in this process (set PROPIUS_SECURITY_TOKEN_SECRET for a multi-process deployment)");
-      return TokenSigner.random();
-    }
-    return new TokenSigner(secret);
   }
 
   private Future<Void> deploy(Deployable verticle) {

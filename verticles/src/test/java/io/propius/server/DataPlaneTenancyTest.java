@@ -15,7 +15,10 @@ import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.api.token.TaskToken;
+import io.propius.api.token.KeyRing;
 import io.propius.api.token.TokenSigner;
+import io.propius.edge.auth.EdgeCredentials;
+import io.propius.server.config.SecurityOptions;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.ControlPlaneJobAccess;
 import io.propius.edge.config.DataPlaneOptions;
@@ -52,6 +55,7 @@ class DataPlaneTenancyTest {
   private static final String KEY_A = "key-a-0123456789abcdef";
   private static final String KEY_B = "key-b-0123456789abcdef";
   private static final byte[] SECRET = "a token secret of at least 32 bytes".getBytes();
+  private static final TokenSigner SIGNER = new TokenSigner(KeyRing.single(SecurityOptions.SECRET_KID, SECRET));
   private RedisProcess redis;
   private TestServer server;
   /** Where {@link #send} goes: the all-in-one root, or a standalone one. */
@@ -161,7 +165,7 @@ class DataPlaneTenancyTest {
         .setPlan(ByteString.copyFromUtf8("plan of a, round 2")).build(), KEY_A));
     assertThat(own.getSpecCreated()).isTrue();
     assertThat(own.getPlanCreated()).isTrue();
-    String token = new TaskToken(jobA, 1, "phone", System.currentTimeMillis() + 60_000).encode(new TokenSigner(SECRET));
+    String token = new TaskToken(jobA, 1, "phone", "root", System.currentTimeMillis() + 60_000).encode(SIGNER);
     assertThat(send(HttpMethod.GET, plan, token, null).bodyAsString()).isEqualTo("plan of a");
     assertThat(send(HttpMethod.PUT, "/v1/results/" + jobA + "/1?samples=2", token,
         Buffer.buffer(Tensors.encode(new double[] {0.5, -0.5}, DType.FLOAT32))).statusCode()).isEqualTo(200);
@@ -187,7 +191,7 @@ class DataPlaneTenancyTest {
     Vertx edge = Vertx.vertx();
     try {
       EdgeNodeVerticle root = new EdgeNodeVerticle(new DataPlaneOptions().setRole("root").setHost("127.0.0.1").setPort(0),
-          new TokenSigner(SECRET), new ControlPlaneJobAccess(edge, "127.0.0.1", server.server.jobsPort(), 2000, 1500),
+          new EdgeCredentials(SIGNER.audienceKeys("root"), null), new ControlPlaneJobAccess(edge, "127.0.0.1", server.server.jobsPort(), 2000, 1500),
           new SimpleMeterRegistry(), null);
       await(edge.deployVerticle(root));
       http = WebClient.create(edge);

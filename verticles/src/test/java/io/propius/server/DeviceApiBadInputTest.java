@@ -9,6 +9,7 @@ import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.api.grpc.EndRoundRequest;
 import io.propius.api.token.OfferToken;
+import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
 import io.propius.server.testing.Devices;
 import io.propius.server.testing.TestServer;
@@ -129,7 +130,9 @@ class DeviceApiBadInputTest {
 
   @Test
   void badConfirms() {
-    assertError(await(devices.confirm("pt1.e30.AAAA")), 401, "UNAUTHENTICATED", "invalid signature");
+    String forged = new TaskToken(1, 1, "d1", "root", System.currentTimeMillis() + 60_000).encode(TokenSigner.random());
+    assertError(await(devices.confirm(forged)), 401, "UNAUTHENTICATED", "invalid signature");
+    assertError(await(devices.confirm("e30.e30.AAAA")), 401, "UNAUTHENTICATED", "malformed");
     assertError(await(devices.confirm("garbage")), 401, "UNAUTHENTICATED", "malformed");
     assertError(await(devices.post("/v1/confirm", new JsonObject())), 400, "INVALID_ARGUMENT", "'task_token' is missing");
   }

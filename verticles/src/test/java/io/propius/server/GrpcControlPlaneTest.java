@@ -94,7 +94,7 @@ class GrpcControlPlaneTest {
         JsonObject binding = r.bodyAsJsonObject();
         assertThat(binding.getLong("job_id")).isEqualTo(jobId);
         assertThat(binding.getInteger("round")).isEqualTo(1);
-        assertThat(binding.getString("task_token")).startsWith("pt1.");
+        assertThat(binding.getString("task_token")).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"); // compact JWS
         assertThat(binding.getString("data_plane")).isEqualTo(server.options.devices().getDataPlaneUrl());
         bound.add(binding.getString("device_id"));
       } else {
@@ -131,5 +131,23 @@ class GrpcControlPlaneTest {
     List<JobEvent.Type> tail = events.stream().map(JobEvent::getType)
         .filter(t -> t == JobEvent.Type.ROUND_CLOSED || t == JobEvent.Type.JOB_FINISHED).toList();
     assertThat(tail).containsExactly(JobEvent.Type.ROUND_CLOSED, JobEvent.Type.JOB_FINISHED);
+  }
+
+  @Test
+  void finishingAJobWithItsRoundOpenTellsTheWatcherTheRoundClosedAndTheJobFinished() {
+    long jobId = await(server.jobs.registerJob(RegisterJobRequest.newBuilder().setName("open-finish").setTotalRounds(2)
+        .setEstDemand(5).build())).getJobId();
+    List<JobEvent> events = new CopyOnWriteArrayList<>();
+    AtomicBoolean streamEnded = new AtomicBoolean();
+    await(server.jobs.watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build())
+        .onSuccess(watch -> watch.handler(events::add).endHandler(v -> streamEnded.set(true))));
+    eventually(Duration.ofSeconds(15), () -> !events.isEmpty(), "WATCH_STARTED");
+    await(server.jobs.requestRound(RequestRoundRequest.newBuilder().setJobId(jobId).setDemand(5).build()));
+
+    await(server.jobs.finishJob(FinishJobRequest.newBuilder().setJobId(jobId).build()));
+    eventually(Duration.ofSeconds(15), streamEnded::get, "the watch stream to end");
+    assertThat(events.stream().map(JobEvent::getType).toList()).containsExactly(JobEvent.Type.WATCH_STARTED,
+        JobEvent.Type.ROUND_REQUESTED, JobEvent.Type.ROUND_CLOSED, JobEvent.Type.JOB_FINISHED);
+    assertThat(events.get(3).getState()).isEqualTo(JobState.FINISHED);
   }
 }

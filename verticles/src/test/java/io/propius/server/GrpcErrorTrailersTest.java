@@ -90,7 +90,7 @@ class GrpcErrorTrailersTest {
     assertThat(tooLarge.errorCode).isEqualTo("PAYLOAD_TOO_LARGE");
     assertThat(refused.errorCode).isEqualTo("ADMISSION_DENIED");
     assertThat(tooLarge.statusMessage()).contains("RegisterJob request of 8192 bytes is over");
-    assertThat(refused.statusMessage()).contains("est_demand 101 exceeds the limit of 100");
+    assertThat(refused.statusMessage()).contains("est_demand 101 exceeds the limit admission.maxDemandPerRound = 100");
     assertThat(register()).as("neither registered a job").isEqualTo(1);
   }
 

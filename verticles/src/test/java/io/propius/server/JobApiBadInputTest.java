@@ -56,9 +56,14 @@ class JobApiBadInputTest {
   @Test
   void admissionControlAndValidation() {
     assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setEstDemand(101).build())), ErrorCode.ADMISSION_DENIED,
-        "est_demand 101 exceeds the limit of 100");
+        "est_demand 101 exceeds the limit admission.maxDemandPerRound = 100");
     assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setTotalRounds(51).build())), ErrorCode.ADMISSION_DENIED,
-        "total_rounds 51 exceeds the limit of 50");
+        "total_rounds 51 exceeds the limit admission.maxTotalRounds = 50");
+    // uint32 values above 2^31 are read unsigned, not as negative numbers
+    assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setTotalRounds((int) 4_000_000_000L).build())),
+        ErrorCode.ADMISSION_DENIED, "total_rounds 4000000000 exceeds the limit admission.maxTotalRounds = 50");
+    assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setEstDemand(-1).build())),
+        ErrorCode.ADMISSION_DENIED, "est_demand 4294967295 exceeds the limit admission.maxDemandPerRound = 100");
     assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setEstDemand(0).build())), ErrorCode.INVALID_ARGUMENT,
         "est_demand must be at least 1");
     assertStatus(failure(server.call(JobManagerGrpcClient.RegisterJob, job().setTotalRounds(0).build())), ErrorCode.INVALID_ARGUMENT,
@@ -114,6 +119,12 @@ class JobApiBadInputTest {
         ErrorCode.INVALID_ARGUMENT, "demand must be at least 1");
     assertStatus(failure(server.call(JobManagerGrpcClient.RequestRound, RequestRoundRequest.newBuilder().setJobId(id).setDemand(101).build())),
         ErrorCode.ADMISSION_DENIED, "demand 101 exceeds");
+    assertStatus(failure(server.call(JobManagerGrpcClient.RequestRound, RequestRoundRequest.newBuilder().setJobId(id)
+            .setDemand((int) 4_000_000_000L).build())),
+        ErrorCode.ADMISSION_DENIED, "demand 4000000000 exceeds the limit admission.maxDemandPerRound = 100 devices per round");
+    assertStatus(failure(server.call(JobManagerGrpcClient.RequestRound, RequestRoundRequest.newBuilder().setJobId(id)
+            .setDemand(5).setRound((int) 3_000_000_000L).build())),
+        ErrorCode.INVALID_ARGUMENT, "round 3000000000 exceeds the largest round number, 2147483647");
     assertStatus(failure(server.call(JobManagerGrpcClient.EndRound, EndRoundRequest.newBuilder().setJobId(id).build())),
         ErrorCode.FAILED_PRECONDITION, "has not requested a round yet");
 

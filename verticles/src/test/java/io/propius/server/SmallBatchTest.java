@@ -10,6 +10,7 @@ import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.Devices;
+import io.propius.server.testing.Journey;
 import io.propius.server.testing.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Small-batch mode end to end on a real server: devices long-poll their check-ins over real HTTP,
@@ -124,6 +127,55 @@ class SmallBatchTest {
     }
   }
 
+  @ParameterizedTest(name = "{0} client manager instance(s)")
+  @ValueSource(ints = {1, 2, 4})
+  void aHundredHeldDevicesAreOfferedExactlyTheEightySlotsOfTwoRounds(int instances) {
+    // IRS, rounds of 30 and 50, 100 devices held across the instances: with devices.overOffer 1.0
+    // the instances together offer each open slot once (the store grants their claims), so every
+    // offer binds and nobody hears ROUND_FULL; 20 devices end their wait without an offer.
+    PropiusOptions options = smallBatch("irs", 2_000);
+    options.devices().setInstances(instances);
+    try (TestServer server = TestServer.start(options)) {
+      long small = openJob(server, 30, null, 0);
+      long large = openJob(server, 50, null, 0);
+      List<Journey> journeys = Journey.of(Devices.withConnections(server, 128), 100);
+
+      int offers = Journey.offers(journeys);
+      System.out.printf("small batch, %d instance(s), overOffer 1.0: %d offers for 80 slots, %d ROUND_FULL%n",
+          instances, offers, Journey.roundFull(journeys));
+      assertThat(Journey.boundTo(journeys, small)).isEqualTo(30);
+      assertThat(Journey.boundTo(journeys, large)).isEqualTo(50);
+      assertThat(journeys).as("no device offered twice").allMatch(j -> j.offers() <= 1);
+      assertThat(offers).isEqualTo(80);
+      assertThat(Journey.roundFull(journeys)).isZero();
+      assertThat(status(server, small).getAmount()).isEqualTo(30);
+      assertThat(status(server, large).getAmount()).isEqualTo(50);
+      assertThat(metric(server, "propius_batch_assignments_total")).isEqualTo(80);
+      assertThat(metric(server, "propius_accepts_rejected_total{reason=\"full\"}")).isZero();
+    }
+  }
+
+  @Test
+  void anOverOfferOfOnePointThreeOffersAtMostThirteenTenthsOfTheOpenSlots() {
+    // One round of 50 and 100 devices: at most 65 offers are out at once. Those beyond the 50 that
+    // bind hear ROUND_FULL, and a full round offers nothing more, so 65 is also the total.
+    PropiusOptions options = smallBatch("irs", 2_000);
+    options.devices().setOverOffer(1.3);
+    try (TestServer server = TestServer.start(options)) {
+      long job = openJob(server, 50, null, 0);
+      List<Journey> journeys = Journey.of(Devices.withConnections(server, 128), 100);
+
+      int offers = Journey.offers(journeys);
+      int roundFull = Journey.roundFull(journeys);
+      System.out.printf("small batch, overOffer 1.3: %d offers for 50 slots, %d ROUND_FULL%n", offers, roundFull);
+      assertThat(Journey.boundTo(journeys, job)).isEqualTo(50);
+      assertThat(offers).isBetween(50, 65);
+      assertThat(roundFull).isEqualTo(offers - 50);
+      assertThat(metric(server, "propius_accepts_rejected_total{reason=\"full\"}")).isEqualTo(roundFull);
+      assertThat(status(server, job).getAmount()).isEqualTo(50);
+    }
+  }
+
   private static final JsonObject GPU = new JsonObject().put("gpu", 1).put("cpu_cores", 4);
 
   /** Checks the device in and returns the one offer its long-poll must end with. */
@@ -154,18 +206,37 @@ class SmallBatchTest {
 
   @Test
   void aDeviceThatChecksInAgainOnAnotherInstanceFreesTheSlotItWasOfferedOnTheFirst() {
-    // Checking in again, a device says it did not take its last offer. On the instance that made the
-    // offer too, not only on the one it comes back to, or the first instance keeps the job's only
-    // slot for it until the offer expires.
+    // Checking in again, a device says it did not take its last offer. The instance that made the
+    // offer releases it in the store, or the job's only slot stays offered to it until the offer
+    // expires. Here the device comes back without its GPU, so nothing offers it the slot again.
     try (TestServer server = TestServer.start(smallBatch("irs", 3_000))) {
       Devices first = Devices.onOneConnection(server);
       Devices second = Devices.onOneConnection(server);
       long job = openJob(server, 1, "gpu", 1);
 
       oneOffer(first, "gpu-1", GPU);
-      await(second.checkin("gpu-1", GPU), Duration.ofSeconds(10)); // back, on the other instance
+      var back = second.checkin("gpu-1", new JsonObject().put("gpu", 0).put("cpu_cores", 4)); // on the other instance
 
       assertThat(oneOffer(first, "gpu-2", GPU).getLong("job_id")).as("the slot gpu-1 did not take").isEqualTo(job);
+      assertThat(await(back, Duration.ofSeconds(10)).bodyAsJsonObject().getJsonArray("offers")).isEmpty();
+    }
+  }
+
+  @Test
+  void aDeviceThatChecksInAgainOnAnotherInstanceIsOfferedItsSlotAgainAndNoOtherDeviceIs() {
+    // The store counts a round's offers by device across instances: the second instance offers the
+    // returning device the slot again, and the first, with another device held, offers nothing
+    // while that offer is out (over-offer 1.0).
+    try (TestServer server = TestServer.start(smallBatch("irs", 1_500))) {
+      Devices first = Devices.onOneConnection(server);
+      Devices second = Devices.onOneConnection(server);
+      long job = openJob(server, 1, "gpu", 1);
+
+      oneOffer(first, "gpu-1", GPU);
+      assertThat(oneOffer(second, "gpu-1", GPU).getLong("job_id")).as("its slot, offered again").isEqualTo(job);
+      JsonObject other = await(first.checkin("gpu-2", GPU), Duration.ofSeconds(10)).bodyAsJsonObject();
+      assertThat(other.getJsonArray("offers")).as("the only slot is offered to gpu-1").isEmpty();
+      assertThat(metric(server, "propius_batch_offer_claims_total{outcome=\"refused\"}")).isPositive();
     }
   }
 

@@ -10,8 +10,12 @@ import io.propius.api.grpc.JobManagerGrpcClient;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.tls.TlsOptions;
 import io.propius.api.tls.Tls;
+import io.propius.api.token.KeyRing;
+import io.propius.api.token.NodeCredential;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
+import io.propius.edge.auth.EdgeCredentials;
+import io.propius.server.config.SecurityOptions;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.ControlPlaneJobAccess;
 import io.propius.edge.access.JobAccess;
@@ -56,6 +60,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TlsTest {
   private static final byte[] SECRET = "a token secret of at least 32 bytes".getBytes();
+  /** The server's signer: the same key as security.tokenSecret. */
+  private static final TokenSigner SIGNER = new TokenSigner(KeyRing.single(SecurityOptions.SECRET_KID, SECRET));
   @TempDir
   Path dir;
   private TestCa ca;
@@ -185,7 +191,7 @@ class TlsTest {
     JsonObject spec = new JsonObject().put("reducer", "sum").put("tensor_length", 2).put("target", 1);
     assertThat(await(https(trusting(ca)).put(server.server.dataPlanePort(), "127.0.0.1", "/v1/rounds/" + job + "/1")
         .sendJsonObject(spec)).statusCode()).isEqualTo(201);
-    String token = new TaskToken(job, 1, "phone-1", System.currentTimeMillis() + 60_000).encode(new TokenSigner(SECRET));
+    String token = new TaskToken(job, 1, "phone-1", "leaf", System.currentTimeMillis() + 60_000).encode(SIGNER);
 
     int trustingLeaf = deployLeaf(ca.caFile().toString());
     HttpResponse<Buffer> fromParent = await(WebClient.create(clients).get(trustingLeaf, "127.0.0.1", "/v1/rounds/" + job
@@ -200,7 +206,7 @@ class TlsTest {
 
     // A standalone root asks the server's job API over TLS whether a job call is allowed.
     EdgeNodeVerticle root = new EdgeNodeVerticle(new DataPlaneOptions().setHost("127.0.0.1").setPort(0),
-        new TokenSigner(SECRET), new ControlPlaneJobAccess(clients, "127.0.0.1", server.server.jobsPort(), nodeTls,
+        new EdgeCredentials(SIGNER.audienceKeys("root"), null), new ControlPlaneJobAccess(clients, "127.0.0.1", server.server.jobsPort(), nodeTls,
         5000, 1000), new SimpleMeterRegistry(), null);
     await(clients.deployVerticle(root));
     assertThat(await(WebClient.create(clients).put(root.actualPort(), "127.0.0.1", "/v1/rounds/" + (job + 1000) + "/1")
@@ -213,7 +219,9 @@ class TlsTest {
     DataPlaneOptions leaf = new DataPlaneOptions().setRole("leaf").setHost("127.0.0.1").setPort(0)
         .setParentUrl("https://127.0.0.1:" + server.server.dataPlanePort()).setUpstreamTimeoutMs(5000)
         .setTls(new TlsOptions().setTrustPath(trustPath));
-    EdgeNodeVerticle node = new EdgeNodeVerticle(leaf, new TokenSigner(SECRET), JobAccess.open(),
+    String credential = new NodeCredential("leaf-1", "root", System.currentTimeMillis() + 60_000).encode(SIGNER);
+    EdgeNodeVerticle node = new EdgeNodeVerticle(leaf, new EdgeCredentials(SIGNER.audienceKeys("leaf"), () -> credential),
+        JobAccess.open(),
         new SimpleMeterRegistry(), null);
     await(clients.deployVerticle(node));
     return node.actualPort();

@@ -91,6 +91,21 @@ class WebSocketControlPlaneTest {
   }
 
   @Test
+  void finishingAJobWithItsRoundOpenTellsTheWatcherTheRoundClosedAndTheJobFinished() {
+    try (JobSocket job = JobSocket.connect(server)) {
+      long jobId = Long.parseLong(job.call("RegisterJob", new JsonObject().put("name", "ws-open-finish")
+          .put("total_rounds", 2).put("est_demand", 5)).getJsonObject("result").getString("job_id"));
+      job.call("WatchJob", new JsonObject().put("job_id", jobId));
+      eventually(Duration.ofSeconds(15), () -> !job.events.isEmpty(), "WATCH_STARTED");
+      job.call("RequestRound", new JsonObject().put("job_id", jobId).put("demand", 5));
+
+      assertThat(job.call("FinishJob", new JsonObject().put("job_id", jobId)).containsKey("result")).isTrue();
+      eventually(Duration.ofSeconds(15), () -> types(job.events).contains("JOB_FINISHED"), "JOB_FINISHED");
+      assertThat(types(job.events)).containsExactly("WATCH_STARTED", "ROUND_REQUESTED", "ROUND_CLOSED", "JOB_FINISHED");
+    }
+  }
+
+  @Test
   void malformedFramesGetClearErrorsAndTheConnectionStaysUsable() {
     try (JobSocket job = JobSocket.connect(server)) {
       assertThat(job.raw("{not json").getJsonObject("error").getString("message")).contains("not a JSON object");

@@ -2,23 +2,24 @@ package io.propius.server;
 
 import static io.propius.server.testing.TestServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
 import io.propius.api.ErrorCode;
+import io.propius.server.testing.RandomInputs;
 import io.propius.server.testing.TestServer;
 import io.vertx.core.Promise;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Random text frames on a real job WebSocket — garbage, JSON of the wrong shape, and requests
@@ -30,11 +31,14 @@ class WebSocketFrameFuzzTest {
       "GetJob", "WatchJob", "UnwatchJob"};
   private static final String[] PARAMS = {"job_id", "total_rounds", "est_demand", "demand", "round", "tenant", "name",
       "public_constraints", "private_constraints", "reducer", "query"};
+  private static final String[] WRONG_SHAPES = {"[]", "null", "1", "\"x\"", "{", "{\"method\": 5}",
+      "{\"method\": \"GetJob\", \"params\": [1]}", "{\"method\": \"GetJob\", \"params\": \"x\"}", "",
+      "{\"method\": \"RegisterJob\", \"params\": " + "[".repeat(5000) + "]".repeat(5000) + "}"};
   private static TestServer server;
   private static WebSocket socket;
   private static final ConcurrentLinkedQueue<Promise<JsonObject>> replies = new ConcurrentLinkedQueue<>();
 
-  @BeforeContainer
+  @BeforeAll
   static void start() {
     server = TestServer.start();
     socket = await(server.webSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
@@ -47,39 +51,53 @@ class WebSocketFrameFuzzTest {
     });
   }
 
-  @AfterContainer
+  @AfterAll
   static void stop() {
     server.close();
   }
 
-  @Property(tries = 250)
-  void everyFrameGetsOneReplyWithAClientSideError(@ForAll("frames") String frame) {
-    Promise<JsonObject> reply = Promise.promise();
-    replies.add(reply);
-    socket.writeTextMessage(frame);
-    JsonObject answer = await(reply.future(), Duration.ofSeconds(10));
-    assertThat(answer.containsKey("result") || answer.containsKey("error")).as(answer.encode()).isTrue();
-    if (answer.containsKey("error")) {
-      ErrorCode code = ErrorCode.valueOf(answer.getJsonObject("error").getString("code"));
-      assertThat(code).as(answer.encode()).isNotEqualTo(ErrorCode.INTERNAL);
-    }
-    assertThat(socket.isClosed()).isFalse();
+  static LongStream seeds() {
+    return RandomInputs.seeds(250);
   }
 
-  @Provide
-  Arbitrary<String> frames() {
-    Arbitrary<Object> values = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(30).map(s -> (Object) s),
-        Arbitraries.longs().map(l -> (Object) l), Arbitraries.of(4_000_000_000L, -1L, 0L, 1e300, -0.5, 18446744073709551615.0)
-            .map(n -> (Object) n),
-        Arbitraries.of(true, false).map(b -> (Object) b), Arbitraries.just(new JsonObject().put("x", 1)),
-        Arbitraries.just(new JsonArray().add("a")), Arbitraries.just(null));
-    Arbitrary<JsonObject> params = Arbitraries.maps(Arbitraries.oneOf(Arbitraries.of(PARAMS),
-        Arbitraries.strings().ofMaxLength(5)), values).ofMaxSize(4).map(JsonObject::new);
-    Arbitrary<String> requests = net.jqwik.api.Combinators.combine(Arbitraries.oneOf(Arbitraries.of(METHODS),
-            Arbitraries.strings().ofMaxLength(10)), params, values)
-        .as((method, p, id) -> new JsonObject().put("id", id).put("method", method).put("params", p).encode());
-    Arbitrary<String> wrongShapes = Arbitraries.of("[]", "null", "1", "\"x\"", "{", "{\"method\": 5}",
-        "{\"method\": \"GetJob\", \"params\": [1]}", "{\"method\": \"GetJob\", \"params\": \"x\"}", "");
-    return Arbitraries.oneOf(requests, wrongShapes, Arbitraries.strings().ofMaxLength(60));
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void everyFrameGetsOneReplyWithAClientSideError(long seed) {
+    String frame = frame(new RandomInputs(seed));
+    assertDoesNotThrow(() -> {
+      Promise<JsonObject> reply = Promise.promise();
+      replies.add(reply);
+      socket.writeTextMessage(frame);
+      JsonObject answer = await(reply.future(), Duration.ofSeconds(10));
+      assertThat(answer.containsKey("result") || answer.containsKey("error")).as(answer.encode()).isTrue();
+      if (answer.containsKey("error")) {
+        ErrorCode code = ErrorCode.valueOf(answer.getJsonObject("error").getString("code"));
+        assertThat(code).as(answer.encode()).isNotEqualTo(ErrorCode.INTERNAL);
+      }
+      assertThat(socket.isClosed()).isFalse();
+    }, () -> "seed " + seed + ", frame " + Json.encode(frame));
+  }
+
+  /** A request with a real or random method and random params, JSON of the wrong shape, or random text. */
+  private static String frame(RandomInputs random) {
+    return random.fromOneOf(
+        () -> new JsonObject().put("id", value(random))
+            .put("method", random.bool() ? random.oneOf(METHODS) : random.string(10))
+            .put("params", new JsonObject(random.map(4, () -> random.bool() ? random.oneOf(PARAMS) : random.string(5),
+                () -> value(random))))
+            .encode(),
+        () -> random.oneOf(WRONG_SHAPES),
+        () -> random.string(60));
+  }
+
+  private static Object value(RandomInputs random) {
+    return random.fromOneOf(
+        () -> random.string(30),
+        random::anyLong,
+        () -> random.oneOf(4_000_000_000L, -1L, 0L, 1e300, -0.5, 18446744073709551615.0),
+        random::bool,
+        () -> new JsonObject().put("x", 1),
+        () -> new JsonArray().add("a"),
+        () -> null);
   }
 }

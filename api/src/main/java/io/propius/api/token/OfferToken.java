@@ -5,35 +5,38 @@ import io.propius.api.PropiusException;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Proof that a client manager offered round {@code round} of job {@code jobId} to a device. Any
- * client manager sharing the secret can check it, so accept may land on another instance than
- * check-in (as behind a load balancer).
+ * Proof that a client manager offered round {@code round} of job {@code jobId} to a device. Signed
+ * with a key only the control plane has, so any client manager (sharing the master keys) can check
+ * it, and no edge node can make one.
  */
 public record OfferToken(String deviceId, long jobId, int round, long expiresAtMs) {
-  static final String KIND = "po1";
+  static final String TYP = "propius-offer";
 
   public String encode(TokenSigner signer) {
-    return signer.sign(KIND, new JsonObject().put("d", deviceId).put("j", jobId).put("r", round).put("e", expiresAtMs));
+    return signer.sign(TYP, null, new JsonObject().put("sub", deviceId).put("job", jobId).put("round", round)
+        .put("exp_ms", expiresAtMs));
   }
 
   /**
-   * @throws PropiusException OFFER_INVALID when the token is forged, malformed or for another
-   *     device; OFFER_EXPIRED when its window passed
+   * @throws PropiusException UNAUTHENTICATED under a retired or unknown key; OFFER_INVALID when the
+   *     token is forged, malformed or for another device; OFFER_EXPIRED when its window passed
    */
   public static OfferToken verify(TokenSigner signer, String token, String deviceId, long nowMs) {
     JsonObject p;
     try {
-      p = signer.verify(KIND, token, "offer");
+      p = CompactJws.verify(token, TYP, signer.offerKeys(), "offer");
+    } catch (RetiredKeyException e) {
+      throw e;
     } catch (PropiusException e) {
       throw new PropiusException(ErrorCode.OFFER_INVALID, e.getMessage() + ": it was not issued by Propius");
     }
     OfferToken offer;
     try {
-      offer = new OfferToken(p.getString("d"), p.getLong("j"), p.getInteger("r"), p.getLong("e"));
+      offer = new OfferToken(p.getString("sub"), p.getLong("job"), p.getInteger("round"), p.getLong("exp_ms"));
     } catch (ClassCastException | NullPointerException e) {
       throw new PropiusException(ErrorCode.OFFER_INVALID, "offer is malformed");
     }
-    if (!offer.deviceId().equals(deviceId)) {
+    if (!deviceId.equals(offer.deviceId())) {
       throw new PropiusException(ErrorCode.OFFER_INVALID, "offer was issued to another device, not '" + deviceId + "'");
     }
     if (nowMs > offer.expiresAtMs()) {

@@ -5,34 +5,59 @@ import io.propius.api.PropiusException;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A device's right to take part in one round of one job: it fetches the round's plan and uploads
- * its result with it. Signed by the client manager that bound the device; verified by edge nodes.
+ * A device's right to take part in one round of one job at the data-plane node(s) named
+ * {@code audience}: it fetches the round's plan and uploads its result with it. Signed by the
+ * client manager that bound the device with the key derived for that audience.
  */
-public record TaskToken(long jobId, int round, String deviceId, long expiresAtMs) {
-  static final String KIND = "pt1";
+public record TaskToken(long jobId, int round, String deviceId, String audience, long expiresAtMs) {
+  static final String TYP = "propius-task";
 
   public String encode(TokenSigner signer) {
-    return signer.sign(KIND, new JsonObject().put("j", jobId).put("r", round).put("d", deviceId).put("e", expiresAtMs));
+    return signer.sign(TYP, audience, new JsonObject().put("job", jobId).put("round", round).put("sub", deviceId)
+        .put("aud", audience).put("exp_ms", expiresAtMs));
   }
 
   /**
-   * @throws PropiusException UNAUTHENTICATED when forged, malformed or expired
+   * @throws PropiusException UNAUTHENTICATED when forged, for another node, under a retired key,
+   *     malformed or expired
    */
-  public static TaskToken verify(TokenSigner signer, String token, long nowMs) {
-    JsonObject p = signer.verify(KIND, token, "task token");
+  public static TaskToken verify(AudienceKeys verifier, String token, long nowMs) {
+    JsonObject p = CompactJws.verify(token, TYP, verifier.keys(), "task token");
     TaskToken t;
     try {
-      t = new TaskToken(p.getLong("j"), p.getInteger("r"), p.getString("d"), p.getLong("e"));
+      t = new TaskToken(p.getLong("job"), p.getInteger("round"), p.getString("sub"), p.getString("aud"),
+          p.getLong("exp_ms"));
     } catch (ClassCastException | NullPointerException e) {
       throw new PropiusException(ErrorCode.UNAUTHENTICATED, "task token is malformed");
     }
     if (t.deviceId() == null) {
       throw new PropiusException(ErrorCode.UNAUTHENTICATED, "task token is malformed");
     }
+    if (!verifier.audience().equals(t.audience())) {
+      throw new PropiusException(ErrorCode.UNAUTHENTICATED, "task token is for data-plane node '" + t.audience()
+          + "', not '" + verifier.audience() + "'");
+    }
     if (nowMs > t.expiresAtMs()) {
       throw new PropiusException(ErrorCode.UNAUTHENTICATED, "task token expired");
     }
     return t;
+  }
+
+  /**
+   * At the control plane, which can verify a task token for any audience (a device confirming its task).
+   *
+   * @throws PropiusException UNAUTHENTICATED as {@link #verify(AudienceKeys, String, long)}
+   */
+  public static TaskToken verify(TokenSigner signer, String token, long nowMs) {
+    String audience = CompactJws.unverifiedClaim(token, "aud");
+    AudienceKeys verifier;
+    try {
+      verifier = signer.audienceKeys(audience);
+    } catch (IllegalArgumentException e) {
+      throw new PropiusException(ErrorCode.UNAUTHENTICATED, token == null || token.isEmpty() ? "task token is missing"
+          : "task token is malformed");
+    }
+    return verify(verifier, token, nowMs);
   }
 
   /**

@@ -1,90 +1,89 @@
 package io.propius.api.token;
 
-import io.propius.api.ErrorCode;
-import io.propius.api.PropiusException;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Signs and verifies the compact tokens Propius hands to devices: {@code kind.payload.mac}, where
- * payload is base64url JSON and mac is base64url HMAC-SHA256 over {@code kind.payload}. The kind is
- * inside the MAC, so an offer token can never pass as a task token. Every process that verifies a
- * token (client managers, edge nodes) must share the secret.
+ * The control plane's token authority. It holds the master keys and signs three kinds of compact
+ * JWS (HS256): offers, which only the control plane verifies (with a key derived for offers);
+ * task tokens for devices and node credentials for edge nodes, each signed with the key derived
+ * for the data-plane node (audience) it is meant for (HKDF over the audience). An edge node holds
+ * only its own derived keys ({@link #nodeKeys}), so it can verify what is meant for it but cannot
+ * sign an offer, nor a token another node accepts.
+ *
+ * <p>Rotation: {@link #rotate} swaps the master ring at once; tokens name their key id, so tokens
+ * under any still-active key keep verifying.
  */
 public final class TokenSigner {
-  /** Shortest secret accepted, in bytes. */
-  public static final int MIN_SECRET_BYTES = 32;
+  static final String OFFER_INFO = "offer";
 
-  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-  private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+  private volatile Derived current;
 
-  private final SecretKeySpec key;
-  private final ThreadLocal<Mac> macs;
-
-  public TokenSigner(byte[] secret) {
-    if (secret == null || secret.length < MIN_SECRET_BYTES) {
-      throw new IllegalArgumentException("token secret must be at least " + MIN_SECRET_BYTES + " bytes");
-    }
-    this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
-    this.macs = ThreadLocal.withInitial(this::newMac);
+  /** @param master the master keys; one of them must be the signing key */
+  public TokenSigner(KeyRing master) {
+    this.current = new Derived(requireSigning(master));
   }
 
-  /** A signer with a fresh random secret: tokens then verify only in this process. */
+  /** A signer with one fresh random key: tokens then verify only with this process's keys. */
   public static TokenSigner random() {
-    byte[] secret = new byte[MIN_SECRET_BYTES];
-    new SecureRandom().nextBytes(secret);
-    return new TokenSigner(secret);
+    byte[] key = new byte[KeyRing.MIN_KEY_BYTES];
+    new SecureRandom().nextBytes(key);
+    return new TokenSigner(KeyRing.single("local", key));
   }
 
-  private Mac newMac() {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return mac;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
+  /** Replaces the master keys: adds, switches to or retires a key, without a restart. */
+  public void rotate(KeyRing master) {
+    this.current = new Derived(requireSigning(master));
   }
 
-  public String sign(String kind, JsonObject payload) {
-    String signed = kind + "." + B64.encodeToString(payload.encode().getBytes(StandardCharsets.UTF_8));
-    return signed + "." + B64.encodeToString(mac(signed));
+  public KeyRing masterKeys() {
+    return current.master;
   }
 
   /**
-   * @return the payload of a token of this kind whose MAC verifies
-   * @throws PropiusException UNAUTHENTICATED for anything else, with {@code what} in the message
+   * The verification keys of the data-plane node(s) named {@code audience}: what to give that node,
+   * and all it needs. Verify-only.
    */
-  public JsonObject verify(String kind, String token, String what) {
-    if (token == null || token.isEmpty()) {
-      throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " is missing");
-    }
-    int lastDot = token.lastIndexOf('.');
-    if (lastDot < 0 || !token.startsWith(kind + ".") || lastDot <= kind.length()) {
-      throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " is malformed");
-    }
-    String signed = token.substring(0, lastDot);
-    try {
-      byte[] expected = mac(signed);
-      byte[] given = B64D.decode(token.substring(lastDot + 1));
-      if (!MessageDigest.isEqual(expected, given)) {
-        throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " has an invalid signature");
-      }
-      String json = new String(B64D.decode(signed.substring(kind.length() + 1)), StandardCharsets.UTF_8);
-      return new JsonObject(json);
-    } catch (IllegalArgumentException | DecodeException e) {
-      throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " is malformed");
-    }
+  public KeyRing nodeKeys(String audience) {
+    return current.node(audience).verifyOnly();
   }
 
-  private byte[] mac(String signed) {
-    return macs.get().doFinal(signed.getBytes(StandardCharsets.UTF_8));
+  /** Verifies what is meant for {@code audience} with this signer's current keys (the embedded root). */
+  public AudienceKeys audienceKeys(String audience) {
+    return new AudienceKeys(audience, () -> current.node(audience));
+  }
+
+  String sign(String typ, String audience, JsonObject claims) {
+    Derived d = current;
+    return CompactJws.sign(typ, audience == null ? d.offers : d.node(audience), claims);
+  }
+
+  KeyRing offerKeys() {
+    return current.offers;
+  }
+
+  private static KeyRing requireSigning(KeyRing master) {
+    if (master.signingKid() == null) {
+      throw new IllegalArgumentException("the control plane's key ring needs a signing key");
+    }
+    return master;
+  }
+
+  /** One master ring and what is derived from it, computed once per audience. */
+  private static final class Derived {
+    final KeyRing master;
+    final KeyRing offers;
+    final Map<String, KeyRing> nodes = new ConcurrentHashMap<>();
+
+    Derived(KeyRing master) {
+      this.master = master;
+      this.offers = master.derive(OFFER_INFO);
+    }
+
+    KeyRing node(String audience) {
+      return nodes.computeIfAbsent(AudienceKeys.requireAudience(audience), a -> master.derive("node:" + a));
+    }
   }
 }

@@ -1,17 +1,18 @@
 package io.propius.api.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
+import io.propius.api.testing.RandomInputs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.function.Function;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Device request bodies with the right field names and random values of every JSON type (and a
@@ -19,43 +20,47 @@ import net.jqwik.api.Provide;
  * INVALID_ARGUMENT, never another exception.
  */
 class DeviceJsonFuzzTest {
-  @Property(tries = 200)
-  void everyDeviceRequestReadsOrRefusesWithInvalidArgument(@ForAll("requests") JsonObject json) {
-    for (Function<JsonObject, ?> read : java.util.List.<Function<JsonObject, ?>>of(CheckinRequest::fromJson,
-        AcceptRequest::fromJson, ConfirmRequest::fromJson)) {
-      try {
-        read.apply(json);
-      } catch (PropiusException refused) {
-        assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-        assertThat(refused.getMessage()).isNotBlank();
+  static LongStream seeds() {
+    return RandomInputs.seeds(200);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void everyDeviceRequestReadsOrRefusesWithInvalidArgument(long seed) {
+    JsonObject json = request(new RandomInputs(seed));
+    assertDoesNotThrow(() -> {
+      for (Function<JsonObject, ?> read : List.<Function<JsonObject, ?>>of(CheckinRequest::fromJson,
+          AcceptRequest::fromJson, ConfirmRequest::fromJson)) {
+        try {
+          read.apply(json);
+        } catch (PropiusException refused) {
+          assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+          assertThat(refused.getMessage()).isNotBlank();
+        }
       }
-    }
+    }, () -> "seed " + seed + ", request " + json.encode());
   }
 
-  @Provide
-  Arbitrary<JsonObject> requests() {
-    Arbitrary<String> names = Arbitraries.oneOf(Arbitraries.of("device_id", "attributes", "offer", "task_token"),
-        Arbitraries.strings().ofMaxLength(8));
-    return Arbitraries.maps(names, value(2)).ofMaxSize(5).map(JsonObject::new);
+  private static JsonObject request(RandomInputs random) {
+    return new JsonObject(random.map(5,
+        () -> random.bool() ? random.oneOf("device_id", "attributes", "offer", "task_token") : random.string(8),
+        () -> value(random, 2)));
   }
 
-  private Arbitrary<Object> value(int depth) {
-    Arbitrary<Object> leaf = Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(140).map(s -> (Object) s),
-        Arbitraries.strings().withChars("abcXYZ09._:-").ofMinLength(1).ofMaxLength(130).map(s -> (Object) s),
-        Arbitraries.doubles().map(d -> (Object) d),
-        Arbitraries.of(Double.NaN, Double.POSITIVE_INFINITY, Long.MAX_VALUE, Long.MIN_VALUE, 1e308, -0.0)
-            .map(d -> (Object) d),
-        Arbitraries.integers().map(i -> (Object) i),
-        Arbitraries.of(true, false).map(b -> (Object) b),
-        Arbitraries.just(null));
-    if (depth == 0) {
-      return leaf;
+  private static Object value(RandomInputs random, int depth) {
+    if (depth > 0 && random.chance(0.3)) {
+      return random.bool()
+          ? new JsonObject(random.map(70,
+              () -> random.bool() ? random.oneOf("cpu_cores", "ram_gb") : random.string(70), () -> value(random, depth - 1)))
+          : new JsonArray(random.list(3, () -> value(random, depth - 1)));
     }
-    Arbitrary<String> attributeNames = Arbitraries.oneOf(Arbitraries.of("cpu_cores", "ram_gb"),
-        Arbitraries.strings().ofMaxLength(70));
-    return Arbitraries.oneOf(leaf,
-        Arbitraries.maps(attributeNames, value(depth - 1)).ofMaxSize(70).map(m -> (Object) new JsonObject(m)),
-        value(depth - 1).list().ofMaxSize(3).map(l -> (Object) new JsonArray(l)));
+    return random.fromOneOf(
+        () -> random.string(140),
+        () -> random.string(1, 130, "abcXYZ09._:-"),
+        random::anyDouble,
+        () -> random.oneOf(Double.NaN, Double.POSITIVE_INFINITY, Long.MAX_VALUE, Long.MIN_VALUE, 1e308, -0.0),
+        random::anyInt,
+        random::bool,
+        () -> null);
   }
 }

@@ -1,14 +1,15 @@
 package io.propius.api.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
+import io.propius.api.testing.RandomInputs;
+import io.vertx.core.json.Json;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Random text and random token soups through the query language: each parses (and then
@@ -19,18 +20,18 @@ class QueryFuzzTest {
       "!=", ">", ">=", "in", "[", "]", ",", "1", "-2.5e3", "1e309", "NaN", "0x10", "&&", "||", "!", " ", "\t", "\"",
       "true", "false", "é", "."};
 
-  @Property(tries = 400)
-  void anyTextParsesOrFailsWithAQuerySyntaxException(@ForAll("queryish") String text) {
-    try {
-      Query query = Query.parse(text);
-      query.test(name -> Map.of("cpu", 4.0, "ram_gb", 2.0).getOrDefault(name, Double.NaN));
-      assertThat(query.names()).isNotNull();
-    } catch (QuerySyntaxException expected) {
-      assertThat(expected.getMessage()).isNotBlank();
-    }
+  static LongStream seeds() {
+    return RandomInputs.seeds(400);
   }
 
-  @Example
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void anyTextParsesOrFailsWithAQuerySyntaxException(long seed) {
+    String text = queryish(new RandomInputs(seed));
+    assertDoesNotThrow(() -> parsesOrIsRefused(text), () -> "seed " + seed + ", query " + Json.encode(text));
+  }
+
+  @Test
   void deepNestingWithinTheLengthLimitIsParsedOrRefusedNotAStackOverflow() {
     for (String deep : new String[] {"(".repeat(2000) + "cpu > 1" + ")".repeat(2000), "not ".repeat(1000) + "cpu > 1",
         "(".repeat(Query.MAX_LENGTH)}) {
@@ -42,11 +43,21 @@ class QueryFuzzTest {
     }
   }
 
-  @Provide
-  Arbitrary<String> queryish() {
-    Arbitrary<String> soup = Arbitraries.of(TOKENS).list().ofMaxSize(30).map(tokens -> String.join(" ", tokens));
-    Arbitrary<String> glued = Arbitraries.of(TOKENS).list().ofMaxSize(30).map(tokens -> String.join("", tokens));
-    return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(80), soup, glued,
-        Arbitraries.strings().ofMinLength(Query.MAX_LENGTH - 2).ofMaxLength(Query.MAX_LENGTH + 2).withChars("( )a<1"));
+  private static void parsesOrIsRefused(String text) {
+    try {
+      Query query = Query.parse(text);
+      query.test(name -> Map.of("cpu", 4.0, "ram_gb", 2.0).getOrDefault(name, Double.NaN));
+      assertThat(query.names()).isNotNull();
+    } catch (QuerySyntaxException expected) {
+      assertThat(expected.getMessage()).isNotBlank();
+    }
+  }
+
+  private static String queryish(RandomInputs random) {
+    return random.fromOneOf(
+        () -> random.string(80),
+        () -> String.join(" ", random.list(30, () -> random.oneOf(TOKENS))),
+        () -> String.join("", random.list(30, () -> random.oneOf(TOKENS))),
+        () -> random.string(Query.MAX_LENGTH - 2, Query.MAX_LENGTH + 2, "( )a<1"));
   }
 }

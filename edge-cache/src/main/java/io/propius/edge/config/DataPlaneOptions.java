@@ -1,5 +1,6 @@
 package io.propius.edge.config;
 
+import io.propius.edge.ratelimit.RateLimit;
 import io.propius.api.tls.TlsOptions;
 import io.vertx.core.json.JsonObject;
 
@@ -57,6 +58,20 @@ public final class DataPlaneOptions {
   private long retryAfterMs = 2_000;
   /** Give up on a parent request after this long. */
   private long upstreamTimeoutMs = 10_000;
+  /**
+   * Uploads per task token (one device's result for one round): its first upload and retries go
+   * through, a flood gets 429 RATE_LIMITED. Rate 0 turns it off.
+   */
+  private RateLimit uploadsPerToken = new RateLimit(0.1, 10);
+
+  public RateLimit getUploadsPerToken() {
+    return uploadsPerToken;
+  }
+
+  public DataPlaneOptions setUploadsPerToken(RateLimit uploadsPerToken) {
+    this.uploadsPerToken = uploadsPerToken;
+    return this;
+  }
 
   public EdgeRole role() {
     return EdgeRole.parse(role);
@@ -244,6 +259,7 @@ public final class DataPlaneOptions {
   }
 
   public DataPlaneOptions validate() {
+    uploadsPerToken.validate("dataPlane.uploadsPerToken");
     tls.validate("dataPlane.tls");
     EdgeRole r = role();
     if (r != EdgeRole.ROOT && (parentUrl == null || !parentUrl.matches("https?://[^/]+/?"))) {

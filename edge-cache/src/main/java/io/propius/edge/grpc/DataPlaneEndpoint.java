@@ -47,9 +47,11 @@ public final class DataPlaneEndpoint {
 
   private Future<PublishRoundResponse> publish(PublishRoundRequest req, RoundKey key) {
     JsonObject json = new JsonObject().put("reducer", req.getReducer().isEmpty() ? "fedavg" : req.getReducer())
-        .put("tensor_length", req.getTensorLength()).put("target", req.getTarget())
+        .put("tensor_length", Integer.toUnsignedLong(req.getTensorLength()))
+        .put("target", Integer.toUnsignedLong(req.getTarget()))
         .put("mode", req.getMode().isEmpty() ? "sync" : req.getMode()).put("deadline_ms", req.getDeadlineMs())
-        .put("over_selection", req.getOverSelection()).put("staleness", req.getStaleness());
+        .put("over_selection", Integer.toUnsignedLong(req.getOverSelection()))
+        .put("staleness", Integer.toUnsignedLong(req.getStaleness()));
     RoundSpec spec = RoundSpec.fromJson(json);
     PublishRoundResponse.Builder out = PublishRoundResponse.newBuilder();
     return node.publishSpec(key, spec).compose(specStatus -> {
@@ -72,9 +74,15 @@ public final class DataPlaneEndpoint {
     return Future.succeededFuture(out.build());
   }
 
+  /** Both are unsigned on the wire (uint64, uint32): read as such, so 2^32-1 is not taken for -1. */
   private static RoundKey key(long job, int round) {
-    if (job <= 0 || round < 0) {
-      throw PropiusException.invalid("job_id must be positive and round >= 0");
+    if (job == 0 || job < 0) {
+      throw PropiusException.invalid("job_id must be between 1 and " + Long.MAX_VALUE + ", got "
+          + Long.toUnsignedString(job));
+    }
+    if (round < 0) {
+      throw PropiusException.invalid("round must be at most " + Integer.MAX_VALUE + ", got "
+          + Integer.toUnsignedString(round));
     }
     return new RoundKey(job, round);
   }

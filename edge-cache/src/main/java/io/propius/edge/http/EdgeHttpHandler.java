@@ -8,10 +8,12 @@ import io.propius.api.tensor.TensorDecoder;
 import io.propius.api.tensor.TensorFormatException;
 import io.propius.api.tensor.TensorHeader;
 import io.propius.api.tensor.Tensors;
+import io.propius.api.token.NodeCredential;
 import io.propius.api.token.TaskToken;
 import io.propius.edge.EdgeNode;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TokenVerifier;
+import io.propius.edge.ratelimit.TokenBuckets;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.metrics.EdgeMetrics.Requester;
 import io.propius.edge.metrics.EdgeMetrics.UploadOutcome;
@@ -44,16 +46,24 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private final EdgeNode node;
   private final DataPlaneOptions options;
   private final TokenVerifier tokens;
+  /** Buckets by the contribution a task token stands for (job, round, device), or null when off. */
+  private final TokenBuckets uploadsPerToken;
   private final JobAccess jobAccess;
   private final Supplier<String> scrape;
+  private final java.util.function.Predicate<String> metricsReader;
   private final ValueArrays arrays = new ValueArrays();
 
-  /** @param scrape Prometheus text for {@code GET /metrics}, or null to not serve it */
+  /**
+   * @param scrape        Prometheus text for {@code GET /metrics}, or null to not serve it
+   * @param metricsReader whether a request's Authorization header may read it
+   */
   public EdgeHttpHandler(EdgeNode node, DataPlaneOptions options, TokenVerifier tokens, JobAccess jobAccess,
-                         Supplier<String> scrape) {
+                         Supplier<String> scrape, java.util.function.Predicate<String> metricsReader) {
+    this.metricsReader = metricsReader;
     this.node = node;
     this.options = options;
     this.tokens = tokens;
+    this.uploadsPerToken = options.getUploadsPerToken().buckets(100_000);
     this.jobAccess = jobAccess;
     this.scrape = scrape;
   }
@@ -114,6 +124,11 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         Exchange.json(req.response(), 200, new JsonObject().put("status", "ok").put("node", node.nodeId())
             .put("role", node.role().name().toLowerCase(Locale.ROOT)).put("parent", options.getParentUrl()));
       } else if ("/metrics".equals(req.path()) && scrape != null) {
+        if (!metricsReader.test(req.getHeader(HttpHeaders.AUTHORIZATION))) {
+          req.response().putHeader("WWW-Authenticate", "Bearer");
+          throw new PropiusException(ErrorCode.UNAUTHENTICATED, "metrics need an operator key: 'Authorization: Bearer "
+              + "<key>' with one of the keys file's admin_keys");
+        }
         req.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
             .end(scrape.get());
       } else {
@@ -274,6 +289,13 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         return;
       }
       TaskToken task = tokens.task(bearer(req, "task token"));
+      if (uploadsPerToken != null) {
+        long waitMs = uploadsPerToken.take(key.job() + "/" + task.round() + "/" + task.deviceId(), System.nanoTime());
+        if (waitMs > 0) {
+          throw new PropiusException(ErrorCode.RATE_LIMITED, "too many uploads with this task token "
+              + "(dataPlane.uploadsPerToken); retry in " + waitMs + " ms", waitMs);
+        }
+      }
       samples = intParam(req, "samples", -1, 1);
       admitted = node.upload(key, task, intParam(req, "base_round", key.round(), 0));
     } catch (PropiusException e) {
@@ -382,8 +404,13 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private void putPartial(HttpServerRequest req, RoundKey key) {
     // The round may have to be fetched first: hold the body until it is read.
     req.pause();
-    tokens.node(bearer(req, "node token"));
+    NodeCredential from = tokens.node(bearer(req, "node credential"));
     String child = header(req, "Propius-Node");
+    if (!child.equals(from.nodeId())) {
+      // A child may only push its own partial: otherwise it could overwrite a sibling's.
+      throw new PropiusException(ErrorCode.PERMISSION_DENIED, "node credential is for node '" + from.nodeId()
+          + "', not '" + child + "'");
+    }
     String version = header(req, "Propius-Version");
     String contributors = header(req, "Propius-Contributors");
     String weight = header(req, "Propius-Weight");

@@ -29,7 +29,7 @@ public final class EdgeMetrics {
   /** How a result upload ended. */
   public enum UploadOutcome {
     ACCEPTED, DUPLICATE, UNAUTHENTICATED, FORBIDDEN, INVALID, NON_FINITE, TOO_LARGE, NOT_FOUND, CLOSED, STALE,
-    UNAVAILABLE, FAILED
+    UNAVAILABLE, RATE_LIMITED, FAILED
   }
 
   /** How a partial-aggregate push to the parent ended. */

@@ -7,7 +7,7 @@ import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.api.tls.Tls;
 import io.propius.api.tls.TlsOptions;
-import io.propius.api.token.TokenSigner;
+import io.propius.edge.auth.EdgeCredentials;
 import io.propius.edge.plan.Plan;
 import io.propius.edge.plan.PlanStore;
 import io.propius.edge.round.RoundKey;
@@ -34,21 +34,19 @@ public final class ParentClient {
   private final HttpClient http;
   private final String host;
   private final int port;
-  private final TokenSigner signer;
-  private final String nodeId;
+  private final EdgeCredentials credentials;
   private final long timeoutMs;
   private final long retryAfterMs;
 
   /** @param tls what verifies the parent ({@code trustPath}) and, for mTLS, this node's certificate */
-  public ParentClient(Vertx vertx, String parentUrl, TlsOptions tls, TokenSigner signer, String nodeId, long timeoutMs,
-                      long retryAfterMs) {
+  public ParentClient(Vertx vertx, String parentUrl, TlsOptions tls, EdgeCredentials credentials,
+                      long timeoutMs, long retryAfterMs) {
     URI uri = URI.create(parentUrl);
     this.host = uri.getHost();
     this.port = uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
     this.http = vertx.createHttpClient(Tls.client(new HttpClientOptions().setSsl("https".equals(uri.getScheme()))
         .setKeepAlive(true).setTcpNoDelay(true), tls), new PoolOptions().setHttp1MaxSize(16));
-    this.signer = signer;
-    this.nodeId = nodeId;
+    this.credentials = credentials;
     this.timeoutMs = timeoutMs;
     this.retryAfterMs = retryAfterMs;
   }
@@ -90,8 +88,7 @@ public final class ParentClient {
   private Future<HttpClientResponse> send(HttpMethod method, String path, RequestOptions extra, Buffer body) {
     RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path)
         .setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs)
-        .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + new NodeToken(nodeId,
-            System.currentTimeMillis() + 300_000).encode(signer));
+        .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + credentials.credentialAtParent());
     if (extra != null) {
       extra.getHeaders().forEach(h -> options.putHeader(h.getKey(), h.getValue()));
     }

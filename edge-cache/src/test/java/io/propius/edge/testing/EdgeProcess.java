@@ -7,7 +7,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -35,13 +34,13 @@ public final class EdgeProcess implements AutoCloseable {
    * Starts a node and waits until it listens.
    *
    * @param ulimit  a {@code bash ulimit} setting such as {@code "-f 64"} (file size in KiB), or empty
-   * @param secret  the token secret shared with the rest of the tree
+   * @param keys    the node's keys file
    * @param flags   {@code EdgeMain} flags; {@code --host 127.0.0.1 --port 0} are added
    */
-  public static EdgeProcess start(String ulimit, byte[] secret, List<String> flags) {
+  public static EdgeProcess start(String ulimit, Path keys, List<String> flags) {
     List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        "io.propius.edge.EdgeMain", "--host", "127.0.0.1", "--port", "0"));
+        "io.propius.edge.EdgeMain", "--host", "127.0.0.1", "--port", "0", "--keys", keys.toString()));
     java.addAll(flags);
     // exec: the JVM replaces the shell, so killing the process kills the node.
     String command = (ulimit.isEmpty() ? "" : "ulimit " + ulimit + " && ") + "exec \"$@\"";
@@ -49,7 +48,6 @@ public final class EdgeProcess implements AutoCloseable {
     argv.addAll(java);
     ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("PROPIUS_"));
-    builder.environment().put("PROPIUS_SECURITY_TOKEN_SECRET", Base64.getEncoder().encodeToString(secret));
     try {
       return new EdgeProcess(builder.start());
     } catch (IOException e) {

@@ -4,12 +4,14 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
+import io.propius.api.token.NodeCredential;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
 import io.propius.edge.EdgeNode;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TenantJobAccess;
+import io.propius.edge.auth.EdgeCredentials;
 import io.propius.api.auth.TenantKeys;
 import io.propius.edge.config.DataPlaneOptions;
 import io.vertx.core.Future;
@@ -20,14 +22,17 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Real edge nodes in one Vert.x on free ports, sharing a token secret, each with its own meter
- * registry; plus task tokens as a client manager would sign them.
+ * Real edge nodes in one Vert.x on free ports, each with its own meter registry, all of one
+ * audience ({@link #AUDIENCE}) and each with a node credential from the control plane's signer;
+ * plus task tokens as a client manager would sign them.
  */
 public final class EdgeTree implements AutoCloseable {
   public final Vertx vertx = Vertx.vertx();
-  /** The token secret every node shares; a node in its own process gets it from the environment. */
-  public final byte[] secret = secret();
-  public final TokenSigner signer = new TokenSigner(secret);
+  /** The data-plane audience of every node of the tree. */
+  public static final String AUDIENCE = "edge";
+  /** The control plane's signer, whose master keys the nodes never see. */
+  public final TokenSigner signer = TokenSigner.random();
+  private final java.util.concurrent.atomic.AtomicInteger nodes = new java.util.concurrent.atomic.AtomicInteger();
   /** Replaced by {@link #restart}: a restarted node on the same port drops the old connections. */
   public Http http = new Http();
   /** AGGREGATE_READY notifications seen at any root: "job/round/contributors/reason". */
@@ -41,7 +46,11 @@ public final class EdgeTree implements AutoCloseable {
     EdgeNode.AggregateListener listener = (key, n, w, reason) -> ready.add(key.job() + "/" + key.round() + "/" + n
         + "/" + reason);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    EdgeNodeVerticle v = new EdgeNodeVerticle(options.setHost("127.0.0.1"), signer, jobAccess, registry, listener,
+    if (options.getNodeId().isEmpty()) {
+      options.setNodeId("node-" + nodes.incrementAndGet());
+    }
+    EdgeNodeVerticle v = new EdgeNodeVerticle(options.setHost("127.0.0.1"), credentials(options.getNodeId()),
+        jobAccess, registry, listener,
         () -> System.currentTimeMillis() + clockOffset.get());
     String id = Http.await(vertx.deployVerticle(v));
     deployments.add(id);
@@ -103,14 +112,25 @@ public final class EdgeTree implements AutoCloseable {
     }
   }
 
-  private static byte[] secret() {
-    byte[] b = new byte[TokenSigner.MIN_SECRET_BYTES];
-    new java.security.SecureRandom().nextBytes(b);
-    return b;
+  /** What a node of the tree holds: the audience's verification keys only, and its own credential. */
+  public EdgeCredentials credentials(String nodeId) {
+    String credential = new NodeCredential(nodeId, AUDIENCE, System.currentTimeMillis() + 3_600_000).encode(signer);
+    return new EdgeCredentials(signer.audienceKeys(AUDIENCE), () -> credential);
+  }
+
+  /** A keys file for a node of this tree in a process of its own, as the control plane writes it. */
+  public java.nio.file.Path keysFile(java.nio.file.Path dir, String nodeId) {
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      return java.nio.file.Files.writeString(dir.resolve(nodeId + "-keys.json"), io.propius.edge.auth.EdgeKeysFile
+          .contents(signer, AUDIENCE, nodeId, AUDIENCE, System.currentTimeMillis() + 3_600_000).encode());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   public String token(long job, int round, String device) {
-    return new TaskToken(job, round, device, System.currentTimeMillis() + 600_000).encode(signer);
+    return new TaskToken(job, round, device, AUDIENCE, System.currentTimeMillis() + 600_000).encode(signer);
   }
 
   @Override

@@ -2,18 +2,19 @@ package io.propius.edge.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
+import io.propius.edge.testing.RandomInputs;
+import io.vertx.core.json.Json;
 import java.util.Arrays;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Partial pushes between nodes as they arrive (header text and body bytes), random and near-valid:
@@ -21,22 +22,34 @@ import net.jqwik.api.Provide;
  * version, contributors and weight a parent can add up.
  */
 class PartialUpdateFuzzTest {
-  @Property(tries = 400)
-  void aPushIsReadOrRefusedWithInvalidArgument(@ForAll("nodes") String node, @ForAll("numbers") String version,
-                                               @ForAll("numbers") String contributors, @ForAll("numbers") String weight,
-                                               @ForAll("bodies") byte[] body) {
-    try {
-      PartialUpdate update = PartialUpdate.parse(node, version, contributors, weight, body);
-      assertThat(update.version()).isNotNegative();
-      assertThat(update.contributors()).isNotNegative();
-      assertThat(update.weight()).isFinite().isNotNegative();
-    } catch (PropiusException refused) {
-      assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-    }
+  static LongStream seeds() {
+    return RandomInputs.seeds(400);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void aPushIsReadOrRefusedWithInvalidArgument(long seed) {
+    RandomInputs random = new RandomInputs(seed);
+    String node = random.fromOneOf(() -> random.string(200), () -> random.oneOf("leaf-1", "parent.eu:2"));
+    String version = number(random);
+    String contributors = number(random);
+    String weight = number(random);
+    byte[] body = body(random);
+    assertDoesNotThrow(() -> {
+      try {
+        PartialUpdate update = PartialUpdate.parse(node, version, contributors, weight, body);
+        assertThat(update.version()).isNotNegative();
+        assertThat(update.contributors()).isNotNegative();
+        assertThat(update.weight()).isFinite().isNotNegative();
+      } catch (PropiusException refused) {
+        assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+      }
+    }, () -> "seed " + seed + ", node " + Json.encode(node) + ", version " + Json.encode(version)
+        + ", contributors " + Json.encode(contributors) + ", weight " + Json.encode(weight) + ", body " + RandomInputs.hex(body));
   }
 
   /** Were accepted before the push was parsed in one place, and would have poisoned the parent's aggregate. */
-  @Example
+  @Test
   void aNonFiniteOrNegativeWeightAndNegativeCountsAreRefused() {
     byte[] state = Tensors.encode(new double[] {1, 2}, DType.FLOAT64);
     for (String[] bad : new String[][] {{"1", "1", "NaN"}, {"1", "1", "Infinity"}, {"1", "1", "-2"}, {"-1", "1", "1"},
@@ -47,23 +60,26 @@ class PartialUpdateFuzzTest {
     assertThat(PartialUpdate.parse("leaf-1", "3", "3", "2.5", state).state()).containsExactly(1, 2);
   }
 
-  @Provide
-  Arbitrary<String> nodes() {
-    return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(200), Arbitraries.of("leaf-1", "parent.eu:2"));
+  /** A header value: half the time a plain valid count, so that enough pushes get past the headers to their body. */
+  private static String number(RandomInputs random) {
+    if (random.bool()) {
+      return String.valueOf(random.between(0, 100));
+    }
+    return random.fromOneOf(
+        () -> String.valueOf(random.anyLong()),
+        () -> String.valueOf(random.anyDouble()),
+        () -> random.oneOf("NaN", "-Infinity", "Infinity", "0x10", "1e400", "99999999999999999999", " 1", "", "-0"),
+        () -> random.string(20));
   }
 
-  @Provide
-  Arbitrary<String> numbers() {
-    return Arbitraries.oneOf(Arbitraries.longs().map(String::valueOf), Arbitraries.doubles().map(String::valueOf),
-        Arbitraries.of("NaN", "-Infinity", "Infinity", "0x10", "1e400", "99999999999999999999", " 1", "", "-0"),
-        Arbitraries.strings().ofMaxLength(20));
-  }
-
-  @Provide
-  Arbitrary<byte[]> bodies() {
-    Arbitrary<byte[]> valid = Arbitraries.doubles().array(double[].class).ofMaxSize(6)
-        .map(values -> Tensors.encode(values, DType.FLOAT64));
-    return Arbitraries.oneOf(valid, Arbitraries.bytes().array(byte[].class).ofMaxSize(40),
-        valid.map(bytes -> Arrays.copyOf(bytes, Math.max(0, bytes.length - 3))));
+  /** A valid FLOAT64 tensor, random bytes, or a valid tensor missing its last three bytes. */
+  private static byte[] body(RandomInputs random) {
+    return random.fromOneOf(
+        () -> Tensors.encode(random.doubles(6), DType.FLOAT64),
+        () -> random.bytes(40),
+        () -> {
+          byte[] valid = Tensors.encode(random.doubles(6), DType.FLOAT64);
+          return Arrays.copyOf(valid, Math.max(0, valid.length - 3));
+        });
   }
 }

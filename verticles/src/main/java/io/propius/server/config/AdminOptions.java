@@ -6,6 +6,28 @@ import io.propius.api.tls.TlsOptions;
 public final class AdminOptions {
   private String host = "0.0.0.0";
   private int port = 9400;
+  /** Whether {@code /metrics} is served without an operator key (security.adminKeys). */
+  private boolean metricsOpen = true;
+  /** Whether {@code /healthz} and {@code /readyz} are served without an operator key. */
+  private boolean probesOpen = true;
+
+  public boolean isMetricsOpen() {
+    return metricsOpen;
+  }
+
+  public AdminOptions setMetricsOpen(boolean metricsOpen) {
+    this.metricsOpen = metricsOpen;
+    return this;
+  }
+
+  public boolean isProbesOpen() {
+    return probesOpen;
+  }
+
+  public AdminOptions setProbesOpen(boolean probesOpen) {
+    this.probesOpen = probesOpen;
+    return this;
+  }
   /** TLS of this port; unset: the global {@code tls} section. */
   private TlsOptions tls = new TlsOptions();
 

@@ -32,6 +32,8 @@ public final class DevicesOptions {
   private int maxBodyBytes = 16 * 1024;
   /** Base URL of the data plane handed to bound devices (their nearest edge node). */
   private String dataPlaneUrl = "http://127.0.0.1:8090";
+  /** Check-in rate limits per device id and per client address (off by default). */
+  private DeviceRateLimitOptions rateLimit = new DeviceRateLimitOptions();
   /** Shortest and longest retry window told to devices without an offer. */
   private long retryMinMs = 1_000;
   private long retryMaxMs = 300_000;
@@ -44,6 +46,15 @@ public final class DevicesOptions {
   private long holdMs = 20_000;
   /** Small-batch mode: most devices one instance holds; check-ins beyond are answered at once. */
   private int holdCapacity = 50_000;
+  /**
+   * Small-batch mode: the offers of a round that may be out at once (made, not yet accepted or
+   * expired, on every node together), as a multiple of its open slots. 1.0 offers each slot once;
+   * more (FedScale-style over-commitment, e.g. 1.3) fills a round faster when devices drop offers,
+   * at the cost of ROUND_FULL answers when they do not.
+   */
+  private double overOffer = 1.0;
+  /** Largest {@link #overOffer}: beyond it nearly every offer would be refused. */
+  public static final double MAX_OVER_OFFER = 10.0;
 
   public String getHost() {
     return host;
@@ -216,6 +227,19 @@ public final class DevicesOptions {
     return this;
   }
 
+  public double getOverOffer() {
+    return overOffer;
+  }
+
+  public DevicesOptions setOverOffer(double overOffer) {
+    this.overOffer = overOffer;
+    return this;
+  }
+
+  public DeviceRateLimitOptions getRateLimit() {
+    return rateLimit;
+  }
+
   public TlsOptions getTls() {
     return tls;
   }
@@ -226,6 +250,7 @@ public final class DevicesOptions {
   }
 
   void validate() {
+    rateLimit.validate();
     tls.validate("devices.tls");
     Checks.port("devices.port", port);
     Checks.positive("devices.instances", instances);
@@ -243,6 +268,10 @@ public final class DevicesOptions {
     Checks.positive("devices.retryHorizonMs", retryHorizonMs);
     Checks.positive("devices.holdMs", holdMs);
     Checks.positive("devices.holdCapacity", holdCapacity);
+    if (!(overOffer >= 1.0 && overOffer <= MAX_OVER_OFFER)) {
+      throw new IllegalArgumentException("devices.overOffer must be between 1.0 (each open slot offered once) and "
+          + MAX_OVER_OFFER + ", got " + overOffer);
+    }
     if (retryMaxMs < retryMinMs) {
       throw new IllegalArgumentException("devices.retryMaxMs (" + retryMaxMs + ") must be >= devices.retryMinMs (" + retryMinMs + ")");
     }

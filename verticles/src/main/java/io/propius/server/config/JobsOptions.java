@@ -1,5 +1,6 @@
 package io.propius.server.config;
 
+import io.propius.edge.ratelimit.RateLimit;
 import io.propius.api.tls.TlsOptions;
 
 /** The job-facing endpoint: gRPC and WebSocket on one port. */
@@ -12,6 +13,17 @@ public final class JobsOptions {
   private long heartbeatTimeoutMs = 60_000;
   /** Largest gRPC message or WebSocket frame accepted from a job. */
   private int maxMessageBytes = 1 << 20;
+  /** Job API calls per tenant (gRPC and WebSocket); rate 0, the default, turns it off. */
+  private RateLimit rateLimitPerTenant = new RateLimit();
+
+  public RateLimit getRateLimitPerTenant() {
+    return rateLimitPerTenant;
+  }
+
+  public JobsOptions setRateLimitPerTenant(RateLimit rateLimitPerTenant) {
+    this.rateLimitPerTenant = rateLimitPerTenant;
+    return this;
+  }
 
   public String getHost() {
     return host;
@@ -61,6 +73,7 @@ public final class JobsOptions {
   void validate() {
     tls.validate("jobs.tls");
     Checks.port("jobs.port", port);
+    rateLimitPerTenant.validate("jobs.rateLimitPerTenant");
     Checks.positive("jobs.heartbeatTimeoutMs", heartbeatTimeoutMs);
     Checks.positive("jobs.maxMessageBytes", maxMessageBytes);
   }

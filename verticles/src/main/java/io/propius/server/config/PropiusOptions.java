@@ -124,9 +124,9 @@ public final class PropiusOptions {
       throw new IllegalArgumentException("cluster.enabled needs the Redis job store (store.type=redis): the nodes "
           + "share jobs through it");
     }
-    if (security.secretBytes() == null) {
-      throw new IllegalArgumentException("cluster.enabled needs security.tokenSecret: every node must verify the "
-          + "offers and task tokens the others sign");
+    if (security.secretBytes() == null && security.getKeysFile().isEmpty()) {
+      throw new IllegalArgumentException("cluster.enabled needs security.tokenSecret or security.keysFile: every node "
+          + "must verify the offers and task tokens the others sign");
     }
   }
 
@@ -201,6 +201,9 @@ public final class PropiusOptions {
   private static Object parse(String raw, Object like) {
     if (like instanceof Integer || like instanceof Long) {
       return Long.parseLong(raw.trim());
+    }
+    if (like instanceof Double) {
+      return Double.parseDouble(raw.trim());
     }
     if (like instanceof Boolean) {
       return Boolean.parseBoolean(raw.trim());

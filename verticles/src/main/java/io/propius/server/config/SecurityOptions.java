@@ -5,13 +5,33 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Secrets. */
+/** Secrets: token keys, job API keys, operator keys (docs/SECURITY.md). */
 public final class SecurityOptions {
+  /** The audience of the data-plane root the server runs. */
+  public static final String ROOT_AUDIENCE = "root";
+  /** Key id of {@code tokenSecret}. */
+  public static final String SECRET_KID = "secret";
   /**
-   * Base64 HMAC secret (at least 32 bytes) signing offers and task tokens; every client manager
-   * and edge node of a deployment must share it. Empty: a random secret per process.
+   * A JSON key-ring file of master keys ({@code {"signing":"k2","keys":{"k1":"<base64>",...},
+   * "retired":["k0"]}}), re-read by {@code POST /v1/admin/keys/reload}: how keys rotate. Every
+   * control-plane process of a deployment reads the same keys; edge nodes never see them.
+   */
+  private String keysFile = "";
+  /**
+   * Base64 master key (at least 32 bytes), key id {@value #SECRET_KID}: a one-key shorthand for
+   * {@code keysFile}, without rotation. Both empty: a random key per process.
    */
   private String tokenSecret = "";
+  /**
+   * The data-plane audience task tokens are for: the node (or group of nodes with one keys file)
+   * behind {@code devices.dataPlaneUrl}. {@value #ROOT_AUDIENCE} is the server's own root.
+   */
+  private String taskAudience = ROOT_AUDIENCE;
+  /**
+   * Operator keys of {@code /v1/admin/*}: name → key and whether it may write. Empty: the admin
+   * API is open (the embedded default; a warning is logged).
+   */
+  private Map<String, AdminKey> adminKeys = new LinkedHashMap<>();
   /**
    * Tenant name → API key. Empty: the job API is open and a job names its own tenant (the
    * embedded default). Otherwise every job call must carry {@code Authorization: Bearer <key>},
@@ -19,6 +39,55 @@ public final class SecurityOptions {
    */
   private Map<String, String> jobApiKeys = new LinkedHashMap<>();
   private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+  /** One operator key. */
+  public static final class AdminKey {
+    private String key = "";
+    private boolean write;
+
+    public AdminKey() {
+    }
+
+    public AdminKey(String key, boolean write) {
+      this.key = key;
+      this.write = write;
+    }
+
+    public String getKey() {
+      return key;
+    }
+
+    public boolean isWrite() {
+      return write;
+    }
+  }
+
+  public String getKeysFile() {
+    return keysFile;
+  }
+
+  public SecurityOptions setKeysFile(String keysFile) {
+    this.keysFile = keysFile;
+    return this;
+  }
+
+  public String getTaskAudience() {
+    return taskAudience;
+  }
+
+  public SecurityOptions setTaskAudience(String taskAudience) {
+    this.taskAudience = taskAudience;
+    return this;
+  }
+
+  public Map<String, AdminKey> getAdminKeys() {
+    return adminKeys;
+  }
+
+  public SecurityOptions setAdminKeys(Map<String, AdminKey> adminKeys) {
+    this.adminKeys = adminKeys;
+    return this;
+  }
 
   public String getTokenSecret() {
     return tokenSecret;
@@ -65,6 +134,21 @@ public final class SecurityOptions {
     });
     if (jobApiKeys.values().stream().distinct().count() < jobApiKeys.size()) {
       throw new IllegalArgumentException("security.jobApiKeys: two tenants share an API key");
+    }
+    if (!keysFile.isEmpty() && !tokenSecret.isEmpty()) {
+      throw new IllegalArgumentException("security.keysFile and security.tokenSecret are alternatives; set one");
+    }
+    if (!TENANT.matcher(taskAudience).matches()) {
+      throw new IllegalArgumentException("security.taskAudience '" + taskAudience + "' must be lower-case letters, "
+          + "digits, '_' or '-'");
+    }
+    adminKeys.forEach((name, k) -> {
+      if (k == null || k.key == null || k.key.length() < 16) {
+        throw new IllegalArgumentException("security.adminKeys." + name + ".key must have at least 16 characters");
+      }
+    });
+    if (adminKeys.values().stream().map(k -> k.key).distinct().count() < adminKeys.size()) {
+      throw new IllegalArgumentException("security.adminKeys: two names share a key");
     }
   }
 }

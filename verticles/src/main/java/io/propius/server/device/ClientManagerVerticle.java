@@ -55,6 +55,8 @@ public final class ClientManagerVerticle extends VerticleBase {
   private final JobStore store;
   private final JobEvents events;
   private final TokenSigner signer;
+  private final String taskAudience;
+  private final CheckinLimiter limiter;
   private final DevicesOptions options;
   private final boolean smallBatch;
   private final PropiusMetrics metrics;
@@ -68,12 +70,19 @@ public final class ClientManagerVerticle extends VerticleBase {
   private long lastReportAt;
   private HttpServer server;
 
-  /** @param smallBatch hold check-ins for job-group plans (small-batch mode) instead of answering at once */
-  public ClientManagerVerticle(JobStore store, JobEvents events, TokenSigner signer, DevicesOptions options,
-                               boolean smallBatch, PropiusMetrics metrics, LongSupplier clock) {
+  /**
+   * @param taskAudience the data-plane node(s) task tokens are for (security.taskAudience)
+   * @param limiter    check-in rate limits, shared by the instances
+   * @param smallBatch hold check-ins for job-group plans (small-batch mode) instead of answering at once
+   */
+  public ClientManagerVerticle(JobStore store, JobEvents events, TokenSigner signer, String taskAudience,
+                               DevicesOptions options, CheckinLimiter limiter, boolean smallBatch, PropiusMetrics metrics,
+                               LongSupplier clock) {
+    this.limiter = limiter;
     this.store = store;
     this.events = events;
     this.signer = signer;
+    this.taskAudience = taskAudience;
     this.options = options;
     this.smallBatch = smallBatch;
     this.metrics = metrics;
@@ -92,7 +101,7 @@ public final class ClientManagerVerticle extends VerticleBase {
         .onSuccess(reply -> offers.update(reply.body()));
     vertx.setPeriodic(options.getStatsIntervalMs(), id -> reportStats());
     if (smallBatch) {
-      batch = new SmallBatchBinder(vertx, clock, offers, options, metrics, this::offer);
+      batch = new SmallBatchBinder(vertx, clock, store, offers, options, metrics, this::offer);
       metrics.held(instanceId, batch::heldCount);
       inbox.consumer(Addresses.GROUPS, GroupPlan.class, msg -> batch.apply(msg.body()));
       vertx.eventBus().<String>consumer(Addresses.DEVICE_PING, msg -> batch.ping(msg.body(), clock.getAsLong()));
@@ -150,7 +159,7 @@ public final class ClientManagerVerticle extends VerticleBase {
         // stop counting as pending now that the store counts the binding, or its plans would see
         // that slot taken twice and offer it to nobody until the offer expired.
         if (batch != null) {
-          batch.accepted(event.getDeviceId());
+          batch.bound(event.getDeviceId());
         }
       }
       default -> {
@@ -172,6 +181,8 @@ public final class ClientManagerVerticle extends VerticleBase {
 
   private void checkin(RoutingContext ctx) {
     CheckinRequest req = CheckinRequest.fromJson(body(ctx));
+    limiter.admit(req.deviceId(), ctx.request().remoteAddress() == null ? null
+        : ctx.request().remoteAddress().hostAddress(), System.nanoTime());
     long now = clock.getAsLong();
     window.record(req.deviceId(), req.attributes(), now);
     checkinsSinceReport++;
@@ -231,9 +242,6 @@ public final class ClientManagerVerticle extends VerticleBase {
       metrics.rejected(e.code() == ErrorCode.OFFER_EXPIRED ? RejectReason.OFFER_EXPIRED : RejectReason.OFFER_INVALID);
       throw e;
     }
-    if (batch != null) {
-      batch.accepted(req.deviceId());
-    }
     store.reserve(offer.jobId(), offer.round(), req.deviceId(), now, now + options.getLeaseMs())
         .onSuccess(r -> answerReservation(ctx, offer, req.deviceId(), r, now))
         .onFailure(err -> fail(ctx, err));
@@ -254,7 +262,7 @@ public final class ClientManagerVerticle extends VerticleBase {
           }
         }
         long taskExpires = now + options.getTaskTtlMs();
-        String token = new TaskToken(job.id(), job.round(), deviceId, taskExpires).encode(signer);
+        String token = new TaskToken(job.id(), job.round(), deviceId, taskAudience, taskExpires).encode(signer);
         String dataPlane = job.dataPlaneAddress().isEmpty() ? options.getDataPlaneUrl() : job.dataPlaneAddress();
         ctx.json(new Binding(job.id(), job.round(), deviceId, token, dataPlane, r.leaseUntil(), taskExpires).toJson());
       }

@@ -4,23 +4,45 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Offers a small-batch plan handed out and no accept has answered yet, by device. They count
- * against the job's open demand in the next plans of this instance, so a plan that runs before
- * the store has seen the accepts does not offer the same slots again. An offer stops counting
- * when its device accepts or checks in again, through any instance, or when it expires.
+ * Offers this instance made from small-batch plans that no accept has answered yet, by device.
+ * They count against the job's open demand in this instance's next plans, so that it does not ask
+ * the store for slots it has already offered. An offer stops counting when its device binds through
+ * any instance, or when it expires. When its device checks in again (through any instance, as it
+ * does after ROUND_FULL) the offer is void: it is kept as released until the next claim of its
+ * round tells the store, which counts every instance's offers against the round's budget.
  */
 final class PendingOffers {
   private record Pending(long jobId, int round, long expiresAt) {
   }
 
+  /** A round's void offers, to release in the store. */
+  record Released(int round, Map<String, Long> devices) {
+  }
+
   private final Map<String, Pending> byDevice = new HashMap<>();
+  private final Map<String, Pending> released = new HashMap<>();
 
   void add(String deviceId, long jobId, int round, long expiresAt) {
     byDevice.put(deviceId, new Pending(jobId, round, expiresAt));
+    released.remove(deviceId);
   }
 
-  void remove(String deviceId) {
+  /** The device bound, through any instance: its offer became its slot, nothing to release. */
+  void settled(String deviceId) {
     byDevice.remove(deviceId);
+  }
+
+  /** The device checked in again, so it will not use its offer; the store must stop counting it. */
+  void superseded(String deviceId) {
+    Pending p = byDevice.remove(deviceId);
+    if (p != null) {
+      released.put(deviceId, p);
+    }
+  }
+
+  /** An offer the store granted that could not be handed out (the device left meanwhile). */
+  void unused(String deviceId, long jobId, int round, long expiresAt) {
+    released.put(deviceId, new Pending(jobId, round, expiresAt));
   }
 
   /** Unexpired pending offers per job id, for the given rounds only. */
@@ -34,5 +56,28 @@ final class PendingOffers {
       }
     }
     return counts;
+  }
+
+  /**
+   * Takes the void offers of each job's latest round; expired ones and those of earlier rounds count
+   * nowhere any more.
+   */
+  Map<Long, Released> takeReleased(long now) {
+    Map<Long, Released> out = new HashMap<>();
+    released.forEach((device, p) -> {
+      if (p.expiresAt() <= now) {
+        return;
+      }
+      Released r = out.get(p.jobId());
+      if (r == null || r.round() < p.round()) {
+        r = new Released(p.round(), new HashMap<>());
+        out.put(p.jobId(), r);
+      }
+      if (r.round() == p.round()) {
+        r.devices().put(device, p.expiresAt());
+      }
+    });
+    released.clear();
+    return out;
   }
 }

@@ -9,14 +9,19 @@ import io.propius.server.bus.ScheduleSnapshot.OfferableJob;
 import io.propius.server.config.DevicesOptions;
 import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.metrics.PropiusMetrics.ReleaseReason;
+import io.propius.server.store.JobStore;
+import io.propius.server.store.OfferClaim;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 
@@ -26,10 +31,13 @@ import java.util.function.LongSupplier;
  * (queries parsed once per plan). The matching runs on a worker thread over a copy of the held
  * devices (it is linear in devices × groups, too long for an event loop with a full cache); its
  * result is applied back on the event loop to the devices still held. One plan is applied at a
- * time; a plan arriving meanwhile waits, and only the newest waiting one is applied. An assigned
- * device leaves the cache and its long-poll is answered with one offer; accept still goes through
- * the store's atomic reservation, so a plan can never overfill a round or bind a device twice.
- * Confined to its client manager's event loop.
+ * time; a plan arriving meanwhile waits, and only the newest waiting one is applied. Before an
+ * assigned device is offered a slot, the store grants the offer ({@link OfferClaim}): every
+ * instance on every node applies the same plan to its own devices, and the store's count of a
+ * round's outstanding offers is what keeps them within {@code devices.overOffer} × its open slots.
+ * A granted device leaves the cache and its long-poll is answered with one offer; accept still goes
+ * through the store's atomic reservation, so a plan can never overfill a round or bind a device
+ * twice. Confined to its client manager's event loop.
  */
 final class SmallBatchBinder {
   private static final System.Logger LOG = System.getLogger(SmallBatchBinder.class.getName());
@@ -45,14 +53,16 @@ final class SmallBatchBinder {
   private final DevicesOptions options;
   private final PropiusMetrics metrics;
   private final OfferMaker maker;
+  private final JobStore store;
   private final Vertx vertx;
   private final LongSupplier clock;
   private boolean applying;
   private GroupPlan waiting;
 
-  SmallBatchBinder(Vertx vertx, LongSupplier clock, OfferSelector offers, DevicesOptions options,
+  SmallBatchBinder(Vertx vertx, LongSupplier clock, JobStore store, OfferSelector offers, DevicesOptions options,
                    PropiusMetrics metrics, OfferMaker maker) {
     this.vertx = vertx;
+    this.store = store;
     this.clock = clock;
     this.offers = offers;
     this.options = options;
@@ -66,7 +76,7 @@ final class SmallBatchBinder {
    * in again elsewhere in the meantime. A dropped connection removes the device at once.
    */
   Future<List<Offer>> hold(CheckinRequest req, long now, HttpServerResponse response) {
-    pending.remove(req.deviceId()); // checking in again: it did not take its last offer
+    pending.superseded(req.deviceId()); // checking in again: it did not take its last offer
     if (held.size() >= options.getHoldCapacity() && !held.contains(req.deviceId())) {
       metrics.batchReleased(ReleaseReason.HOLD_FULL);
       return Future.succeededFuture(List.of());
@@ -91,7 +101,7 @@ final class SmallBatchBinder {
    * and stop counting an offer made to it here (checking in again, it did not take that offer).
    */
   void heldElsewhere(String deviceId) {
-    pending.remove(deviceId);
+    pending.superseded(deviceId);
     HeldDevices.Held h = held.remove(deviceId);
     if (h != null) {
       metrics.batchReleased(ReleaseReason.SUPERSEDED);
@@ -105,11 +115,12 @@ final class SmallBatchBinder {
   }
 
   /**
-   * The device accepted here (whatever the outcome), or was bound through any instance: its offer
-   * no longer counts as pending.
+   * The device was bound, through any instance: its offer no longer counts as pending (nor in the
+   * store, which counts the binding instead). An offer refused as ROUND_FULL stays pending until the
+   * device checks in again, which releases it in the store too.
    */
-  void accepted(String deviceId) {
-    pending.remove(deviceId);
+  void bound(String deviceId) {
+    pending.settled(deviceId);
   }
 
   /** Answers the devices whose wait has ended, without an offer. */
@@ -127,35 +138,49 @@ final class SmallBatchBinder {
       return;
     }
     applying = true;
+    apply(plan, Set.of()).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.log(System.Logger.Level.ERROR, "small-batch plan " + plan.version() + " could not be applied", ar.cause());
+      }
+      next();
+    });
+  }
+
+  /**
+   * Matches the held devices to the plan's open rounds, leaving out the jobs the store just said have
+   * no room, and claims the offers; when the store refused some and granted others, the refused
+   * devices may still fit another round of the same plan, so it is matched again without those jobs.
+   */
+  private Future<Void> apply(GroupPlan plan, Set<Long> noRoom) {
     long now = clock.getAsLong();
     expire(now);
-    Map<Long, OfferableJob> jobs = new LinkedHashMap<>();
-    Map<Long, GroupAssigner.OpenJob> open = openJobs(plan, now, jobs);
+    Map<Long, GroupAssigner.OpenJob> open = openJobs(plan, now, noRoom);
     List<HeldDevices.Held> snapshot = held.all();
     if (snapshot.isEmpty() || open.isEmpty() || plan.groups().isEmpty()) {
-      next();
-      return;
+      return claim(plan, Map.of(), now).mapEmpty();
     }
     List<GroupAssigner.Device> devices = new ArrayList<>(snapshot.size());
     for (HeldDevices.Held h : snapshot) {
       devices.add(new GroupAssigner.Device(h.deviceId, h.attributes));
     }
-    vertx.executeBlocking(() -> new GroupAssigner(plan.groups()).assign(devices, open), false)
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            answer(ar.result(), snapshot, jobs);
-          } else {
-            LOG.log(System.Logger.Level.ERROR, "small-batch plan " + plan.version() + " could not be applied", ar.cause());
+    return vertx.executeBlocking(() -> new GroupAssigner(plan.groups()).assign(devices, open), false)
+        .compose(assignments -> claim(plan, stillHeld(assignments, snapshot), clock.getAsLong()))
+        .compose(full -> {
+          if (full.isEmpty() || full.size() == open.size()) {
+            return Future.succeededFuture();
           }
-          next();
+          Set<Long> without = new HashSet<>(noRoom);
+          without.addAll(full);
+          return apply(plan, without);
         });
   }
 
   /** The plan's rounds this instance can still offer, with what each still wants. */
-  private Map<Long, GroupAssigner.OpenJob> openJobs(GroupPlan plan, long now, Map<Long, OfferableJob> jobs) {
+  private Map<Long, GroupAssigner.OpenJob> openJobs(GroupPlan plan, long now, Set<Long> noRoom) {
+    Map<Long, OfferableJob> jobs = new HashMap<>();
     Map<Long, Integer> rounds = new HashMap<>();
     for (OfferableJob j : plan.snapshot().jobs()) {
-      if (!offers.isFull(j.jobId(), j.round())) {
+      if (!offers.isFull(j.jobId(), j.round()) && !noRoom.contains(j.jobId())) {
         jobs.put(j.jobId(), j);
         rounds.put(j.jobId(), j.round());
       }
@@ -163,7 +188,7 @@ final class SmallBatchBinder {
     Map<Long, Integer> inFlight = pending.counts(rounds, now);
     Map<Long, GroupAssigner.OpenJob> open = new HashMap<>();
     jobs.forEach((id, j) -> {
-      int wanted = j.demand() - j.amount() - inFlight.getOrDefault(id, 0);
+      int wanted = OfferClaim.budget(options.getOverOffer(), j.demand() - j.amount()) - inFlight.getOrDefault(id, 0);
       if (wanted > 0) {
         open.put(id, new GroupAssigner.OpenJob(id, wanted, j.publicConstraints()));
       }
@@ -171,22 +196,79 @@ final class SmallBatchBinder {
     return open;
   }
 
-  /** Back on the event loop: offers to the assigned devices that are still held as they were. */
-  private void answer(List<GroupAssigner.Assignment> assignments, List<HeldDevices.Held> snapshot,
-                      Map<Long, OfferableJob> jobs) {
+  /** Back on the event loop: the assigned devices still held as they were matched, by job. */
+  private Map<Long, List<HeldDevices.Held>> stillHeld(List<GroupAssigner.Assignment> assignments,
+                                                      List<HeldDevices.Held> snapshot) {
     Map<String, HeldDevices.Held> asSeen = new HashMap<>();
     snapshot.forEach(h -> asSeen.put(h.deviceId, h));
-    long now = clock.getAsLong();
-    int assigned = 0;
+    Map<Long, List<HeldDevices.Held>> byJob = new LinkedHashMap<>();
     for (GroupAssigner.Assignment a : assignments) {
       HeldDevices.Held h = held.get(a.deviceId());
-      if (h == null || h != asSeen.get(a.deviceId())) {
-        continue; // gone, or checked in again with maybe other attributes, while the plan was matched
+      // Gone, or checked in again with maybe other attributes, while the plan was matched.
+      if (h != null && h == asSeen.get(a.deviceId())) {
+        byJob.computeIfAbsent(a.jobId(), k -> new ArrayList<>()).add(h);
+      }
+    }
+    return byJob;
+  }
+
+  /**
+   * Asks the store for the offers, one claim per round, each also releasing the round's void offers
+   * of this instance; hands out the granted ones to the devices still held.
+   *
+   * @return the jobs whose claim the store cut short (no room left for every device asked)
+   */
+  private Future<Set<Long>> claim(GroupPlan plan, Map<Long, List<HeldDevices.Held>> byJob, long now) {
+    Map<Long, OfferableJob> inPlan = new HashMap<>();
+    plan.snapshot().jobs().forEach(j -> inPlan.put(j.jobId(), j));
+    Map<Long, Map<String, Long>> releasing = new HashMap<>();
+    pending.takeReleased(now).forEach((jobId, r) -> {
+      OfferableJob job = inPlan.get(jobId);
+      if (job != null && job.round() == r.round()) {
+        releasing.put(jobId, r.devices()); // void offers of rounds no longer open count nowhere
+      }
+    });
+    Set<Long> claimed = new LinkedHashSet<>(byJob.keySet());
+    claimed.addAll(releasing.keySet());
+    long expiresAt = now + options.getOfferTtlMs();
+    Set<Long> full = new HashSet<>();
+    List<Future<?>> claims = new ArrayList<>();
+    for (long jobId : claimed) {
+      OfferableJob job = inPlan.get(jobId);
+      List<HeldDevices.Held> devices = byJob.getOrDefault(jobId, List.of());
+      List<String> ids = devices.stream().map(h -> h.deviceId).toList();
+      OfferClaim c = new OfferClaim(jobId, job.round(), ids, releasing.getOrDefault(jobId, Map.of()),
+          options.getOverOffer(), expiresAt);
+      claims.add(store.claimOffers(c, now).onSuccess(granted -> {
+        if (granted.size() < ids.size()) {
+          full.add(jobId);
+        }
+        metrics.batchClaimed(granted.size(), ids.size() - granted.size());
+        handOut(job, devices, granted, now, expiresAt);
+      }).onFailure(err -> LOG.log(System.Logger.Level.WARNING, "small-batch offers of job " + jobId
+          + " not claimed; its devices wait for the next plan: " + err.getMessage())));
+    }
+    return Future.join(claims).transform(ar -> Future.succeededFuture(full));
+  }
+
+  /**
+   * Offers to the granted devices that are still held as they were; the others' grants go back. The
+   * offers expire when the store's grants do, which is what a later release names them by.
+   */
+  private void handOut(OfferableJob job, List<HeldDevices.Held> asked, List<String> granted, long claimedAt,
+                       long expiresAt) {
+    Map<String, HeldDevices.Held> bySeen = new HashMap<>();
+    asked.forEach(h -> bySeen.put(h.deviceId, h));
+    int assigned = 0;
+    for (String deviceId : granted) {
+      HeldDevices.Held h = held.get(deviceId);
+      if (h == null || h != bySeen.get(deviceId)) {
+        pending.unused(deviceId, job.jobId(), job.round(), expiresAt);
+        continue;
       }
       held.remove(h);
-      OfferableJob job = jobs.get(a.jobId());
-      Offer offer = maker.offer(h.deviceId, job, now);
-      pending.add(h.deviceId, job.jobId(), job.round(), offer.expiresAtMs());
+      Offer offer = maker.offer(h.deviceId, job, claimedAt);
+      pending.add(h.deviceId, job.jobId(), job.round(), expiresAt);
       h.answer.tryComplete(List.of(offer));
       assigned++;
     }

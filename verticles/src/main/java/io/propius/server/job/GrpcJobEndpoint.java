@@ -27,11 +27,14 @@ final class GrpcJobEndpoint {
 
   private final JobService jobs;
   private final JobAuthenticator auth;
+  private final JobCallLimiter limiter;
   private final JobEventHub hub;
   private final JobEvents events;
   private final PropiusMetrics metrics;
 
-  GrpcJobEndpoint(JobService jobs, JobAuthenticator auth, JobEventHub hub, JobEvents events, PropiusMetrics metrics) {
+  GrpcJobEndpoint(JobService jobs, JobAuthenticator auth, JobCallLimiter limiter, JobEventHub hub, JobEvents events,
+                  PropiusMetrics metrics) {
+    this.limiter = limiter;
     this.jobs = jobs;
     this.auth = auth;
     this.hub = hub;
@@ -54,7 +57,11 @@ final class GrpcJobEndpoint {
     server.callHandler(method, request -> {
       GrpcServerResponse<Q, R> response = request.response();
       GrpcErrors.requestMessage(request, name)
-          .compose(req -> call.apply(auth.authenticate(request.headers().get(HttpHeaders.AUTHORIZATION)), req))
+          .compose(req -> {
+            JobCaller caller = auth.authenticate(request.headers().get(HttpHeaders.AUTHORIZATION));
+            limiter.admit(caller);
+            return call.apply(caller, req);
+          })
           .onSuccess(result -> {
             metrics.jobApiCall(PropiusMetrics.Transport.GRPC, name, null);
             response.end(result);
@@ -73,6 +80,7 @@ final class GrpcJobEndpoint {
     GrpcServerResponse<WatchJobRequest, JobEvent> response = request.response();
     GrpcErrors.requestMessage(request, "WatchJob").compose(req -> {
       JobCaller caller = auth.authenticate(request.headers().get(HttpHeaders.AUTHORIZATION));
+      limiter.admit(caller);
       return JobWatch.start(caller, req.getJobId(), jobs, hub, events, new JobWatch.Sink() {
         @Override
         public boolean writable() {

@@ -28,14 +28,16 @@ public final class JobManagerVerticle extends VerticleBase {
 
   private final JobService jobs;
   private final JobAuthenticator auth;
+  private final JobCallLimiter limiter;
   private final JobEvents events;
   private final JobsOptions options;
   private final PropiusMetrics metrics;
   private final JobEventHub hub = new JobEventHub();
   private HttpServer server;
 
-  public JobManagerVerticle(JobService jobs, JobAuthenticator auth, JobEvents events, JobsOptions options,
-                            PropiusMetrics metrics) {
+  public JobManagerVerticle(JobService jobs, JobAuthenticator auth, JobCallLimiter limiter, JobEvents events,
+                            JobsOptions options, PropiusMetrics metrics) {
+    this.limiter = limiter;
     this.jobs = jobs;
     this.auth = auth;
     this.events = events;
@@ -47,7 +49,7 @@ public final class JobManagerVerticle extends VerticleBase {
   public Future<?> start() {
     new Inbox(vertx.eventBus(), metrics).consumer(Addresses.JOB_EVENTS, JobEvent.class, msg -> hub.dispatch(msg.body()));
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(options.getMaxMessageBytes()));
-    new GrpcJobEndpoint(jobs, auth, hub, events, metrics).bind(grpc);
+    new GrpcJobEndpoint(jobs, auth, limiter, hub, events, metrics).bind(grpc);
     HttpServerOptions serverOptions = new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
         .setMaxWebSocketFrameSize(options.getMaxMessageBytes()).setMaxWebSocketMessageSize(options.getMaxMessageBytes())
         .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_WINDOW))
@@ -69,7 +71,7 @@ public final class JobManagerVerticle extends VerticleBase {
             .end(e.toJson().encode());
         return;
       }
-      req.toWebSocket().onSuccess(ws -> new WebSocketJobSession(ws, caller, jobs, hub, events, metrics));
+      req.toWebSocket().onSuccess(ws -> new WebSocketJobSession(ws, caller, limiter, jobs, hub, events, metrics));
     } else {
       req.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
           .end("This port serves the Propius job API: gRPC (propius.v1.JobManager) and a WebSocket at "

@@ -20,7 +20,6 @@ import io.propius.api.query.Constraints;
 import io.propius.server.config.AdmissionOptions;
 import io.propius.server.config.JobsOptions;
 import io.propius.server.metrics.PropiusMetrics;
-import io.propius.server.store.AdmissionLimits;
 import io.propius.server.store.Job;
 import io.propius.server.store.JobSpec;
 import io.propius.server.store.JobStore;
@@ -63,7 +62,7 @@ public final class JobService {
     } catch (PropiusException e) {
       return Future.failedFuture(e);
     }
-    return store.register(spec, AdmissionLimits.of(admission), clock.getAsLong()).map(job -> {
+    return store.register(spec, admission.limitsFor(spec.tenant()), clock.getAsLong()).map(job -> {
       metrics.jobRegistered();
       events.publish(job, JobEvent.Type.JOB_REGISTERED);
       return RegisterJobResponse.newBuilder().setJobId(job.id())
@@ -80,17 +79,23 @@ public final class JobService {
     if (req.getName().length() > 128) {
       throw PropiusException.invalid("name is " + req.getName().length() + " characters, at most 128");
     }
-    if (req.getTotalRounds() < 1) {
+    long totalRounds = Integer.toUnsignedLong(req.getTotalRounds());
+    if (totalRounds < 1) {
       throw PropiusException.invalid("total_rounds must be at least 1");
     }
-    if (req.getTotalRounds() > admission.getMaxTotalRounds()) {
-      throw new PropiusException(ErrorCode.ADMISSION_DENIED, "total_rounds " + req.getTotalRounds()
-          + " exceeds the limit of " + admission.getMaxTotalRounds());
+    if (totalRounds > admission.getMaxTotalRounds()) {
+      throw new PropiusException(ErrorCode.ADMISSION_DENIED, "total_rounds " + totalRounds
+          + " exceeds the limit admission.maxTotalRounds = " + admission.getMaxTotalRounds());
     }
-    if (req.getEstDemand() < 1) {
+    long estDemand = Integer.toUnsignedLong(req.getEstDemand());
+    if (estDemand < 1) {
       throw PropiusException.invalid("est_demand must be at least 1 device per round");
     }
-    checkDemand("est_demand", req.getEstDemand());
+    checkDemand("est_demand", estDemand);
+    if (estDemand > admission.maxDemandPerRound(tenant)) {
+      throw new PropiusException(ErrorCode.ADMISSION_DENIED, "est_demand " + estDemand + " exceeds tenant '" + tenant
+          + "''s limit admission.tenants." + tenant + ".maxDemandPerRound = " + admission.maxDemandPerRound(tenant));
+    }
     Constraints pub = Constraints.of(req.getPublicConstraintsMap(), "public_constraints");
     Constraints priv = Constraints.of(req.getPrivateConstraintsMap(), "private_constraints");
     String reducer = req.getDataPlane().getReducer().isEmpty() ? DEFAULT_REDUCER : req.getDataPlane().getReducer();
@@ -108,11 +113,21 @@ public final class JobService {
         reducer, address);
   }
 
+  /** {@code demand} is a uint32 read as unsigned. */
   private void checkDemand(String field, long demand) {
     if (demand > admission.getMaxDemandPerRound()) {
       throw new PropiusException(ErrorCode.ADMISSION_DENIED, field + " " + demand
-          + " exceeds the limit of " + admission.getMaxDemandPerRound() + " devices per round");
+          + " exceeds the limit admission.maxDemandPerRound = " + admission.getMaxDemandPerRound() + " devices per round");
     }
+  }
+
+  /** A round number (uint32) the store can hold, read as unsigned. */
+  private static int round(int raw) {
+    if (raw < 0) {
+      throw PropiusException.invalid("round " + Integer.toUnsignedString(raw) + " exceeds the largest round number, "
+          + Integer.MAX_VALUE);
+    }
+    return raw;
   }
 
   private static void checkUrl(String address) {
@@ -141,10 +156,11 @@ public final class JobService {
   public Future<RequestRoundResponse> requestRound(JobCaller caller, RequestRoundRequest req) {
     try {
       requireJobId(req.getJobId());
-      if (req.getDemand() < 1) {
+      if (req.getDemand() == 0) {
         throw PropiusException.invalid("demand must be at least 1 device");
       }
-      checkDemand("demand", req.getDemand());
+      checkDemand("demand", Integer.toUnsignedLong(req.getDemand()));
+      round(req.getRound());
       if (req.hasDataWork()) {
         var work = req.getDataWork();
         String problem = DataWork.problem(work.getTotalShards(), work.getShardBytes(), work.getModelBytes(),
@@ -157,7 +173,8 @@ public final class JobService {
       return Future.failedFuture(e);
     }
     return owned(caller, req.getJobId()).compose(v ->
-        store.requestRound(req.getJobId(), req.getDemand(), req.getRound(), clock.getAsLong())).map(change -> {
+        store.requestRound(req.getJobId(), req.getDemand(), req.getRound(), clock.getAsLong(), admission::roundQuota))
+        .map(change -> {
       Job job = change.after();
       if (job.round() != change.before().round()) {
         events.publish(job, JobEvent.Type.ROUND_REQUESTED);
@@ -169,6 +186,7 @@ public final class JobService {
   public Future<EndRoundResponse> endRound(JobCaller caller, EndRoundRequest req) {
     try {
       requireJobId(req.getJobId());
+      round(req.getRound());
     } catch (PropiusException e) {
       return Future.failedFuture(e);
     }

@@ -1,7 +1,6 @@
 package io.propius.server.job;
 
 import io.propius.api.grpc.JobEvent;
-import io.propius.api.grpc.JobState;
 import io.propius.server.metrics.PropiusMetrics;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -76,7 +75,9 @@ final class JobWatch {
       return;
     }
     sink.send(event);
-    if (event.getState() == JobState.FINISHED || event.getState() == JobState.EXPIRED) {
+    // End on the job's last event, not on its state: finishing a job with an open round publishes
+    // ROUND_CLOSED already in state FINISHED, and JOB_FINISHED must still reach the watcher.
+    if (event.getType() == JobEvent.Type.JOB_FINISHED || event.getType() == JobEvent.Type.JOB_EXPIRED) {
       finish();
     }
   }

@@ -37,6 +37,7 @@ final class WebSocketJobSession {
 
   private final ServerWebSocket ws;
   private final JobCaller caller;
+  private final JobCallLimiter limiter;
   private final JobService jobs;
   private final JobEventHub hub;
   private final JobEvents events;
@@ -48,8 +49,9 @@ final class WebSocketJobSession {
   }
 
   /** @param caller authenticated once, from the upgrade request's Authorization header */
-  WebSocketJobSession(ServerWebSocket ws, JobCaller caller, JobService jobs, JobEventHub hub, JobEvents events,
-                      PropiusMetrics metrics) {
+  WebSocketJobSession(ServerWebSocket ws, JobCaller caller, JobCallLimiter limiter, JobService jobs, JobEventHub hub,
+                      JobEvents events, PropiusMetrics metrics) {
+    this.limiter = limiter;
     this.ws = ws;
     this.caller = caller;
     this.jobs = jobs;
@@ -100,6 +102,11 @@ final class WebSocketJobSession {
       return Future.failedFuture(PropiusException.invalid("'params' must be a JSON object"));
     }
     Message.Builder builder = method.builder().get();
+    try {
+      limiter.admit(caller);
+    } catch (PropiusException e) {
+      return Future.failedFuture(e);
+    }
     try {
       PARSER.merge(params == null ? "{}" : ((JsonObject) params).encode(), builder);
     } catch (InvalidProtocolBufferException e) {

@@ -10,6 +10,7 @@ import io.propius.api.grpc.JobState;
 import io.propius.policy.ScheduleTrigger;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +27,9 @@ public final class PropiusMetrics {
   /** Why an accept bound nothing. */
   public enum RejectReason { FULL, CLOSED, UNKNOWN_JOB, OFFER_INVALID, OFFER_EXPIRED }
 
+  /** What the store answered a small-batch offer claim for one device (the round's over-offer budget). */
+  public enum ClaimOutcome { GRANTED, REFUSED }
+
   /** Why a held device (small-batch mode) was answered without an assignment. */
   public enum ReleaseReason { WAIT_ENDED, DISCONNECTED, SUPERSEDED, HOLD_FULL }
 
@@ -33,7 +37,7 @@ public final class PropiusMetrics {
   public enum Transport { GRPC, WEBSOCKET }
 
   /** Calls the Redis job store makes (a Lua script or a read). */
-  public enum StoreCall { REGISTER, READ, LIST, UPDATE, RESERVE, CONFIRM, EXPIRE_LEASES, PURGE, SET_SCORES, SCHEDULER_LEASE, CONNECT }
+  public enum StoreCall { REGISTER, READ, LIST, UPDATE, RESERVE, CLAIM_OFFERS, CONFIRM, EXPIRE_LEASES, PURGE, SET_SCORES, SCHEDULER_LEASE, CONNECT }
 
   /** How a store call ended: answered (rule rejections included), Redis unreachable, or an error reply. */
   public enum StoreOutcome { OK, UNAVAILABLE, ERROR }
@@ -54,11 +58,13 @@ public final class PropiusMetrics {
   private final Timer schedulerRun;
   private final Counter watchEventsDropped;
   private final Map<String, Counter> jobApiCalls = new ConcurrentHashMap<>();
+  private final Map<String, Counter> rateLimited = new HashMap<>();
   private final Map<String, Timer> storeCalls = new ConcurrentHashMap<>();
   private final Map<String, LongSupplier> held = new ConcurrentHashMap<>();
   private final Counter batchAssigned;
   private final EnumMap<ReleaseReason, Counter> batchReleased = new EnumMap<>(ReleaseReason.class);
   private final AtomicLong planGroups = new AtomicLong();
+  private final EnumMap<ClaimOutcome, Counter> batchClaims = new EnumMap<>(ClaimOutcome.class);
   private final Counter plans;
   private final Counter plansRejected;
   private final AtomicLong schedulerLeader = new AtomicLong();
@@ -67,6 +73,10 @@ public final class PropiusMetrics {
 
   public PropiusMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
+    for (String limit : new String[] {"device", "address", "tenant"}) {
+      rateLimited.put(limit, Counter.builder("propius.rate.limited").description("Calls refused by a rate limit, by limit")
+          .tag("limit", limit).register(registry));
+    }
     for (CheckinResult r : CheckinResult.values()) {
       checkins.put(r, Counter.builder("propius.device.checkins").description("Device check-ins")
           .tag("result", tag(r)).register(registry));
@@ -109,6 +119,11 @@ public final class PropiusMetrics {
     for (ReleaseReason r : ReleaseReason.values()) {
       batchReleased.put(r, Counter.builder("propius.batch.released")
           .description("Held devices answered without an assignment").tag("reason", tag(r)).register(registry));
+    }
+    for (ClaimOutcome o : ClaimOutcome.values()) {
+      batchClaims.put(o, Counter.builder("propius.batch.offer.claims")
+          .description("Small-batch offers asked of the store, by whether the round's over-offer budget had room")
+          .tag("outcome", tag(o)).register(registry));
     }
     Gauge.builder("propius.batch.plan.groups", planGroups, AtomicLong::get)
         .description("Job groups in the latest small-batch plan").register(registry);
@@ -158,6 +173,14 @@ public final class PropiusMetrics {
 
   public void leaseExpired() {
     leasesExpired.increment();
+  }
+
+  /**
+   * A call refused by a rate limit: {@code limit} is {@code device} or {@code address} (check-ins),
+   * {@code tenant} (job API calls). Uploads refused per token are an upload outcome of the data plane.
+   */
+  public void rateLimited(String limit) {
+    rateLimited.get(limit).increment();
   }
 
   public void rejected(RejectReason reason) {
@@ -226,6 +249,12 @@ public final class PropiusMetrics {
 
   public void batchAssigned(int devices) {
     batchAssigned.increment(devices);
+  }
+
+  /** A claim of small-batch offers: this many granted, this many refused for want of room. */
+  public void batchClaimed(int granted, int refused) {
+    batchClaims.get(ClaimOutcome.GRANTED).increment(granted);
+    batchClaims.get(ClaimOutcome.REFUSED).increment(refused);
   }
 
   public void batchReleased(ReleaseReason reason) {

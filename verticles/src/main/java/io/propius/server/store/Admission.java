@@ -6,9 +6,14 @@ public final class Admission {
   }
 
   /** @return why the job is rejected, or null to admit it */
-  public static String check(AdmissionLimits limits, JobSpec spec, int liveJobs, long liveDemand, long tenantDemand) {
+  public static String check(AdmissionLimits limits, JobSpec spec, int liveJobs, long liveDemand, long tenantDemand,
+                             int tenantJobs) {
     if (liveJobs + 1 > limits.maxActiveJobs()) {
       return "too many live jobs: " + liveJobs + " of at most " + limits.maxActiveJobs();
+    }
+    if (tenantJobs + 1 > limits.maxTenantJobs()) {
+      return "tenant '" + spec.tenant() + "' has " + tenantJobs + " live jobs, its limit admission.tenants."
+          + spec.tenant() + ".maxLiveJobs = " + limits.maxTenantJobs();
     }
     if (liveDemand + spec.estDemand() > limits.maxActiveDemand()) {
       return "est_demand " + spec.estDemand() + " would bring the live jobs' demand to "

@@ -1,14 +1,14 @@
 package io.propius.server.store;
 
-import io.propius.server.config.AdmissionOptions;
-
 /**
  * The limits the store checks atomically with registration, so that concurrent registrations on
- * several nodes cannot together exceed them.
+ * several nodes cannot together exceed them: global live jobs and demand, and the registering
+ * tenant's demand and live jobs ({@code admission.tenants.<name>.maxLiveJobs}).
  */
-public record AdmissionLimits(int maxActiveJobs, long maxActiveDemand, long maxActiveDemandPerTenant) {
-  public static AdmissionLimits of(AdmissionOptions options) {
-    return new AdmissionLimits(options.getMaxActiveJobs(), options.getMaxActiveDemand(),
-        options.getMaxActiveDemandPerTenant());
+public record AdmissionLimits(int maxActiveJobs, long maxActiveDemand, long maxActiveDemandPerTenant,
+                             int maxTenantJobs) {
+  /** Without a tenant quota of live jobs beyond the global one. */
+  public AdmissionLimits(int maxActiveJobs, long maxActiveDemand, long maxActiveDemandPerTenant) {
+    this(maxActiveJobs, maxActiveDemand, maxActiveDemandPerTenant, maxActiveJobs);
   }
 }

@@ -28,6 +28,9 @@ public final class InMemoryJobStore implements JobStore {
     Job job;
     /** Bindings of the current round by device: lease deadline, or 0 once confirmed. */
     final Map<String, Long> bindings = new HashMap<>();
+    /** Small-batch offers of round {@link #offersRound} not yet bound, by device: when they expire. */
+    final Map<String, Long> offers = new HashMap<>();
+    int offersRound;
 
     Entry(Job job) {
       this.job = job;
@@ -40,6 +43,7 @@ public final class InMemoryJobStore implements JobStore {
       int live = 0;
       long demand = 0;
       long tenantDemand = 0;
+      int tenantJobs = 0;
       for (Entry e : jobs.values()) {
         Job j = snapshot(e);
         if (j.isLive()) {
@@ -47,10 +51,11 @@ public final class InMemoryJobStore implements JobStore {
           demand += j.estDemand();
           if (j.tenant().equals(spec.tenant())) {
             tenantDemand += j.estDemand();
+            tenantJobs++;
           }
         }
       }
-      String denied = Admission.check(limits, spec, live, demand, tenantDemand);
+      String denied = Admission.check(limits, spec, live, demand, tenantDemand, tenantJobs);
       if (denied != null) {
         return Future.failedFuture(new PropiusException(ErrorCode.ADMISSION_DENIED, denied));
       }
@@ -87,14 +92,34 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
-  public Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now) {
-    return change(jobId, e -> {
-      Job next = JobTransitions.requestRound(e.job, demand, expectedRound, now);
-      if (next.round() != e.job.round()) {
-        e.bindings.clear();
+  public Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now,
+                                        java.util.function.Function<String, RoundQuota> quotas) {
+    // Under the admission lock: the tenant's open demand is summed over its jobs and must not
+    // change between the check and the opening. Rounds only close outside it, which frees demand.
+    synchronized (admission) {
+      return change(jobId, e -> {
+        Job next = JobTransitions.requestRound(e.job, demand, expectedRound, now);
+        quotas.apply(next.tenant()).check(e.job, next, openDemand(next.tenant(), jobId));
+        if (next.round() != e.job.round()) {
+          e.bindings.clear();
+        }
+        return next;
+      });
+    }
+  }
+
+  /** The tenant's open demand over its jobs other than {@code except}. */
+  private long openDemand(String tenant, long except) {
+    long sum = 0;
+    for (Map.Entry<Long, Entry> e : jobs.entrySet()) {
+      if (e.getKey() != except) {
+        Job j = snapshot(e.getValue());
+        if (j.tenant().equals(tenant)) {
+          sum += RoundQuota.openDemand(j);
+        }
       }
-      return next;
-    });
+    }
+    return sum;
   }
 
   @Override
@@ -144,6 +169,40 @@ public final class InMemoryJobStore implements JobStore {
       e.job = JobTransitions.bind(j, now);
       return Future.succeededFuture(new Reservation(Reservation.Outcome.BOUND, e.job, leaseUntil,
           e.job.state() == JobState.FILLED));
+    }
+  }
+
+  @Override
+  public Future<List<String>> claimOffers(OfferClaim claim, long now) {
+    Entry e = jobs.get(claim.jobId());
+    if (e == null) {
+      return Future.succeededFuture(List.of());
+    }
+    synchronized (e) {
+      Job j = e.job;
+      if (j.state() != JobState.REQUESTING || j.round() != claim.round()) {
+        return Future.succeededFuture(List.of());
+      }
+      if (e.offersRound != j.round()) {
+        e.offers.clear();
+        e.offersRound = j.round();
+      }
+      claim.released().forEach((device, expiresAt) -> e.offers.remove(device, expiresAt));
+      e.offers.entrySet().removeIf(o -> o.getValue() <= now || e.bindings.containsKey(o.getKey()));
+      int room = OfferClaim.budget(claim.overOffer(), j.demand() - j.amount()) - e.offers.size();
+      List<String> granted = new ArrayList<>();
+      for (String device : claim.devices()) {
+        if (e.bindings.containsKey(device)) {
+          continue;
+        }
+        boolean again = e.offers.containsKey(device); // offered this round before: counted once
+        if (again || room > 0) {
+          room -= again ? 0 : 1;
+          e.offers.put(device, claim.expiresAt());
+          granted.add(device);
+        }
+      }
+      return Future.succeededFuture(granted);
     }
   }
 

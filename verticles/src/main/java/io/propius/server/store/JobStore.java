@@ -25,7 +25,16 @@ public interface JobStore {
    * Opens the next round asking for {@code demand} devices. With {@code expectedRound > 0}, a
    * retry of the request that opened that round (same demand) succeeds without change.
    */
-  Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now);
+  default Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now) {
+    return requestRound(jobId, demand, expectedRound, now, tenant -> RoundQuota.NONE);
+  }
+
+  /**
+   * Opens the next round, checking the job's tenant's quota ({@code quotas} by tenant) atomically
+   * with the opening: ADMISSION_DENIED naming the quota and the current use when it would be exceeded.
+   */
+  Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now,
+                                 java.util.function.Function<String, RoundQuota> quotas);
 
   /**
    * Ends the open round. With {@code expectedRound > 0} it must be that round; ending a round
@@ -53,6 +62,13 @@ public interface JobStore {
    * bound; the slot is held until {@code leaseUntil} unless confirmed. Counts attained service.
    */
   Future<Reservation> reserve(long jobId, int round, String deviceId, long now, long leaseUntil);
+
+  /**
+   * Small-batch mode: records offers of an open round and answers the devices they were granted for,
+   * in the order asked (see {@link OfferClaim}). None when the round is no longer requesting devices.
+   * A device already offered this round is granted again without counting twice; a bound one is not.
+   */
+  Future<List<String>> claimOffers(OfferClaim claim, long now);
 
   /** Marks a device's binding as started: its lease no longer expires. Idempotent. */
   Future<Confirmation> confirm(long jobId, int round, String deviceId, long now);

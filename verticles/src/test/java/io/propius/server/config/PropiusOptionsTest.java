@@ -58,6 +58,19 @@ class PropiusOptionsTest {
   }
 
   @Test
+  void overOfferDefaultsToOneLoadsFromTheEnvironmentAndIsBounded() {
+    assertThat(PropiusOptions.load(null, Map.of()).devices().getOverOffer()).isEqualTo(1.0);
+    assertThat(PropiusOptions.load(null, Map.of("PROPIUS_DEVICES_OVER_OFFER", "1.3")).devices().getOverOffer())
+        .isEqualTo(1.3);
+    assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_DEVICES_OVER_OFFER", "0.8")))
+        .hasMessage("devices.overOffer must be between 1.0 (each open slot offered once) and 10.0, got 0.8");
+    assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_DEVICES_OVER_OFFER", "NaN")))
+        .hasMessageContaining("devices.overOffer must be between");
+    assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_DEVICES_OVER_OFFER", "lots")))
+        .hasMessageContaining("environment variable PROPIUS_DEVICES_OVER_OFFER is not valid");
+  }
+
+  @Test
   void envNamesAreUpperSnakeCase() {
     assertThat(PropiusOptions.upperSnake("heartbeatTimeoutMs")).isEqualTo("HEARTBEAT_TIMEOUT_MS");
   }

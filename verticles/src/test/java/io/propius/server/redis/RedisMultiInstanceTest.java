@@ -8,24 +8,21 @@ import io.propius.api.grpc.JobState;
 import io.propius.api.grpc.JobStatus;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
-import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.Devices;
-import io.propius.server.testing.RedisProcess;
+import io.propius.server.testing.RedisServers;
 import io.propius.server.testing.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,28 +31,13 @@ import org.junit.jupiter.api.Test;
  */
 class RedisMultiInstanceTest {
   private static final JsonObject ATTRIBUTES = new JsonObject().put("cpu_cores", 2);
-  private final List<TestServer> servers = new ArrayList<>();
-  private RedisProcess redis;
-
-  @AfterEach
-  void stop() {
-    servers.forEach(TestServer::close);
-    if (redis != null) {
-      redis.close();
-    }
-  }
+  @AutoClose
+  private RedisServers cluster;
 
   @Test
   void thousandConcurrentAcceptsOnThreeInstancesBindExactlyTheDemand() {
-    redis = RedisProcess.ephemeral();
-    byte[] secret = new byte[32];
-    new SecureRandom().nextBytes(secret);
-    for (int i = 0; i < 3; i++) {
-      PropiusOptions options = TestServer.testOptions();
-      options.store().setType("redis").setRedisUri(redis.uri()).setKeyPrefix("multi:");
-      options.security().setTokenSecret(Base64.getEncoder().encodeToString(secret));
-      servers.add(TestServer.start(options));
-    }
+    cluster = RedisServers.start(3, "multi:", options -> { });
+    List<TestServer> servers = cluster.servers;
     TestServer first = servers.get(0);
     long jobId = await(first.jobs.registerJob(RegisterJobRequest.newBuilder().setTotalRounds(1).setEstDemand(100)
         .build())).getJobId();

@@ -69,6 +69,50 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void aTenantsLiveJobsQuotaHolds() {
+    AdmissionLimits limits = new AdmissionLimits(10, 1_000, 1_000, 2);
+    Job first = await(store.register(spec("q", 1, 1), limits, 1));
+    await(store.register(spec("q", 1, 1), limits, 2));
+    Throwable denied = failure(store.register(spec("q", 1, 1), limits, 3));
+    assertThat(code(denied)).isEqualTo(ErrorCode.ADMISSION_DENIED);
+    assertThat(denied.getMessage()).isEqualTo("tenant 'q' has 2 live jobs, its limit admission.tenants.q.maxLiveJobs = 2");
+    await(store.register(spec("other", 1, 1), limits, 4));
+    await(store.finish(first.id(), 5));
+    await(store.register(spec("q", 1, 1), limits, 6)); // a finished job frees its place
+  }
+
+  /** Devices asked for at once over a tenant's open rounds, checked whenever a round opens. */
+  @Test
+  void aTenantsOpenDemandQuotaHoldsAcrossItsJobs() {
+    java.util.function.Function<String, RoundQuota> quotas = t -> "q".equals(t) ? new RoundQuota(50, 60)
+        : RoundQuota.NONE;
+    long a = await(store.register(spec("q", 5, 1), NO_LIMITS, 0)).id();
+    long b = await(store.register(spec("q", 5, 1), NO_LIMITS, 0)).id();
+    long c = await(store.register(spec("q", 5, 1), NO_LIMITS, 0)).id();
+    long other = await(store.register(spec("other", 5, 1), NO_LIMITS, 0)).id();
+
+    await(store.requestRound(a, 40, 0, 1, quotas));
+    Throwable tooMuch = failure(store.requestRound(b, 30, 0, 2, quotas));
+    assertThat(code(tooMuch)).isEqualTo(ErrorCode.ADMISSION_DENIED);
+    assertThat(tooMuch.getMessage()).isEqualTo("tenant 'q' already asks for 40 devices in its open rounds; 30 more "
+        + "would exceed its limit admission.tenants.q.maxOpenDemand = 60");
+    assertThat(failure(store.requestRound(b, 51, 0, 2, quotas)).getMessage())
+        .contains("admission.tenants.q.maxDemandPerRound = 50");
+    assertThat(await(store.get(b)).roundOpen()).as("a refused request changes nothing").isFalse();
+    await(store.requestRound(b, 20, 0, 3, quotas));
+    assertThat(await(store.requestRound(b, 20, 1, 4, quotas)).after().round()).as("a retry adds nothing").isEqualTo(1);
+    await(store.requestRound(other, 1_000, 0, 5, quotas));
+    assertThat(code(failure(store.requestRound(c, 1, 0, 6, quotas)))).isEqualTo(ErrorCode.ADMISSION_DENIED);
+
+    await(store.endRound(a, 1, 7)); // an ended round frees its demand
+    await(store.requestRound(c, 40, 0, 8, quotas));
+    await(store.finish(b, 9)); // so does a finished job's open round
+    await(store.endRound(c, 1, 10));
+    await(store.requestRound(a, 50, 0, 11, quotas));
+    assertThat(failure(store.requestRound(c, 11, 0, 12, quotas)).getMessage()).contains("already asks for 50");
+  }
+
+  @Test
   void admissionLimitsHold() {
     AdmissionLimits limits = new AdmissionLimits(3, 100, 60);
     await(store.register(spec("a", 1, 50), limits, 1));
@@ -336,5 +380,61 @@ public abstract class JobStoreContract {
         .isEqualTo(ErrorCode.LEASE_EXPIRED);
     assertThat(await(store.confirm(id, 2, "late", 320)).newlyConfirmed()).isTrue();
     assertThat(await(store.expireLeases(5_000))).as("confirmed bindings never expire").isEmpty();
+  }
+
+  private List<String> claim(long jobId, int round, List<String> devices, Map<String, Long> released, double overOffer,
+                             long now, long expiresAt) {
+    return await(store.claimOffers(new OfferClaim(jobId, round, devices, released, overOffer, expiresAt), now));
+  }
+
+  @Test
+  void offersOfARoundStayWithinTheOverOfferBudgetUntilBoundReleasedOrExpired() {
+    long id = await(store.register(spec("t", 2, 4), NO_LIMITS, 0)).id();
+    assertThat(claim(id, 1, List.of("d1"), Map.of(), 1.0, 10, 1_000)).as("no round open").isEmpty();
+    await(store.requestRound(id, 4, 0, 0));
+    assertThat(claim(id, 1, List.of("d1", "d2", "d3", "d4", "d5", "d6"), Map.of(), 1.0, 10, 1_000))
+        .containsExactly("d1", "d2", "d3", "d4");
+    assertThat(claim(id, 1, List.of("d5", "d1"), Map.of(), 1.0, 20, 1_000)).as("offered again, counted once")
+        .containsExactly("d1");
+    assertThat(claim(id, 2, List.of("d5"), Map.of(), 1.0, 20, 1_000)).as("not the open round").isEmpty();
+
+    assertThat(await(store.reserve(id, 1, "d1", 30, 10_000)).outcome()).isEqualTo(Reservation.Outcome.BOUND);
+    assertThat(claim(id, 1, List.of("d5", "d1"), Map.of(), 1.0, 40, 1_000))
+        .as("the bound device's offer became its slot; a bound device gets none").isEmpty();
+    assertThat(claim(id, 1, List.of(), Map.of("d2", 999L), 1.0, 45, 1_000)).as("not the offer d2 holds").isEmpty();
+    assertThat(claim(id, 1, List.of("d5", "d6"), Map.of("d2", 1_000L), 1.0, 50, 1_000)).as("d2 checked in again")
+        .containsExactly("d5");
+    assertThat(claim(id, 1, List.of("d6", "d7", "d8", "d9"), Map.of(), 1.5, 60, 2_000)).as("1.5 x 3 open slots")
+        .containsExactly("d6");
+    assertThat(claim(id, 1, List.of("d7", "d8", "d9", "d10"), Map.of(), 1.0, 1_000, 3_000))
+        .as("the first offers expired at 1000, d6's is still out").containsExactly("d7", "d8");
+
+    await(store.endRound(id, 1, 1_100));
+    assertThat(claim(id, 1, List.of("d10"), Map.of(), 1.0, 1_200, 3_000)).as("round ended").isEmpty();
+    await(store.requestRound(id, 2, 0, 1_300));
+    assertThat(claim(id, 2, List.of("d7", "d8", "d9"), Map.of(), 1.0, 1_400, 3_000))
+        .as("a new round starts without offers").containsExactly("d7", "d8");
+    assertThat(claim(9_999, 1, List.of("d1"), Map.of(), 1.0, 10, 1_000)).as("unknown job").isEmpty();
+  }
+
+  @Test
+  void concurrentClaimsNeverExceedTheBudget() throws Exception {
+    long id = await(store.register(spec("t", 1, 50), NO_LIMITS, 0)).id();
+    await(store.requestRound(id, 50, 0, 0));
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    Set<String> granted = ConcurrentHashMap.newKeySet();
+    List<java.util.concurrent.Future<?>> submitted = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      List<String> devices = new ArrayList<>();
+      for (int d = 0; d < 10; d++) {
+        devices.add("i" + i + "-d" + d);
+      }
+      submitted.add(pool.submit(() -> granted.addAll(claim(id, 1, devices, Map.of(), 1.3, 1, 1_000_000))));
+    }
+    for (java.util.concurrent.Future<?> f : submitted) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertThat(granted).hasSize(65);
   }
 }

@@ -27,6 +27,12 @@ public final class Devices {
     this.port = port;
   }
 
+  /** Device calls over a pool of their own of up to {@code connections} connections (many long-polls at once). */
+  public static Devices withConnections(TestServer server, int connections) {
+    return new Devices(WebClient.create(server.vertx, new WebClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(connections)), server.devicesPort());
+  }
+
   /**
    * Device calls over one keep-alive connection of their own, opened now. The server hands each new
    * connection to its next client manager instance in turn, so with two instances, two of these

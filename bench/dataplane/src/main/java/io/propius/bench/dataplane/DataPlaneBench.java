@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.api.token.TaskToken;
+import io.propius.api.token.NodeCredential;
 import io.propius.api.token.TokenSigner;
+import io.propius.edge.auth.EdgeCredentials;
+import io.propius.edge.auth.EdgeKeysFile;
 import io.propius.edge.EdgeMain;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
@@ -18,9 +21,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,11 +42,14 @@ import picocli.CommandLine.Option;
  * <p>{@code java -jar bench/dataplane/target/dataplane-bench.jar [--concurrency 32] [--seconds 10]
  * [--sizes-mb 1,16|none] [--uploads journaled|none] [--tensor 7850]
  * [--warmup-seconds N] [--upload-concurrency 16,64]}: each measurement follows N seconds of
- * unmeasured load (default a fifth of --seconds, at least 1); on a loaded machine the JIT needs
+ * unmeasured load (default a fifth of --seconds, at least 1), counted from the server's first
+ * answer (a just-started server JVM can take seconds for it); on a loaded machine the JIT needs
  * longer than that to settle. Uploads are measured at each of {@code --upload-concurrency}
  * (default: {@code --concurrency}), as a journaled leaf's batches grow with it.
  */
 public final class DataPlaneBench {
+  /** The audience (and node id) of the benchmark's leaf. */
+  private static final String LEAF = "leaf";
   private static final long JOB = 1;
 
   private DataPlaneBench() {
@@ -122,15 +126,13 @@ public final class DataPlaneBench {
     // Servers and the load generator get their own Vert.x instances (own event loops).
     Vertx servers = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
     Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
-    // A secret the leaf process is given too, so it verifies the tokens made here.
-    byte[] secret = new byte[TokenSigner.MIN_SECRET_BYTES];
-    new SecureRandom().nextBytes(secret);
-    TokenSigner signer = new TokenSigner(secret);
+    // The control plane's signer; the leaf process gets a keys file derived from it.
+    TokenSigner signer = TokenSigner.random();
     try {
       EdgeNodeVerticle root = deploy(servers, new DataPlaneOptions().setRole("root").setPort(0).setHost("127.0.0.1"),
-          signer);
+          signer, "root");
       EdgeNodeVerticle leaf = deploy(servers, new DataPlaneOptions().setRole("leaf").setPort(0).setHost("127.0.0.1")
-          .setParentUrl("http://127.0.0.1:" + root.actualPort()), signer);
+          .setParentUrl("http://127.0.0.1:" + root.actualPort()), signer, LEAF);
       List<Integer> uploadLevels = uploadConcurrency != null ? uploadConcurrency : List.of(concurrency);
       LoadGenerator load = new LoadGenerator(clients, Math.max(concurrency,
           uploadLevels.stream().mapToInt(Integer::intValue).max().orElse(concurrency)));
@@ -152,7 +154,7 @@ public final class DataPlaneBench {
             await(admin.request(HttpMethod.PUT, root.actualPort(), "127.0.0.1",
                     "/v1/plans/" + JOB + "/" + round)
                 .compose(req -> req.send(Buffer.buffer(plan))).compose(r -> r.body()));
-            String planToken = new TaskToken(JOB, round, "bench", System.currentTimeMillis() + 3_600_000)
+            String planToken = new TaskToken(JOB, round, "bench", LEAF, System.currentTimeMillis() + 3_600_000)
                 .encode(signer);
             String uri = "/v1/plans/" + JOB + "/" + round;
             Pair pair = alternate(repeatsF,
@@ -169,7 +171,7 @@ public final class DataPlaneBench {
       }
 
       if (!"none".equals(uploads)) {
-        measureUploads(admin, root.actualPort(), secret, signer, work, compactMb, tensor, uploadLevels, repeatsF,
+        measureUploads(admin, root.actualPort(), signer, work, compactMb, tensor, uploadLevels, repeatsF,
             load, warmupMs, durationMs, table);
       }
       return String.format(Locale.ROOT, "transport: %s%n%nData plane benchmark: %d s per measurement after %d s"
@@ -191,7 +193,7 @@ public final class DataPlaneBench {
    * its CPU measured apart. Every request carries a fresh device token, so each one is a new
    * contribution.
    */
-  private static void measureUploads(HttpClient admin, int rootPort, byte[] secret, TokenSigner signer, Path work,
+  private static void measureUploads(HttpClient admin, int rootPort, TokenSigner signer, Path work,
       long compactMb, int tensor, List<Integer> levels, int repeats, LoadGenerator load, long warmupMs,
       long durationMs, StringBuilder table) throws Exception {
     final int uploadRound = 100;
@@ -204,12 +206,13 @@ public final class DataPlaneBench {
     // Each measurement uses device ids of its own, so no upload is a duplicate.
     AtomicInteger devices = new AtomicInteger();
     IntFunction<LoadGenerator.Call> upload = i -> new LoadGenerator.Call(HttpMethod.PUT, uri,
-        new TaskToken(JOB, uploadRound, "device-" + devices.incrementAndGet(), expiry).encode(signer), body);
+        new TaskToken(JOB, uploadRound, "device-" + devices.incrementAndGet(), LEAF, expiry).encode(signer), body);
+    Path keys = Files.writeString(work.resolve("leaf-keys.json"), EdgeKeysFile.contents(signer, LEAF, LEAF, "root",
+        expiry).encode());
     StringBuilder commits = new StringBuilder();
     try (ChildJvm sink = ChildJvm.start("discard sink", Map.of(), DiscardSink.class.getName());
          ChildJvm leaf = ChildJvm.start("journaled leaf",
-             Map.of("PROPIUS_SECURITY_TOKEN_SECRET", Base64.getEncoder().encodeToString(secret)),
-             EdgeMain.class.getName(), "--role", "leaf", "--host", "127.0.0.1", "--port", "0",
+             Map.of(), EdgeMain.class.getName(), "--keys", keys.toString(), "--role", "leaf", "--host", "127.0.0.1", "--port", "0",
              "--parent", "http://127.0.0.1:" + rootPort, "--journal", work.resolve("journal").toString(),
              "--compact-mb", Long.toString(compactMb), "--max-upload-mb", "64")) {
       // An unmeasured pass over both first: without it whichever was measured first ran at about
@@ -303,8 +306,11 @@ public final class DataPlaneBench {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
-  private static EdgeNodeVerticle deploy(Vertx vertx, DataPlaneOptions options, TokenSigner signer) {
-    EdgeNodeVerticle v = new EdgeNodeVerticle(options, signer, JobAccess.open(), new SimpleMeterRegistry(), null);
+  private static EdgeNodeVerticle deploy(Vertx vertx, DataPlaneOptions options, TokenSigner signer, String audience) {
+    String credential = new NodeCredential(audience, "root", System.currentTimeMillis() + 86_400_000).encode(signer);
+    EdgeNodeVerticle v = new EdgeNodeVerticle(options.setNodeId(audience),
+        new EdgeCredentials(signer.audienceKeys(audience), () -> credential), JobAccess.open(),
+        new SimpleMeterRegistry(), null);
     await(vertx.deployVerticle(v));
     return v;
   }

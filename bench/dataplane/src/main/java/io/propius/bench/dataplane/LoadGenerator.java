@@ -9,6 +9,9 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
@@ -17,8 +20,16 @@ import java.util.function.LongSupplier;
  * Closed-loop HTTP load: {@code concurrency} loops, each sending its next request as soon as the
  * previous response has been read to the end (bodies are counted, not kept). Runs a warm-up, then
  * measures requests and response bytes over a fixed duration.
+ *
+ * <p>The warm-up's clock starts at the server's first answer, not at the first request: a server
+ * JVM that has just started links and interprets its request path cold, and on a loaded machine
+ * that alone took longer than a whole 1 s warm-up plus measurement (no request answered in the
+ * measured second, so the run failed).
  */
 final class LoadGenerator {
+  /** How long a server may take to answer its first request (a cold JVM on a loaded machine). */
+  private static final long FIRST_ANSWER_SECONDS = 60;
+
   /**
    * What one run measured.
    *
@@ -79,13 +90,15 @@ final class LoadGenerator {
     boolean[] stop = {false};
     Promise<Void> done = Promise.promise();
     AtomicLong running = new AtomicLong(concurrency);
+    CompletableFuture<Void> firstAnswer = new CompletableFuture<>();
     long[] started = new long[1];
     // Loops are started from a Vert.x context so the client's callbacks stay on event loops.
     vertx.runOnContext(v -> {
       for (int c = 0; c < concurrency; c++) {
-        loop(port, calls, counter, requests, bytes, errors, stop, running, done);
+        loop(port, calls, counter, requests, bytes, errors, stop, running, done, firstAnswer);
       }
     });
+    awaitFirstAnswer(port, firstAnswer, stop);
     sleep(warmupMs);
     requests.set(0);
     bytes.set(0);
@@ -107,13 +120,24 @@ final class LoadGenerator {
     return new Result(r, b, errors.get(), seconds, cpu, serverCpu);
   }
 
+  /** Waits for the server's first answer (success or error); stops the loops and fails if none comes. */
+  private static void awaitFirstAnswer(int port, CompletableFuture<Void> firstAnswer, boolean[] stop) {
+    try {
+      firstAnswer.orTimeout(FIRST_ANSWER_SECONDS, TimeUnit.SECONDS).join();
+    } catch (CompletionException e) {
+      stop[0] = true;
+      throw new IllegalStateException("load on port " + port + ": no answer within " + FIRST_ANSWER_SECONDS + " s", e);
+    }
+  }
+
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
         .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private void loop(int port, IntFunction<Call> calls, AtomicLong counter, AtomicLong requests, AtomicLong bytes,
-                    AtomicLong errors, boolean[] stop, AtomicLong running, Promise<Void> done) {
+                    AtomicLong errors, boolean[] stop, AtomicLong running, Promise<Void> done,
+                    CompletableFuture<Void> firstAnswer) {
     if (stop[0]) {
       if (running.decrementAndGet() == 0) {
         done.tryComplete();
@@ -144,7 +168,8 @@ final class LoadGenerator {
       } else {
         errors.incrementAndGet();
       }
-      loop(port, calls, counter, requests, bytes, errors, stop, running, done);
+      firstAnswer.complete(null);
+      loop(port, calls, counter, requests, bytes, errors, stop, running, done, firstAnswer);
     });
   }
 

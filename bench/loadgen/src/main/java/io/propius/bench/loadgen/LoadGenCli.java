@@ -19,10 +19,11 @@ import picocli.CommandLine.Option;
 
 /**
  * The load generator's command line: {@code run} drives a live server (embedded by default) and the
- * bare baseline; {@code window-memory} measures the sliding window's bytes per device.
+ * bare baseline; {@code cluster} compares one process with clusters of device nodes behind HAProxy;
+ * {@code window-memory} measures the sliding window's bytes per device.
  */
 @Command(name = "propius-loadgen", mixinStandardHelpOptions = true,
-    subcommands = {LoadGenCli.Run.class, LoadGenCli.WindowMemory.class},
+    subcommands = {LoadGenCli.Run.class, ClusterBench.class, LoadGenCli.WindowMemory.class},
     description = "Load generator for a live Propius server, with a bare Vert.x baseline in the same run.")
 public final class LoadGenCli {
   public static void main(String[] args) {
@@ -190,7 +191,7 @@ public final class LoadGenCli {
       }
     }
 
-    private static Buffer awaitOffers(DeviceLoad devices) throws InterruptedException {
+    static Buffer awaitOffers(DeviceLoad devices) throws InterruptedException {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
       while (System.nanoTime() < deadline) {
         Buffer b = await(devices.sampleCheckinResponse());

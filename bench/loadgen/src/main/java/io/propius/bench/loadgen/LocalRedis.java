@@ -45,6 +45,10 @@ final class LocalRedis implements AutoCloseable {
     }
   }
 
+  ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   String uri() {
     return "redis://127.0.0.1:" + port;
   }

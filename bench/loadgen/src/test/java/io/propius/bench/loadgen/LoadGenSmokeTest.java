@@ -42,6 +42,22 @@ class LoadGenSmokeTest {
   }
 
   @Test
+  void comparesASingleProcessWithAClusterNodeThroughHaproxyAndDirect() throws Exception {
+    ClusterBench bench = new ClusterBench();
+    new CommandLine(bench).parseArgs("--nodes", "1", "--warmup", "0.2", "--duration", "0.5", "--in-flight", "4",
+        "--connections", "4", "--jobs", "1", "--demand", "10", "--repeat", "1");
+    List<ClusterBench.Row> rows = bench.measureAll();
+    assertThat(rows).hasSize(8); // 2 deployments x 2 paths x 2 operations
+    for (ClusterBench.Row row : rows) {
+      assertThat(row.median(ClusterBench.Sample::perSecond)).as(row.toString()).isPositive();
+      // CPU read from the OS for the Propius processes, charged per completed operation.
+      assertThat(row.median(ClusterBench.Sample::propiusMicros)).as(row.toString()).isPositive();
+    }
+    assertThat(bench.markdown(rows)).contains("| cluster, 1 device node | HAProxy | checkin |",
+        "against the single process: cluster, 1 device node");
+  }
+
+  @Test
   void rejectsHalfARemoteServer() {
     LoadGenCli.Run options = new LoadGenCli.Run();
     new CommandLine(options).parseArgs("--server-devices", "127.0.0.1:1");

@@ -137,7 +137,8 @@ public final class StoreBench {
           SocketAddress.inetSocketAddress(server.jobsPort(), "127.0.0.1"));
       WebClient http = WebClient.create(clientVertx, new WebClientOptions().setKeepAlive(true),
           new PoolOptions().setHttp1MaxSize(concurrency));
-      TokenSigner signer = new TokenSigner(secret);
+      TokenSigner signer = new TokenSigner(io.propius.api.token.KeyRing.single(
+          io.propius.server.config.SecurityOptions.SECRET_KID, secret));
 
       // Warm-up on a job of its own, then the measured job.
       acceptAll(jobs, http, server.devicesPort(), signer, Math.min(devices, 5_000));

@@ -16,8 +16,10 @@ import io.propius.server.store.JobChange;
 import io.propius.server.store.JobSpec;
 import io.propius.server.store.JobStore;
 import io.propius.server.store.JobTransitions;
+import io.propius.server.store.OfferClaim;
 import io.propius.server.store.Reservation;
 import io.propius.server.scheduler.SchedulerLease;
+import io.propius.server.store.RoundQuota;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -87,7 +89,7 @@ public final class RedisJobStore implements JobStore {
   public Future<Job> register(JobSpec spec, AdmissionLimits limits, long now) {
     List<String> args = new ArrayList<>(List.of(Integer.toString(limits.maxActiveJobs()),
         Long.toString(limits.maxActiveDemand()), Long.toString(limits.maxActiveDemandPerTenant()), spec.tenant(),
-        Integer.toString(spec.estDemand()), keys.jobPrefix()));
+        Integer.toString(spec.estDemand()), keys.jobPrefix(), Integer.toString(limits.maxTenantJobs())));
     JobHash.fields(JobTransitions.register(0, spec, now)).forEach((k, v) -> {
       args.add(k);
       args.add(v);
@@ -95,7 +97,8 @@ public final class RedisJobStore implements JobStore {
     return eval(StoreCall.REGISTER, RedisScript.REGISTER, List.of(keys.ids(), keys.admission(), keys.live()), args)
         .compose(r -> {
           if (r.get(0).toInteger() == 0) {
-            String denied = Admission.check(limits, spec, r.get(1).toInteger(), r.get(2).toLong(), r.get(3).toLong());
+            String denied = Admission.check(limits, spec, r.get(1).toInteger(), r.get(2).toLong(), r.get(3).toLong(),
+                r.get(4).toInteger());
             return Future.failedFuture(new PropiusException(ErrorCode.ADMISSION_DENIED,
                 denied != null ? denied : "the admission limits are reached"));
           }
@@ -144,8 +147,9 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
-  public Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now) {
-    return update(jobId, j -> JobTransitions.requestRound(j, demand, expectedRound, now), 1);
+  public Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now,
+                                        java.util.function.Function<String, RoundQuota> quotas) {
+    return update(jobId, j -> JobTransitions.requestRound(j, demand, expectedRound, now), quotas, 1);
   }
 
   @Override
@@ -174,6 +178,15 @@ public final class RedisJobStore implements JobStore {
    * nothing. The round's bindings go when a new round opens or the job expires.
    */
   private Future<JobChange> update(long jobId, UnaryOperator<Job> transition, int attempt) {
+    return update(jobId, transition, tenant -> RoundQuota.NONE, attempt);
+  }
+
+  /**
+   * The same, with the tenant's quota on open demand: the job's own limits are checked here, the
+   * tenant-wide sum inside the script, atomically with the write.
+   */
+  private Future<JobChange> update(long jobId, UnaryOperator<Job> transition,
+                                   java.util.function.Function<String, RoundQuota> quotas, int attempt) {
     return read(jobId).compose(read -> {
       if (read == null) {
         return notFound(jobId);
@@ -182,6 +195,13 @@ public final class RedisJobStore implements JobStore {
       Job after;
       try {
         after = transition.apply(before);
+      } catch (PropiusException e) {
+        return Future.failedFuture(e);
+      }
+      RoundQuota quota = quotas.apply(after.tenant());
+      long openDelta = RoundQuota.openDemand(after) - RoundQuota.openDemand(before);
+      try {
+        quota.check(before, after, 0);
       } catch (PropiusException e) {
         return Future.failedFuture(e);
       }
@@ -194,7 +214,7 @@ public final class RedisJobStore implements JobStore {
       boolean ended = before.isLive() && !after.isLive();
       List<String> args = new ArrayList<>(List.of(read.version(), clearBindings ? "1" : "0", ended ? "1" : "0",
           after.tenant(), Integer.toString(after.estDemand()), Long.toString(jobId),
-          Long.toString(after.lastHeartbeat())));
+          Long.toString(after.lastHeartbeat()), Long.toString(openDelta), Long.toString(quota.maxOpenDemand())));
       changed.forEach((k, v) -> {
         args.add(k);
         args.add(v);
@@ -203,7 +223,10 @@ public final class RedisJobStore implements JobStore {
           keys.admission(), keys.ended()), args).compose(r -> switch (r.toInteger()) {
             case 1 -> Future.succeededFuture(new JobChange(before, after));
             case -1 -> notFound(jobId);
-            default -> attempt < MAX_ATTEMPTS ? update(jobId, transition, attempt + 1)
+            case -2 -> send(StoreCall.READ, Request.cmd(Command.HGET).arg(keys.admission()).arg("open:" + after.tenant()))
+                .compose(open -> Future.failedFuture(quota.denied(after.tenant(), open == null ? 0 : open.toLong(),
+                    openDelta)));
+            default -> attempt < MAX_ATTEMPTS ? update(jobId, transition, quotas, attempt + 1)
                 : Future.failedFuture(new PropiusException(ErrorCode.UNAVAILABLE, "job " + jobId
                 + " changed concurrently " + MAX_ATTEMPTS + " times in a row; retry", RedisFailures.RETRY_AFTER_MS));
           });
@@ -238,6 +261,26 @@ public final class RedisJobStore implements JobStore {
             case ALREADY_BOUND -> new Reservation(outcome, before, r.get(1).toLong(), false);
             default -> new Reservation(outcome, before, 0, false);
           });
+        });
+  }
+
+  @Override
+  public Future<List<String>> claimOffers(OfferClaim claim, long now) {
+    List<String> args = new ArrayList<>(6 + 2 * claim.released().size() + claim.devices().size());
+    // The offers' key outlives them by a minute, so a round's offers vanish without a purge.
+    long ttl = Math.max(1, claim.expiresAt() - now) + 60_000;
+    args.addAll(List.of(Integer.toString(claim.round()), Long.toString(now), Long.toString(claim.expiresAt()),
+        Double.toString(claim.overOffer()), Long.toString(ttl), Integer.toString(claim.released().size())));
+    claim.released().forEach((device, expiresAt) -> {
+      args.add(device);
+      args.add(Long.toString(expiresAt));
+    });
+    args.addAll(claim.devices());
+    return eval(StoreCall.CLAIM_OFFERS, RedisScript.CLAIM_OFFERS, List.of(keys.job(claim.jobId()),
+        keys.bound(claim.jobId()), keys.offers(claim.jobId(), claim.round())), args).map(r -> {
+          List<String> granted = new ArrayList<>(r.size());
+          r.forEach(device -> granted.add(device.toString()));
+          return granted;
         });
   }
 

@@ -55,6 +55,11 @@ record RedisKeys(String prefix) {
     return job(id) + ":bound";
   }
 
+  /** Sorted set of a round's small-batch offers not yet bound: device id → expiry; expires itself. */
+  String offers(long id, int round) {
+    return job(id) + ":offers:" + round;
+  }
+
   static String leaseMember(long jobId, int round, String deviceId) {
     return jobId + ":" + round + ":" + deviceId;
   }

@@ -12,6 +12,7 @@ enum RedisScript {
   REGISTER("register.lua"),
   UPDATE("update.lua"),
   RESERVE("reserve.lua"),
+  CLAIM_OFFERS("claim-offers.lua"),
   CONFIRM("confirm.lua"),
   EXPIRE_LEASES("expire-leases.lua"),
   PURGE_ENDED("purge-ended.lua"),

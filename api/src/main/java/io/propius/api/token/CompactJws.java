@@ -1,0 +1,112 @@
+package io.propius.api.token;
+
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * JWS compact serialization (RFC 7515) with HS256 only: {@code header.payload.signature}, each
+ * base64url. The header's {@code typ} says what a token is for (offer, task, node), so one kind
+ * never passes as another; {@code kid} names the key, so keys can rotate. Any other {@code alg}
+ * (notably {@code none}) is refused.
+ */
+final class CompactJws {
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+  private static final String ALG = "HS256";
+  /**
+   * Headers already seen on a verified token (a deployment has one per kind and key id): parsing
+   * the header JSON again was most of a verification's cost. Only verified headers get in, so a
+   * forger cannot fill it; it stops growing at {@value #MAX_HEADERS}.
+   */
+  private static final Map<String, JsonObject> VERIFIED_HEADERS = new ConcurrentHashMap<>();
+  private static final int MAX_HEADERS = 64;
+
+  private CompactJws() {
+  }
+
+  static String sign(String typ, KeyRing ring, JsonObject claims) {
+    String header = new JsonObject().put("alg", ALG).put("typ", typ).put("kid", ring.signingKid()).encode();
+    String input = B64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+        + B64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
+    return input + "." + B64.encodeToString(ring.sign(input.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  /** The {@code typ} a token claims (unverified), or null when it is not a JWS. */
+  static String typ(String token) {
+    int dot = token == null ? -1 : token.indexOf('.');
+    if (dot <= 0) {
+      return null;
+    }
+    try {
+      return header(token.substring(0, dot)).getValue("typ") instanceof String s ? s : null;
+    } catch (IllegalArgumentException | DecodeException e) {
+      return null;
+    }
+  }
+
+  /** A string claim of a token, read before it is verified (to pick the key), or null. */
+  static String unverifiedClaim(String token, String name) {
+    int first = token == null ? -1 : token.indexOf('.');
+    int last = token == null ? -1 : token.lastIndexOf('.');
+    if (first <= 0 || last <= first) {
+      return null;
+    }
+    try {
+      return header(token.substring(first + 1, last)).getValue(name) instanceof String s ? s : null;
+    } catch (IllegalArgumentException | DecodeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * @return the claims of a token of this {@code typ} whose signature verifies with {@code ring}
+   * @throws PropiusException UNAUTHENTICATED for anything else, {@code what} in the message
+   */
+  static JsonObject verify(String token, String typ, KeyRing ring, String what) {
+    if (token == null || token.isEmpty()) {
+      throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " is missing");
+    }
+    int first = token.indexOf('.');
+    int last = token.lastIndexOf('.');
+    if (first <= 0 || last == first || token.indexOf('.', first + 1) != last || last == token.length() - 1) {
+      throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " is malformed: not a compact JWS");
+    }
+    try {
+      String headerSegment = token.substring(0, first);
+      JsonObject known = VERIFIED_HEADERS.get(headerSegment);
+      JsonObject header = known != null ? known : header(headerSegment);
+      if (!ALG.equals(header.getValue("alg"))) {
+        throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " has algorithm '" + header.getValue("alg")
+            + "'; only " + ALG + " is accepted");
+      }
+      if (!typ.equals(header.getValue("typ"))) {
+        throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " is a '" + header.getValue("typ")
+            + "' token, not '" + typ + "'");
+      }
+      if (!(header.getValue("kid") instanceof String kid)) {
+        throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " names no key id (kid)");
+      }
+      byte[] expected = ring.macFor(kid, token.substring(0, last).getBytes(StandardCharsets.US_ASCII), what);
+      if (!MessageDigest.isEqual(expected, B64D.decode(token.substring(last + 1)))) {
+        throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " has an invalid signature");
+      }
+      if (known == null && VERIFIED_HEADERS.size() < MAX_HEADERS) {
+        VERIFIED_HEADERS.put(headerSegment, header);
+      }
+      return new JsonObject(new String(B64D.decode(token.substring(first + 1, last)), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
+      throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " is malformed");
+    }
+  }
+
+  private static JsonObject header(String segment) {
+    return new JsonObject(new String(B64D.decode(segment), StandardCharsets.UTF_8));
+  }
+}

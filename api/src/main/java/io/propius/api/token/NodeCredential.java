@@ -1,0 +1,39 @@
+package io.propius.api.token;
+
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * An edge node's credential towards its parent: issued by the control plane (the node cannot make
+ * one), naming the node ({@code nodeId}) and signed with the key of the parent's {@code audience}.
+ * Of its own type, so a device's task token never passes as a node.
+ */
+public record NodeCredential(String nodeId, String audience, long expiresAtMs) {
+  static final String TYP = "propius-node";
+
+  public String encode(TokenSigner signer) {
+    return signer.sign(TYP, audience, new JsonObject().put("sub", nodeId).put("aud", audience)
+        .put("exp_ms", expiresAtMs));
+  }
+
+  /**
+   * @throws PropiusException UNAUTHENTICATED when forged, for another parent, under a retired key,
+   *     malformed or expired
+   */
+  public static NodeCredential verify(AudienceKeys verifier, String token, long nowMs) {
+    JsonObject p = CompactJws.verify(token, TYP, verifier.keys(), "node credential");
+    if (!(p.getValue("sub") instanceof String node) || !(p.getValue("aud") instanceof String aud)
+        || !(p.getValue("exp_ms") instanceof Number e)) {
+      throw new PropiusException(ErrorCode.UNAUTHENTICATED, "node credential is malformed");
+    }
+    if (!verifier.audience().equals(aud)) {
+      throw new PropiusException(ErrorCode.UNAUTHENTICATED, "node credential is for parent '" + aud + "', not '"
+          + verifier.audience() + "'");
+    }
+    if (nowMs > e.longValue()) {
+      throw new PropiusException(ErrorCode.UNAUTHENTICATED, "node credential expired; issue a new one");
+    }
+    return new NodeCredential(node, aud, e.longValue());
+  }
+}

@@ -1,0 +1,44 @@
+package io.propius.server.device;
+
+import io.propius.api.ErrorCode;
+import io.propius.api.PropiusException;
+import io.propius.edge.ratelimit.TokenBuckets;
+import io.propius.server.config.DeviceRateLimitOptions;
+import io.propius.server.metrics.PropiusMetrics;
+
+/**
+ * The check-in rate limits, shared by every client manager instance of the process: a device id,
+ * then its client address, each takes a token from its bucket; a check-in that finds one empty is
+ * refused with RATE_LIMITED (429) and a Retry-After of when the bucket has a token again.
+ */
+public final class CheckinLimiter {
+  private final TokenBuckets perDevice;
+  private final TokenBuckets perAddress;
+  private final PropiusMetrics metrics;
+
+  public CheckinLimiter(DeviceRateLimitOptions options, PropiusMetrics metrics) {
+    this.perDevice = options.getPerDevice().buckets(options.getMaxKeys());
+    this.perAddress = options.getPerAddress().buckets(options.getMaxKeys());
+    this.metrics = metrics;
+  }
+
+  /** @throws PropiusException RATE_LIMITED naming the limit that was hit */
+  public void admit(String deviceId, String address, long nowNanos) {
+    if (perDevice != null) {
+      refuseIfEmpty(perDevice.take(deviceId, nowNanos), "device", "device '" + deviceId + "' checks in too often",
+          "devices.rateLimit.perDevice");
+    }
+    if (perAddress != null && address != null) {
+      refuseIfEmpty(perAddress.take(address, nowNanos), "address", "too many check-ins from address " + address,
+          "devices.rateLimit.perAddress");
+    }
+  }
+
+  private void refuseIfEmpty(long waitMs, String limit, String what, String setting) {
+    if (waitMs > 0) {
+      metrics.rateLimited(limit);
+      throw new PropiusException(ErrorCode.RATE_LIMITED, what + " (" + setting + "); retry in " + waitMs + " ms",
+          waitMs);
+    }
+  }
+}
