@@ -145,7 +145,7 @@ public final class PropiusServer {
         : new InMemoryJobStore();
     ServerKeys keys;
     try {
-      keys = ServerKeys.load(options.security());
+      keys = ServerKeys.load(options.security(), options.store().isRedis());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }

@@ -29,15 +29,21 @@ public final class ServerKeys {
     this.keysFile = keysFile;
   }
 
-  /** @throws IllegalArgumentException naming what is wrong with the configured keys */
-  public static ServerKeys load(SecurityOptions options) {
+  /**
+   * @param sharedStore whether other processes may share this one's jobs (the Redis store): only then
+   *     does a random key, valid in this process alone, deserve a warning
+   * @throws IllegalArgumentException naming what is wrong with the configured keys
+   */
+  public static ServerKeys load(SecurityOptions options, boolean sharedStore) {
     if (!options.getKeysFile().isEmpty()) {
       return new ServerKeys(new TokenSigner(read(options.getKeysFile())), options.getKeysFile());
     }
     byte[] secret = options.secretBytes();
     if (secret == null) {
-      LOG.log(System.Logger.Level.WARNING, "security.keysFile is not set: using a random token key, so offers and "
-          + "task tokens verify only in this process (see docs/SECURITY.md for a multi-process deployment)");
+      if (sharedStore) {
+        LOG.log(System.Logger.Level.WARNING, "security.keysFile is not set: using a random token key, so offers and "
+            + "task tokens verify only in this process (see docs/SECURITY.md for a multi-process deployment)");
+      }
       return new ServerKeys(TokenSigner.random(), "");
     }
     return new ServerKeys(new TokenSigner(KeyRing.single(SecurityOptions.SECRET_KID, secret)), "");
