@@ -12,6 +12,7 @@ import io.propius.server.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** Offers follow the configured policy's order and the jobs' public constraints. */
@@ -85,7 +86,7 @@ class SchedulingTest {
   void anUnknownPolicyFailsTheStartWithTheAvailableNames() {
     PropiusOptions options = TestServer.testOptions();
     options.scheduler().setPolicy("fastest");
-    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> TestServer.start(options)))
+    assertThat(Assertions.catchThrowable(() -> TestServer.start(options)))
         .hasMessageContaining("no scheduling policy named 'fastest'").hasMessageContaining("fifo");
   }
 }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -317,7 +318,7 @@ class SmallBatchTest {
   void aBadPolicyOptionStopsTheStartWithItsName() {
     PropiusOptions options = smallBatch("irs", 1_000);
     options.scheduler().getPolicyOptions().put("fairness", "-2");
-    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> TestServer.start(options)))
+    assertThat(Assertions.catchThrowable(() -> TestServer.start(options)))
         .hasMessageContaining("policy option 'fairness' must be a number >= 0");
   }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -140,7 +141,7 @@ final class ClusterBench implements Callable<Integer> {
       throws Exception {
     Vertx vertx = Vertx.vertx();
     JobDriver driver = new JobDriver(vertx, "127.0.0.1", nodes.get(0).jobsPort, demand);
-    Map<String, List<DeviceLoad>> paths = new java.util.LinkedHashMap<>();
+    Map<String, List<DeviceLoad>> paths = new LinkedHashMap<>();
     try {
       LoadGenCli.await(driver.start(jobs));
       paths.put("HAProxy", List.of(new DeviceLoad(vertx, "127.0.0.1", haproxy.port, 0, connections)));

@@ -1,6 +1,7 @@
 package io.propius.examples.fl.model;
 
 import io.propius.examples.fl.data.Dataset;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /** Multinomial logistic regression: {@code W (classes × dims)} then {@code b (classes)}. */
@@ -40,7 +41,7 @@ public final class LogisticRegression implements Model {
       double loss = 0;
       for (int start = 0; start < samples; start += batch) {
         int end = Math.min(samples, start + batch);
-        java.util.Arrays.fill(grad, 0);
+        Arrays.fill(grad, 0);
         for (int s = start; s < end; s++) {
           int i = order[s];
           int off = data.offset(i);

@@ -1,6 +1,7 @@
 package io.propius.examples.fl.model;
 
 import io.propius.examples.fl.data.Dataset;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.SplittableRandom;
 
@@ -83,14 +84,14 @@ public final class Mlp implements Model {
       double loss = 0;
       for (int start = 0; start < samples; start += batch) {
         int end = Math.min(samples, start + batch);
-        java.util.Arrays.fill(grad, 0);
+        Arrays.fill(grad, 0);
         for (int s = start; s < end; s++) {
           int i = order[s];
           int off = data.offset(i);
           forward(w, x, off, h, p);
           loss += Softmax.crossEntropy(p, data.labels()[i]);
           p[data.labels()[i]] -= 1;
-          java.util.Arrays.fill(dh, 0);
+          Arrays.fill(dh, 0);
           for (int c = 0; c < classes; c++) {
             int row = w2 + c * hidden;
             for (int u = 0; u < hidden; u++) {
