@@ -32,6 +32,8 @@ import picocli.CommandLine.Option;
     description = "Check-in and binding throughput and CPU per operation: one process vs clusters of N device "
         + "nodes, through HAProxy and direct.")
 final class ClusterBench implements Callable<Integer> {
+  // Options shaped like LoadGenCli.Run's and the simulator's, but with this command's own defaults and
+  // meanings (split over the endpoints, per path), so no shared picocli mixin.
   @Option(names = "--nodes", split = ",", defaultValue = "1,2,3", description = "device nodes per cluster to measure (default ${DEFAULT-VALUE})")
   List<Integer> nodes;
   @Option(names = "--instances", defaultValue = "1", description = "client manager instances per node (default ${DEFAULT-VALUE})")
