@@ -98,10 +98,12 @@ class SimulatorSmokeTest {
       times[i] = random.nextDouble() * (i % 3 == 0 ? 100 : i % 3 == 1 ? 900 : 100_000);
       q.push(times[i], i);
     }
+    double[] pushed = times.clone();
     Arrays.sort(times);
     int later = 0;
     for (double expected : times) {
       assertThat(q.peekTime()).isEqualTo(expected);
+      assertThat(pushed[(int) q.peekPayload()]).as("the payload pushed with that time").isEqualTo(expected);
       q.pop();
       if (random.nextInt(4) == 0) {
         // Events pushed while running, after every original one.
@@ -117,6 +119,12 @@ class SimulatorSmokeTest {
       q.pop();
     }
     assertThat(q.isEmpty()).isTrue();
+  }
+
+  @Test
+  void eventQueueRingIsAPowerOfTwo() {
+    assertThatThrownBy(() -> new EventQueue(60, 100)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("power of two");
   }
 
   @Test

@@ -9,13 +9,16 @@ import java.util.Arrays;
  * overflow list that is spread again each time the ring turns. A million devices each with an event
  * hours ahead thus cost an O(1) append each, and the heap stays small enough for the cache. Events
  * with equal times leave in an order fixed by the sequence of operations, so a run is repeatable.
+ * A bucket keeps each event's time bits and payload side by side in one array, so an append
+ * touches one cache line of a bucket that is not in the cache, not two.
  */
 public final class EventQueue {
   private final double bucketS;
   private final int buckets;
   private final EventHeap near = new EventHeap();
-  private final double[][] times;
-  private final long[][] payloads;
+  /** Per bucket: time bits and payload of each event, in the order they were pushed. */
+  private final long[][] events;
+  /** Per bucket: number of longs used (twice its events). */
   private final int[] sizes;
   private double[] overflowTimes = new double[64];
   private long[] overflowPayloads = new long[64];
@@ -28,11 +31,14 @@ public final class EventQueue {
     this(60, 4096);
   }
 
+  /** A queue with a ring of {@code buckets} (a power of two) buckets of {@code bucketS} seconds. */
   public EventQueue(double bucketS, int buckets) {
+    if (Integer.bitCount(buckets) != 1) {
+      throw new IllegalArgumentException("buckets must be a power of two, got " + buckets);
+    }
     this.bucketS = bucketS;
     this.buckets = buckets;
-    times = new double[buckets][];
-    payloads = new long[buckets][];
+    events = new long[buckets][];
     sizes = new int[buckets];
   }
 
@@ -50,7 +56,7 @@ public final class EventQueue {
     if (k <= current) {
       near.push(time, payload);
     } else if (k < ringStart() + buckets) {
-      append((int) (k % buckets), time, payload);
+      append((int) k & (buckets - 1), time, payload);
     } else {
       if (overflowSize == overflowTimes.length) {
         overflowTimes = Arrays.copyOf(overflowTimes, overflowSize * 2);
@@ -82,7 +88,7 @@ public final class EventQueue {
 
   /** First bucket index of the ring's current turn. */
   private long ringStart() {
-    return current - current % buckets;
+    return current & -buckets;
   }
 
   /** Moves buckets into the heap until it has an event. */
@@ -92,14 +98,18 @@ public final class EventQueue {
         throw new IllegalStateException("event queue is empty");
       }
       current++;
-      if (current % buckets == 0) {
+      int b = (int) current & (buckets - 1);
+      if (b == 0) {
         spreadOverflow();
       }
-      int b = (int) (current % buckets);
-      for (int i = 0; i < sizes[b]; i++) {
-        near.push(times[b][i], payloads[b][i]);
+      long[] e = events[b];
+      for (int i = 0; i < sizes[b]; i += 2) {
+        near.push(Double.longBitsToDouble(e[i]), e[i + 1]);
       }
       sizes[b] = 0;
+      // A bucket fills most while it is near; kept at that size for the whole ring, the arrays of
+      // ten million devices' toggles would hold gigabytes of empty slots.
+      events[b] = null;
     }
   }
 
@@ -118,14 +128,15 @@ public final class EventQueue {
   }
 
   private void append(int b, double time, long payload) {
-    if (times[b] == null) {
-      times[b] = new double[64];
-      payloads[b] = new long[64];
-    } else if (sizes[b] == times[b].length) {
-      times[b] = Arrays.copyOf(times[b], sizes[b] * 2);
-      payloads[b] = Arrays.copyOf(payloads[b], sizes[b] * 2);
+    long[] e = events[b];
+    int n = sizes[b];
+    if (e == null) {
+      e = events[b] = new long[128];
+    } else if (n == e.length) {
+      e = events[b] = Arrays.copyOf(e, n * 2);
     }
-    times[b][sizes[b]] = time;
-    payloads[b][sizes[b]++] = payload;
+    e[n] = Double.doubleToRawLongBits(time);
+    e[n + 1] = payload;
+    sizes[b] = n + 2;
   }
 }

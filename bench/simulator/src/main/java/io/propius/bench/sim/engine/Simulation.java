@@ -47,8 +47,8 @@ public final class Simulation {
   public final SimulationSettings settings;
   private final SelectionMethod method;
   private final EventQueue queue = new EventQueue();
-  /** Availability draws only, so that every method sees the same comings and goings. */
-  private final SplittableRandom availabilityRandom;
+  /** The devices' comings and goings, drawn ahead from their own random stream so that every method sees the same. */
+  private final AvailabilityTimeline timeline;
   /** Every other random choice. */
   private final SplittableRandom random;
   private IdlePools idle;
@@ -105,7 +105,7 @@ public final class Simulation {
     this.jobs = jobs;
     this.settings = settings;
     this.method = method;
-    this.availabilityRandom = new SplittableRandom(settings.seed() ^ 0xA5A5A5A5L);
+    this.timeline = new AvailabilityTimeline(devices, settings.availability(), settings.seed(), settings.horizonS());
     this.random = new SplittableRandom(settings.seed());
     int n = devices.size;
     online = new boolean[n];
@@ -136,9 +136,18 @@ public final class Simulation {
 
   /** Runs to the horizon (or until every job has finished or given up). */
   public RunResult run(DoubleConsumer progress) {
-    long started = System.nanoTime();
-    var threads = ManagementFactory.getThreadMXBean();
-    long cpuStarted = threads.getCurrentThreadCpuTime();
+    try (timeline) {
+      long started = System.nanoTime();
+      var threads = ManagementFactory.getThreadMXBean();
+      long cpuStarted = threads.getCurrentThreadCpuTime();
+      double end = simulate(progress);
+      long cpu = threads.getCurrentThreadCpuTime() - cpuStarted;
+      timeline.close();
+      return result(end, System.nanoTime() - started, cpu + timeline.cpuNanos());
+    }
+  }
+
+  private double simulate(DoubleConsumer progress) {
     method.attach(this);
     idle = new IdlePools(devices.size, method.pools());
     startDevices();
@@ -179,7 +188,7 @@ public final class Simulation {
     double end = Math.min(horizon, now);
     account(end);
     progress.accept(horizon);
-    return result(end, System.nanoTime() - started, threads.getCurrentThreadCpuTime() - cpuStarted);
+    return end;
   }
 
   // ---------------------------------------------------------------- what methods may read
@@ -289,23 +298,20 @@ public final class Simulation {
   }
 
   private void startDevices() {
-    var availability = settings.availability();
-    for (int d = 0; d < devices.size; d++) {
-      if (availabilityRandom.nextDouble() < availability.onlineFraction()) {
+    timeline.start((d, isOnline, firstToggle) -> {
+      if (isOnline) {
         online[d] = true;
         onlineCount++;
         idle.add(d, method.poolOf(d));
-        // Residual of a session already under way.
-        queue.push(availabilityRandom.nextDouble() * availability.sessionLength(availabilityRandom), event(TOGGLE, d, 0));
-      } else {
-        // Gaps are memoryless, so the residual gap of an offline device is a whole gap.
-        queue.push(availability.nextOnline(0, devices.phaseS[d], availabilityRandom), event(TOGGLE, d, 0));
       }
-    }
+      queue.push(firstToggle, event(TOGGLE, d, 0));
+    });
   }
 
   private void toggle(int d) {
-    var availability = settings.availability();
+    // The next toggle goes into the same queue as every other event, so that simultaneous events
+    // (the batched methods' ticks) leave it in the same order as ever.
+    queue.push(timeline.nextToggle(d, now), event(TOGGLE, d, 0));
     if (online[d]) {
       online[d] = false;
       onlineCount--;
@@ -317,11 +323,9 @@ public final class Simulation {
       } else {
         idle.remove(d);
       }
-      queue.push(Math.max(now, availability.nextOnline(now, devices.phaseS[d], availabilityRandom)), event(TOGGLE, d, 0));
     } else {
       online[d] = true;
       onlineCount++;
-      queue.push(now + availability.sessionLength(availabilityRandom), event(TOGGLE, d, 0));
       idle.add(d, method.poolOf(d));
       if (!method.batched() && liveJobs > 0) {
         int job = method.checkin(d);

@@ -54,7 +54,7 @@ public record RunResult(String method, int devices, double meanOnline, int jobs,
     return counters.events() / Math.max(wallS, 1e-9);
   }
 
-  /** Events per second of the simulating thread's CPU time (what a quiet machine would see). */
+  /** Events per second of CPU time of the simulating threads (the main one and the availability timeline). */
   public double eventsPerCpuSecond() {
     return counters.events() / Math.max(cpuS, 1e-9);
   }
