@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
  * server says a retry may help, {@link #retryAfterMs()}. Unchecked, so the blocking style needs no
  * {@code throws} clauses and the async style carries it as the failure of a {@code Future}.
  */
+// Not api's PropiusException, though the fields match: that one is the server's stackless, causeless
+// error; this one is the SDK's public type, with a cause (the transport failure) and the code in its message.
 public class PropiusClientException extends RuntimeException {
   private final ErrorCode code;
   private final long retryAfterMs;

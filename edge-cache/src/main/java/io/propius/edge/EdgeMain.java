@@ -1,6 +1,7 @@
 package io.propius.edge;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.propius.api.PropiusException;
 import io.propius.api.tls.DevCertificate;
 import io.propius.api.tls.TlsOptions;
 import io.propius.edge.access.ControlPlaneJobAccess;
@@ -16,12 +17,12 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * A standalone edge node: {@code java -cp propius.jar io.propius.edge.EdgeMain --role leaf --parent
@@ -176,7 +177,7 @@ public final class EdgeMain implements Callable<Integer> {
             + "acknowledged results across a restart");
       }
       checkJobAccessFlags(options.role(), controlPlane, openJobCalls);
-    } catch (IllegalArgumentException | io.propius.api.PropiusException e) {
+    } catch (IllegalArgumentException | PropiusException e) {
       throw new ParameterException(spec.commandLine(), "edge node: " + e.getMessage());
     }
     return options;

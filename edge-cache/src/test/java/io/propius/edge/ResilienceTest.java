@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,7 +90,7 @@ class ResilienceTest {
     Reply agg = tree.http.get(root.port(), "/v1/aggregates/4/1", null);
     assertThat(Double.parseDouble(agg.headers().get("Propius-Weight"))).isEqualTo(weight);
     assertThat(Tensors.decode(agg.body().getBytes())[0]).isCloseTo(weighted / weight,
-        org.assertj.core.data.Offset.offset(1e-9));
+        Offset.offset(1e-9));
   }
 
   @Test
@@ -146,7 +147,7 @@ class ResilienceTest {
     tree.http.put(root.port(), "/v1/rounds/4/1", null, new JsonObject().put("tensor_length", 256).put("target", 1000));
     List<String> flags = List.of("--role", "leaf", "--parent", "http://127.0.0.1:" + root.port(),
         "--journal", dir.resolve("leaf").toString(), "--push-interval-ms", "100");
-    java.nio.file.Path keys = tree.keysFile(dir, "leaf-p");
+    Path keys = tree.keysFile(dir, "leaf-p");
     List<Integer> accepted = new ArrayList<>();
     int refused = -1;
     // Leaving each block kills its process (SIGKILL): a crash, nothing flushed.

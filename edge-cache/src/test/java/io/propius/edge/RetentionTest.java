@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after replaying a compacted journal), and a journaled root keeping its plans and aggregates.
  */
 class RetentionTest {
+  // The same fixture as ResilienceTest's: a tree and a directory per test, spelled out in each class.
   private final EdgeTree tree = new EdgeTree();
   @TempDir
   Path dir;

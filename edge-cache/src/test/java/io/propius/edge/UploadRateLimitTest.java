@@ -3,11 +3,12 @@ package io.propius.edge;
 import static io.propius.edge.testing.EdgeTree.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.propius.edge.access.JobAccess;
 import io.propius.edge.config.DataPlaneOptions;
+import io.propius.edge.metrics.EdgeMetrics;
 import io.propius.edge.ratelimit.RateLimit;
 import io.propius.edge.testing.EdgeTree;
 import io.propius.edge.testing.Http.Reply;
-import io.propius.edge.access.JobAccess;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class UploadRateLimitTest {
     assertThat(Long.parseLong(refused.headers().get("Retry-After"))).isBetween(90L, 100L);
     assertThat(tree.http.put(port, "/v1/results/7/1?samples=1", tree.token(7, 1, "other"), tensor(2)).status())
         .isEqualTo(200);
-    assertThat(root.node().metrics().uploads(io.propius.edge.metrics.EdgeMetrics.UploadOutcome.RATE_LIMITED))
+    assertThat(root.node().metrics().uploads(EdgeMetrics.UploadOutcome.RATE_LIMITED))
         .isEqualTo(1);
   }
 }

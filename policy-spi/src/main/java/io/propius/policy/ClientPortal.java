@@ -1,6 +1,7 @@
 package io.propius.policy;
 
 import io.propius.api.query.Constraints;
+import io.propius.api.query.QuerySyntaxException;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +22,7 @@ public interface ClientPortal {
   /**
    * Devices in the window whose public attributes satisfy a query in the Propius query language.
    *
-   * @throws io.propius.api.query.QuerySyntaxException for a query that does not parse
+   * @throws QuerySyntaxException for a query that does not parse
    */
   long subsetSize(String query);
 
@@ -33,7 +34,7 @@ public interface ClientPortal {
    * 2^n. The default asks {@link #subsetSize} for each pattern, splitting one query at a time and
    * dropping empty branches; portals that can do better in one pass override it.
    *
-   * @throws io.propius.api.query.QuerySyntaxException for a query that does not parse
+   * @throws QuerySyntaxException for a query that does not parse
    */
   default Map<BitSet, Long> partition(List<String> queries) {
     Map<BitSet, Long> out = new HashMap<>();

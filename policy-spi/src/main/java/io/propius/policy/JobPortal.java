@@ -1,6 +1,7 @@
 package io.propius.policy;
 
 import io.propius.api.query.Constraints;
+import io.propius.api.query.QuerySyntaxException;
 import java.util.List;
 import java.util.NoSuchElementException;
 
@@ -29,7 +30,7 @@ public interface JobPortal {
    * ({@link io.propius.api.query.Query}), e.g. {@code "state == 2 and demand - amount > 0"} is not
    * valid (no arithmetic), but {@code "state == 2 and amount < demand"} is. Ordered by id.
    *
-   * @throws io.propius.api.query.QuerySyntaxException for a query that does not parse
+   * @throws QuerySyntaxException for a query that does not parse
    */
   List<Long> query(String query);
 

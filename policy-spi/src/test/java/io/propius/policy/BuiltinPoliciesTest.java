@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** Each built-in policy on hand-computed cases: the order it must produce, highest score first. */
@@ -100,15 +101,15 @@ class BuiltinPoliciesTest {
     assertThat(portal.size()).isEqualTo(3);
     assertThat(portal.exists(2)).isTrue();
     assertThat(portal.field(1, "public_constraint.gpu")).isNaN();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> portal.field(1, "colour"))
+    Assertions.assertThatThrownBy(() -> portal.field(1, "colour"))
         .hasMessageContaining("'colour' is not a job field");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> portal.setScore(9, 1))
+    Assertions.assertThatThrownBy(() -> portal.setScore(9, 1))
         .hasMessageContaining("no live job 9");
   }
 
   @Test
   void unknownPolicyNamesListTheAvailableOnes() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Policies.load("nope"))
+    Assertions.assertThatThrownBy(() -> Policies.load("nope"))
         .hasMessageContaining("no scheduling policy named 'nope'").hasMessageContaining("fair-share, fifo, irs, las, random, srsf, srtf");
   }
 

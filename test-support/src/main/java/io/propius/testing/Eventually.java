@@ -3,6 +3,7 @@ package io.propius.testing;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Waiting for a condition that becomes true asynchronously (Awaitility, polled every 20 ms). */
 public final class Eventually {
@@ -20,7 +21,7 @@ public final class Eventually {
    * Polls until the condition holds.
    *
    * @param what names the condition in the timeout's message
-   * @throws org.awaitility.core.ConditionTimeoutException when it does not hold within {@code timeout}
+   * @throws ConditionTimeoutException when it does not hold within {@code timeout}
    */
   public static void eventually(Duration timeout, BooleanSupplier condition, String what) {
     Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL)

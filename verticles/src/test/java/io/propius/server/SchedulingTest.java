@@ -4,28 +4,17 @@ import static io.propius.testing.Eventually.eventually;
 import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.propius.api.grpc.RegisterJobRequest;
-import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.Devices;
 import io.propius.server.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** Offers follow the configured policy's order and the jobs' public constraints. */
 class SchedulingTest {
-  private static long openJob(TestServer server, int demand, String constraint, double min) {
-    RegisterJobRequest.Builder b = RegisterJobRequest.newBuilder().setTotalRounds(2).setEstDemand(demand);
-    if (constraint != null) {
-      b.putPublicConstraints(constraint, min);
-    }
-    long id = await(server.jobs.registerJob(b.build())).getJobId();
-    await(server.jobs.requestRound(RequestRoundRequest.newBuilder().setJobId(id).setDemand(demand).build()));
-    return id;
-  }
-
   private static List<Long> offeredJobs(Devices devices, String device, JsonObject attributes) {
     return await(devices.checkin(device, attributes)).bodyAsJsonObject().getJsonArray("offers").stream()
         .map(o -> ((JsonObject) o).getLong("job_id")).toList();
@@ -35,9 +24,9 @@ class SchedulingTest {
   void fifoOffersOlderJobsFirstAndOnlyEligibleOnes() {
     try (TestServer server = TestServer.start()) {
       Devices devices = new Devices(server);
-      long gpuJob = openJob(server, 5, "gpu", 1);    // oldest, needs a GPU
-      long cpuJob = openJob(server, 5, "cpu_cores", 4);
-      long anyJob = openJob(server, 5, null, 0);     // newest, no constraints
+      long gpuJob = server.openJob(5, "gpu", 1);    // oldest, needs a GPU
+      long cpuJob = server.openJob(5, "cpu_cores", 4);
+      long anyJob = server.openJob(5, null, 0);     // newest, no constraints
       JsonObject strong = new JsonObject().put("gpu", 1).put("cpu_cores", 8);
       eventually(Duration.ofSeconds(5), () -> offeredJobs(devices, "strong", strong).size() == 3, "three offers");
       assertThat(offeredJobs(devices, "strong", strong)).containsExactly(gpuJob, cpuJob, anyJob);
@@ -54,9 +43,9 @@ class SchedulingTest {
     options.devices().setMaxOffers(2);
     try (TestServer server = TestServer.start(options)) {
       Devices devices = new Devices(server);
-      long a = openJob(server, 1, null, 0);
-      long b = openJob(server, 1, null, 0);
-      openJob(server, 1, null, 0);
+      long a = server.openJob(1, null, 0);
+      long b = server.openJob(1, null, 0);
+      server.openJob(1, null, 0);
       eventually(Duration.ofSeconds(5), () -> offeredJobs(devices, "d", new JsonObject()).size() == 2, "two offers");
       assertThat(offeredJobs(devices, "d", new JsonObject())).containsExactly(a, b);
     }
@@ -68,9 +57,9 @@ class SchedulingTest {
     options.scheduler().setPolicy("largest-demand-first");
     try (TestServer server = TestServer.start(options)) {
       Devices devices = new Devices(server);
-      long small = openJob(server, 3, null, 0);
-      long large = openJob(server, 30, null, 0);
-      long medium = openJob(server, 10, null, 0);
+      long small = server.openJob(3, null, 0);
+      long large = server.openJob(30, null, 0);
+      long medium = server.openJob(10, null, 0);
       eventually(Duration.ofSeconds(5), () -> offeredJobs(devices, "d", new JsonObject()).equals(List.of(large, medium, small)),
           "offers in largest-demand-first order");
       JsonObject policies = await(server.http.get(server.server.adminPort(), "127.0.0.1", "/v1/admin/policies").send())
@@ -85,7 +74,7 @@ class SchedulingTest {
   void anUnknownPolicyFailsTheStartWithTheAvailableNames() {
     PropiusOptions options = TestServer.testOptions();
     options.scheduler().setPolicy("fastest");
-    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> TestServer.start(options)))
+    assertThat(Assertions.catchThrowable(() -> TestServer.start(options)))
         .hasMessageContaining("no scheduling policy named 'fastest'").hasMessageContaining("fifo");
   }
 }

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.propius.api.grpc.GetJobRequest;
 import io.propius.api.grpc.JobStatus;
 import io.propius.api.grpc.RegisterJobRequest;
-import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.Devices;
 import io.propius.server.testing.Journey;
@@ -19,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,16 +37,6 @@ class SmallBatchTest {
     options.scheduler().setMode("small-batch").setPolicy(policy);
     options.devices().setHoldMs(holdMs);
     return options;
-  }
-
-  private static long openJob(TestServer server, int demand, String constraint, double min) {
-    RegisterJobRequest.Builder b = RegisterJobRequest.newBuilder().setTotalRounds(2).setEstDemand(demand);
-    if (constraint != null) {
-      b.putPublicConstraints(constraint, min);
-    }
-    long id = await(server.jobs.registerJob(b.build())).getJobId();
-    await(server.jobs.requestRound(RequestRoundRequest.newBuilder().setJobId(id).setDemand(demand).build()));
-    return id;
   }
 
   /**
@@ -86,9 +76,9 @@ class SmallBatchTest {
   void heldDevicesFillEveryRoundExactlyOnceScarceDevicesFirst() {
     try (TestServer server = TestServer.start(smallBatch("irs", 2_000))) {
       Devices devices = new Devices(server);
-      long gpuJob = openJob(server, 2, "gpu", 1);
-      long a = openJob(server, 3, null, 0);
-      long b = openJob(server, 2, null, 0);
+      long gpuJob = server.openJob(2, "gpu", 1);
+      long a = server.openJob(3, null, 0);
+      long b = server.openJob(2, null, 0);
       // 3 GPU devices and 9 plain ones for 7 slots: 5 devices must end their wait without an offer.
       List<Future<Outcome>> all = new ArrayList<>();
       Map<String, Boolean> hasGpu = new HashMap<>();
@@ -136,8 +126,8 @@ class SmallBatchTest {
     PropiusOptions options = smallBatch("irs", 2_000);
     options.devices().setInstances(instances);
     try (TestServer server = TestServer.start(options)) {
-      long small = openJob(server, 30, null, 0);
-      long large = openJob(server, 50, null, 0);
+      long small = server.openJob(30, null, 0);
+      long large = server.openJob(50, null, 0);
       List<Journey> journeys = Journey.of(Devices.withConnections(server, 128), 100);
 
       int offers = Journey.offers(journeys);
@@ -162,7 +152,7 @@ class SmallBatchTest {
     PropiusOptions options = smallBatch("irs", 2_000);
     options.devices().setOverOffer(1.3);
     try (TestServer server = TestServer.start(options)) {
-      long job = openJob(server, 50, null, 0);
+      long job = server.openJob(50, null, 0);
       List<Journey> journeys = Journey.of(Devices.withConnections(server, 128), 100);
 
       int offers = Journey.offers(journeys);
@@ -194,7 +184,7 @@ class SmallBatchTest {
     try (TestServer server = TestServer.start(smallBatch("irs", 3_000))) {
       Devices first = Devices.onOneConnection(server);
       Devices second = Devices.onOneConnection(server);
-      long job = openJob(server, 2, "gpu", 1);
+      long job = server.openJob(2, "gpu", 1);
 
       var accepted = await(second.accept("gpu-1", oneOffer(first, "gpu-1", GPU).getString("offer")));
       assertThat(accepted.statusCode()).as(accepted.bodyAsString()).isEqualTo(200);
@@ -212,7 +202,7 @@ class SmallBatchTest {
     try (TestServer server = TestServer.start(smallBatch("irs", 3_000))) {
       Devices first = Devices.onOneConnection(server);
       Devices second = Devices.onOneConnection(server);
-      long job = openJob(server, 1, "gpu", 1);
+      long job = server.openJob(1, "gpu", 1);
 
       oneOffer(first, "gpu-1", GPU);
       var back = second.checkin("gpu-1", new JsonObject().put("gpu", 0).put("cpu_cores", 4)); // on the other instance
@@ -230,7 +220,7 @@ class SmallBatchTest {
     try (TestServer server = TestServer.start(smallBatch("irs", 1_500))) {
       Devices first = Devices.onOneConnection(server);
       Devices second = Devices.onOneConnection(server);
-      long job = openJob(server, 1, "gpu", 1);
+      long job = server.openJob(1, "gpu", 1);
 
       oneOffer(first, "gpu-1", GPU);
       assertThat(oneOffer(second, "gpu-1", GPU).getLong("job_id")).as("its slot, offered again").isEqualTo(job);
@@ -249,8 +239,8 @@ class SmallBatchTest {
     options.scheduler().setTickMs(600_000);
     try (TestServer server = TestServer.start(options)) {
       Devices devices = new Devices(server);
-      long big = openJob(server, 6, null, 0);
-      long small = openJob(server, 3, null, 0);
+      long big = server.openJob(6, null, 0);
+      long small = server.openJob(3, null, 0);
       eventually(Duration.ofSeconds(5), () -> admin(server, "/v1/admin/schedule").getJsonArray("jobs").size() == 2,
           "a schedule with both open rounds");
       List<Future<Outcome>> all = new ArrayList<>();
@@ -304,7 +294,7 @@ class SmallBatchTest {
   void aPolicyWhoseGroupQueryDoesNotParseAssignsNothing() {
     try (TestServer server = TestServer.start(smallBatch("test-bad-groups", 600))) {
       Devices devices = new Devices(server);
-      long job = openJob(server, 1, null, 0);
+      long job = server.openJob(1, null, 0);
       Outcome o = await(device(devices, "phone", new JsonObject().put("cpu_cores", 2)));
       assertThat(o.jobId()).isZero();
       assertThat(status(server, job).getAmount()).isZero();
@@ -317,7 +307,7 @@ class SmallBatchTest {
   void aBadPolicyOptionStopsTheStartWithItsName() {
     PropiusOptions options = smallBatch("irs", 1_000);
     options.scheduler().getPolicyOptions().put("fairness", "-2");
-    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> TestServer.start(options)))
+    assertThat(Assertions.catchThrowable(() -> TestServer.start(options)))
         .hasMessageContaining("policy option 'fairness' must be a number >= 0");
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
+import com.sun.management.ThreadMXBean;
 import io.propius.api.testing.RandomInputs;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -20,8 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * else, and what a header claims is not allocated before the body proves it.
  */
 class TensorDecoderFuzzTest {
-  private static final com.sun.management.ThreadMXBean THREADS =
-      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  private static final ThreadMXBean THREADS =
+      (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   static LongStream seeds() {
     return RandomInputs.seeds(300);

@@ -15,6 +15,9 @@ import java.util.stream.LongStream;
  * {@link SplittableRandom} built from one seed, so a failing case is replayed by its seed alone.
  * Values lean towards the edges parsers get wrong (NaN, extreme numbers, control characters,
  * lone surrogates, empty and truncated data) rather than being uniform.
+ *
+ * <p>edge-cache and verticles keep trimmed copies on purpose: the modules don't share test jars,
+ * and each copy's {@code SPECIAL} leans towards the parsers of its own module.
  */
 public final class RandomInputs {
   /** Characters that matter to JSON, query and header parsers, mixed into random strings. */

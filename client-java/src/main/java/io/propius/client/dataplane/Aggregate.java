@@ -1,5 +1,6 @@
 package io.propius.client.dataplane;
 
+import io.propius.api.tensor.TensorFormatException;
 import io.propius.api.tensor.Tensors;
 import io.vertx.core.buffer.Buffer;
 
@@ -15,7 +16,7 @@ public record Aggregate(Buffer tensor, long contributors, double weight, boolean
   /**
    * The decoded values (for {@code fedavg}: the sample-weighted mean of the uploads).
    *
-   * @throws io.propius.api.tensor.TensorFormatException if the body is not a tensor
+   * @throws TensorFormatException if the body is not a tensor
    */
   public double[] values() {
     return Tensors.decode(tensor.getBytes());

@@ -1,12 +1,16 @@
 package io.propius.edge.auth;
 
+import io.propius.api.token.AudienceKeys;
 import io.propius.api.token.KeyRing;
 import io.propius.api.token.NodeCredential;
 import io.propius.api.token.TokenSigner;
-import io.propius.api.token.AudienceKeys;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.Set;
@@ -49,10 +53,10 @@ public final class EdgeKeysFile {
   public static EdgeKeysFile load(String path) {
     JsonObject json;
     try {
-      json = new JsonObject(java.nio.file.Files.readString(java.nio.file.Path.of(path)));
-    } catch (java.io.IOException e) {
+      json = new JsonObject(Files.readString(Path.of(path)));
+    } catch (IOException e) {
       throw new IllegalArgumentException("cannot read keys file " + path + ": " + e.getMessage());
-    } catch (io.vertx.core.json.DecodeException e) {
+    } catch (DecodeException e) {
       throw new IllegalArgumentException("keys file " + path + " is not JSON");
     }
     if (!(json.getValue("audience") instanceof String)) {

@@ -13,10 +13,10 @@ import io.propius.api.token.TaskToken;
 import io.propius.edge.EdgeNode;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TokenVerifier;
-import io.propius.edge.ratelimit.TokenBuckets;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.metrics.EdgeMetrics.Requester;
 import io.propius.edge.metrics.EdgeMetrics.UploadOutcome;
+import io.propius.edge.ratelimit.TokenBuckets;
 import io.propius.edge.round.RoundKey;
 import io.propius.edge.upstream.PartialUpdate;
 import io.propius.policy.reduce.Accumulator;
@@ -31,6 +31,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -50,7 +51,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private final TokenBuckets uploadsPerToken;
   private final JobAccess jobAccess;
   private final Supplier<String> scrape;
-  private final java.util.function.Predicate<String> metricsReader;
+  private final Predicate<String> metricsReader;
   private final ValueArrays arrays = new ValueArrays();
 
   /**
@@ -58,7 +59,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
    * @param metricsReader whether a request's Authorization header may read it
    */
   public EdgeHttpHandler(EdgeNode node, DataPlaneOptions options, TokenVerifier tokens, JobAccess jobAccess,
-                         Supplier<String> scrape, java.util.function.Predicate<String> metricsReader) {
+                         Supplier<String> scrape, Predicate<String> metricsReader) {
     this.metricsReader = metricsReader;
     this.node = node;
     this.options = options;

@@ -43,12 +43,12 @@ public final class EdgeMetrics {
 
   private final MeterRegistry registry;
   private final String role;
-  private final EnumMap<CacheResult, Counter> cache = new EnumMap<>(CacheResult.class);
-  private final EnumMap<Eviction, Counter> evictions = new EnumMap<>(Eviction.class);
-  private final EnumMap<Requester, Counter> planRequests = new EnumMap<>(Requester.class);
-  private final EnumMap<UploadOutcome, Counter> uploads = new EnumMap<>(UploadOutcome.class);
-  private final EnumMap<PushOutcome, Counter> pushes = new EnumMap<>(PushOutcome.class);
-  private final EnumMap<JobRefusal, Counter> jobRefusals = new EnumMap<>(JobRefusal.class);
+  private final EnumMap<CacheResult, Counter> cache;
+  private final EnumMap<Eviction, Counter> evictions;
+  private final EnumMap<Requester, Counter> planRequests;
+  private final EnumMap<UploadOutcome, Counter> uploads;
+  private final EnumMap<PushOutcome, Counter> pushes;
+  private final EnumMap<JobRefusal, Counter> jobRefusals;
   private final Counter bytesServed;
   private final Counter upstreamPlanFetches;
   private final Counter partialsMerged;
@@ -60,24 +60,12 @@ public final class EdgeMetrics {
   public EdgeMetrics(MeterRegistry registry, String role) {
     this.registry = registry;
     this.role = role.toLowerCase(Locale.ROOT);
-    for (CacheResult r : CacheResult.values()) {
-      cache.put(r, counter("propius.edge.cache.requests", "Plan requests by cache outcome", "result", r));
-    }
-    for (Eviction e : Eviction.values()) {
-      evictions.put(e, counter("propius.edge.cache.evictions", "Plans dropped from the cache", "cause", e));
-    }
-    for (Requester q : Requester.values()) {
-      planRequests.put(q, counter("propius.edge.plan.requests", "Plan requests served", "from", q));
-    }
-    for (UploadOutcome o : UploadOutcome.values()) {
-      uploads.put(o, counter("propius.edge.uploads", "Device result uploads by outcome", "outcome", o));
-    }
-    for (PushOutcome o : PushOutcome.values()) {
-      pushes.put(o, counter("propius.edge.partial.pushes", "Partial aggregates pushed to the parent", "outcome", o));
-    }
-    for (JobRefusal r : JobRefusal.values()) {
-      jobRefusals.put(r, counter("propius.edge.job.calls.refused", "Job calls refused at the root", "reason", r));
-    }
+    cache = counters(CacheResult.class, "propius.edge.cache.requests", "Plan requests by cache outcome", "result");
+    evictions = counters(Eviction.class, "propius.edge.cache.evictions", "Plans dropped from the cache", "cause");
+    planRequests = counters(Requester.class, "propius.edge.plan.requests", "Plan requests served", "from");
+    uploads = counters(UploadOutcome.class, "propius.edge.uploads", "Device result uploads by outcome", "outcome");
+    pushes = counters(PushOutcome.class, "propius.edge.partial.pushes", "Partial aggregates pushed to the parent", "outcome");
+    jobRefusals = counters(JobRefusal.class, "propius.edge.job.calls.refused", "Job calls refused at the root", "reason");
     bytesServed = Counter.builder("propius.edge.plan.bytes.served").description("Plan bytes sent")
         .baseUnit("bytes").tag("role", this.role).register(registry);
     upstreamPlanFetches = Counter.builder("propius.edge.upstream.plan.fetches")
@@ -100,9 +88,14 @@ public final class EdgeMetrics {
         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024).register(registry);
   }
 
-  private Counter counter(String name, String description, String tag, Enum<?> value) {
-    return Counter.builder(name).description(description).tag(tag, value.name().toLowerCase(Locale.ROOT))
-        .tag("role", role).register(registry);
+  /** One counter per value of {@code type}, tagged {@code tag=<value in lower case>}. */
+  private <E extends Enum<E>> EnumMap<E, Counter> counters(Class<E> type, String name, String description, String tag) {
+    EnumMap<E, Counter> counters = new EnumMap<>(type);
+    for (E value : type.getEnumConstants()) {
+      counters.put(value, Counter.builder(name).description(description)
+          .tag(tag, value.name().toLowerCase(Locale.ROOT)).tag("role", role).register(registry));
+    }
+    return counters;
   }
 
   /** Registers the gauge of cached plan bytes. */

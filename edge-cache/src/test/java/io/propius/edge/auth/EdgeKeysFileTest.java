@@ -18,6 +18,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +41,7 @@ class EdgeKeysFileTest {
 
   private static byte[] key(int seed) {
     byte[] k = new byte[32];
-    java.util.Arrays.fill(k, (byte) seed);
+    Arrays.fill(k, (byte) seed);
     return k;
   }
 
@@ -54,7 +56,7 @@ class EdgeKeysFileTest {
         .put("admin_keys", new JsonObject().put("grafana", new JsonObject().put("key", OPERATOR)));
     Path tmp = file.resolveSibling("keys.tmp");
     Files.writeString(tmp, contents.encode());
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
   }
 
   @Test

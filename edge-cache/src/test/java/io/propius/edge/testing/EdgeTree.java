@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.auth.TenantKeys;
+import io.propius.api.tensor.DType;
+import io.propius.api.tensor.Tensors;
 import io.propius.api.token.NodeCredential;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
@@ -13,14 +15,22 @@ import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TenantJobAccess;
 import io.propius.edge.auth.EdgeCredentials;
+import io.propius.edge.auth.EdgeKeysFile;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.testing.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Real edge nodes in one Vert.x on free ports, each with its own meter registry, all of one
@@ -33,14 +43,14 @@ public final class EdgeTree implements AutoCloseable {
   public static final String AUDIENCE = "edge";
   /** The control plane's signer, whose master keys the nodes never see. */
   public final TokenSigner signer = TokenSigner.random();
-  private final java.util.concurrent.atomic.AtomicInteger nodes = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger nodes = new AtomicInteger();
   /** Replaced by {@link #restart}: a restarted node on the same port drops the old connections. */
   public Http http = new Http();
   /** AGGREGATE_READY notifications seen at any root: "job/round/contributors/reason". */
   public final List<String> ready = new CopyOnWriteArrayList<>();
   private final List<String> deployments = new ArrayList<>();
   /** Added to the wall clock of every node: tests jump over TTLs instead of sleeping. */
-  public final java.util.concurrent.atomic.AtomicLong clockOffset = new java.util.concurrent.atomic.AtomicLong();
+  public final AtomicLong clockOffset = new AtomicLong();
 
   /** A started node; tweak {@code options} before. */
   public Node start(DataPlaneOptions options, JobAccess jobAccess) {
@@ -93,9 +103,9 @@ public final class EdgeTree implements AutoCloseable {
   }
 
   /** A float64 tensor body. */
-  public static io.vertx.core.buffer.Buffer tensor(double... values) {
-    return io.vertx.core.buffer.Buffer.buffer(io.propius.api.tensor.Tensors.encode(values,
-        io.propius.api.tensor.DType.FLOAT64));
+  public static Buffer tensor(double... values) {
+    return Buffer.buffer(Tensors.encode(values,
+        DType.FLOAT64));
   }
 
   /** Polls every 20 ms until the condition holds; fails after 20 s. */
@@ -106,13 +116,13 @@ public final class EdgeTree implements AutoCloseable {
   }
 
   /** A keys file for a node of this tree in a process of its own, as the control plane writes it. */
-  public java.nio.file.Path keysFile(java.nio.file.Path dir, String nodeId) {
+  public Path keysFile(Path dir, String nodeId) {
     try {
-      java.nio.file.Files.createDirectories(dir);
-      return java.nio.file.Files.writeString(dir.resolve(nodeId + "-keys.json"), io.propius.edge.auth.EdgeKeysFile
+      Files.createDirectories(dir);
+      return Files.writeString(dir.resolve(nodeId + "-keys.json"), EdgeKeysFile
           .contents(signer, AUDIENCE, nodeId, AUDIENCE, System.currentTimeMillis() + 3_600_000).encode());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -51,7 +51,7 @@ public final class Http {
   public Future<Reply> send(HttpMethod method, int port, String uri, String bearer, Buffer body,
                             Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + port + uri)).timeout(java.time.Duration.ofSeconds(30))
+        URI.create("http://127.0.0.1:" + port + uri)).timeout(Duration.ofSeconds(30))
         .method(method.name(), body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(body.getBytes()));
     if (bearer != null) {

@@ -10,8 +10,9 @@ import java.util.stream.LongStream;
  * Reproducible random inputs for the random-input (fuzz) tests: every value comes from a
  * {@link SplittableRandom} built from one seed, so a failing case is replayed by its seed alone.
  * Values lean towards the edges parsers get wrong (NaN, extreme numbers, control characters,
- * lone surrogates, empty data). A trimmed copy of the api module's test generator, whose test
- * classes this module does not see.
+ * lone surrogates, empty data). A trimmed copy of the api module's test generator, kept apart on
+ * purpose: the modules don't share test jars, and {@code SPECIAL} here leans towards this module's
+ * number and header parsers.
  */
 public final class RandomInputs {
   /** Characters that matter to number and header parsers, mixed into random strings. */

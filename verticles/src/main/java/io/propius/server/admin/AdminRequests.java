@@ -1,6 +1,7 @@
 package io.propius.server.admin;
 
 import io.propius.api.PropiusException;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -20,7 +21,7 @@ final class AdminRequests {
 
   /**
    * @throws PropiusException INVALID_ARGUMENT for an empty body or one that is not a JSON object
-   * @throws io.vertx.core.json.DecodeException for malformed JSON
+   * @throws DecodeException for malformed JSON
    */
   static JsonObject jsonBody(RoutingContext ctx) {
     if (ctx.body() == null || ctx.body().length() == 0) {

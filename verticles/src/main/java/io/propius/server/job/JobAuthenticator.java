@@ -1,5 +1,6 @@
 package io.propius.server.job;
 
+import io.propius.api.PropiusException;
 import io.propius.api.auth.TenantKeys;
 import java.util.Map;
 
@@ -19,7 +20,7 @@ public final class JobAuthenticator {
 
   /**
    * @param authorization the Authorization header, may be null
-   * @throws io.propius.api.PropiusException UNAUTHENTICATED when keys are configured and this is not one of them
+   * @throws PropiusException UNAUTHENTICATED when keys are configured and this is not one of them
    */
   public JobCaller authenticate(String authorization) {
     return keys == null ? JobCaller.OPEN : new JobCaller(keys.tenantOf(authorization));

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The embedded job store: state in this process's memory, shared safely by verticles on different
@@ -93,7 +94,7 @@ public final class InMemoryJobStore implements JobStore {
 
   @Override
   public Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now,
-                                        java.util.function.Function<String, RoundQuota> quotas) {
+                                        Function<String, RoundQuota> quotas) {
     // Under the admission lock: the tenant's open demand is summed over its jobs and must not
     // change between the check and the opening. Rounds only close outside it, which frees demand.
     synchronized (admission) {

@@ -1,8 +1,10 @@
 package io.propius.server.store;
 
+import io.propius.api.PropiusException;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The job database (paper §3.1): hard state shared by the job manager, the scheduler and the
@@ -34,7 +36,7 @@ public interface JobStore {
    * with the opening: ADMISSION_DENIED naming the quota and the current use when it would be exceeded.
    */
   Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now,
-                                 java.util.function.Function<String, RoundQuota> quotas);
+                                 Function<String, RoundQuota> quotas);
 
   /**
    * Ends the open round. With {@code expectedRound > 0} it must be that round; ending a round
@@ -49,7 +51,7 @@ public interface JobStore {
    * An operator finishes a live job, ending its open round; the reason is kept for the job's next
    * call.
    *
-   * @throws io.propius.api.PropiusException (as a failed future) NOT_FOUND for an unknown job,
+   * @throws PropiusException (as a failed future) NOT_FOUND for an unknown job,
    *     FAILED_PRECONDITION for a finished one, JOB_EXPIRED for an expired one
    */
   Future<JobChange> cancel(long jobId, String reason, long now);

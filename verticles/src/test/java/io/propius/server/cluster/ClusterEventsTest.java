@@ -61,6 +61,7 @@ class ClusterEventsTest {
     http = WebClient.create(vertx);
   }
 
+  // client-java's ClusterThroughHaproxyTest closes the same way; the modules share no test classes.
   @AfterAll
   static void stopCluster() {
     // Processes first: the clients' connections then end at once instead of shutting down gracefully.

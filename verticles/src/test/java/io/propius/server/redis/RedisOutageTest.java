@@ -41,6 +41,7 @@ class RedisOutageTest {
   private RedisProcess redis;
   private TestServer server;
 
+  // The same clean-up as DataPlaneTenancyTest's; each test starts its own Redis and server, so each closes them.
   @AfterEach
   void stop() {
     if (server != null) {

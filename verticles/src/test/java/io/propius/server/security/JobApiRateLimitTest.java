@@ -1,18 +1,19 @@
 package io.propius.server.security;
 
-import io.propius.testing.Futures;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.propius.api.grpc.JobManagerGrpcClient;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.edge.ratelimit.RateLimit;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.GrpcFailure;
 import io.propius.server.testing.TestServer;
+import io.propius.testing.Futures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /** Job API calls per tenant: one tenant's burst is refused, another tenant is still served. */
 class JobApiRateLimitTest {
@@ -42,6 +43,6 @@ class JobApiRateLimitTest {
   }
 
   private static Throwable unwrap(Throwable t) {
-    return t instanceof java.util.concurrent.CompletionException c ? c.getCause() : t;
+    return t instanceof CompletionException c ? c.getCause() : t;
   }
 }

@@ -21,6 +21,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +45,7 @@ class TokenKeysTest {
 
   private static byte[] key(int seed) {
     byte[] k = new byte[32];
-    java.util.Arrays.fill(k, (byte) seed);
+    Arrays.fill(k, (byte) seed);
     return k;
   }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,7 @@ public abstract class JobStoreContract {
   /** Devices asked for at once over a tenant's open rounds, checked whenever a round opens. */
   @Test
   void aTenantsOpenDemandQuotaHoldsAcrossItsJobs() {
-    java.util.function.Function<String, RoundQuota> quotas = t -> "q".equals(t) ? new RoundQuota(50, 60)
+    Function<String, RoundQuota> quotas = t -> "q".equals(t) ? new RoundQuota(50, 60)
         : RoundQuota.NONE;
     long a = await(store.register(spec("q", 5, 1), NO_LIMITS, 0)).id();
     long b = await(store.register(spec("q", 5, 1), NO_LIMITS, 0)).id();
@@ -426,7 +427,7 @@ public abstract class JobStoreContract {
     await(store.requestRound(id, 50, 0, 0));
     ExecutorService pool = Executors.newFixedThreadPool(16);
     Set<String> granted = ConcurrentHashMap.newKeySet();
-    List<java.util.concurrent.Future<?>> submitted = new ArrayList<>();
+    List<Future<?>> submitted = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       List<String> devices = new ArrayList<>();
       for (int d = 0; d < 10; d++) {
@@ -434,7 +435,7 @@ public abstract class JobStoreContract {
       }
       submitted.add(pool.submit(() -> granted.addAll(claim(id, 1, devices, Map.of(), 1.3, 1, 1_000_000))));
     }
-    for (java.util.concurrent.Future<?> f : submitted) {
+    for (Future<?> f : submitted) {
       f.get(30, TimeUnit.SECONDS);
     }
     pool.shutdown();

@@ -9,8 +9,8 @@ import java.util.stream.LongStream;
 /**
  * Reproducible random inputs for the random-input (fuzz) tests against a running server: every
  * value comes from a {@link SplittableRandom} built from one seed, so a failing case is replayed by
- * its seed alone. A trimmed copy of the api module's test generator, whose test classes this module
- * does not see.
+ * its seed alone. A trimmed copy of the api module's test generator, kept apart on purpose: the
+ * modules don't share test jars, and {@code SPECIAL} here leans towards the server's JSON parsers.
  */
 public final class RandomInputs {
   /** Characters that matter to JSON parsers, mixed into random strings. */

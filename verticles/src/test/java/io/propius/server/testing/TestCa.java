@@ -8,8 +8,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A certificate authority made in the test (Netty's pkitesting: JDK key generation, Bouncy Castle
@@ -65,6 +71,30 @@ public final class TestCa {
       throw new UncheckedIOException(e);
     } catch (Exception e) {
       throw new IllegalStateException("cannot issue a test certificate", e);
+    }
+  }
+
+  /**
+   * The certificate a fresh TLS handshake with {@code 127.0.0.1:port} gets, from the JDK's own client
+   * trusting only this CA, so a test sees what a real client would.
+   */
+  public X509Certificate servedCertificate(int port) {
+    try {
+      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+      trust.load(null, null);
+      try (var in = Files.newInputStream(caFile)) {
+        trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      }
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+        socket.startHandshake();
+        return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("TLS handshake with port " + port + " failed", e);
     }
   }
 

@@ -4,6 +4,8 @@ import static io.propius.testing.Futures.await;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.grpc.JobManagerGrpcClient;
+import io.propius.api.grpc.RegisterJobRequest;
+import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.server.PropiusServer;
 import io.propius.server.config.PropiusOptions;
 import io.vertx.core.Future;
@@ -134,6 +136,22 @@ public final class TestServer implements AutoCloseable {
   public String jobState(long jobId) {
     return await(http.get(server.adminPort(), "127.0.0.1", "/v1/admin/jobs/" + jobId).send())
         .bodyAsJsonObject().getString("state");
+  }
+
+  /**
+   * Registers a two-round job over gRPC and opens a round of {@code demand} devices.
+   *
+   * @param constraint a public constraint's attribute ({@code attribute >= min}), or null for none
+   * @return the job's id
+   */
+  public long openJob(int demand, String constraint, double min) {
+    RegisterJobRequest.Builder b = RegisterJobRequest.newBuilder().setTotalRounds(2).setEstDemand(demand);
+    if (constraint != null) {
+      b.putPublicConstraints(constraint, min);
+    }
+    long id = await(jobs.registerJob(b.build())).getJobId();
+    await(jobs.requestRound(RequestRoundRequest.newBuilder().setJobId(id).setDemand(demand).build()));
+    return id;
   }
 
   public WebSocketClient webSocketClient() {

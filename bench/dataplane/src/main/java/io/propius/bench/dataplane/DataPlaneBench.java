@@ -3,14 +3,14 @@ package io.propius.bench.dataplane;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
-import io.propius.api.token.TaskToken;
 import io.propius.api.token.NodeCredential;
+import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
-import io.propius.edge.auth.EdgeCredentials;
-import io.propius.edge.auth.EdgeKeysFile;
 import io.propius.edge.EdgeMain;
 import io.propius.edge.EdgeNodeVerticle;
 import io.propius.edge.access.JobAccess;
+import io.propius.edge.auth.EdgeCredentials;
+import io.propius.edge.auth.EdgeKeysFile;
 import io.propius.edge.config.DataPlaneOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,17 +21,22 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
-import picocli.CommandLine;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The data-plane benchmark: (1) plan downloads from a leaf edge node vs nginx serving the same
@@ -121,8 +126,8 @@ public final class DataPlaneBench {
     final int repeatsF = repeats;
     // Readable by all: when the bench runs as root, nginx's workers run as an unprivileged user.
     Path work = Files.createTempDirectory("propius-dataplane-bench",
-        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-            java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+        PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rwxr-xr-x")));
     // Servers and the load generator get their own Vert.x instances (own event loops).
     Vertx servers = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
     Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
@@ -182,7 +187,7 @@ public final class DataPlaneBench {
       await(clients.close());
       await(servers.close());
       try (var files = Files.walk(work)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
   }
@@ -221,8 +226,8 @@ public final class DataPlaneBench {
       load.run(sink.port(), levels.get(0), warmupMs, warmupMs, upload);
       for (int level : levels) {
         GroupCommits before = GroupCommits.of(admin, leaf.port());
-        List<LoadGenerator.Result> mine = new java.util.ArrayList<>();
-        List<LoadGenerator.Result> theirs = new java.util.ArrayList<>();
+        List<LoadGenerator.Result> mine = new ArrayList<>();
+        List<LoadGenerator.Result> theirs = new ArrayList<>();
         Pair pair = alternate(repeats,
             () -> record(mine, load.run(leaf.port(), level, warmupMs, durationMs, upload, leaf::cpuNanos))
                 .requestsPerSecond(),
@@ -282,14 +287,14 @@ public final class DataPlaneBench {
 
     String ratios() {
       return runRatios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r))
-          .collect(java.util.stream.Collectors.joining(", "));
+          .collect(Collectors.joining(", "));
     }
   }
 
-  private static Pair alternate(int repeats, java.util.function.DoubleSupplier a, java.util.function.DoubleSupplier b) {
-    List<Double> as = new java.util.ArrayList<>();
-    List<Double> bs = new java.util.ArrayList<>();
-    List<Double> ratios = new java.util.ArrayList<>();
+  private static Pair alternate(int repeats, DoubleSupplier a, DoubleSupplier b) {
+    List<Double> as = new ArrayList<>();
+    List<Double> bs = new ArrayList<>();
+    List<Double> ratios = new ArrayList<>();
     for (int i = 0; i < repeats; i++) {
       double x = a.getAsDouble();
       double y = b.getAsDouble();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +35,7 @@ class DataPlaneBenchSmokeTest {
     assertThat(Long.parseLong(row.group(2))).isPositive();
     assertThat(Long.parseLong(row.group(5))).isPositive();
     assertThat(Double.parseDouble(row.group(7))).isCloseTo((double) leafRate / sinkRate,
-        org.assertj.core.api.Assertions.within(0.02));
+        Assertions.within(0.02));
     // Read back from the leaf process's /metrics: its uploads went through group commits.
     Matcher commits = COMMITS.matcher(report);
     assertThat(commits.find()).as(report).isTrue();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +32,8 @@ import picocli.CommandLine.Option;
     description = "Check-in and binding throughput and CPU per operation: one process vs clusters of N device "
         + "nodes, through HAProxy and direct.")
 final class ClusterBench implements Callable<Integer> {
+  // Options shaped like LoadGenCli.Run's and the simulator's, but with this command's own defaults and
+  // meanings (split over the endpoints, per path), so no shared picocli mixin.
   @Option(names = "--nodes", split = ",", defaultValue = "1,2,3", description = "device nodes per cluster to measure (default ${DEFAULT-VALUE})")
   List<Integer> nodes;
   @Option(names = "--instances", defaultValue = "1", description = "client manager instances per node (default ${DEFAULT-VALUE})")
@@ -140,7 +143,7 @@ final class ClusterBench implements Callable<Integer> {
       throws Exception {
     Vertx vertx = Vertx.vertx();
     JobDriver driver = new JobDriver(vertx, "127.0.0.1", nodes.get(0).jobsPort, demand);
-    Map<String, List<DeviceLoad>> paths = new java.util.LinkedHashMap<>();
+    Map<String, List<DeviceLoad>> paths = new LinkedHashMap<>();
     try {
       LoadGenCli.await(driver.start(jobs));
       paths.put("HAProxy", List.of(new DeviceLoad(vertx, "127.0.0.1", haproxy.port, 0, connections)));

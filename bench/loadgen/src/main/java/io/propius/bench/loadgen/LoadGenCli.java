@@ -30,6 +30,8 @@ import picocli.CommandLine;
     subcommands = {LoadGenCli.Run.class, ClusterBench.class, LoadGenCli.WindowMemory.class},
     description = "Load generator for a live Propius server, with a bare Vert.x baseline in the same run.")
 public final class LoadGenCli {
+  // The same handler as SimulatorCli's: the two bench tools share no module (the simulator needs only
+  // policy-spi), and five lines of picocli set-up are not worth one.
   public static void main(String[] args) {
     System.exit(new CommandLine(new LoadGenCli())
         .setExecutionExceptionHandler((e, cmd, parsed) -> {

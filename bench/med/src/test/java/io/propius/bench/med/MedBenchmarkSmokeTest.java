@@ -6,6 +6,7 @@ import io.propius.policy.med.MedProblem;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +39,7 @@ class MedBenchmarkSmokeTest {
     assertThat(o.metDeadline()).isFalse();
     assertThat(o.trainedShards()).isEqualTo(5);
     assertThat(o.dropRate()).isEqualTo(0.5);
-    assertThat(ThesisSetting.heatedSoftmax(1)[1]).isCloseTo(Math.exp(2) / (Math.exp(2) + 2), org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(ThesisSetting.heatedSoftmax(1)[1]).isCloseTo(Math.exp(2) / (Math.exp(2) + 2), Assertions.within(1e-12));
     assertThat(ThesisSetting.trial(new SplittableRandom(1)).learners()).hasSize(10);
   }
 }

@@ -6,10 +6,12 @@ import io.propius.api.grpc.JobManagerGrpcClient;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.api.query.Constraints;
+import io.propius.api.token.KeyRing;
 import io.propius.api.token.OfferToken;
 import io.propius.api.token.TokenSigner;
 import io.propius.server.PropiusServer;
 import io.propius.server.config.PropiusOptions;
+import io.propius.server.config.SecurityOptions;
 import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.store.AdmissionLimits;
 import io.propius.server.store.InMemoryJobStore;
@@ -137,8 +139,8 @@ public final class StoreBench {
           SocketAddress.inetSocketAddress(server.jobsPort(), "127.0.0.1"));
       WebClient http = WebClient.create(clientVertx, new WebClientOptions().setKeepAlive(true),
           new PoolOptions().setHttp1MaxSize(concurrency));
-      TokenSigner signer = new TokenSigner(io.propius.api.token.KeyRing.single(
-          io.propius.server.config.SecurityOptions.SECRET_KID, secret));
+      TokenSigner signer = new TokenSigner(KeyRing.single(
+          SecurityOptions.SECRET_KID, secret));
 
       // Warm-up on a job of its own, then the measured job.
       acceptAll(jobs, http, server.devicesPort(), signer, Math.min(devices, 5_000));

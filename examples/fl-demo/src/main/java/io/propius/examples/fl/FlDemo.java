@@ -19,6 +19,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +55,7 @@ public final class FlDemo {
 
   /** The demo as a picocli command; exit 0 when every job learned, 1 otherwise. */
   @CommandLine.Command(name = "demo")
-  static final class Command implements java.util.concurrent.Callable<Integer> {
+  static final class Command implements Callable<Integer> {
     @CommandLine.Mixin
     DemoOptions options = new DemoOptions();
 
@@ -113,7 +115,7 @@ public final class FlDemo {
     DeviceConnections connections = DeviceConnections.create(deviceVertx, 128);
     FleetStats stats = new FleetStats();
     List<SimulatedDevice> devices = new ArrayList<>();
-    java.util.SplittableRandom seeds = new java.util.SplittableRandom(options.seed + 1);
+    SplittableRandom seeds = new SplittableRandom(options.seed + 1);
     for (DemoData.Device d : data.devices()) {
       devices.add(new SimulatedDevice(d.profile(), d.data(), deviceVertx, connections, endpoints.devicesUrl(), stats,
           seeds.nextLong()));
@@ -133,6 +135,7 @@ public final class FlDemo {
     List<JobClient> clients = new ArrayList<>();
     long t0 = System.currentTimeMillis();
     try {
+      // Qualified: the simple name Future is Vert.x's in this file.
       List<java.util.concurrent.Future<FederatedJob>> running = new ArrayList<>();
       for (JobSettings s : jobs) {
         JobClient client = JobClient.create(new JobClientOptions().setServer(endpoints.jobsHost(), endpoints.jobsPort())

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,8 +50,8 @@ class FlDemoTest {
       String row = tableRow(printed, name);
       String[] cells = row.trim().split("\\s+");
       assertThat(cells[cells.length - 3]).as("acc end of %s in the table", name)
-          .isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", job.finalAccuracy()))
-          .isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", Double.parseDouble(lastCsvAccuracy.get(name))));
+          .isEqualTo(String.format(Locale.ROOT, "%.3f", job.finalAccuracy()))
+          .isEqualTo(String.format(Locale.ROOT, "%.3f", Double.parseDouble(lastCsvAccuracy.get(name))));
     }
     assertThat(result.png()).exists().isRegularFile();
     assertThat(Files.size(result.png())).isGreaterThan(10_000);

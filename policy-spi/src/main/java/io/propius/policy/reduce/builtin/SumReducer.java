@@ -14,6 +14,8 @@ public final class SumReducer extends ElementwiseReducer {
     return new PlainSums(length, state, contributors, weight);
   }
 
+  // Same shape as FedAvgReducer.WeightedSums on purpose: only fold (no weight) and result (no
+  // division) differ, and those two methods are the whole of each reducer.
   private static final class PlainSums extends Sums {
     PlainSums(int length, double[] state, long contributors, double weight) {
       super(length, state, contributors, weight);

@@ -4,9 +4,10 @@ import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.grpc.JobState;
 import io.propius.server.config.StoreOptions;
-import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.metrics.PropiusMetrics.StoreCall;
 import io.propius.server.metrics.PropiusMetrics.StoreOutcome;
+import io.propius.server.metrics.PropiusMetrics;
+import io.propius.server.scheduler.SchedulerLease;
 import io.propius.server.store.Admission;
 import io.propius.server.store.AdmissionLimits;
 import io.propius.server.store.Confirmation;
@@ -18,7 +19,6 @@ import io.propius.server.store.JobStore;
 import io.propius.server.store.JobTransitions;
 import io.propius.server.store.OfferClaim;
 import io.propius.server.store.Reservation;
-import io.propius.server.scheduler.SchedulerLease;
 import io.propius.server.store.RoundQuota;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -148,7 +149,7 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now,
-                                        java.util.function.Function<String, RoundQuota> quotas) {
+                                        Function<String, RoundQuota> quotas) {
     return update(jobId, j -> JobTransitions.requestRound(j, demand, expectedRound, now), quotas, 1);
   }
 
@@ -186,7 +187,7 @@ public final class RedisJobStore implements JobStore {
    * tenant-wide sum inside the script, atomically with the write.
    */
   private Future<JobChange> update(long jobId, UnaryOperator<Job> transition,
-                                   java.util.function.Function<String, RoundQuota> quotas, int attempt) {
+                                   Function<String, RoundQuota> quotas, int attempt) {
     return read(jobId).compose(read -> {
       if (read == null) {
         return notFound(jobId);

@@ -1,5 +1,6 @@
 package io.propius.examples.fl.data;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.SplittableRandom;
 
@@ -64,7 +65,7 @@ public final class GaussianMixture {
    */
   public double[] skewedClassWeights(int favourites, double skew, SplittableRandom rnd) {
     double[] w = new double[classes];
-    java.util.Arrays.fill(w, (1 - skew) / classes);
+    Arrays.fill(w, (1 - skew) / classes);
     for (int f = 0; f < favourites; f++) {
       w[rnd.nextInt(classes)] += skew / favourites;
     }

@@ -1,5 +1,6 @@
 package io.propius.examples.fl.device;
 
+import io.propius.client.PropiusClientException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,7 +42,7 @@ public final class FleetStats {
 
   void failed(Throwable err) {
     failures.incrementAndGet();
-    String code = err instanceof io.propius.client.PropiusClientException p ? p.code().name()
+    String code = err instanceof PropiusClientException p ? p.code().name()
         : err.getClass().getSimpleName();
     failuresByCode.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
     if (Boolean.getBoolean("fldemo.debug")) {

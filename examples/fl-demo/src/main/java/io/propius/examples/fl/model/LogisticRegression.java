@@ -31,39 +31,23 @@ public final class LogisticRegression implements Model {
   @Override
   public double train(double[] w, Dataset data, int[] order, int samples, int epochs, double lr, int batch,
                       SplittableRandom rnd) {
-    double[] grad = new double[w.length];
     double[] p = new double[classes];
-    double lastLoss = 0;
     int bias = classes * dims;
-    for (int e = 0; e < epochs; e++) {
-      Softmax.shuffle(order, samples, rnd);
-      double loss = 0;
-      for (int start = 0; start < samples; start += batch) {
-        int end = Math.min(samples, start + batch);
-        java.util.Arrays.fill(grad, 0);
-        for (int s = start; s < end; s++) {
-          int i = order[s];
-          int off = data.offset(i);
-          logits(w, data.features(), off, p);
-          loss += Softmax.crossEntropy(p, data.labels()[i]);
-          p[data.labels()[i]] -= 1;
-          for (int c = 0; c < classes; c++) {
-            double g = p[c];
-            int row = c * dims;
-            for (int j = 0; j < dims; j++) {
-              grad[row + j] += g * data.features()[off + j];
-            }
-            grad[bias + c] += g;
-          }
+    return MinibatchSgd.train(w, order, samples, epochs, lr, batch, rnd, (i, grad) -> {
+      int off = data.offset(i);
+      logits(w, data.features(), off, p);
+      double loss = Softmax.crossEntropy(p, data.labels()[i]);
+      p[data.labels()[i]] -= 1;
+      for (int c = 0; c < classes; c++) {
+        double g = p[c];
+        int row = c * dims;
+        for (int j = 0; j < dims; j++) {
+          grad[row + j] += g * data.features()[off + j];
         }
-        double step = lr / (end - start);
-        for (int k = 0; k < w.length; k++) {
-          w[k] -= step * grad[k];
-        }
+        grad[bias + c] += g;
       }
-      lastLoss = loss / Math.max(1, samples);
-    }
-    return lastLoss;
+      return loss;
+    });
   }
 
   private void logits(double[] w, float[] x, int off, double[] out) {

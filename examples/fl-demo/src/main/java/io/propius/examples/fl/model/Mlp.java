@@ -1,6 +1,7 @@
 package io.propius.examples.fl.model;
 
 import io.propius.examples.fl.data.Dataset;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.SplittableRandom;
 
@@ -72,52 +73,36 @@ public final class Mlp implements Model {
   @Override
   public double train(double[] w, Dataset data, int[] order, int samples, int epochs, double lr, int batch,
                       SplittableRandom rnd) {
-    double[] grad = new double[w.length];
     double[] h = new double[hidden];
     double[] dh = new double[hidden];
     double[] p = new double[classes];
     float[] x = data.features();
-    double lastLoss = 0;
-    for (int e = 0; e < epochs; e++) {
-      Softmax.shuffle(order, samples, rnd);
-      double loss = 0;
-      for (int start = 0; start < samples; start += batch) {
-        int end = Math.min(samples, start + batch);
-        java.util.Arrays.fill(grad, 0);
-        for (int s = start; s < end; s++) {
-          int i = order[s];
-          int off = data.offset(i);
-          forward(w, x, off, h, p);
-          loss += Softmax.crossEntropy(p, data.labels()[i]);
-          p[data.labels()[i]] -= 1;
-          java.util.Arrays.fill(dh, 0);
-          for (int c = 0; c < classes; c++) {
-            int row = w2 + c * hidden;
-            for (int u = 0; u < hidden; u++) {
-              grad[row + u] += p[c] * h[u];
-              dh[u] += p[c] * w[row + u];
-            }
-            grad[b2 + c] += p[c];
-          }
-          for (int u = 0; u < hidden; u++) {
-            if (h[u] <= 0) {
-              continue;
-            }
-            int row = u * dims;
-            for (int j = 0; j < dims; j++) {
-              grad[row + j] += dh[u] * x[off + j];
-            }
-            grad[b1 + u] += dh[u];
-          }
+    return MinibatchSgd.train(w, order, samples, epochs, lr, batch, rnd, (i, grad) -> {
+      int off = data.offset(i);
+      forward(w, x, off, h, p);
+      double loss = Softmax.crossEntropy(p, data.labels()[i]);
+      p[data.labels()[i]] -= 1;
+      Arrays.fill(dh, 0);
+      for (int c = 0; c < classes; c++) {
+        int row = w2 + c * hidden;
+        for (int u = 0; u < hidden; u++) {
+          grad[row + u] += p[c] * h[u];
+          dh[u] += p[c] * w[row + u];
         }
-        double step = lr / (end - start);
-        for (int k = 0; k < w.length; k++) {
-          w[k] -= step * grad[k];
-        }
+        grad[b2 + c] += p[c];
       }
-      lastLoss = loss / Math.max(1, samples);
-    }
-    return lastLoss;
+      for (int u = 0; u < hidden; u++) {
+        if (h[u] <= 0) {
+          continue;
+        }
+        int row = u * dims;
+        for (int j = 0; j < dims; j++) {
+          grad[row + j] += dh[u] * x[off + j];
+        }
+        grad[b1 + u] += dh[u];
+      }
+      return loss;
+    });
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.propius.examples.fl.model;
 
+import java.util.SplittableRandom;
+
 /** Softmax cross-entropy on logits, shared by both models. */
 final class Softmax {
   private Softmax() {
@@ -32,7 +34,7 @@ final class Softmax {
     return best;
   }
 
-  static void shuffle(int[] order, int n, java.util.SplittableRandom rnd) {
+  static void shuffle(int[] order, int n, SplittableRandom rnd) {
     for (int i = n - 1; i > 0; i--) {
       int j = rnd.nextInt(i + 1);
       int t = order[i];

@@ -5,6 +5,7 @@ import io.propius.api.tensor.Tensors;
 import io.propius.examples.fl.model.Model;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -25,7 +26,7 @@ public record Plan(String task, String model, int dims, int hidden, int classes,
   public Buffer encode() {
     byte[] config = new JsonObject().put("task", task).put("model", model).put("dims", dims).put("hidden", hidden)
         .put("classes", classes).put("lr", learningRate).put("epochs", epochs).put("batch", batch)
-        .put("shard_size", shardSize).encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        .put("shard_size", shardSize).encode().getBytes(StandardCharsets.UTF_8);
     return Buffer.buffer().appendInt(config.length).appendBytes(config)
         .appendBytes(Tensors.encode(parameters, DType.FLOAT32));
   }
