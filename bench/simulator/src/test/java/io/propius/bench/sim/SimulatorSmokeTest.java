@@ -2,6 +2,7 @@ package io.propius.bench.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import io.propius.policy.builtin.FifoPolicy;
 import io.propius.bench.sim.device.EligibilityMix;
@@ -135,9 +136,9 @@ class SimulatorSmokeTest {
     for (int i = 0; i < n; i++) {
       counts[EligibilityMix.draw(random)]++;
     }
-    assertThat(counts[0b1111] / (double) n).isCloseTo(417 / 959.0, org.assertj.core.data.Offset.offset(0.005));
-    assertThat(counts[0b0001] / (double) n).isCloseTo(305 / 959.0, org.assertj.core.data.Offset.offset(0.005));
-    assertThat(counts[0] / (double) n).isCloseTo(35 / 959.0, org.assertj.core.data.Offset.offset(0.003));
-    assertThat(EligibilityMix.share(1)).isCloseTo(924 / 959.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(counts[0b1111] / (double) n).isCloseTo(417 / 959.0, offset(0.005));
+    assertThat(counts[0b0001] / (double) n).isCloseTo(305 / 959.0, offset(0.005));
+    assertThat(counts[0] / (double) n).isCloseTo(35 / 959.0, offset(0.003));
+    assertThat(EligibilityMix.share(1)).isCloseTo(924 / 959.0, offset(1e-9));
   }
 }

@@ -47,6 +47,8 @@ public final class OnlinePropius implements SelectionMethod {
     policy.init(new PolicyContext(() -> (long) (sim.now() * 1000), sim.settings.seed(), Map.of()));
   }
 
+  // SmallBatchPropius and PureRandom pool by eligibility mask too, and attach the same way: a few
+  // one-line overrides each, which read more plainly than a base class shared by three methods.
   @Override
   public int pools() {
     return EligibilityMix.MASKS;
