@@ -77,11 +77,15 @@ class ObservabilityTest {
       String late = devices.awaitOffer("d2", new JsonObject(), job).getString("offer");
       await(devices.accept("d1", devices.awaitOffer("d1", new JsonObject(), job).getString("offer")));
       assertThat(await(devices.accept("d2", late)).statusCode()).as("the round of one is full").isEqualTo(409);
+      assertThat(await(server.http.put(server.server.adminPort(), "127.0.0.1", "/v1/admin/policy")
+          .sendJsonObject(new JsonObject().put("policy", "fifo"))).statusCode()).as("an operator's policy switch")
+          .isEqualTo(200);
 
       String scrape = await(server.http.get(server.server.adminPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
       assertThat(scrape).contains("propius_bindings_total 1.0", "propius_round_fill_seconds_count 1",
           "propius_jobs{state=\"filled\"}", "vertx_http_server_requests_total",
-          "propius_accepts_rejected_total{reason=\"full\"} 1.0", "propius_batch_offer_claims_total{outcome=\"refused\"}");
+          "propius_accepts_rejected_total{reason=\"full\"} 1.0", "propius_batch_offer_claims_total{outcome=\"refused\"}",
+          "propius_policy_switches_total{policy=\"fifo\"} 1.0");
       Set<String> exported = new TreeSet<>();
       Matcher names = Pattern.compile("(?m)^(propius_[a-z_]+)").matcher(scrape);
       while (names.find()) {
