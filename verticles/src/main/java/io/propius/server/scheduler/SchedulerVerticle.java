@@ -258,7 +258,8 @@ public final class SchedulerVerticle extends VerticleBase {
       if (job.state() == JobState.REQUESTING) {
         double score = decision.changedScores().getOrDefault(job.id(), job.score());
         offerable.add(new ScheduleSnapshot.OfferableJob(job.id(), job.round(), score, job.timeStamp(), job.demand(),
-            job.amount(), job.publicConstraints(), job.privateConstraints().bounds(), job.dataPlaneAddress()));
+            job.amount(), job.publicConstraints(), job.privateConstraints().bounds(), job.dataPlaneAddress(),
+            job.dataWork()));
       }
     }
     offerable.sort(Comparator.comparingDouble(ScheduleSnapshot.OfferableJob::score).reversed()

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.propius.api.device.Attributes;
 import io.propius.api.query.Constraints;
 import io.propius.policy.JobGroup;
+import io.propius.policy.med.plan.DataWork;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,8 @@ class GroupPlanTest {
   @Test
   void planAndHeldStatisticsRoundTrip() {
     ScheduleSnapshot snapshot = new ScheduleSnapshot(7, 1234, List.of(new ScheduleSnapshot.OfferableJob(3, 2, 1.5, 99, 10,
-        4, Constraints.of(Map.of("gpu", 1.0), "c"), Map.of("dataset_size", 100.0), "http://edge")));
+        4, Constraints.of(Map.of("gpu", 1.0), "c"), Map.of("dataset_size", 100.0), "http://edge", new DataWork(40, 1_000, 2_000, 60_000)),
+        new ScheduleSnapshot.OfferableJob(5, 1, 1.0, 100, 3, 0, Constraints.of(Map.of(), "c"), Map.of(), "")));
     GroupPlan plan = new GroupPlan(snapshot, List.of(JobGroup.ordered("gpu >= 1", List.of(3L)),
         new JobGroup("true", List.of(3L, 5L), List.of(2.0, 1.0))));
     GroupPlan back = GroupPlan.fromJson(plan.toJson());
