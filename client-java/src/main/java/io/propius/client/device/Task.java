@@ -17,11 +17,13 @@ import java.time.Duration;
  */
 public final class Task {
   private final Binding binding;
+  private final int shards;
   private final DataPlaneClient dataPlane;
   private final Duration callTimeout;
 
-  Task(Binding binding, DataPlaneClient dataPlane, Duration callTimeout) {
+  Task(Binding binding, int shards, DataPlaneClient dataPlane, Duration callTimeout) {
     this.binding = binding;
+    this.shards = shards;
     this.dataPlane = dataPlane;
     this.callTimeout = callTimeout;
   }
@@ -32,6 +34,15 @@ public final class Task {
 
   public int round() {
     return binding.round();
+  }
+
+  /**
+   * The data shards to train: what the offer asked for (the {@code med} policy), capped by the
+   * device's own deadline-aware bound (DAB) when it has a benchmark; -1 when the offer asked for no
+   * particular amount (train on the round's usual data).
+   */
+  public int shards() {
+    return shards;
   }
 
   /** The binding as the server returned it (task token, data-plane URL, expiries). */

@@ -201,9 +201,13 @@ public final class ClientManagerVerticle extends VerticleBase {
   }
 
   private Offer offer(String deviceId, ScheduleSnapshot.OfferableJob job, long now) {
+    return offer(deviceId, job, now, null);
+  }
+
+  private Offer offer(String deviceId, ScheduleSnapshot.OfferableJob job, long now, Offer.Work work) {
     long expires = now + options.getOfferTtlMs();
     String token = new OfferToken(deviceId, job.jobId(), job.round(), expires).encode(signer);
-    return new Offer(job.jobId(), job.round(), job.privateConstraints(), token, expires);
+    return new Offer(job.jobId(), job.round(), job.privateConstraints(), token, expires, work);
   }
 
   private void answerCheckin(RoutingContext ctx, String deviceId, List<Offer> chosen) {

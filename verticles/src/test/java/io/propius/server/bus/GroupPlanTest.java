@@ -19,11 +19,14 @@ class GroupPlanTest {
         4, Constraints.of(Map.of("gpu", 1.0), "c"), Map.of("dataset_size", 100.0), "http://edge", new DataWork(40, 1_000, 2_000, 60_000)),
         new ScheduleSnapshot.OfferableJob(5, 1, 1.0, 100, 3, 0, Constraints.of(Map.of(), "c"), Map.of(), "")));
     GroupPlan plan = new GroupPlan(snapshot, List.of(JobGroup.ordered("gpu >= 1", List.of(3L)),
-        new JobGroup("true", List.of(3L, 5L), List.of(2.0, 1.0))));
+        new JobGroup("true", List.of(3L, 5L), List.of(2.0, 1.0))),
+        new GroupPlan.Allocator("med", Map.of("solveMs", "100")));
     GroupPlan back = GroupPlan.fromJson(plan.toJson());
     assertThat(back.groups()).isEqualTo(plan.groups());
     assertThat(back.snapshot()).isEqualTo(snapshot);
     assertThat(back.version()).isEqualTo(7);
+    assertThat(back.allocator()).isEqualTo(plan.allocator());
+    assertThat(GroupPlan.fromJson(new GroupPlan(snapshot, plan.groups()).toJson()).allocator()).isNull();
 
     WindowStats stats = new WindowStats("cm-1", 10, 2.5, List.of(Attributes.of(Map.of("cpu", 2.0))), 3,
         List.of(Attributes.of(Map.of("cpu", 8.0))));

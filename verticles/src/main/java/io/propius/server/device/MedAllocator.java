@@ -1,0 +1,163 @@
+package io.propius.server.device;
+
+import io.propius.api.device.Offer;
+import io.propius.policy.Policies;
+import io.propius.policy.PolicyContext;
+import io.propius.policy.SchedulingPolicy;
+import io.propius.policy.med.MedPolicy;
+import io.propius.policy.med.plan.DataWork;
+import io.propius.policy.med.plan.MedPlan;
+import io.propius.policy.med.plan.MedPlanner;
+import io.propius.server.bus.GroupPlan;
+import io.propius.server.bus.ScheduleSnapshot.OfferableJob;
+import io.propius.server.metrics.MedMetrics;
+import io.propius.server.metrics.MedMetrics.FallbackReason;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * A client manager's side of the {@code med} policy: before a plan's groups are applied, the
+ * data-work rounds get held devices with shard counts from a MED solve (on a worker thread) of
+ * this instance's own {@link MedPolicy}, made from the plan's allocator name and options (remade
+ * when an operator switches them). A round is planned by MED once: after its offers are handed out
+ * it takes no more devices here (its shards are all given), and a round MED proves it cannot serve
+ * is left to the groups, by device count, for the rest of that round (logged and counted once). A
+ * solve that overruns its limit leaves every round to the groups for that tick only. Confined to its
+ * client manager's event loop, except the solve.
+ */
+final class MedAllocator {
+  private static final System.Logger LOG = System.getLogger(MedAllocator.class.getName());
+
+  private final Vertx vertx;
+  private final LongSupplier clock;
+  private final MedMetrics metrics;
+  private GroupPlan.Allocator config;
+  private MedPolicy policy;
+  /** Rounds ("job/round") MED has handed out, and rounds it gave up on, among the plan's open rounds. */
+  private final Set<String> served = new HashSet<>();
+  private final Set<String> givenUp = new HashSet<>();
+
+  MedAllocator(Vertx vertx, LongSupplier clock, MedMetrics metrics) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  private static String key(long jobId, int round) {
+    return jobId + "/" + round;
+  }
+
+  /** This instance's MED policy for the plan's allocator; null when the plan has none (or it cannot be made). */
+  private MedPolicy policy(GroupPlan.Allocator allocator) {
+    if (allocator == null) {
+      return null;
+    }
+    if (!allocator.equals(config)) {
+      config = allocator;
+      policy = null;
+      try {
+        SchedulingPolicy p = Policies.load(allocator.policy(), MedAllocator.class.getClassLoader());
+        p.init(new PolicyContext(clock, 0, allocator.options()));
+        policy = p instanceof MedPolicy m ? m : null;
+      } catch (IllegalArgumentException e) {
+        LOG.log(System.Logger.Level.ERROR, "policy '" + allocator.policy() + "' cannot allocate data work here; "
+            + "every round is scheduled by device count: " + e.getMessage());
+      }
+    }
+    return policy;
+  }
+
+  /** Whether MED has handed out this round's shards here, so the groups must not offer it more devices. */
+  boolean served(OfferableJob job) {
+    return served.contains(key(job.jobId(), job.round()));
+  }
+
+  /** The round's shards went out in offers. */
+  void handedOut(OfferableJob job, int shards) {
+    served.add(key(job.jobId(), job.round()));
+    metrics.shardsOffered(shards);
+  }
+
+  /**
+   * Solves this tick's MED problem over the held devices (oldest first) and the plan's data-work
+   * rounds that are open here ({@code open}); empty when the plan has no allocator or no such round.
+   */
+  Future<MedPlan> plan(GroupPlan plan, Set<Long> open, List<HeldDevices.Held> held) {
+    forget(plan);
+    MedPolicy med = policy(plan.allocator());
+    List<MedPlanner.Round> rounds = new ArrayList<>();
+    for (OfferableJob j : plan.snapshot().jobs()) {
+      String key = key(j.jobId(), j.round());
+      if (j.dataWork() != null && open.contains(j.jobId()) && !served.contains(key) && !givenUp.contains(key)) {
+        rounds.add(new MedPlanner.Round(j.jobId(), j.dataWork()));
+      }
+    }
+    if (med == null || rounds.isEmpty() || held.isEmpty()) {
+      return Future.succeededFuture(new MedPlan(Map.of(), List.of(), 0, 0, false));
+    }
+    List<MedPolicy.HeldDevice> devices = new ArrayList<>(held.size());
+    held.forEach(h -> devices.add(new MedPolicy.HeldDevice(h.deviceId, h.attributes)));
+    return vertx.executeBlocking(() -> med.allocate(devices, rounds), false).onSuccess(p -> account(plan, p));
+  }
+
+  private void account(GroupPlan plan, MedPlan p) {
+    metrics.solved(p.solveMs(), p.gap());
+    if (p.overran()) {
+      metrics.fellBack(FallbackReason.OVERRAN);
+      LOG.log(System.Logger.Level.WARNING, "the MED solve of plan " + plan.version() + " did not finish in time ("
+          + Math.round(p.solveMs()) + " ms); its rounds are scheduled by device count this tick");
+      return;
+    }
+    Map<Long, Integer> rounds = new LinkedHashMap<>();
+    plan.snapshot().jobs().forEach(j -> rounds.put(j.jobId(), j.round()));
+    for (MedPlan.Fallback f : p.fallbacks()) {
+      if (givenUp.add(key(f.jobId(), rounds.get(f.jobId())))) {
+        metrics.fellBack(FallbackReason.INFEASIBLE);
+        LOG.log(System.Logger.Level.WARNING, "round " + rounds.get(f.jobId()) + " of job " + f.jobId()
+            + " declares data work MED cannot serve; it is scheduled by device count: " + f.reason());
+      }
+    }
+  }
+
+  /** Rounds no longer open in the plan leave the bookkeeping. */
+  private void forget(GroupPlan plan) {
+    Set<String> open = new HashSet<>();
+    plan.snapshot().jobs().forEach(j -> open.add(key(j.jobId(), j.round())));
+    served.retainAll(open);
+    givenUp.retainAll(open);
+  }
+
+  /** What a device of this round is asked to train. */
+  static Offer.Work work(DataWork w, int shards) {
+    return new Offer.Work(shards, w.shardBytes(), w.modelBytes(), w.deadlineMs());
+  }
+
+  /**
+   * The round's shards over the devices that actually get an offer: each keeps its own, and the
+   * shards of devices that left or that the store refused are spread evenly over them, so the
+   * round's offers still add up to what MED planned (its declared total).
+   *
+   * @param planned  device → shards, as MED planned the round
+   * @param delivered the planned devices that get an offer, non-empty
+   */
+  static Map<String, Integer> fold(Map<String, Integer> planned, List<String> delivered) {
+    long total = planned.values().stream().mapToLong(Integer::longValue).sum();
+    long kept = delivered.stream().mapToLong(planned::get).sum();
+    long missing = total - kept;
+    long each = missing / delivered.size();
+    long extra = missing % delivered.size();
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (int i = 0; i < delivered.size(); i++) {
+      String d = delivered.get(i);
+      out.put(d, (int) (planned.get(d) + each + (i < extra ? 1 : 0)));
+    }
+    return out;
+  }
+}
