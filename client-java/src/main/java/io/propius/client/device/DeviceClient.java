@@ -139,8 +139,9 @@ public final class DeviceClient implements AutoCloseable {
       return acceptAsync(choice.get())
           .compose(binding -> confirmAsync(binding).map(v -> {
             heldRounds.add(key(binding.jobId(), binding.round()));
-            return Optional.of(new Task(binding, shardsToTrain(choice.get()), connections.dataPlane,
-                options.callTimeout()));
+            Offer.Work work = choice.get().work();
+            return Optional.of(new Task(binding, work == null ? -1 : work.shards(), shardsToTrain(choice.get()),
+                connections.dataPlane, options.callTimeout()));
           }))
           .recover(err -> lostRace(err) ? retryAfter(((PropiusClientException) err).retryAfterMs(), deadline)
               : Future.failedFuture(err));

@@ -17,12 +17,14 @@ import java.time.Duration;
  */
 public final class Task {
   private final Binding binding;
+  private final int offeredShards;
   private final int shards;
   private final DataPlaneClient dataPlane;
   private final Duration callTimeout;
 
-  Task(Binding binding, int shards, DataPlaneClient dataPlane, Duration callTimeout) {
+  Task(Binding binding, int offeredShards, int shards, DataPlaneClient dataPlane, Duration callTimeout) {
     this.binding = binding;
+    this.offeredShards = offeredShards;
     this.shards = shards;
     this.dataPlane = dataPlane;
     this.callTimeout = callTimeout;
@@ -43,6 +45,11 @@ public final class Task {
    */
   public int shards() {
     return shards;
+  }
+
+  /** The shards the offer asked for (-1 when it asked for no particular amount). */
+  public int offeredShards() {
+    return offeredShards;
   }
 
   /** The binding as the server returned it (task token, data-plane URL, expiries). */

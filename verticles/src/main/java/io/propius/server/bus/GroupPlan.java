@@ -18,10 +18,15 @@ import java.util.Map;
  *                  the options it is in force with; null when the policy in force only makes groups
  */
 public record GroupPlan(ScheduleSnapshot snapshot, List<JobGroup> groups, Allocator allocator) {
-  /** A policy by name and options, for a client manager to make its own instance of. */
-  public record Allocator(String policy, Map<String, String> options) {
+  /**
+   * A policy by name and options, for a client manager to make its own instance of, and which
+   * instance solves for which data-work round (job id → client manager instance): each round's
+   * shards are handed out by one instance only.
+   */
+  public record Allocator(String policy, Map<String, String> options, Map<Long, String> solvers) {
     public Allocator {
       options = Map.copyOf(options);
+      solvers = Map.copyOf(solvers);
     }
   }
 
@@ -46,8 +51,10 @@ public record GroupPlan(ScheduleSnapshot snapshot, List<JobGroup> groups, Alloca
     }
     JsonObject json = new JsonObject().put("snapshot", snapshot.toJson()).put("groups", array);
     if (allocator != null) {
+      JsonObject solvers = new JsonObject();
+      allocator.solvers().forEach((job, instance) -> solvers.put(Long.toString(job), instance));
       json.put("allocator", new JsonObject().put("policy", allocator.policy())
-          .put("options", new JsonObject(new LinkedHashMap<>(allocator.options()))));
+          .put("options", new JsonObject(new LinkedHashMap<>(allocator.options()))).put("solvers", solvers));
     }
     return json;
   }
@@ -68,7 +75,9 @@ public record GroupPlan(ScheduleSnapshot snapshot, List<JobGroup> groups, Alloca
     if (a != null) {
       Map<String, String> options = new LinkedHashMap<>();
       a.getJsonObject("options").forEach(e -> options.put(e.getKey(), String.valueOf(e.getValue())));
-      allocator = new Allocator(a.getString("policy"), options);
+      Map<Long, String> solvers = new LinkedHashMap<>();
+      a.getJsonObject("solvers").forEach(e -> solvers.put(Long.parseLong(e.getKey()), (String) e.getValue()));
+      allocator = new Allocator(a.getString("policy"), options, solvers);
     }
     return new GroupPlan(ScheduleSnapshot.fromJson(json.getJsonObject("snapshot")), groups, allocator);
   }

@@ -102,7 +102,7 @@ public final class ClientManagerVerticle extends VerticleBase {
         .onSuccess(reply -> offers.update(reply.body()));
     vertx.setPeriodic(options.getStatsIntervalMs(), id -> reportStats());
     if (smallBatch) {
-      batch = new SmallBatchBinder(vertx, clock, store, offers, options, metrics, this::offer);
+      batch = new SmallBatchBinder(vertx, clock, store, offers, options, metrics, this::offer, instanceId);
       metrics.held(instanceId, batch::heldCount);
       inbox.consumer(Addresses.GROUPS, GroupPlan.class, msg -> batch.apply(msg.body()));
       vertx.eventBus().<String>consumer(Addresses.DEVICE_PING, msg -> batch.ping(msg.body(), clock.getAsLong()));

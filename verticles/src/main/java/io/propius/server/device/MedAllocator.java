@@ -26,11 +26,12 @@ import java.util.function.LongSupplier;
  * A client manager's side of the {@code med} policy: before a plan's groups are applied, the
  * data-work rounds get held devices with shard counts from a MED solve (on a worker thread) of
  * this instance's own {@link MedPolicy}, made from the plan's allocator name and options (remade
- * when an operator switches them). A round is planned by MED once: after its offers are handed out
- * it takes no more devices here (its shards are all given), and a round MED proves it cannot serve
- * is left to the groups, by device count, for the rest of that round (logged and counted once). A
- * solve that overruns its limit leaves every round to the groups for that tick only. Confined to its
- * client manager's event loop, except the solve.
+ * when an operator switches them). The scheduler names one instance per data-work round (the plan's
+ * {@link GroupPlan.Allocator#solvers()}); the others offer that round nothing. On its instance a round
+ * is planned by MED once: after its offers are handed out it takes no more devices (its shards are
+ * all given), and a round MED proves it cannot serve is left to the groups, by device count, for the
+ * rest of that round (logged and counted once). A solve that overruns its limit leaves every round
+ * to the groups for that tick only. Confined to its client manager's event loop, except the solve.
  */
 final class MedAllocator {
   private static final System.Logger LOG = System.getLogger(MedAllocator.class.getName());
@@ -38,13 +39,17 @@ final class MedAllocator {
   private final Vertx vertx;
   private final LongSupplier clock;
   private final MedMetrics metrics;
-  private GroupPlan.Allocator config;
+  private final String instanceId;
+  private String policyName;
+  private Map<String, String> options;
   private MedPolicy policy;
   /** Rounds ("job/round") MED has handed out, and rounds it gave up on, among the plan's open rounds. */
   private final Set<String> served = new HashSet<>();
   private final Set<String> givenUp = new HashSet<>();
 
-  MedAllocator(Vertx vertx, LongSupplier clock, MedMetrics metrics) {
+  /** @param instanceId this client manager instance, as it reports itself to the scheduler */
+  MedAllocator(Vertx vertx, LongSupplier clock, MedMetrics metrics, String instanceId) {
+    this.instanceId = instanceId;
     this.vertx = vertx;
     this.clock = clock;
     this.metrics = metrics;
@@ -59,8 +64,9 @@ final class MedAllocator {
     if (allocator == null) {
       return null;
     }
-    if (!allocator.equals(config)) {
-      config = allocator;
+    if (!allocator.policy().equals(policyName) || !allocator.options().equals(options)) {
+      policyName = allocator.policy();
+      options = allocator.options();
       policy = null;
       try {
         SchedulingPolicy p = Policies.load(allocator.policy(), MedAllocator.class.getClassLoader());
@@ -74,9 +80,19 @@ final class MedAllocator {
     return policy;
   }
 
-  /** Whether MED has handed out this round's shards here, so the groups must not offer it more devices. */
-  boolean served(OfferableJob job) {
-    return served.contains(key(job.jobId(), job.round()));
+  /**
+   * Whether the groups may offer this round devices here: not when MED handed out its shards here,
+   * nor when it is a data-work round another instance solves MED for.
+   */
+  boolean byCount(GroupPlan plan, OfferableJob job) {
+    if (served.contains(key(job.jobId(), job.round()))) {
+      return false;
+    }
+    return plan.allocator() == null || job.dataWork() == null || solvesHere(plan, job.jobId());
+  }
+
+  private boolean solvesHere(GroupPlan plan, long jobId) {
+    return instanceId.equals(plan.allocator().solvers().get(jobId));
   }
 
   /** The round's shards went out in offers. */
@@ -95,7 +111,8 @@ final class MedAllocator {
     List<MedPlanner.Round> rounds = new ArrayList<>();
     for (OfferableJob j : plan.snapshot().jobs()) {
       String key = key(j.jobId(), j.round());
-      if (j.dataWork() != null && open.contains(j.jobId()) && !served.contains(key) && !givenUp.contains(key)) {
+      if (j.dataWork() != null && open.contains(j.jobId()) && solvesHere(plan, j.jobId()) && !served.contains(key)
+          && !givenUp.contains(key)) {
         rounds.add(new MedPlanner.Round(j.jobId(), j.dataWork()));
       }
     }

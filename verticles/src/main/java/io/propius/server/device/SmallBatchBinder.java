@@ -63,8 +63,9 @@ final class SmallBatchBinder {
   private boolean applying;
   private GroupPlan waiting;
 
+  /** @param instanceId the client manager instance, as it reports itself to the scheduler */
   SmallBatchBinder(Vertx vertx, LongSupplier clock, JobStore store, OfferSelector offers, DevicesOptions options,
-                   PropiusMetrics metrics, OfferMaker maker) {
+                   PropiusMetrics metrics, OfferMaker maker, String instanceId) {
     this.vertx = vertx;
     this.store = store;
     this.clock = clock;
@@ -72,7 +73,7 @@ final class SmallBatchBinder {
     this.options = options;
     this.metrics = metrics;
     this.maker = maker;
-    this.med = new MedAllocator(vertx, clock, metrics.med());
+    this.med = new MedAllocator(vertx, clock, metrics.med(), instanceId);
   }
 
   /**
@@ -207,7 +208,7 @@ final class SmallBatchBinder {
     Map<Long, OfferableJob> jobs = new HashMap<>();
     Map<Long, Integer> rounds = new HashMap<>();
     for (OfferableJob j : plan.snapshot().jobs()) {
-      if (!offers.isFull(j.jobId(), j.round()) && !noRoom.contains(j.jobId()) && !med.served(j)) {
+      if (!offers.isFull(j.jobId(), j.round()) && !noRoom.contains(j.jobId()) && med.byCount(plan, j)) {
         jobs.put(j.jobId(), j);
         rounds.put(j.jobId(), j.round());
       }

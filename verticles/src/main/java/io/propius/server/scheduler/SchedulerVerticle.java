@@ -228,8 +228,14 @@ public final class SchedulerVerticle extends VerticleBase {
       }
     }
     // MED allocates data work where the held devices are: each client manager runs its own instance.
-    GroupPlan.Allocator allocator = inForce instanceof MedPolicy
-        ? new GroupPlan.Allocator(inForce.name(), current.options()) : null;
+    GroupPlan.Allocator allocator = null;
+    if (groups != null && inForce instanceof MedPolicy) {
+      Map<Long, Integer> dataWork = new HashMap<>();
+      jobs.stream().filter(j -> j.state() == JobState.REQUESTING && j.dataWork() != null)
+          .forEach(j -> dataWork.put(j.id(), j.round()));
+      allocator = new GroupPlan.Allocator(inForce.name(), current.options(),
+          clients.medInstances(dataWork, clock.getAsLong()));
+    }
     return new Decision(jobs, changed, groups, allocator);
   }
 

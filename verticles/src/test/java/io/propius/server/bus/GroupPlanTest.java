@@ -20,7 +20,7 @@ class GroupPlanTest {
         new ScheduleSnapshot.OfferableJob(5, 1, 1.0, 100, 3, 0, Constraints.of(Map.of(), "c"), Map.of(), "")));
     GroupPlan plan = new GroupPlan(snapshot, List.of(JobGroup.ordered("gpu >= 1", List.of(3L)),
         new JobGroup("true", List.of(3L, 5L), List.of(2.0, 1.0))),
-        new GroupPlan.Allocator("med", Map.of("solveMs", "100")));
+        new GroupPlan.Allocator("med", Map.of("solveMs", "100"), Map.of(3L, "cm-1")));
     GroupPlan back = GroupPlan.fromJson(plan.toJson());
     assertThat(back.groups()).isEqualTo(plan.groups());
     assertThat(back.snapshot()).isEqualTo(snapshot);
