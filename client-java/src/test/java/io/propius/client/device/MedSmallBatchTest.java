@@ -88,4 +88,39 @@ class MedSmallBatchTest {
       clients.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void aRoundWhoseDataWorkCannotBeDoneIsScheduledByDeviceCountAndCountedOnce() throws Exception {
+    PropiusOptions options = QuickOptions.options();
+    options.scheduler().setMode("small-batch").setPolicy("med");
+    options.devices().setHoldMs(3_000).setInstances(1);
+    Vertx clients = Vertx.vertx();
+    List<DeviceClient> devices = new ArrayList<>();
+    try (TestServer server = TestServer.start(options);
+         JobClient job = JobClient.create(new JobClientOptions().setServer("127.0.0.1", server.jobsPort())
+             .setDataPlaneUrl(server.dataPlaneUrl()))) {
+      job.register(JobSpec.of("fedavg", 1, 2));
+      // 1 ms cannot even fetch the model: no device class can do one shard in time.
+      job.requestRound(2, DataWork.newBuilder().setTotalShards(8).setModelBytes(MODEL_BYTES).setDeadlineMs(1).build());
+      List<Future<Optional<Task>>> attempts = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        DeviceClient d = DeviceClient.create(new DeviceClientOptions("late-" + i).setUrl(server.devicesUrl())
+            .setVertx(clients).setPublic("cpu_cores", 4));
+        devices.add(d);
+        attempts.add(d.nextTaskAsync(Duration.ofSeconds(10)));
+      }
+      List<Task> tasks = new ArrayList<>();
+      for (Future<Optional<Task>> a : attempts) {
+        a.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS).ifPresent(tasks::add);
+      }
+      assertThat(tasks).as("both slots filled by device count").hasSize(2)
+          .allSatisfy(t -> assertThat(t.offeredShards()).as("no shard count").isEqualTo(-1));
+      assertThat(metric(server, "propius_med_fallbacks_total{reason=\"infeasible\"}")).as("counted once")
+          .isEqualTo(1);
+      assertThat(metric(server, "propius_med_shards_total")).isZero();
+    } finally {
+      devices.forEach(DeviceClient::close);
+      clients.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
 }
