@@ -4,6 +4,7 @@ import static io.propius.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.DataWork;
+import io.propius.api.round.RoundSpec;
 import io.propius.client.allocation.DeadlineAwareAllocation;
 import io.propius.client.allocation.DeviceBenchmark;
 import io.propius.client.job.JobClient;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Small-batch mode with the {@code med} policy on a real server, through the SDK: a round that
  * declares data work has its held devices offered shard counts that add up to its total, no device
- * is offered twice, and each device trains no more shards than its own DAB cap allows.
+ * is offered twice, and each device trains no more shards than its own DAB cap allows; the
+ * confirm-to-upload durations of its tasks reach the instance that offered them.
  */
 class MedSmallBatchTest {
   private static final int DEVICES = 10;
@@ -44,7 +46,7 @@ class MedSmallBatchTest {
   void heldDevicesGetShardCountsThatAddUpToTheRoundsTotalCappedByTheirOwnDab() throws Exception {
     PropiusOptions options = QuickOptions.options();
     options.scheduler().setMode("small-batch").setPolicy("med").setPolicyOptions(Map.of("solveMs", "500"));
-    options.devices().setHoldMs(6_000); // the default two client manager instances
+    options.devices().setHoldMs(4_000); // the default two client manager instances
     int cap = DeadlineAwareAllocation.maxShards(SLOW, DEADLINE_MS, MODEL_BYTES, 0, 1);
     assertThat(cap).isEqualTo(2);
     Vertx clients = Vertx.vertx();
@@ -57,11 +59,13 @@ class MedSmallBatchTest {
             .setVertx(clients).setPublic("cpu_cores", i % 2 == 0 ? 8 : 2).setBenchmark(SLOW, 1)));
       }
       List<Future<Optional<Task>>> attempts = new ArrayList<>();
-      devices.forEach(d -> attempts.add(d.nextTaskAsync(Duration.ofSeconds(5))));
+      devices.forEach(d -> attempts.add(d.nextTaskAsync(Duration.ofSeconds(3))));
       // Every device held before the round opens, so the first solve sees all of them.
       eventually(Duration.ofSeconds(10), () -> metric(server, "propius_batch_held_devices") == DEVICES,
           "every device held");
       job.register(JobSpec.of("fedavg", 1, DEVICES));
+      job.publishRound(1, RoundSpec.sync("fedavg", 1, DEVICES, System.currentTimeMillis() + DEADLINE_MS),
+          "plan".getBytes());
       job.requestRound(DEVICES, DataWork.newBuilder().setTotalShards(TOTAL_SHARDS).setModelBytes(MODEL_BYTES)
           .setDeadlineMs(DEADLINE_MS).build());
 
@@ -83,6 +87,14 @@ class MedSmallBatchTest {
       assertThat(metric(server, "propius_med_shards_total")).isEqualTo(TOTAL_SHARDS);
       assertThat(metric(server, "propius_med_solve_seconds_count")).isPositive();
       assertThat(metric(server, "propius_med_fallbacks_total")).isZero();
+
+      // Each device reports what it trained (its shards as the sample weight); the root counts the
+      // upload, and the offering instance pairs it with the confirm on the event bus.
+      for (Task t : tasks) {
+        assertThat(t.upload(new double[] {1}, t.shards()).accepted()).isTrue();
+      }
+      eventually(Duration.ofSeconds(10), () -> metric(server, "propius_med_durations_total") == tasks.size(),
+          "a confirm-to-upload duration per task");
     } finally {
       devices.forEach(DeviceClient::close);
       clients.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

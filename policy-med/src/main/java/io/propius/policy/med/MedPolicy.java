@@ -47,7 +47,8 @@ public final class MedPolicy implements SchedulingPolicy {
   private final IrsPolicy irs = new IrsPolicy();
   private DeviceClasses classes = new DeviceClasses(DeviceClasses.DEFAULT_ATTRIBUTE);
   private ClassDurations durations = new ClassDurations(WINDOW, STATES, MIN_SAMPLES, 1);
-  private MedPlanner planner = new MedPlanner(durations, 12.5e6, 200);
+  private double bytesPerSecond = 12.5e6;
+  private MedPlanner planner = new MedPlanner(durations, bytesPerSecond, 200);
 
   /** A held device: its id and public attributes. */
   public record HeldDevice(String deviceId, AttributeSource attributes) {
@@ -63,7 +64,7 @@ public final class MedPolicy implements SchedulingPolicy {
     irs.init(context);
     double solveMs = context.option(SOLVE_MS, 200);
     double prior = context.option(PRIOR_SECONDS_PER_SHARD, 1);
-    double bytesPerSecond = context.option(BYTES_PER_SECOND, 12.5e6);
+    bytesPerSecond = context.option(BYTES_PER_SECOND, 12.5e6);
     if (!(solveMs >= 1) || solveMs > 60_000) {
       throw new IllegalArgumentException("policy option '" + SOLVE_MS + "' must be between 1 and 60000 ms, got "
           + solveMs);
@@ -105,12 +106,23 @@ public final class MedPolicy implements SchedulingPolicy {
   }
 
   /**
-   * Learns from one finished task: a device of this class trained this many shards in this long
-   * (confirm to upload).
+   * Learns from one finished task: a device of this class was given this many shards of a round
+   * with these sizes and took this long from confirm to upload. The transfers (model down and up,
+   * shards down, at the modelled network speed) are taken off; what remains is training time.
    *
-   * @throws IllegalArgumentException for shards below 1 or a duration that is not finite and positive
+   * @return false when nothing was learned: no shards, or no training time left after the transfers
    */
-  public void observe(String deviceClass, int shards, double seconds) {
-    durations.record(deviceClass, shards, seconds);
+  public boolean observe(String deviceClass, int shards, long shardBytes, long modelBytes, double seconds) {
+    double train = seconds - (2.0 * modelBytes + (double) shardBytes * shards) / bytesPerSecond;
+    if (shards < 1 || !(train > 0) || Double.isInfinite(train)) {
+      return false;
+    }
+    durations.record(deviceClass, shards, train);
+    return true;
+  }
+
+  /** The class's current states (learned, or the prior), as the next solve sees them. */
+  public ClassDurations.States states(String deviceClass) {
+    return durations.states(deviceClass);
   }
 }

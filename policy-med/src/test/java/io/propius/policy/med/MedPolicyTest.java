@@ -65,6 +65,21 @@ class MedPolicyTest {
   }
 
   @Test
+  void observedTaskDurationsReplaceThePriorOfTheirClassLessTheTransfers() {
+    MedPolicy med = load(Map.of(MedPolicy.BYTES_PER_SECOND, "1e6", MedPolicy.PRIOR_SECONDS_PER_SHARD, "1"));
+    assertThat(med.states("cpu_cores:8").samples()).as("no history: the prior").isZero();
+    // 4 shards, a 1 MB model down and up at 1 MB/s (2 s), 10 s from confirm to upload: 2 s per shard.
+    assertThat(med.observe("cpu_cores:8", 4, 0, 1_000_000, 1.5)).as("shorter than the transfers").isFalse();
+    for (int t = 0; t < MedPolicy.MIN_SAMPLES; t++) {
+      assertThat(med.observe("cpu_cores:8", 4, 0, 1_000_000, 10)).isTrue();
+    }
+    var states = med.states("cpu_cores:8");
+    assertThat(states.samples()).isEqualTo(MedPolicy.MIN_SAMPLES);
+    assertThat(states.secondsPerShard()).containsOnly(2.0);
+    assertThat(med.states("cpu_cores:2").samples()).as("other classes keep the prior").isZero();
+  }
+
+  @Test
   void badOptionsAreRefusedWithTheirName() {
     SchedulingPolicy p = Policies.load("med");
     assertThatThrownBy(() -> p.init(new PolicyContext(System::currentTimeMillis, 1, Map.of(MedPolicy.SOLVE_MS, "0"))))

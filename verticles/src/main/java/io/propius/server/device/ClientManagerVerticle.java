@@ -106,6 +106,8 @@ public final class ClientManagerVerticle extends VerticleBase {
       metrics.held(instanceId, batch::heldCount);
       inbox.consumer(Addresses.GROUPS, GroupPlan.class, msg -> batch.apply(msg.body()));
       vertx.eventBus().<String>consumer(Addresses.DEVICE_PING, msg -> batch.ping(msg.body(), clock.getAsLong()));
+      vertx.eventBus().<JsonObject>consumer(Addresses.TASK_UPLOADED, msg -> batch.uploaded(msg.body().getLong("job"),
+          msg.body().getInteger("round"), msg.body().getString("device"), msg.body().getLong("at_ms")));
       vertx.eventBus().<JsonObject>consumer(Addresses.DEVICE_HELD, msg -> {
         if (!instanceId.equals(msg.body().getString("instance"))) {
           batch.heldElsewhere(msg.body().getString("device_id"));
@@ -161,6 +163,11 @@ public final class ClientManagerVerticle extends VerticleBase {
         // that slot taken twice and offer it to nobody until the offer expired.
         if (batch != null) {
           batch.bound(event.getDeviceId());
+        }
+      }
+      case DEVICE_CONFIRMED -> {
+        if (batch != null) {
+          batch.confirmed(event.getJobId(), event.getRound(), event.getDeviceId(), event.getTimeMs());
         }
       }
       default -> {

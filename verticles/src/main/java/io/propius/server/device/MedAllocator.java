@@ -31,7 +31,17 @@ import java.util.function.LongSupplier;
  * is planned by MED once: after its offers are handed out it takes no more devices (its shards are
  * all given), and a round MED proves it cannot serve is left to the groups, by device count, for the
  * rest of that round (logged and counted once). A solve that overruns its limit leaves every round
- * to the groups for that tick only. Confined to its client manager's event loop, except the solve.
+ * to the groups for that tick only.
+ *
+ * <p>Task durations: this instance remembers the class and shards of each device it offered MED
+ * shards to. Its task's confirm ({@code DEVICE_CONFIRMED} on the job events) and its first counted
+ * upload ({@link io.propius.server.bus.Addresses#TASK_UPLOADED}, from the data-plane root) both
+ * arrive on the event bus, which spans every node in cluster mode, so whichever node the device
+ * confirmed through, the instance that made the offer sees the confirm-to-upload time. That is the
+ * simplest design that needs nothing shared but the bus: the offering instance is the only one that
+ * knows the class and shards, and it is also the one that solves the round's next MED problems. The
+ * observations are handed to the policy on the solve's worker thread, so the policy is only ever
+ * touched by one thread at a time. Confined to its client manager's event loop, except the solve.
  */
 final class MedAllocator {
   private static final System.Logger LOG = System.getLogger(MedAllocator.class.getName());
@@ -42,10 +52,28 @@ final class MedAllocator {
   private final String instanceId;
   private String policyName;
   private Map<String, String> options;
+  /** Made and used on the worker running a plan's solve; plans run one at a time. */
   private MedPolicy policy;
   /** Rounds ("job/round") MED has handed out, and rounds it gave up on, among the plan's open rounds. */
   private final Set<String> served = new HashSet<>();
   private final Set<String> givenUp = new HashSet<>();
+  /** A MED task handed out here ("job/round/device"), with its confirm time once confirmed (0 before). */
+  private record Started(String deviceClass, int shards, DataWork work, long confirmedAt) {
+  }
+
+  /** A finished task's duration, for the policy at its next solve. */
+  private record Observation(String deviceClass, int shards, DataWork work, double seconds) {
+  }
+
+  /** Tasks whose upload is awaited; bounded, the oldest forgotten first (a device that never uploads). */
+  private final Map<String, Started> started = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Started> eldest) {
+      return size() > MAX_TRACKED;
+    }
+  };
+  private List<Observation> observed = new ArrayList<>();
+  static final int MAX_TRACKED = 100_000;
 
   /** @param instanceId this client manager instance, as it reports itself to the scheduler */
   MedAllocator(Vertx vertx, LongSupplier clock, MedMetrics metrics, String instanceId) {
@@ -95,10 +123,35 @@ final class MedAllocator {
     return instanceId.equals(plan.allocator().solvers().get(jobId));
   }
 
-  /** The round's shards went out in offers. */
-  void handedOut(OfferableJob job, int shards) {
+  /** The round's shards went out in offers to these devices (device → shards). */
+  void handedOut(OfferableJob job, Map<String, Integer> shards, List<HeldDevices.Held> devices) {
     served.add(key(job.jobId(), job.round()));
-    metrics.shardsOffered(shards);
+    metrics.shardsOffered(shards.values().stream().mapToInt(Integer::intValue).sum());
+    if (policy != null) {
+      for (HeldDevices.Held h : devices) {
+        started.put(job.jobId() + "/" + job.round() + "/" + h.deviceId,
+            new Started(policy.deviceClass(h.attributes), shards.get(h.deviceId), job.dataWork(), 0));
+      }
+    }
+  }
+
+  /** A device confirmed its task (through any instance). */
+  void confirmed(long jobId, int round, String deviceId, long atMs) {
+    started.computeIfPresent(jobId + "/" + round + "/" + deviceId,
+        (k, s) -> s.confirmedAt() == 0 ? new Started(s.deviceClass(), s.shards(), s.work(), atMs) : s);
+  }
+
+  /** A device's task result was counted at the data-plane root: its duration is learned at the next solve. */
+  void uploaded(long jobId, int round, String deviceId, long atMs) {
+    Started s = started.get(jobId + "/" + round + "/" + deviceId);
+    if (s == null || s.confirmedAt() == 0 || atMs <= s.confirmedAt()) {
+      return;
+    }
+    started.remove(jobId + "/" + round + "/" + deviceId);
+    metrics.durationObserved();
+    if (observed.size() < MAX_TRACKED) {
+      observed.add(new Observation(s.deviceClass(), s.shards(), s.work(), (atMs - s.confirmedAt()) / 1000.0));
+    }
   }
 
   /**
@@ -107,7 +160,6 @@ final class MedAllocator {
    */
   Future<MedPlan> plan(GroupPlan plan, Set<Long> open, List<HeldDevices.Held> held) {
     forget(plan);
-    MedPolicy med = policy(plan.allocator());
     List<MedPlanner.Round> rounds = new ArrayList<>();
     for (OfferableJob j : plan.snapshot().jobs()) {
       String key = key(j.jobId(), j.round());
@@ -116,12 +168,29 @@ final class MedAllocator {
         rounds.add(new MedPlanner.Round(j.jobId(), j.dataWork()));
       }
     }
-    if (med == null || rounds.isEmpty() || held.isEmpty()) {
-      return Future.succeededFuture(new MedPlan(Map.of(), List.of(), 0, 0, false));
+    MedPlan none = new MedPlan(Map.of(), List.of(), 0, 0, false);
+    if (plan.allocator() == null || rounds.isEmpty() || held.isEmpty()) {
+      return Future.succeededFuture(none);
     }
     List<MedPolicy.HeldDevice> devices = new ArrayList<>(held.size());
     held.forEach(h -> devices.add(new MedPolicy.HeldDevice(h.deviceId, h.attributes)));
-    return vertx.executeBlocking(() -> med.allocate(devices, rounds), false).onSuccess(p -> account(plan, p));
+    List<Observation> learned = observed;
+    observed = new ArrayList<>();
+    // On the worker too: making the policy loads classes, and its solve takes up to solveMs.
+    return vertx.executeBlocking(() -> {
+      MedPolicy med = policy(plan.allocator());
+      if (med == null) {
+        return none;
+      }
+      for (Observation o : learned) {
+        med.observe(o.deviceClass(), o.shards(), o.work().shardBytes(), o.work().modelBytes(), o.seconds());
+      }
+      return med.allocate(devices, rounds);
+    }, false).onSuccess(p -> {
+      if (p != none) {
+        account(plan, p);
+      }
+    });
   }
 
   private void account(GroupPlan plan, MedPlan p) {

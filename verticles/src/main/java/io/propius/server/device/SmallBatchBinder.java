@@ -129,6 +129,16 @@ final class SmallBatchBinder {
     pending.settled(deviceId);
   }
 
+  /** A device confirmed its task (through any instance): the start of a MED task's duration. */
+  void confirmed(long jobId, int round, String deviceId, long atMs) {
+    med.confirmed(jobId, round, deviceId, atMs);
+  }
+
+  /** The data-plane root counted a device's task result: the end of a MED task's duration. */
+  void uploaded(long jobId, int round, String deviceId, long atMs) {
+    med.uploaded(jobId, round, deviceId, atMs);
+  }
+
   /** Answers the devices whose wait has ended, without an offer. */
   void expire(long now) {
     for (HeldDevices.Held h : held.expire(now)) {
@@ -312,7 +322,7 @@ final class SmallBatchBinder {
       h.answer.tryComplete(List.of(offer));
     }
     if (given != null) {
-      med.handedOut(job, given.values().stream().mapToInt(Integer::intValue).sum());
+      med.handedOut(job, given, delivered);
     }
     metrics.batchAssigned(delivered.size());
   }

@@ -15,6 +15,7 @@ public final class MedMetrics {
   public static final String GAP = "propius.med.gap";
   public static final String FALLBACKS = "propius.med.fallbacks";
   public static final String SHARDS = "propius.med.shards";
+  public static final String DURATIONS = "propius.med.durations";
 
   /** Why a data-work round was left to device-count scheduling. */
   public enum FallbackReason {
@@ -28,6 +29,7 @@ public final class MedMetrics {
   private final DistributionSummary gap;
   private final EnumMap<FallbackReason, Counter> fallbacks = new EnumMap<>(FallbackReason.class);
   private final Counter shards;
+  private final Counter durations;
 
   MedMetrics(MeterRegistry registry) {
     solve = Timer.builder(SOLVE).description("Wall time of a small-batch MED solve over the held devices")
@@ -40,6 +42,9 @@ public final class MedMetrics {
           .tag("reason", r.name().toLowerCase(Locale.ROOT)).register(registry));
     }
     shards = Counter.builder(SHARDS).description("Shards MED assigned in offers to held devices").register(registry);
+    durations = Counter.builder(DURATIONS)
+        .description("Confirm-to-upload durations of MED tasks observed, for the per-class task durations")
+        .register(registry);
   }
 
   public void solved(double millis, double relativeGap) {
@@ -55,5 +60,9 @@ public final class MedMetrics {
 
   public void shardsOffered(int n) {
     shards.increment(n);
+  }
+
+  public void durationObserved() {
+    durations.increment();
   }
 }
