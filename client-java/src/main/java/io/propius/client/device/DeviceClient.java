@@ -96,7 +96,10 @@ public final class DeviceClient implements AutoCloseable {
     return checkin.deviceId();
   }
 
-  /** Check-ins whose offers this device declined (none suited its private attributes). */
+  /**
+   * Check-ins whose offers this device declined: none suited its private attributes, or asked for
+   * shards of which its DAB cap fits none.
+   */
   public long declined() {
     return declined.get();
   }
@@ -127,11 +130,11 @@ public final class DeviceClient implements AutoCloseable {
   private Future<Optional<Task>> attempt(long deadline) {
     return checkinAsync().compose(resp -> {
       // An offer of more shards than fit the deadline is trained with fewer; one where none fits is not taken.
-      List<Offer> offers = resp.offers().stream().filter(o -> !heldRounds.contains(key(o.jobId(), o.round())))
-          .filter(o -> shardsToTrain(o) != 0).toList();
+      List<Offer> fresh = resp.offers().stream().filter(o -> !heldRounds.contains(key(o.jobId(), o.round()))).toList();
+      List<Offer> offers = fresh.stream().filter(o -> shardsToTrain(o) != 0).toList();
       Optional<Offer> choice = options.decision().choose(offers, options.privateAttributes());
       if (choice.isEmpty()) {
-        if (!offers.isEmpty()) {
+        if (!fresh.isEmpty()) {
           declined.incrementAndGet();
         }
         return retryAfter(resp.retryAfterMs(), deadline);
