@@ -3,10 +3,14 @@ package io.propius.bench.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The data-plane benchmark at its smallest setting (CI smoke run): a real journaled leaf process,
@@ -49,6 +53,20 @@ class DataPlaneBenchSmokeTest {
     Matcher commits = COMMITS.matcher(report);
     assertThat(commits.find()).as(report).isTrue();
     assertThat(Double.parseDouble(commits.group(1))).isBetween(1.0, 4.0);
+  }
+
+  @Test
+  void theUploadWorkCostIsPrintedForEveryStep() {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      assertThat(new CommandLine(new UploadWorkCost()).execute("--values", "1024", "--mb", "1", "--rounds", "2"))
+          .isZero();
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("\\| 1024 \\(4 KB\\) \\|( \\d+ \\(\\d+–\\d+\\) \\|){6}");
   }
 
   @Test
