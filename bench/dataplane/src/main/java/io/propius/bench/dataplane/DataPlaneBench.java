@@ -41,9 +41,11 @@ import picocli.CommandLine;
 
 /**
  * The data-plane benchmark: (1) plan downloads from a leaf edge node vs nginx serving the same
- * bytes from a file, (2) result uploads into a journaled leaf (verify, decode, validate, journal,
- * aggregate) vs a Vert.x endpoint that discards the bytes, each of those two in a JVM of its own.
- * Same client, same concurrency, same run; prints a Markdown table of throughputs and ratios.
+ * bytes from a file, (2) result uploads into the same leaf (verify, decode, validate, journal,
+ * aggregate) vs a Vert.x endpoint that discards the bytes. The leaf ({@code EdgeMain}, journaled,
+ * below a root in this JVM) and the sink each run in a JVM of its own. Same client, same
+ * concurrency, same run; prints a Markdown table of throughputs, each server's CPU per MB (or per
+ * upload) and the ratios.
  *
  * <p>{@code java -jar bench/dataplane/target/dataplane-bench.jar [--concurrency 16,64] [--seconds 10]
  * [--sizes-mb 1,16|none] [--uploads journaled|none] [--tensor 7850,262144,4194304]
