@@ -8,7 +8,8 @@
 # process's user+system time (/proc/PID/stat) over the measured run divided by the requests served.
 # Prints the median of each mode and the ratios TLS / plaintext.
 # Usage: bench/tls/run.sh [REPEATS] [SECONDS] [CONNECTIONS] [WARMUP] [MODES]
-#   MODES: any of "plain openssl jdk" (default: all three). CI smoke (about 25 s): bench/tls/run.sh 1 2 16 1
+#   MODES: any of "plain openssl jdk limited" (default: the first three); limited is plaintext with both
+#   check-in rate limits on, high enough to refuse nothing (bench/security/ratelimit.sh). CI smoke (about 25 s): bench/tls/run.sh 1 2 16 1
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repeats=${1:-3}; seconds=${2:-15}; connections=${3:-64}; warmup=${4:-30}; modes=${5:-plain openssl jdk}
@@ -25,7 +26,9 @@ for mode in $modes; do
   case $mode in
     plain) ;;
     openssl|jdk) extra=(PROPIUS_TLS_SELF_SIGNED=true PROPIUS_TLS_ENGINE=$mode) ;;
-    *) echo "unknown mode $mode (plain, openssl, jdk)" >&2; exit 2 ;;
+    limited) extra=(PROPIUS_DEVICES_RATE_LIMIT_PER_DEVICE_PER_SECOND=1000 PROPIUS_DEVICES_RATE_LIMIT_PER_DEVICE_BURST=1000
+      PROPIUS_DEVICES_RATE_LIMIT_PER_ADDRESS_PER_SECOND=1000000000 PROPIUS_DEVICES_RATE_LIMIT_PER_ADDRESS_BURST=1000000000) ;;
+    *) echo "unknown mode $mode (plain, openssl, jdk, limited)" >&2; exit 2 ;;
   esac
   port[$mode]=$(free_port)
   env PROPIUS_DEVICES_PORT=${port[$mode]} PROPIUS_JOBS_PORT=0 PROPIUS_ADMIN_PORT=0 PROPIUS_DATA_PLANE_PORT=0 \
@@ -40,7 +43,7 @@ for mode in $modes; do
 done
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
-url() { local scheme=https; [ "$1" = plain ] && scheme=http; echo "$scheme://127.0.0.1:${port[$1]}/v1/checkin"; }
+url() { local scheme=http; case $1 in openssl|jdk) scheme=https ;; esac; echo "$scheme://127.0.0.1:${port[$1]}/v1/checkin"; }
 for mode in $modes; do # wrk does not verify certificates
   wrk -t2 -c"$connections" -d"${warmup}s" -s bench/tls/checkin.lua "$(url "$mode")" > /dev/null
 done
@@ -72,6 +75,6 @@ for mode in $modes; do
 done
 if grep -q '^plain ' "$dir/medians"; then
   awk '$1 == "plain" {r = $2; c = $3} $1 != "plain" {m[$1] = $2; k[$1] = $3}
-       END {for (e in m) printf "ratio TLS(%s)/plaintext: throughput %.2fx, CPU per request %.2fx\n", e, m[e] / r, k[e] / c}' \
+       END {for (e in m) printf "ratio %s/plain: throughput %.2fx, CPU per request %.2fx\n", e, m[e] / r, k[e] / c}' \
     "$dir/medians"
 fi
