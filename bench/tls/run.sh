@@ -53,7 +53,8 @@ for i in $(seq 1 "$repeats"); do
     url=$(url "$mode")
     wrk -t2 -c"$connections" -d3s -s bench/tls/checkin.lua "$url" > /dev/null
     before=$(cpu_ticks "${pid[$mode]}")
-    out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/tls/checkin.lua "$url")
+    out=$(/usr/bin/time -f "%U %S" -o "$dir/wrk.cpu" wrk -t2 -c"$connections" -d"${seconds}s" --latency \
+      -s bench/tls/checkin.lua "$url")
     after=$(cpu_ticks "${pid[$mode]}")
     requests=$(echo "$out" | awk '/requests in/ {print $1}')
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
@@ -61,8 +62,10 @@ for i in $(seq 1 "$repeats"); do
     non2xx=$(echo "$out" | awk '/Non-2xx/ {print $4}')
     errors=$(echo "$out" | awk -F"Socket errors: " 'NF > 1 {print $2}')
     cpu_us=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
-    echo "run $i $mode: ${rps} req/s, p99 ${p99}, ${cpu_us} us CPU/request, non-2xx ${non2xx:-0}${errors:+, socket errors: $errors}"
-    echo "$mode $rps $cpu_us" >> "$dir/results"
+    wrk_us=$(awk -v n="$requests" '{printf "%.1f", ($1 + $2) * 1e6 / n}' "$dir/wrk.cpu")
+    echo "run $i $mode: ${rps} req/s, p99 ${p99}, ${cpu_us} us server CPU/request, ${wrk_us} us wrk CPU/request," \
+      "non-2xx ${non2xx:-0}${errors:+, socket errors: $errors}"
+    echo "$mode $rps $cpu_us $wrk_us" >> "$dir/results"
   done
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -70,11 +73,14 @@ median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (
 for mode in $modes; do
   m_rps=$(awk -v m="$mode" '$1 == m {print $2}' "$dir/results" | median)
   m_cpu=$(awk -v m="$mode" '$1 == m {print $3}' "$dir/results" | median)
-  echo "median $mode: $m_rps req/s, $m_cpu us CPU/request"
-  echo "$mode $m_rps $m_cpu" >> "$dir/medians"
+  m_wrk=$(awk -v m="$mode" '$1 == m {print $4}' "$dir/results" | median)
+  echo "median $mode: $m_rps req/s, $m_cpu us server CPU/request, $m_wrk us wrk CPU/request"
+  echo "$mode $m_rps $m_cpu $m_wrk" >> "$dir/medians"
 done
 if grep -q '^plain ' "$dir/medians"; then
-  awk '$1 == "plain" {r = $2; c = $3} $1 != "plain" {m[$1] = $2; k[$1] = $3}
-       END {for (e in m) printf "ratio %s/plain: throughput %.2fx, CPU per request %.2fx\n", e, m[e] / r, k[e] / c}' \
+  # On a machine whose cores the server and wrk share, throughput follows their CPU per request together.
+  awk '$1 == "plain" {r = $2; c = $3; w = $4} $1 != "plain" {m[$1] = $2; k[$1] = $3; x[$1] = $4}
+       END {for (e in m) printf "ratio %s/plain: throughput %.2fx, server CPU per request %.2fx, server + wrk CPU per" \
+         " request %.2fx\n", e, m[e] / r, k[e] / c, (k[e] + x[e]) / (c + w)}' \
     "$dir/medians"
 fi
