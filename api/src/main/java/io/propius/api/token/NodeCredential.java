@@ -27,8 +27,8 @@ public record NodeCredential(String nodeId, String audience, long expiresAtMs) {
       throw new TokenRejectedException(TokenRejection.MALFORMED, "node credential is malformed");
     }
     if (!verifier.audience().equals(aud)) {
-      throw new TokenRejectedException(TokenRejection.WRONG_AUDIENCE, "node credential is for parent '" + aud + "', not '"
-          + verifier.audience() + "'");
+      throw new TokenRejectedException(TokenRejection.WRONG_AUDIENCE, "node credential is for parent '" + aud
+          + "', not '" + verifier.audience() + "'");
     }
     if (nowMs > e.longValue()) {
       throw new TokenRejectedException(TokenRejection.EXPIRED, "node credential expired; issue a new one");
