@@ -34,9 +34,9 @@ public final class CheckinLimiter {
       refuseIfEmpty(perDevice.take(deviceId, nowNanos), "device", "device '" + deviceId + "' checks in too often",
           "devices.rateLimit.perDevice");
     }
-    String address = perAddress == null || request.remoteAddress() == null ? null
-        : proxies.client(request.remoteAddress().hostAddress(), request.headers().getAll(FORWARDED_FOR));
-    if (address != null) {
+    if (perAddress != null && request.remoteAddress() != null) {
+      String peer = request.remoteAddress().hostAddress();
+      String address = proxies.trusts(peer) ? proxies.client(peer, request.headers().getAll(FORWARDED_FOR)) : peer;
       refuseIfEmpty(perAddress.take(address, nowNanos), "address", "too many check-ins from address " + address,
           "devices.rateLimit.perAddress");
     }

@@ -43,7 +43,7 @@ public final class TrustedProxies {
    * @param forwardedFor the {@code X-Forwarded-For} header values in the order received, or empty
    */
   public String client(String peer, List<String> forwardedFor) {
-    if (peer == null || ranges.isEmpty() || !trusted(peer) || forwardedFor.isEmpty()) {
+    if (peer == null || !trusts(peer) || forwardedFor.isEmpty()) {
       return peer;
     }
     String client = peer;
@@ -55,7 +55,7 @@ public final class TrustedProxies {
           return client; // garbage where an address should be: trust nothing further left
         }
         client = hop;
-        if (!trusted(hop)) {
+        if (!trusts(hop)) {
           return client;
         }
       }
@@ -63,7 +63,11 @@ public final class TrustedProxies {
     return client;
   }
 
-  private boolean trusted(String address) {
+  /** Whether {@code address} (an IP literal) is one of the trusted proxies. */
+  public boolean trusts(String address) {
+    if (ranges.isEmpty()) {
+      return false;
+    }
     byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
     if (bytes == null) {
       return false;
