@@ -8,16 +8,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Picks the TLS implementation of a port or client: OpenSSL (BoringSSL, statically linked in
- * netty-tcnative) when asked for and its native library loads, else the JDK's. The JDK's engine
- * spends most of a TLS check-in's extra CPU in its record layer and handshakes (see docs/TLS.md),
- * which is why OpenSSL is the default.
+ * Picks the TLS implementation of a server port: OpenSSL (BoringSSL, statically linked in
+ * netty-tcnative) when asked for and its native library loads, else the JDK's. OpenSSL is the
+ * default because the JDK's engine cost more CPU per check-in and took far longer to warm up
+ * (docs/BENCHMARKS.md, "Device check-ins: TLS vs plaintext").
  */
-public final class TlsEngine {
+final class TlsEngine {
   /** Option value: BoringSSL when it loads, else the JDK's engine. */
-  public static final String OPENSSL = "openssl";
+  static final String OPENSSL = "openssl";
   /** Option value: the JDK's engine (SunJSSE). */
-  public static final String JDK = "jdk";
+  static final String JDK = "jdk";
 
   private static final System.Logger LOG = System.getLogger(TlsEngine.class.getName());
   /** Each distinct choice is logged once per process, not once per verticle instance. */
