@@ -194,7 +194,7 @@ class TlsTest {
     ca.issue("server"); // a renewal: same paths, new key and certificate
     BigInteger renewed = serialIn(cert);
     HttpResponse<Buffer> reloaded = await(reloadTls());
-    assertThat(reloaded.statusCode()).isEqualTo(200);
+    assertThat(reloaded.statusCode()).as(reloaded.bodyAsString()).isEqualTo(200);
     assertThat(reloaded.bodyAsJsonObject().getJsonArray("reloaded")).hasSizeGreaterThanOrEqualTo(ports.length);
     for (int port : ports) {
       assertThat(servedSerial(port)).as("the renewed certificate on " + port).isEqualTo(renewed);

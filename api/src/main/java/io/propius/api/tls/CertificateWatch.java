@@ -72,26 +72,24 @@ final class CertificateWatch {
    */
   static Future<JsonArray> reloadAll(Vertx vertx) {
     LocalMap<String, Boolean> watches = vertx.sharedData().getLocalMap(WATCHES);
-    List<Future<JsonObject>> reloads = new ArrayList<>();
+    JsonArray ports = new JsonArray();
+    List<String> failures = new ArrayList<>();
+    // One after another: the instances of one port share its server, and two updates of its TLS
+    // context at once can fail each other.
+    Future<Void> all = Future.succeededFuture();
     for (String address : watches.keySet()) {
-      reloads.add(vertx.eventBus().<JsonObject>request(address, null).map(msg -> msg.body()).recover(err -> {
-        if (err instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
+      all = all.compose(previous -> vertx.eventBus().<JsonObject>request(address, null).transform(reply -> {
+        if (reply.succeeded()) {
+          ports.add(reply.result().body());
+        } else if (reply.cause() instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
           watches.remove(address); // its verticle was undeployed
-          return Future.succeededFuture(null);
+        } else {
+          failures.add(reply.cause().getMessage());
         }
-        return Future.failedFuture(err);
+        return Future.succeededFuture();
       }));
     }
-    return Future.join(reloads).transform(done -> {
-      JsonArray ports = new JsonArray();
-      List<String> failures = new ArrayList<>();
-      for (Future<JsonObject> reload : reloads) {
-        if (reload.failed()) {
-          failures.add(reload.cause().getMessage());
-        } else if (reload.result() != null) {
-          ports.add(reload.result());
-        }
-      }
+    return all.compose(done -> {
       if (!failures.isEmpty()) {
         return Future.failedFuture(PropiusException.invalid("certificate not reloaded, the one in service stays: "
             + String.join("; ", failures) + (ports.isEmpty() ? "" : " (reloaded: " + ports.encode() + ")")));
