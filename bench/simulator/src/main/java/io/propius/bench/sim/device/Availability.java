@@ -62,12 +62,47 @@ public record Availability(double onlineFraction, double sessionMedianS, double 
     double t = now;
     while (true) {
       t += -Math.log(1 - random.nextDouble()) / max;
-      double hour = (((t + phaseS) % DAY_S) + DAY_S) % DAY_S / 3600;
+      double hour = secondOfDay(t + phaseS) / 3600;
       double rate = base * (1 + amplitude * Math.cos(2 * Math.PI * (hour - peakHour) / 24));
       if (random.nextDouble() * max <= rate) {
         return t;
       }
     }
+  }
+
+  /**
+   * {@code ((x % DAY_S) + DAY_S) % DAY_S}, to the last bit, without the floating-point remainder
+   * (a runtime call that took most of the availability draws' time): with an integer quotient
+   * {@code n}, {@code x - n × DAY_S} is exact for |x| < 2^52, and the second remainder is one
+   * exact subtraction.
+   */
+  static double secondOfDay(double x) {
+    double r = remainderOfDay(x);
+    double s = r + DAY_S;
+    if (s < DAY_S) {
+      return s;
+    }
+    return s < 2 * DAY_S ? s - DAY_S : 0.0;
+  }
+
+  /** {@code x % DAY_S}, exactly (the remainder of truncating division, with the sign of x). */
+  static double remainderOfDay(double x) {
+    double a = Math.abs(x);
+    if (a < DAY_S) {
+      return x;
+    }
+    if (!(a < 0x1p52)) {
+      return x % DAY_S;
+    }
+    // The quotient may be one off where a is within rounding of a multiple of a day; the
+    // difference is exact either way (a multiple of a's ulp, smaller than a) and so is the fix.
+    double r = a - Math.floor(a / DAY_S) * DAY_S;
+    if (r < 0) {
+      r += DAY_S;
+    } else if (r >= DAY_S) {
+      r -= DAY_S;
+    }
+    return Math.copySign(r, x);
   }
 
   static double gaussian(SplittableRandom random) {

@@ -118,6 +118,26 @@ final class AvailabilityTimeline implements AutoCloseable {
         + " where device " + c.devices[next] + " was drawn at " + c.at[next]);
   }
 
+  /** The toggles not yet handed over, all up to the horizon, and the time of the last of them. */
+  record Rest(long toggles, double lastAt) {
+  }
+
+  /** Takes every toggle not yet handed over, to count them rather than handle each. */
+  Rest rest() {
+    long toggles = 0;
+    double lastAt = Double.NEGATIVE_INFINITY;
+    while (true) {
+      if (next < current.size) {
+        toggles += current.size - next;
+        lastAt = current.at[current.size - 1];
+        next = current.size;
+      }
+      if (!advanceIfDrawn()) {
+        return new Rest(toggles, lastAt);
+      }
+    }
+  }
+
   /** CPU time the drawing thread used; valid after {@link #close}. */
   long cpuNanos() {
     return producerCpuNanos;
@@ -141,6 +161,13 @@ final class AvailabilityTimeline implements AutoCloseable {
   }
 
   private void advance() {
+    if (!advanceIfDrawn()) {
+      throw new IllegalStateException("availability timeline asked beyond the horizon");
+    }
+  }
+
+  /** Moves on to the next chunk; false when the drawing thread has reached the horizon and handed over everything. */
+  private boolean advanceIfDrawn() {
     Chunk used = current;
     used.size = 0;
     free.add(used);
@@ -153,7 +180,8 @@ final class AvailabilityTimeline implements AutoCloseable {
         boolean drawing = producer.isAlive();
         c = ready.poll();
         if (c == null && !drawing) {
-          throw new IllegalStateException("availability timeline asked beyond the horizon");
+          next = 0;
+          return false;
         }
         if (c == null) {
           c = ready.poll(1, TimeUnit.SECONDS);
@@ -161,6 +189,7 @@ final class AvailabilityTimeline implements AutoCloseable {
       }
       current = c;
       next = 0;
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the availability timeline", e);
