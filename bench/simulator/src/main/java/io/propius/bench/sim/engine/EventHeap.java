@@ -49,6 +49,20 @@ final class EventHeap {
     payloads[i] = payload;
   }
 
+  /** Whether an event in the heap has exactly this time (a scan: for small heaps). */
+  boolean holdsTime(double time) {
+    for (int i = 0; i < size; i++) {
+      if (times[i] == time) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void clear() {
+    size = 0;
+  }
+
   /** Removes the earliest event (read it first with {@link #peekTime} / {@link #peekPayload}). */
   public void pop() {
     int last = --size;
