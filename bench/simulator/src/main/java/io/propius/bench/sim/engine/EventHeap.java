@@ -49,14 +49,13 @@ final class EventHeap {
     payloads[i] = payload;
   }
 
-  /** Whether an event in the heap has exactly this time (a scan: for small heaps). */
-  boolean holdsTime(double time) {
-    for (int i = 0; i < size; i++) {
-      if (times[i] == time) {
-        return true;
-      }
+  /** Time of the second earliest event (one of the root's children), or infinity. */
+  double secondTime() {
+    double t = Double.POSITIVE_INFINITY;
+    for (int c = 1; c < Math.min(size, 5); c++) {
+      t = Math.min(t, times[c]);
     }
-    return false;
+    return t;
   }
 
   void clear() {

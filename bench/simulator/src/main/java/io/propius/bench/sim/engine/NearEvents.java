@@ -11,9 +11,9 @@ import java.util.Arrays;
  * and task ends). While no two pending events share a time, though, any priority queue takes them
  * in the same order: by time. So a bucket is sorted when it is loaded (binned by time, then an
  * insertion sort that has almost nothing left to do), and the few events pushed into the current
- * bucket afterwards wait in a small heap of their own. The moment two pending events would share a
- * time (a bucket holds two, or a push meets a pending one), the heap is rebuilt by replaying what
- * happened since the structure was last empty, and takes over until it is empty again.
+ * bucket afterwards wait in a small heap of their own. When the earliest pending event shares its
+ * time with another, the heap is rebuilt by replaying what happened since the structure was last
+ * empty, and takes over until it is empty again.
  */
 final class NearEvents {
   /** Buckets smaller than this are insertion-sorted directly. */
@@ -27,7 +27,7 @@ final class NearEvents {
   private long[] payloads = new long[64];
   private int head;
   private int count;
-  /** Events pushed after the load, with no time equal to a pending one. */
+  /** Events pushed after the load. */
   private final EventHeap late = new EventHeap();
 
   // What happened since the structure was last empty, to rebuild the heap: the bucket as pushed,
@@ -57,6 +57,9 @@ final class NearEvents {
 
   /** Payload of the earliest event; only when not empty. */
   long peekPayload() {
+    if (!heapMode && tiedAtTop()) {
+      toHeap();
+    }
     if (heapMode) {
       return heap.peekPayload();
     }
@@ -64,6 +67,9 @@ final class NearEvents {
   }
 
   void pop() {
+    if (!heapMode && tiedAtTop()) {
+      toHeap();
+    }
     if (heapMode) {
       heap.pop();
       if (heap.isEmpty()) {
@@ -84,11 +90,6 @@ final class NearEvents {
 
   void push(double time, long payload) {
     if (heapMode) {
-      heap.push(time, payload);
-      return;
-    }
-    if (pendingAt(time)) {
-      toHeap();
       heap.push(time, payload);
       return;
     }
@@ -123,32 +124,35 @@ final class NearEvents {
     }
     loaded = events;
     loadedLongs = longs;
-    if (!sort(events, longs / 2)) {
-      toHeap();
-    }
+    sort(events, longs / 2);
   }
 
   private boolean takesSorted() {
     return head < count && (late.isEmpty() || times[head] < late.peekTime());
   }
 
-  /** Whether a pending event has exactly this time. */
-  private boolean pendingAt(double time) {
-    int lo = head;
-    int hi = count;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (times[mid] < time) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
+  /**
+   * Whether another pending event has the earliest time: only then may the heap's order differ
+   * from time order, and only from this pop on.
+   */
+  private boolean tiedAtTop() {
+    double first;
+    double second;
+    if (takesSorted()) {
+      first = times[head];
+      second = head + 1 < count ? times[head + 1] : Double.POSITIVE_INFINITY;
+      if (!late.isEmpty()) {
+        second = Math.min(second, late.peekTime());
       }
+    } else {
+      first = late.peekTime();
+      second = Math.min(head < count ? times[head] : Double.POSITIVE_INFINITY, late.secondTime());
     }
-    return lo < count && times[lo] == time || late.holdsTime(time);
+    return first == second;
   }
 
-  /** Sorts the bucket into {@link #times} and {@link #payloads}; false when two events share a time. */
-  private boolean sort(long[] events, int n) {
+  /** Sorts the bucket into {@link #times} and {@link #payloads}. */
+  private void sort(long[] events, int n) {
     if (times.length < n) {
       int capacity = Math.max(n, times.length * 2);
       times = new double[capacity];
@@ -180,12 +184,6 @@ final class NearEvents {
         payloads[j] = p;
       }
     }
-    for (int i = 1; i < n; i++) {
-      if (times[i] == times[i - 1]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** A counting sort by bin; the bin is monotone in time (a rounded difference times a positive scale). */

@@ -143,7 +143,7 @@ public final class Simulation {
       double end = simulate(progress);
       long cpu = threads.getCurrentThreadCpuTime() - cpuStarted;
       timeline.close();
-      return result(end, System.nanoTime() - started, cpu + timeline.cpuNanos());
+      return result(end, System.nanoTime() - started, cpu + timeline.cpuNanos(), cpu);
     }
   }
 
@@ -553,10 +553,10 @@ public final class Simulation {
     return sb.toString();
   }
 
-  private RunResult result(double end, long wallNanos, long cpuNanos) {
+  private RunResult result(double end, long wallNanos, long cpuNanos, long mainCpuNanos) {
     return RunResult.of(method.name(), devices.size, jobs, end, state, endS, roundsDone, schedDelayTotal,
         new RunResult.Counters(events, bindings, Math.round(fruitlessCheckins), tasksFailedOffline, tasksCancelled,
             roundAttempts, roundFailures, contributingS, wastedS, onlineDeviceSeconds),
-        wallNanos, cpuNanos);
+        wallNanos, cpuNanos, mainCpuNanos);
   }
 }
