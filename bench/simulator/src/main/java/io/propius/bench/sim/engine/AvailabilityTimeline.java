@@ -86,12 +86,6 @@ final class AvailabilityTimeline implements AutoCloseable {
     producer.start();
   }
 
-  /** The device of the toggle {@code ahead} after the next one, if already handed over, or -1. */
-  int upcoming(int ahead) {
-    int i = next + ahead;
-    return i < current.size ? current.devices[i] : -1;
-  }
-
   /**
    * The time of the next toggle of {@code device}, which toggles now.
    *

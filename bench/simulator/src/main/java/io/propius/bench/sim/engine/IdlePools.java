@@ -47,11 +47,6 @@ public final class IdlePools {
     return poolOf[device];
   }
 
-  /** The device's pool and place in it, summed: only to bring them into the cache ahead of use. */
-  int slot(int device) {
-    return poolOf[device] + position[device];
-  }
-
   public void add(int device, int pool) {
     int n = sizes[pool];
     if (n == members[pool].length) {

@@ -93,9 +93,6 @@ public final class Simulation {
   private int onlineCount;
   private double lastAccounted;
   private boolean bindingsSinceTick;
-  /** How many toggles ahead {@link #warmUp} reads, and where it puts what it read. */
-  private static final int WARM_AHEAD = 8;
-  private long warm;
 
   // The thinned check-in stream.
   private double usefulRate;
@@ -343,7 +340,6 @@ public final class Simulation {
     // The next toggle goes into the same queue as every other event, so that simultaneous events
     // (the batched methods' ticks) leave it in the same order as ever.
     queue.push(timeline.nextToggle(d, now), event(TOGGLE, d, 0));
-    warmUp(timeline.upcoming(WARM_AHEAD));
     if (online[d]) {
       online[d] = false;
       onlineCount--;
@@ -367,18 +363,6 @@ public final class Simulation {
           fruitlessCheckins++;
         }
       }
-    }
-  }
-
-  /**
-   * Reads the state of a device that toggles soon, so that its cache misses (one per per-device
-   * array, and with ten million devices every one misses) overlap the work on this one instead of
-   * stalling that toggle. The sum is kept only so that the reads are not optimised away.
-   */
-  private void warmUp(int device) {
-    if (device >= 0) {
-      warm += (online[device] ? 1 : 0) + taskJob[device] + taskAttempt[device] + devices.mask[device]
-          + idle.slot(device);
     }
   }
 
