@@ -3,8 +3,8 @@
 # simulated week, devices simulated to the end of the week, in under 120 s of wall time on 2 cores.
 # Runs the jar REPEATS times at DEVICES devices and DAYS days and prints, per run, the wall time,
 # the CPU time of the process (user + sys), of the simulating threads and of the main one, and the
-# peak resident memory per device; then the median wall time and the ratio 120 s / median (>= 1
-# meets the target; it means the target only at 10000000 devices and 7 days). On a loaded machine
+# peak resident memory per device; then the median wall time and, at the target's setting, the
+# ratio 120 s / median (>= 1 meets the target). On a loaded machine
 # the wall time is not the machine's: the main thread's CPU time is what bounds it on 2 free cores.
 # Usage: bench/simulator/run.sh [DEVICES] [DAYS] [REPEATS]   (defaults: 10000000 7 1)
 # Smallest setting (CI smoke, a few seconds): bench/simulator/run.sh 20000 1 1
@@ -35,5 +35,10 @@ for i in $(seq 1 "$repeats"); do
   walls+=("$wall")
 done
 median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}')
-printf 'simulator: median wall %s s over %d run(s); ratio 120 s / wall = %.2f (target: >= 1 at 10000000 devices, 7 days)\n' \
-  "$median" "$repeats" "$(awk "BEGIN {print 120 / $median}")"
+if [ "$devices" = 10000000 ] && [ "$days" = 7 ]; then
+  printf 'simulator: median wall %s s over %d run(s); ratio 120 s / wall = %.2f (target: >= 1)\n' \
+    "$median" "$repeats" "$(awk "BEGIN {print 120 / $median}")"
+else
+  printf 'simulator: median wall %s s over %d run(s); ratio n/a (the target is 10000000 devices, 7 days)\n' \
+    "$median" "$repeats"
+fi
