@@ -4,13 +4,14 @@ import java.util.Arrays;
 
 /**
  * The simulation's event queue: a calendar queue. Events due in the current bucket (of
- * {@code bucketS} seconds) are taken from {@link NearEvents} (sorted, in a heap's order); later ones are appended, unsorted, to
- * the bucket of their time in a ring of {@code buckets} buckets, and those beyond the ring to an
- * overflow list that is spread again each time the ring turns. A million devices each with an event
- * hours ahead thus cost an O(1) append each, and the current bucket stays small enough for the cache. Events
- * with equal times leave in an order fixed by the sequence of operations, so a run is repeatable.
- * A bucket keeps each event's time bits and payload side by side in one array, so an append
- * touches one cache line of a bucket that is not in the cache, not two.
+ * {@code bucketS} seconds) are taken from {@link NearEvents} (sorted, in a heap's order); later
+ * ones are appended, unsorted, to the bucket of their time in a ring of {@code buckets} buckets,
+ * and those beyond the ring to an overflow list that is spread again each time the ring turns. A
+ * million devices each with an event hours ahead thus cost an O(1) append each, and the current
+ * bucket stays small enough for the cache. Events with equal times leave in an order fixed by the
+ * sequence of operations, so a run is repeatable. A bucket keeps each event's time bits and
+ * payload side by side in one array, so an append touches one cache line of a bucket that is not
+ * in the cache, not two.
  */
 public final class EventQueue {
   private final double bucketS;
