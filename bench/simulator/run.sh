@@ -17,18 +17,20 @@ jar=bench/simulator/target/propius-sim.jar
 heap_mb=$(( devices * 300 / 1000000 + 512 ))
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
+# GNU time (Debian package "time") gives the process's CPU and peak RSS; without it they read 0.
+timer=(); [ -x /usr/bin/time ] && timer=(/usr/bin/time -v)
 walls=()
 for i in $(seq 1 "$repeats"); do
-  /usr/bin/time -v java -Xmx${heap_mb}m -jar "$jar" run --devices "$devices" --days "$days" --jobs 50 \
+  "${timer[@]}" java -Xmx${heap_mb}m -jar "$jar" run --devices "$devices" --days "$days" --jobs 50 \
     --methods propius-fifo --run-to-horizon --seed 1 > "$dir/out" 2> "$dir/time"
   line=$(grep '^propius-fifo ' "$dir/out")
   wall=$(sed -E 's/.* wall=([0-9.]+)s.*/\1/' <<< "$line")
   cpu=$(sed -E 's/.* cpu=([0-9.]+)s.*/\1/' <<< "$line")
   main=$(sed -E 's/.*main thread ([0-9.]+)s.*/\1/' <<< "$line")
   events=$(sed -E 's/.* events=([0-9]+) .*/\1/' <<< "$line")
-  user=$(awk -F': ' '/User time/ {print $2}' "$dir/time")
-  sys=$(awk -F': ' '/System time/ {print $2}' "$dir/time")
-  rss=$(awk -F': ' '/Maximum resident/ {print $2}' "$dir/time")
+  user=$(awk -F': ' '/User time/ {print $2}' "$dir/time"); user=${user:-0}
+  sys=$(awk -F': ' '/System time/ {print $2}' "$dir/time"); sys=${sys:-0}
+  rss=$(awk -F': ' '/Maximum resident/ {print $2}' "$dir/time"); rss=${rss:-0}
   printf 'run %d: %d devices, %s days, %s events: wall %s s, process CPU %.1f s, simulating threads %s s, main thread %s s, peak RSS %d MB (%d B/device), load %s\n' \
     "$i" "$devices" "$days" "$events" "$wall" "$(awk "BEGIN {print $user + $sys}")" "$cpu" "$main" $((rss / 1024)) \
     $((rss * 1024 / devices)) "$(cut -d' ' -f1-3 /proc/loadavg)"
