@@ -1,6 +1,7 @@
 package io.propius.server.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -237,6 +238,15 @@ public final class PropiusMetrics {
         .description("Redis job store calls").tag("call", tag(call)).tag("outcome", tag(outcome))
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
         .maximumExpectedValue(Duration.ofSeconds(5)).register(registry)).record(Duration.ofNanos(nanos));
+  }
+
+  /**
+   * Items per script call of a batched store call (reservations, confirmations), by call. Call it
+   * once per kind and keep the meter.
+   */
+  public DistributionSummary storeBatchSize(StoreCall call) {
+    return DistributionSummary.builder("propius.store.batch.size").description("Items per batched Redis script call")
+        .tag("call", tag(call)).serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).register(registry);
   }
 
   /** A client manager instance's held devices (small-batch mode), read at scrape time. */

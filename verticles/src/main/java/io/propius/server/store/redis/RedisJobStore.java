@@ -56,6 +56,8 @@ public final class RedisJobStore implements JobStore {
   private final Map<Long, Job> fixedFields = new ConcurrentHashMap<>();
   private final PropiusMetrics metrics;
   private final long timeoutMs;
+  private final ScriptBatcher<ReserveItem, Response> reservations;
+  private final ScriptBatcher<ConfirmItem, Response> confirmations;
   /** The Redis URI without its password, for messages. */
   private final String where;
 
@@ -66,6 +68,11 @@ public final class RedisJobStore implements JobStore {
     this.metrics = metrics;
     this.timeoutMs = options.getTimeoutMs();
     this.where = options.redisUriForDisplay();
+    // One batch in flight per connection and kind keeps every connection busy under load.
+    this.reservations = new ScriptBatcher<>(this::reserveBatch, options.getMaxBatch(), options.getPoolSize(),
+        metrics.storeBatchSize(StoreCall.RESERVE));
+    this.confirmations = new ScriptBatcher<>(this::confirmBatch, options.getMaxBatch(), options.getPoolSize(),
+        metrics.storeBatchSize(StoreCall.CONFIRM));
   }
 
   /**
@@ -237,12 +244,11 @@ public final class RedisJobStore implements JobStore {
   @Override
   public Future<Reservation> reserve(long jobId, int round, String deviceId, long now, long leaseUntil) {
     Job known = fixedFields.get(jobId);
-    List<String> args = new ArrayList<>(6 + JobHash.CHANGING.size());
-    args.addAll(List.of(Integer.toString(round), deviceId, Long.toString(now), Long.toString(leaseUntil),
-        RedisKeys.leaseMember(jobId, round, deviceId), known == null ? "1" : "0"));
-    args.addAll(JobHash.CHANGING);
-    return eval(StoreCall.RESERVE, RedisScript.RESERVE, List.of(keys.job(jobId), keys.bound(jobId), keys.leases()),
-        args).compose(r -> {
+    return reservations.submit(new ReserveItem(jobId, round, deviceId, now, leaseUntil, known == null))
+        .compose(r -> {
+          if ("ERROR".equals(r.get(0).toString())) {
+            return Future.failedFuture(itemError(r));
+          }
           Reservation.Outcome outcome = Reservation.Outcome.valueOf(r.get(0).toString());
           if (outcome == Reservation.Outcome.UNKNOWN_JOB) {
             return Future.succeededFuture(new Reservation(outcome, null, 0, false));
@@ -263,6 +269,27 @@ public final class RedisJobStore implements JobStore {
             default -> new Reservation(outcome, before, 0, false);
           });
         });
+  }
+
+  /** One reservation of a batch; {@code whole} asks for the job's whole hash (its fixed fields are not known). */
+  private record ReserveItem(long jobId, int round, String deviceId, long now, long leaseUntil, boolean whole) {
+  }
+
+  /** Runs reserve.lua over a batch of reservations: one answer per item, in order. */
+  private Future<List<Response>> reserveBatch(List<ReserveItem> items) {
+    List<String> args = new ArrayList<>(2 + JobHash.CHANGING.size() + 6 * items.size());
+    args.add(keys.jobPrefix());
+    args.add(Integer.toString(JobHash.CHANGING.size()));
+    args.addAll(JobHash.CHANGING);
+    for (ReserveItem item : items) {
+      args.add(Long.toString(item.jobId()));
+      args.add(Integer.toString(item.round()));
+      args.add(item.deviceId());
+      args.add(Long.toString(item.now()));
+      args.add(Long.toString(item.leaseUntil()));
+      args.add(item.whole() ? "1" : "0");
+    }
+    return eval(StoreCall.RESERVE, RedisScript.RESERVE, List.of(keys.leases()), args).map(RedisJobStore::items);
   }
 
   @Override
@@ -300,16 +327,43 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public Future<Confirmation> confirm(long jobId, int round, String deviceId, long now) {
-    return eval(StoreCall.CONFIRM, RedisScript.CONFIRM, List.of(keys.job(jobId), keys.bound(jobId), keys.leases()),
-        List.of(Integer.toString(round), deviceId, Long.toString(now), RedisKeys.leaseMember(jobId, round, deviceId)))
+    return confirmations.submit(new ConfirmItem(jobId, round, deviceId, now))
         .compose(r -> switch (r.get(0).toString()) {
           case "NOT_FOUND" -> notFound(jobId);
           case "EXPIRED" -> Future.failedFuture(new PropiusException(ErrorCode.LEASE_EXPIRED, "device '" + deviceId
               + "' holds no slot in round " + round + " of job " + jobId
               + ": its lease expired or the round moved on; check in again"));
+          case "ERROR" -> Future.failedFuture(itemError(r));
           default -> Future.succeededFuture(new Confirmation(JobHash.decode(r.get(1)).job(),
               "1".equals(r.get(0).toString())));
         });
+  }
+
+  private record ConfirmItem(long jobId, int round, String deviceId, long now) {
+  }
+
+  /** Runs confirm.lua over a batch of confirmations: one answer per item, in order. */
+  private Future<List<Response>> confirmBatch(List<ConfirmItem> items) {
+    List<String> args = new ArrayList<>(1 + 4 * items.size());
+    args.add(keys.jobPrefix());
+    for (ConfirmItem item : items) {
+      args.add(Long.toString(item.jobId()));
+      args.add(Integer.toString(item.round()));
+      args.add(item.deviceId());
+      args.add(Long.toString(item.now()));
+    }
+    return eval(StoreCall.CONFIRM, RedisScript.CONFIRM, List.of(keys.leases()), args).map(RedisJobStore::items);
+  }
+
+  private static List<Response> items(Response batch) {
+    List<Response> items = new ArrayList<>(batch.size());
+    batch.forEach(items::add);
+    return items;
+  }
+
+  /** An item the batch script could not run (a key of the wrong type): this item fails, not its batch. */
+  private static PropiusException itemError(Response item) {
+    return new PropiusException(ErrorCode.INTERNAL, "job store error: " + item.get(1));
   }
 
   @Override
