@@ -57,7 +57,7 @@ import java.util.function.IntFunction;
  * and their ratio are printed as Markdown.
  *
  * <pre>java -jar bench/store/target/store-bench.jar [--devices 20000] [--concurrency 64] [--repeats 3]
- *     [--redis-uri redis://host:port | --redis-server redis-server]</pre>
+ *     [--redis-uri redis://host:port | --redis-server redis-server] [--max-batch store.maxBatch]</pre>
  */
 public final class StoreBench {
   private int devices = 20_000;
@@ -65,6 +65,8 @@ public final class StoreBench {
   private int repeats = 3;
   private String redisUri;
   private String redisServer = "redis-server";
+  /** The Redis store's store.maxBatch; 0 keeps the default. */
+  private int maxBatch;
   private final byte[] secret = new byte[32];
 
   public static void main(String[] args) throws Exception {
@@ -77,6 +79,7 @@ public final class StoreBench {
         case "--repeats" -> bench.repeats = Integer.parseInt(value);
         case "--redis-uri" -> bench.redisUri = value;
         case "--redis-server" -> bench.redisServer = value;
+        case "--max-batch" -> bench.maxBatch = Integer.parseInt(value);
         default -> {
           System.err.println("unknown argument " + args[i]);
           System.exit(2);
@@ -128,6 +131,9 @@ public final class StoreBench {
     options.admission().setMaxDemandPerRound(devices);
     options.security().setTokenSecret(Base64.getEncoder().encodeToString(secret));
     options.store().setType(type).setRedisUri(redisUri).setKeyPrefix("bench-" + UUID.randomUUID() + ":");
+    if (maxBatch > 0) {
+      options.store().setMaxBatch(maxBatch);
+    }
     options.validate();
     PrometheusMeterRegistry registry = PropiusServer.newRegistry();
     Vertx serverVertx = PropiusServer.newVertx(registry);
