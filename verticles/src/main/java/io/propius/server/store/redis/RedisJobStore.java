@@ -327,30 +327,39 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public Future<Confirmation> confirm(long jobId, int round, String deviceId, long now) {
-    return confirmations.submit(new ConfirmItem(jobId, round, deviceId, now))
+    Job known = fixedFields.get(jobId);
+    return confirmations.submit(new ConfirmItem(jobId, round, deviceId, now, known == null))
         .compose(r -> switch (r.get(0).toString()) {
           case "NOT_FOUND" -> notFound(jobId);
           case "EXPIRED" -> Future.failedFuture(new PropiusException(ErrorCode.LEASE_EXPIRED, "device '" + deviceId
               + "' holds no slot in round " + round + " of job " + jobId
               + ": its lease expired or the round moved on; check in again"));
           case "ERROR" -> Future.failedFuture(itemError(r));
-          default -> Future.succeededFuture(new Confirmation(JobHash.decode(r.get(1)).job(),
-              "1".equals(r.get(0).toString())));
+          default -> {
+            boolean newly = "1".equals(r.get(0).toString());
+            Job job = known == null ? remember(JobHash.decode(r.get(1)).job()) : JobHash.withChanging(known, r.get(1));
+            yield job != null ? Future.succeededFuture(new Confirmation(job, newly))
+                : get(jobId).map(this::remember).map(current -> new Confirmation(current, newly));
+          }
         });
   }
 
-  private record ConfirmItem(long jobId, int round, String deviceId, long now) {
+  /** One confirmation of a batch; {@code whole} as for {@link ReserveItem}. */
+  private record ConfirmItem(long jobId, int round, String deviceId, long now, boolean whole) {
   }
 
   /** Runs confirm.lua over a batch of confirmations: one answer per item, in order. */
   private Future<List<Response>> confirmBatch(List<ConfirmItem> items) {
-    List<String> args = new ArrayList<>(1 + 4 * items.size());
+    List<String> args = new ArrayList<>(2 + JobHash.CHANGING.size() + 5 * items.size());
     args.add(keys.jobPrefix());
+    args.add(Integer.toString(JobHash.CHANGING.size()));
+    args.addAll(JobHash.CHANGING);
     for (ConfirmItem item : items) {
       args.add(Long.toString(item.jobId()));
       args.add(Integer.toString(item.round()));
       args.add(item.deviceId());
       args.add(Long.toString(item.now()));
+      args.add(item.whole() ? "1" : "0");
     }
     return eval(StoreCall.CONFIRM, RedisScript.CONFIRM, List.of(keys.leases()), args).map(RedisJobStore::items);
   }

@@ -1,10 +1,15 @@
 -- Marks bindings as started (lease deadline 0): they no longer expire. Idempotent. Batched: several
 -- confirmations in one atomic step, one after the other, each as if it came alone. Returns per
 -- item, in order: {'NOT_FOUND'}, {'EXPIRED'}, {'1' when this call confirmed / '0' when already,
--- job fields}, or {'ERROR', message} for an item that failed (the others go on).
+-- job}, or {'ERROR', message} for an item that failed (the others go on). The job is the whole
+-- hash when the item asks for it, else the values of the named fields (as in reserve.lua).
 -- KEYS: leases (zset)
--- ARGV: job key prefix, then 4 values per item: job id, round, device id, now
-local function confirm(jobKey, round, device, now, member)
+-- ARGV: job key prefix, number of field names, the field names, then 5 values per item: job id,
+--       round, device id, now, '1' for the whole hash
+local fieldCount = tonumber(ARGV[2])
+local fields = {unpack(ARGV, 3, 2 + fieldCount)}
+
+local function confirm(jobKey, round, device, now, member, whole)
   local current = redis.call('HGET', jobKey, 'round')
   if not current then
     return {'NOT_FOUND'}
@@ -26,13 +31,17 @@ local function confirm(jobKey, round, device, now, member)
     redis.call('ZREM', KEYS[1], member)
     newly = '1'
   end
-  return {newly, redis.call('HGETALL', jobKey)}
+  if whole == '1' then
+    return {newly, redis.call('HGETALL', jobKey)}
+  end
+  return {newly, redis.call('HMGET', jobKey, unpack(fields))}
 end
 
 local results = {}
-for i = 2, #ARGV, 4 do
+for i = 3 + fieldCount, #ARGV, 5 do
   local id, round, device = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local ok, result = pcall(confirm, ARGV[1] .. id, round, device, ARGV[i + 3], id .. ':' .. round .. ':' .. device)
+  local ok, result = pcall(confirm, ARGV[1] .. id, round, device, ARGV[i + 3], id .. ':' .. round .. ':' .. device,
+    ARGV[i + 4])
   if ok then
     results[#results + 1] = result
   else
