@@ -34,7 +34,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * The job store in Redis, shared by every server process pointed at it. Reservation, confirmation
- * and lease expiry (the hot path) are Lua scripts that apply the rules in one atomic step; the rare
+ * and lease expiry (the hot path) are Lua scripts that apply the rules in one atomic step, each
+ * script call over many items: the reservations (confirmations) that arrive while earlier ones are
+ * on their way leave together ({@link ScriptBatcher}), each answered on its own; the rare
  * job-level operations read the job, apply {@link JobTransitions} here, and write the changed fields
  * back with a compare-and-set on the job's version, retrying on a conflict, so the state machine is
  * written once. Registration checks the admission limits against counters kept in Redis in the same
@@ -277,10 +279,7 @@ public final class RedisJobStore implements JobStore {
 
   /** Runs reserve.lua over a batch of reservations: one answer per item, in order. */
   private Future<List<Response>> reserveBatch(List<ReserveItem> items) {
-    List<String> args = new ArrayList<>(2 + JobHash.CHANGING.size() + 6 * items.size());
-    args.add(keys.jobPrefix());
-    args.add(Integer.toString(JobHash.CHANGING.size()));
-    args.addAll(JobHash.CHANGING);
+    List<String> args = batchArgs(6 * items.size());
     for (ReserveItem item : items) {
       args.add(Long.toString(item.jobId()));
       args.add(Integer.toString(item.round()));
@@ -350,10 +349,7 @@ public final class RedisJobStore implements JobStore {
 
   /** Runs confirm.lua over a batch of confirmations: one answer per item, in order. */
   private Future<List<Response>> confirmBatch(List<ConfirmItem> items) {
-    List<String> args = new ArrayList<>(2 + JobHash.CHANGING.size() + 5 * items.size());
-    args.add(keys.jobPrefix());
-    args.add(Integer.toString(JobHash.CHANGING.size()));
-    args.addAll(JobHash.CHANGING);
+    List<String> args = batchArgs(5 * items.size());
     for (ConfirmItem item : items) {
       args.add(Long.toString(item.jobId()));
       args.add(Integer.toString(item.round()));
@@ -362,6 +358,15 @@ public final class RedisJobStore implements JobStore {
       args.add(item.whole() ? "1" : "0");
     }
     return eval(StoreCall.CONFIRM, RedisScript.CONFIRM, List.of(keys.leases()), args).map(RedisJobStore::items);
+  }
+
+  /** What reserve.lua and confirm.lua take before their items: the job key prefix, the changing fields' names. */
+  private List<String> batchArgs(int itemArgs) {
+    List<String> args = new ArrayList<>(2 + JobHash.CHANGING.size() + itemArgs);
+    args.add(keys.jobPrefix());
+    args.add(Integer.toString(JobHash.CHANGING.size()));
+    args.addAll(JobHash.CHANGING);
+    return args;
   }
 
   private static List<Response> items(Response batch) {
