@@ -11,9 +11,11 @@ import io.propius.api.query.AttributeSource;
 import io.propius.api.query.Constraints;
 import io.propius.policy.JobFields;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -457,7 +459,7 @@ public abstract class JobStoreContract {
       calls.add(store.reserve(id, 1, "d" + i, 2, 2_000_000));
     }
     await(io.vertx.core.Future.all(calls));
-    Map<String, List<Reservation.Outcome>> byDevice = new java.util.TreeMap<>();
+    Map<String, List<Reservation.Outcome>> byDevice = new TreeMap<>();
     for (int i = 0; i < calls.size(); i++) {
       byDevice.computeIfAbsent("d" + i / 2, k -> new ArrayList<>()).add(calls.get(i).result().outcome());
     }
@@ -491,7 +493,7 @@ public abstract class JobStoreContract {
       calls.add(store.reserve(job, 1, "d" + i, 3, 1_000_000));
     }
     await(io.vertx.core.Future.all(calls));
-    Map<Reservation.Outcome, Integer> toOpen = new java.util.EnumMap<>(Reservation.Outcome.class);
+    Map<Reservation.Outcome, Integer> toOpen = new EnumMap<>(Reservation.Outcome.class);
     for (int i = 0; i < calls.size(); i++) {
       Reservation.Outcome outcome = calls.get(i).result().outcome();
       switch (i % 3) {
