@@ -3,23 +3,29 @@
 # HTTP request and against the in-memory store's bindings per second. Runs the load generator once
 # per store (each run interleaves bare and binding peaks REPEAT times and takes the medians) and
 # prints the two ratios of issue 19's target 2 (>= 0.6x bare, >= 0.7x memory).
-# Usage: bench/redis/binding.sh [DURATION] [WARMUP] [REPEAT] [ROUNDS]
+# Usage: bench/redis/binding.sh [DURATION] [WARMUP] [REPEAT] [ROUNDS] [load generator options...]
 #   ROUNDS pairs of runs (memory, then Redis); the median of each ratio over the rounds is printed.
-#   Smallest setting (CI smoke, about 25 s): bench/redis/binding.sh 1 1 1 1
+#   Further options go to the Redis run, e.g. --redis-max-batch 1 to measure without batching.
+#   Smallest setting (CI smoke, about 25 s on a quiet machine): bench/redis/binding.sh 1 1 1 1
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-5}; warmup=${2:-2}; repeat=${3:-3}; rounds=${4:-3}
+shift $(($# < 4 ? $# : 4))
 jar=bench/loadgen/target/propius-loadgen.jar
 [ -f "$jar" ] || { echo "build it first: mvn -q -B -pl bench/loadgen -am package -DskipTests" >&2; exit 2; }
 # Column of a closed-loop (peak) row of the load generator's table: 4 ops/s, 7 HTTP requests/s x bare.
 column() { awk -F'|' -v op="$1" -v col="$2" '$2 ~ "^ *" op " *$" && $3 ~ /closed/ {gsub(/[ ×]/, "", $col); print $col}'; }
+log=$(mktemp); trap 'rm -f "$log"' EXIT
 perRequest=(); vsMemory=()
 for round in $(seq 1 "$rounds"); do
   declare -A ops bare
   for store in memory redis; do
+    extra=()
+    [ "$store" = redis ] && extra=("$@")
     out=$(java -jar "$jar" run --ops bare,binding --duration "$duration" --warmup "$warmup" --repeat "$repeat" \
-      --store "$store" 2>/dev/null)
+      --store "$store" "${extra[@]}" 2>"$log") || { echo "the load generator failed:" >&2; tail -20 "$log" >&2; exit 1; }
     ops[$store]=$(echo "$out" | column binding 4)
+    [ -n "${ops[$store]}" ] || { echo "no binding figure from the $store run:" >&2; tail -20 "$log" >&2; exit 1; }
     bare[$store]=$(echo "$out" | column bare 4)
     [ "$store" = redis ] && perRequest+=("$(echo "$out" | column binding 7)")
   done
