@@ -59,8 +59,4 @@ record RedisKeys(String prefix) {
   String offers(long id, int round) {
     return job(id) + ":offers:" + round;
   }
-
-  static String leaseMember(long jobId, int round, String deviceId) {
-    return jobId + ":" + round + ":" + deviceId;
-  }
 }
