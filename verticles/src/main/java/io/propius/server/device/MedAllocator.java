@@ -54,7 +54,7 @@ final class MedAllocator {
   private Map<String, String> options;
   /** Made and used on the worker running a plan's solve; plans run one at a time. */
   private MedPolicy policy;
-  /** Rounds ("job/round") MED has handed out, and rounds it gave up on, among the plan's open rounds. */
+  /** Rounds ("job/round") MED has handed out (or another instance plans), and rounds it gave up on, among the plan's open rounds. */
   private final Set<String> served = new HashSet<>();
   private final Set<String> givenUp = new HashSet<>();
   /** A MED task handed out here ("job/round/device"), with its confirm time once confirmed (0 before). */
@@ -121,6 +121,11 @@ final class MedAllocator {
 
   private boolean solvesHere(GroupPlan plan, long jobId) {
     return instanceId.equals(plan.allocator().solvers().get(jobId));
+  }
+
+  /** Another instance plans this round's data work (the store said so): it gets nothing here. */
+  void plannedElsewhere(OfferableJob job) {
+    served.add(key(job.jobId(), job.round()));
   }
 
   /** The round's shards went out in offers to these devices (device → shards). */

@@ -60,6 +60,7 @@ final class SmallBatchBinder {
   private final Vertx vertx;
   private final LongSupplier clock;
   private final MedAllocator med;
+  private final String instanceId;
   private boolean applying;
   private GroupPlan waiting;
 
@@ -73,6 +74,7 @@ final class SmallBatchBinder {
     this.options = options;
     this.metrics = metrics;
     this.maker = maker;
+    this.instanceId = instanceId;
     this.med = new MedAllocator(vertx, clock, metrics.med(), instanceId);
   }
 
@@ -180,8 +182,35 @@ final class SmallBatchBinder {
       if (assignments.isEmpty()) {
         return Future.succeededFuture();
       }
-      return claim(plan, stillHeld(assignments, snapshot), shards, clock.getAsLong()).mapEmpty();
+      return claimRoundPlans(plan, shards.keySet()).compose(mine -> {
+        assignments.removeIf(a -> !mine.contains(a.jobId()));
+        return claim(plan, stillHeld(assignments, snapshot), shards, clock.getAsLong()).mapEmpty();
+      });
     });
+  }
+
+  /**
+   * Asks the store which of the rounds MED planned here this instance may hand out: a round's shards
+   * go out from one instance even when schedulers named different ones (a leader change). A round
+   * planned elsewhere is left alone here for good; one whose claim failed is tried again next plan.
+   */
+  private Future<Set<Long>> claimRoundPlans(GroupPlan plan, Set<Long> jobIds) {
+    Set<Long> mine = new HashSet<>();
+    List<Future<?>> claims = new ArrayList<>();
+    long now = clock.getAsLong();
+    for (OfferableJob job : plan.snapshot().jobs()) {
+      if (jobIds.contains(job.jobId())) {
+        claims.add(store.claimRoundPlan(job.jobId(), job.round(), instanceId, now).onSuccess(planned -> {
+          if (planned) {
+            mine.add(job.jobId());
+          } else {
+            med.plannedElsewhere(job);
+          }
+        }).onFailure(err -> LOG.log(System.Logger.Level.WARNING, "the data work of job " + job.jobId()
+            + " not claimed; it is planned again next plan: " + err.getMessage())));
+      }
+    }
+    return Future.join(claims).transform(ar -> Future.succeededFuture(mine));
   }
 
   /**
