@@ -102,6 +102,56 @@ class MedSmallBatchTest {
   }
 
   @Test
+  void theShardsOfAnOfferNeverAcceptedGoBackToTheRoundAndAreOfferedAgain() throws Exception {
+    PropiusOptions options = QuickOptions.options();
+    options.scheduler().setMode("small-batch").setPolicy("med").setPolicyOptions(Map.of("solveMs", "500"));
+    options.devices().setHoldMs(4_000).setOfferTtlMs(1_000).setInstances(1);
+    Vertx clients = Vertx.vertx();
+    List<DeviceClient> devices = new ArrayList<>();
+    try (TestServer server = TestServer.start(options);
+         JobClient job = JobClient.create(new JobClientOptions().setServer("127.0.0.1", server.jobsPort())
+             .setDataPlaneUrl(server.dataPlaneUrl()))) {
+      job.register(JobSpec.of("fedavg", 1, 3));
+      job.publishRound(1, RoundSpec.sync("fedavg", 1, 3, System.currentTimeMillis() + DEADLINE_MS),
+          "plan".getBytes());
+      DeviceClient silent = DeviceClient.create(new DeviceClientOptions("silent").setUrl(server.devicesUrl())
+          .setVertx(clients).setPublic("cpu_cores", 4));
+      devices.add(silent);
+      Future<io.propius.api.device.CheckinResponse> held = silent.checkinAsync();
+      eventually(Duration.ofSeconds(10), () -> metric(server, "propius_batch_held_devices") == 1, "held");
+      job.requestRound(3, DataWork.newBuilder().setTotalShards(TOTAL_SHARDS).setModelBytes(MODEL_BYTES)
+          .setDeadlineMs(DEADLINE_MS).build());
+      List<io.propius.api.device.Offer> offers = held.toCompletionStage().toCompletableFuture()
+          .get(20, TimeUnit.SECONDS).offers();
+      assertThat(offers).as("the only held device gets every shard").hasSize(1);
+      assertThat(offers.get(0).work().shards()).isEqualTo(TOTAL_SHARDS);
+
+      // It never accepts. Once its offer can no longer turn into a binding, its shards go back to
+      // the round, and a later plan gives them to the devices held then.
+      List<Future<Optional<Task>>> attempts = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        DeviceClient d = DeviceClient.create(new DeviceClientOptions("later-" + i).setUrl(server.devicesUrl())
+            .setVertx(clients).setPublic("cpu_cores", 4));
+        devices.add(d);
+        attempts.add(d.nextTaskAsync(Duration.ofSeconds(15)));
+      }
+      List<Task> tasks = new ArrayList<>();
+      for (Future<Optional<Task>> a : attempts) {
+        a.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).ifPresent(tasks::add);
+      }
+      assertThat(tasks).as("the returned shards were offered again").isNotEmpty();
+      assertThat(tasks.stream().mapToInt(Task::offeredShards).sum()).as("accepted shards: the total, not more")
+          .isEqualTo(TOTAL_SHARDS);
+      assertThat(metric(server, "propius_med_shards_returned_total")).isEqualTo(TOTAL_SHARDS);
+      assertThat(metric(server, "propius_med_shards_total")).isEqualTo(2 * TOTAL_SHARDS);
+      assertThat(job.status().getAmount()).isEqualTo(tasks.size());
+    } finally {
+      devices.forEach(DeviceClient::close);
+      clients.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aRoundWhoseDataWorkCannotBeDoneIsScheduledByDeviceCountAndCountedOnce() throws Exception {
     PropiusOptions options = QuickOptions.options();
     options.scheduler().setMode("small-batch").setPolicy("med");

@@ -162,7 +162,7 @@ public final class ClientManagerVerticle extends VerticleBase {
         // stop counting as pending now that the store counts the binding, or its plans would see
         // that slot taken twice and offer it to nobody until the offer expired.
         if (batch != null) {
-          batch.bound(event.getDeviceId());
+          batch.bound(event.getJobId(), event.getRound(), event.getDeviceId());
         }
       }
       case DEVICE_CONFIRMED -> {

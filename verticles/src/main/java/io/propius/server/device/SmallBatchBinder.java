@@ -75,7 +75,7 @@ final class SmallBatchBinder {
     this.metrics = metrics;
     this.maker = maker;
     this.instanceId = instanceId;
-    this.med = new MedAllocator(vertx, clock, metrics.med(), instanceId);
+    this.med = new MedAllocator(vertx, clock, metrics.med(), instanceId, options.getOfferTtlMs());
   }
 
   /**
@@ -127,8 +127,9 @@ final class SmallBatchBinder {
    * store, which counts the binding instead). An offer refused as ROUND_FULL stays pending until the
    * device checks in again, which releases it in the store too.
    */
-  void bound(String deviceId) {
+  void bound(long jobId, int round, String deviceId) {
     pending.settled(deviceId);
+    med.bound(jobId, round, deviceId);
   }
 
   /** A device confirmed its task (through any instance): the start of a MED task's duration. */
@@ -172,7 +173,7 @@ final class SmallBatchBinder {
     long now = clock.getAsLong();
     expire(now);
     List<HeldDevices.Held> snapshot = held.all();
-    return med.plan(plan, openJobs(plan, now, Set.of()).keySet(), snapshot).compose(medPlan -> {
+    return med.plan(plan, openJobs(plan, now, Set.of(), true).keySet(), snapshot).compose(medPlan -> {
       List<GroupAssigner.Assignment> assignments = new ArrayList<>();
       Map<Long, Map<String, Integer>> shards = new HashMap<>();
       medPlan.assignments().forEach((device, a) -> {
@@ -221,7 +222,7 @@ final class SmallBatchBinder {
   private Future<Void> apply(GroupPlan plan, Set<Long> noRoom) {
     long now = clock.getAsLong();
     expire(now);
-    Map<Long, GroupAssigner.OpenJob> open = openJobs(plan, now, noRoom);
+    Map<Long, GroupAssigner.OpenJob> open = openJobs(plan, now, noRoom, false);
     List<HeldDevices.Held> snapshot = held.all();
     if (snapshot.isEmpty() || open.isEmpty() || plan.groups().isEmpty()) {
       return claim(plan, Map.of(), Map.of(), now).mapEmpty();
@@ -242,12 +243,17 @@ final class SmallBatchBinder {
         });
   }
 
-  /** The plan's rounds this instance can still offer, with what each still wants. */
-  private Map<Long, GroupAssigner.OpenJob> openJobs(GroupPlan plan, long now, Set<Long> noRoom) {
+  /**
+   * The plan's rounds this instance can still offer, with what each still wants.
+   *
+   * @param forMed for MED's own plan, which decides itself which data-work rounds it plans; else only
+   *     the rounds the groups may offer by device count
+   */
+  private Map<Long, GroupAssigner.OpenJob> openJobs(GroupPlan plan, long now, Set<Long> noRoom, boolean forMed) {
     Map<Long, OfferableJob> jobs = new HashMap<>();
     Map<Long, Integer> rounds = new HashMap<>();
     for (OfferableJob j : plan.snapshot().jobs()) {
-      if (!offers.isFull(j.jobId(), j.round()) && !noRoom.contains(j.jobId()) && med.byCount(plan, j)) {
+      if (!offers.isFull(j.jobId(), j.round()) && !noRoom.contains(j.jobId()) && (forMed || med.byCount(plan, j))) {
         jobs.put(j.jobId(), j);
         rounds.put(j.jobId(), j.round());
       }
@@ -351,7 +357,7 @@ final class SmallBatchBinder {
       h.answer.tryComplete(List.of(offer));
     }
     if (given != null) {
-      med.handedOut(job, given, delivered);
+      med.handedOut(job, given, delivered, expiresAt);
     }
     metrics.batchAssigned(delivered.size());
   }
