@@ -15,6 +15,11 @@ import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +45,14 @@ class MedSmallBatchTest {
   private static double metric(TestServer server, String series) {
     return server.registry.scrape().lines().filter(l -> l.startsWith(series + " ") || l.startsWith(series + "{"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  private static HttpResponse<String> confirm(TestServer server, String taskToken, long trainedShards)
+      throws Exception {
+    String body = new JsonObject().put("task_token", taskToken).put("trained_shards", trainedShards).encode();
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.devicesUrl() + "/v1/confirm"))
+        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -87,6 +100,16 @@ class MedSmallBatchTest {
       assertThat(metric(server, "propius_med_shards_total")).isEqualTo(TOTAL_SHARDS);
       assertThat(metric(server, "propius_med_solve_seconds_count")).isPositive();
       assertThat(metric(server, "propius_med_fallbacks_total")).isZero();
+
+      // What a device says it trains is checked against its offer, and a bad value changes nothing.
+      Task capped = tasks.stream().filter(t -> t.offeredShards() > cap).findFirst().orElseThrow();
+      for (long bad : new long[] {capped.offeredShards() + 1L, 0}) {
+        HttpResponse<String> refused = confirm(server, capped.binding().taskToken(), bad);
+        assertThat(refused.statusCode()).as("trained_shards " + bad).isEqualTo(400);
+        assertThat(refused.body()).contains("trained_shards");
+      }
+      assertThat(confirm(server, capped.binding().taskToken(), capped.shards()).statusCode()).as("idempotent")
+          .isEqualTo(200);
 
       // Each device reports what it trained (its shards as the sample weight); the root counts the
       // upload, and the offering instance pairs it with the confirm on the event bus.

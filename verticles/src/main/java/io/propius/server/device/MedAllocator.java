@@ -189,10 +189,14 @@ final class MedAllocator {
     }
   }
 
-  /** A device confirmed its task (through any instance). */
-  void confirmed(long jobId, int round, String deviceId, long atMs) {
-    started.computeIfPresent(jobId + "/" + round + "/" + deviceId,
-        (k, s) -> s.confirmedAt() == 0 ? new Started(s.deviceClass(), s.shards(), s.work(), atMs) : s);
+  /**
+   * A device confirmed its task (through any instance); the duration is learned for the shards it
+   * said it trains (at most those offered, checked at the confirm), else for those offered.
+   */
+  void confirmed(long jobId, int round, String deviceId, long atMs, int trainedShards) {
+    started.computeIfPresent(jobId + "/" + round + "/" + deviceId, (k, s) -> s.confirmedAt() != 0 ? s
+        : new Started(s.deviceClass(), trainedShards > 0 ? Math.min(trainedShards, s.shards()) : s.shards(), s.work(),
+            atMs));
   }
 
   /** A device's task result was counted at the data-plane root: its duration is learned at the next solve. */

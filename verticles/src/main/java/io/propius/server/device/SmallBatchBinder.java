@@ -132,9 +132,13 @@ final class SmallBatchBinder {
     med.bound(jobId, round, deviceId);
   }
 
-  /** A device confirmed its task (through any instance): the start of a MED task's duration. */
-  void confirmed(long jobId, int round, String deviceId, long atMs) {
-    med.confirmed(jobId, round, deviceId, atMs);
+  /**
+   * A device confirmed its task (through any instance): the start of a MED task's duration.
+   *
+   * @param trainedShards the shards it said it trains, 0 when it did not say
+   */
+  void confirmed(long jobId, int round, String deviceId, long atMs, int trainedShards) {
+    med.confirmed(jobId, round, deviceId, atMs, trainedShards);
   }
 
   /** The data-plane root counted a device's task result: the end of a MED task's duration. */
