@@ -95,6 +95,8 @@ class MedSmallBatchTest {
       });
       assertThat(tasks).as("the cap mattered").anyMatch(t -> t.offeredShards() > cap);
       assertThat(job.status().getAmount()).as("every offered device bound once").isEqualTo(tasks.size());
+      assertThat(job.status().getDataWork().getTotalShards()).as("GetJob shows the round's data work")
+          .isEqualTo(TOTAL_SHARDS);
       assertThat(metric(server, "propius_batch_assignments_total")).as("no device offered twice")
           .isEqualTo(tasks.size());
       assertThat(metric(server, "propius_med_shards_total")).isEqualTo(TOTAL_SHARDS);
@@ -185,6 +187,7 @@ class MedSmallBatchTest {
          JobClient job = JobClient.create(new JobClientOptions().setServer("127.0.0.1", server.jobsPort())
              .setDataPlaneUrl(server.dataPlaneUrl()))) {
       job.register(JobSpec.of("fedavg", 1, 2));
+      assertThat(job.status().hasDataWork()).as("no round, no data work").isFalse();
       // 1 ms cannot even fetch the model: no device class can do one shard in time.
       job.requestRound(2, DataWork.newBuilder().setTotalShards(8).setModelBytes(MODEL_BYTES).setDeadlineMs(1).build());
       List<Future<Optional<Task>>> attempts = new ArrayList<>();
