@@ -306,7 +306,7 @@ public final class ClientManagerVerticle extends VerticleBase {
     ConfirmRequest req = ConfirmRequest.fromJson(body(ctx));
     long now = clock.getAsLong();
     TaskToken task = TaskToken.verify(signer, req.taskToken(), now);
-    if (req.trainedShards() > 0 && req.trainedShards() > task.shards()) {
+    if (req.trainedShards() > task.shards()) { // 0 (not given) always passes
       throw PropiusException.invalid(task.shards() == 0
           ? "trained_shards is only for a task offered MED shards; this task has none"
           : "trained_shards must be between 1 and " + task.shards() + " (the shards offered), got " + req.trainedShards());

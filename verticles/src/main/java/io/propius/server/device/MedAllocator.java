@@ -163,6 +163,8 @@ final class MedAllocator {
     metrics.shardsOffered(sum);
     for (HeldDevices.Held h : devices) {
       String task = round + "/" + h.deviceId;
+      // A device offered this round again replaces its earlier offer here; as it binds once, the
+      // earlier offer's shards are then not given back (fewer shards trained, never more).
       outstanding.put(task, new Offered(shards.get(h.deviceId), expiresAt));
       if (policy != null) {
         started.put(task, new Started(policy.deviceClass(h.attributes), shards.get(h.deviceId), job.dataWork(), 0));
@@ -223,11 +225,11 @@ final class MedAllocator {
     int fingerprint = held.stream().map(h -> h.deviceId).collect(Collectors.toSet()).hashCode();
     List<MedPlanner.Round> rounds = new ArrayList<>();
     for (OfferableJob j : plan.snapshot().jobs()) {
-      String key = key(j.jobId(), j.round());
-      int left = returned.getOrDefault(key, 0);
       if (j.dataWork() == null || !open.contains(j.jobId())) {
         continue;
       }
+      String key = key(j.jobId(), j.round());
+      int left = returned.getOrDefault(key, 0);
       DataWork w = j.dataWork();
       if (left > 0 && mayTry(key, fingerprint)) {
         rounds.add(new MedPlanner.Round(j.jobId(), new DataWork(left, w.shardBytes(), w.modelBytes(), w.deadlineMs())));
