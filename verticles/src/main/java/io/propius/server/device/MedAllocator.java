@@ -63,6 +63,8 @@ final class MedAllocator {
   private MedPolicy policy;
   /** Rounds ("job/round") MED has handed out (or another instance plans), among the plan's open rounds. */
   private final Set<String> served = new HashSet<>();
+  /** Rounds whose plan this instance claimed in the store: it plans them whichever instance the scheduler names. */
+  private final Set<String> claimed = new HashSet<>();
   /** Of the rounds handed out here, the shards given back by unaccepted offers, to plan again. */
   private final Map<String, Integer> returned = new HashMap<>();
   /** MED offers handed out here and not bound yet ("job/round/device"). */
@@ -149,6 +151,11 @@ final class MedAllocator {
     return instanceId.equals(plan.allocator().solvers().get(jobId));
   }
 
+  /** This instance plans the round's data work (the store said so), even if a later scheduler names another. */
+  void plansHere(OfferableJob job) {
+    claimed.add(key(job.jobId(), job.round()));
+  }
+
   /** Another instance plans this round's data work (the store said so): it gets nothing here. */
   void plannedElsewhere(OfferableJob job) {
     served.add(key(job.jobId(), job.round()));
@@ -233,7 +240,8 @@ final class MedAllocator {
       DataWork w = j.dataWork();
       if (left > 0 && mayTry(key, fingerprint)) {
         rounds.add(new MedPlanner.Round(j.jobId(), new DataWork(left, w.shardBytes(), w.modelBytes(), w.deadlineMs())));
-      } else if (solvesHere(plan, j.jobId()) && !served.contains(key) && mayTry(key, fingerprint)) {
+      } else if ((claimed.contains(key) || solvesHere(plan, j.jobId())) && !served.contains(key)
+          && mayTry(key, fingerprint)) {
         rounds.add(new MedPlanner.Round(j.jobId(), w));
       }
     }
@@ -299,6 +307,7 @@ final class MedAllocator {
     Set<String> open = new HashSet<>();
     plan.snapshot().jobs().forEach(j -> open.add(key(j.jobId(), j.round())));
     served.retainAll(open);
+    claimed.retainAll(open);
     returned.keySet().retainAll(open);
     givenUp.keySet().retainAll(open);
     outstanding.keySet().removeIf(task -> !open.contains(task.substring(0, task.lastIndexOf('/'))));

@@ -208,6 +208,7 @@ final class SmallBatchBinder {
         claims.add(store.claimRoundPlan(job.jobId(), job.round(), instanceId, now).onSuccess(planned -> {
           if (planned) {
             mine.add(job.jobId());
+            med.plansHere(job);
           } else {
             med.plannedElsewhere(job);
           }

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A client manager's MED allocator with the real {@code med} policy: a round found infeasible is
- * solved again, boundedly, once other devices are held.
+ * A client manager's MED allocator with the real {@code med} policy: the instance that claimed a
+ * round's plan plans it whichever instance a scheduler names, and a round found infeasible is solved
+ * again, boundedly, once other devices are held.
  */
 class MedAllocatorTest {
   /** 8 shards in 5 s at about 1.2 s per expected shard (the prior): one device cannot, eight can. */
@@ -51,7 +52,11 @@ class MedAllocatorTest {
   }
 
   private MedPlan plan(List<HeldDevices.Held> held) {
-    return await(allocator.plan(PLAN, Set.of(1L), held));
+    return plan(PLAN, held);
+  }
+
+  private MedPlan plan(GroupPlan plan, List<HeldDevices.Held> held) {
+    return await(allocator.plan(plan, Set.of(1L), held));
   }
 
   private double counter(String name) {
@@ -73,6 +78,23 @@ class MedAllocatorTest {
         .as("other devices held: solved again, every shard planned").isEqualTo(8);
     assertThat(counter("propius.med.retries")).isEqualTo(1);
     assertThat(counter("propius.med.fallbacks")).as("the fallback counted once").isEqualTo(1);
+  }
+
+  @Test
+  void theInstanceThatClaimedARoundsPlanKeepsItWhenANewLeaderNamesAnother() {
+    GroupPlan namesOther = new GroupPlan(PLAN.snapshot(), List.of(),
+        new GroupPlan.Allocator("med", Map.of("solveMs", "2000"), Map.of(1L, "cm-2")));
+    assertThat(plan(namesOther, held("a", 8)).assignments()).as("not named, not claimed").isEmpty();
+    allocator.plansHere(ROUND);
+    assertThat(plan(namesOther, held("a", 8)).assignments().values().stream().mapToInt(MedPlan.Assignment::shards)
+        .sum()).as("claimed here: planned here whoever is named").isEqualTo(8);
+
+    MedAllocator other = new MedAllocator(vertx, System::currentTimeMillis, new PropiusMetrics(registry).med(),
+        "cm-2", 1_000);
+    other.plannedElsewhere(ROUND);
+    assertThat(await(other.plan(namesOther, Set.of(1L), held("b", 8))).assignments())
+        .as("named, but the store said cm-1 plans it").isEmpty();
+    assertThat(other.byCount(namesOther, ROUND)).as("nor offered by device count there").isFalse();
   }
 
   @Test
