@@ -40,7 +40,7 @@ public final class PropiusMetrics {
   public enum Transport { GRPC, WEBSOCKET }
 
   /** Calls the Redis job store makes (a Lua script or a read). */
-  public enum StoreCall { REGISTER, READ, LIST, UPDATE, RESERVE, CLAIM_OFFERS, CONFIRM, EXPIRE_LEASES, PURGE, SET_SCORES, SCHEDULER_LEASE, CONNECT }
+  public enum StoreCall { REGISTER, READ, LIST, UPDATE, RESERVE, CLAIM_OFFERS, CLAIM_ROUND_PLAN, CONFIRM, EXPIRE_LEASES, PURGE, SET_SCORES, SCHEDULER_LEASE, CONNECT }
 
   /** How a store call ended: answered (rule rejections included), Redis unreachable, or an error reply. */
   public enum StoreOutcome { OK, UNAVAILABLE, ERROR }

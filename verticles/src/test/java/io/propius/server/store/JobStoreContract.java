@@ -442,6 +442,32 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void oneInstancePlansARoundsDataWorkAndItsRetryIsIdempotent() throws Exception {
+    long id = await(store.register(spec("t", 2, 4), NO_LIMITS, 0)).id();
+    assertThat(await(store.claimRoundPlan(id, 1, "cm-a", 10))).as("no round open").isFalse();
+    await(store.requestRound(id, 4, 0, 0));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Boolean>> claims = List.of(
+          pool.submit(() -> await(store.claimRoundPlan(id, 1, "cm-a", 20))),
+          pool.submit(() -> await(store.claimRoundPlan(id, 1, "cm-b", 20))));
+      assertThat(List.of(claims.get(0).get(), claims.get(1).get())).as("one of two claimants wins")
+          .containsExactlyInAnyOrder(true, false);
+      String winner = claims.get(0).get() ? "cm-a" : "cm-b";
+      String loser = winner.equals("cm-a") ? "cm-b" : "cm-a";
+      assertThat(await(store.claimRoundPlan(id, 1, winner, 30))).as("the winner asking again").isTrue();
+      assertThat(await(store.claimRoundPlan(id, 1, loser, 30))).as("the loser asking again").isFalse();
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(await(store.claimRoundPlan(id, 2, "cm-a", 30))).as("not the open round").isFalse();
+    await(store.endRound(id, 1, 40));
+    await(store.requestRound(id, 4, 0, 50));
+    assertThat(await(store.claimRoundPlan(id, 2, "cm-b", 60))).as("a new round, a new planner").isTrue();
+    assertThat(await(store.claimRoundPlan(9_999, 1, "cm-a", 60))).as("unknown job").isFalse();
+  }
+
+  @Test
   void concurrentClaimsNeverExceedTheBudget() throws Exception {
     long id = await(store.register(spec("t", 1, 50), NO_LIMITS, 0)).id();
     await(store.requestRound(id, 50, 0, 0));

@@ -46,6 +46,8 @@ import java.util.function.UnaryOperator;
  * ({@link RedisFailures}), and the connections are made again by themselves when it is back.
  */
 public final class RedisJobStore implements JobStore {
+  /** A round's planner outlives any round by far; the key then vanishes without a purge. */
+  private static final long ROUND_PLAN_TTL_MS = 7L * 24 * 3_600_000;
   /** Compare-and-set attempts before a job-level operation gives up (only under extreme contention). */
   private static final int MAX_ATTEMPTS = 64;
   /** Leases expired or ended jobs purged per script call, to keep each call short. */
@@ -290,6 +292,13 @@ public final class RedisJobStore implements JobStore {
       args.add(item.whole() ? "1" : "0");
     }
     return eval(StoreCall.RESERVE, RedisScript.RESERVE, List.of(keys.leases()), args).map(RedisJobStore::items);
+  }
+
+  @Override
+  public Future<Boolean> claimRoundPlan(long jobId, int round, String planner, long now) {
+    return eval(StoreCall.CLAIM_ROUND_PLAN, RedisScript.CLAIM_ROUND_PLAN,
+        List.of(keys.job(jobId), keys.roundPlanner(jobId, round)),
+        List.of(Integer.toString(round), planner, Long.toString(ROUND_PLAN_TTL_MS))).map(r -> r.toInteger() == 1);
   }
 
   @Override

@@ -59,4 +59,9 @@ record RedisKeys(String prefix) {
   String offers(long id, int round) {
     return job(id) + ":offers:" + round;
   }
+
+  /** The client manager instance planning a round's data work; expires itself. */
+  String roundPlanner(long id, int round) {
+    return job(id) + ":planner:" + round;
+  }
 }
