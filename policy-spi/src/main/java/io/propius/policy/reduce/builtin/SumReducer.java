@@ -15,7 +15,7 @@ public final class SumReducer extends ElementwiseReducer {
   }
 
   // Same shape as FedAvgReducer.WeightedSums on purpose: only the folds (no weight) and aggregate (no
-  // division) differ, and those two methods are the whole of each reducer.
+  // division) differ, and those methods are the whole of each reducer.
   private static final class PlainSums extends Sums {
     PlainSums(int length, double[] state, long contributors, double weight) {
       super(length, state, contributors, weight);
