@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Check-in throughput of the server jar against a bare Vert.x endpoint, both driven by wrk from
+# outside (issue 19, target 1: ratio >= 0.8; p99 at half of peak <= 5 ms).
+#
+# Three processes besides wrk: the server jar as a user runs it (memory store), `propius-loadgen
+# hold-jobs` (jobs with an open round, so every check-in carries signed offers; it writes a real
+# check-in response), and `propius-loadgen bare` (as many verticle instances as the server's client
+# managers, answering those very bytes). wrk (1 thread, CONNECTIONS connections, bench/tls/checkin.lua:
+# a new device id per request) warms both up, then alternates between them REPEATS times, swapping
+# which goes first. CPU per request of each process is read from /proc around each run.
+#
+# p99 at half of peak: wrk is closed-loop only (wrk2 is not packaged) and a Lua delay() would make
+# it wait for each answer before the next request, hiding queueing delay (coordinated omission).
+# So that phase uses the load generator's open loop (`propius-loadgen run --rate`), which sends on a
+# fixed schedule and measures each latency from the intended send time.
+#
+# Usage: bench/checkin/run.sh [REPEATS] [SECONDS] [CONNECTIONS]   (smallest: bench/checkin/run.sh 1 2 8)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repeats=${1:-5}; seconds=${2:-10}; connections=${3:-64}
+instances=${PROPIUS_DEVICES_INSTANCES:-2}
+server_jar=verticles/target/propius.jar
+loadgen_jar=bench/loadgen/target/propius-loadgen.jar
+for jar in "$server_jar" "$loadgen_jar"; do
+  [ -f "$jar" ] || { echo "build it first: mvn -o -q package -DskipTests -pl verticles,bench/loadgen -am" >&2; exit 2; }
+done
+command -v wrk > /dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
+
+dir=$(mktemp -d)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$dir"' EXIT
+base=$((20000 + RANDOM % 20000))
+devices=$base; jobs=$((base + 1)); bare=$((base + 4))
+PROPIUS_DEVICES_PORT=$devices PROPIUS_JOBS_PORT=$jobs PROPIUS_ADMIN_PORT=$((base + 2)) \
+  PROPIUS_DATA_PLANE_PORT=$((base + 3)) PROPIUS_DEVICES_HOST=127.0.0.1 PROPIUS_DEVICES_INSTANCES=$instances \
+  PROPIUS_STORE_TYPE=memory java -Xmx1g -jar "$server_jar" > "$dir/server.log" 2>&1 &
+server=$!; pids+=("$server")
+await() { # file, pattern, what, pid
+  for _ in $(seq 1 600); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    kill -0 "$4" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "$3 did not start:" >&2; cat "$1" >&2; exit 1
+}
+await "$dir/server.log" "Propius is up" "the server" "$server"
+java -jar "$loadgen_jar" hold-jobs --server-devices 127.0.0.1:$devices --server-jobs 127.0.0.1:$jobs \
+  --sample-out "$dir/body.json" > "$dir/jobs.log" 2>&1 &
+pids+=($!)
+await "$dir/jobs.log" "open; a check-in answers" "hold-jobs" $!
+java -jar "$loadgen_jar" bare --port $bare --instances "$instances" --body-file "$dir/body.json" > "$dir/bare.log" 2>&1 &
+bare_pid=$!; pids+=("$bare_pid")
+await "$dir/bare.log" "bare endpoint up" "the bare endpoint" "$bare_pid"
+echo "body $(wc -c < "$dir/body.json") bytes, $instances instances each, wrk 1 thread $connections connections, ${seconds}s runs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks_per_s=$(getconf CLK_TCK)
+measure() { # name, url, pid -> "req/s p99 cpu_us_per_req"
+  local before after out rps requests p99 errors
+  before=$(cpu_ticks "$3")
+  out=$(wrk -t1 -c"$connections" -d"${seconds}s" --latency -s bench/tls/checkin.lua "$2")
+  after=$(cpu_ticks "$3")
+  if echo "$out" | grep -q "Non-2xx\|Socket errors"; then
+    echo "run against $1 had errors:" >&2; echo "$out" >&2; exit 1
+  fi
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+  echo "$rps $p99 $(awk -v t=$((after - before)) -v hz="$ticks_per_s" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')"
+}
+url_of() { if [ "$1" = propius ]; then echo "http://127.0.0.1:$devices/v1/checkin"; else echo "http://127.0.0.1:$bare/v1/checkin"; fi; }
+pid_of() { if [ "$1" = propius ]; then echo "$server"; else echo "$bare_pid"; fi; }
+
+for name in propius bare; do # warm-up: JIT and connections, not recorded
+  wrk -t1 -c"$connections" -d"${seconds}s" -s bench/tls/checkin.lua "$(url_of $name)" > /dev/null
+done
+for i in $(seq 1 "$repeats"); do
+  order="propius bare"; [ $((i % 2)) = 0 ] && order="bare propius"
+  for name in $order; do
+    read -r rps p99 cpu < <(measure "$name" "$(url_of $name)" "$(pid_of $name)")
+    echo "$rps" >> "$dir/$name.rps"; echo "$cpu" >> "$dir/$name.cpu"
+    echo "run $i $name: $rps req/s, p99 $p99, cpu ${cpu} us/req"
+  done
+done
+median() { sort -g "$1" | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+spread() { sort -g "$1" | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo ".." hi}'; }
+for name in propius bare; do
+  echo "$name: median $(median "$dir/$name.rps") req/s ($(spread "$dir/$name.rps")), cpu median $(median "$dir/$name.cpu") us/req ($(spread "$dir/$name.cpu"))"
+done
+p=$(median "$dir/propius.rps"); b=$(median "$dir/bare.rps")
+awk -v p="$p" -v b="$b" 'BEGIN {r = p / b; printf "check-in throughput ratio: %.2f x bare (target >= 0.8: %s)\n", r, (r >= 0.8) ? "met" : "NOT met"}'
+pc=$(median "$dir/propius.cpu"); bc=$(median "$dir/bare.cpu")
+awk -v p="$pc" -v b="$bc" 'BEGIN {printf "cpu per check-in: %.2f x bare\n", p / b}'
+
+half=$(awk -v p="$p" 'BEGIN {printf "%.0f", p / 2}')
+# Two open-loop phases, the first not reported: on a loaded machine the load generator's own first
+# open-loop phase falls behind its schedule (its JIT), and that backlog would count as server latency.
+java -jar "$loadgen_jar" run --server-devices 127.0.0.1:$devices --server-jobs 127.0.0.1:$jobs --jobs 0 \
+  --ops checkin,checkin --rate "$half" --connections "$connections" --in-flight "$connections" \
+  --warmup $(((seconds + 1) / 2)) --duration "$seconds" > "$dir/half.md" 2> "$dir/half.log" || { cat "$dir/half.log" >&2; exit 1; }
+line=$(grep "rate(" "$dir/half.log" | tail -1)
+echo "at half of peak: $line"
+p99=$(echo "$line" | grep -o 'p99=[0-9.]*' | cut -d= -f2)
+awk -v p="$p99" -v r="$half" 'BEGIN {printf "p99 at half of peak (%d/s): %.2f ms (target <= 5 ms: %s)\n", r, p, (p <= 5) ? "met" : "NOT met"}'
