@@ -14,12 +14,17 @@
 # So that phase uses the load generator's open loop (`propius-loadgen run --rate`), which sends on a
 # fixed schedule and measures each latency from the intended send time.
 #
-# Usage: bench/checkin/run.sh [REPEATS] [SECONDS] [CONNECTIONS]   (smallest: bench/checkin/run.sh 1 2 8)
+# Usage: bench/checkin/run.sh [REPEATS] [SECONDS] [CONNECTIONS] [WARMUP]   (smallest: bench/checkin/run.sh 1 2 8)
+# WARMUP: seconds of wrk against each before measuring (default 2 x SECONDS, at most 30); on a loaded
+# machine the server's JIT needs a minute before its CPU per check-in settles.
+# Environment: SERVER_JAR (the build measured), BASELINE_JAR (another build, started the same way and
+# measured in the same alternation, to compare two builds), HALF_PEAK=0 (skip the p99 phase), and any
+# PROPIUS_* setting for the servers.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-repeats=${1:-5}; seconds=${2:-10}; connections=${3:-64}
+repeats=${1:-5}; seconds=${2:-10}; connections=${3:-64}; warmup=${4:-$((2 * ${2:-10} > 30 ? 30 : 2 * ${2:-10}))}
 instances=${PROPIUS_DEVICES_INSTANCES:-2}
-server_jar=verticles/target/propius.jar
+server_jar=${SERVER_JAR:-verticles/target/propius.jar}
 loadgen_jar=bench/loadgen/target/propius-loadgen.jar
 for jar in "$server_jar" "$loadgen_jar"; do
   [ -f "$jar" ] || { echo "build it first: mvn -o -q package -DskipTests -pl verticles,bench/loadgen -am" >&2; exit 2; }
@@ -29,12 +34,6 @@ command -v wrk > /dev/null || { echo "wrk is missing: apt-get install -y wrk" >&
 dir=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$dir"' EXIT
-base=$((20000 + RANDOM % 20000))
-devices=$base; jobs=$((base + 1)); bare=$((base + 4))
-PROPIUS_DEVICES_PORT=$devices PROPIUS_JOBS_PORT=$jobs PROPIUS_ADMIN_PORT=$((base + 2)) \
-  PROPIUS_DATA_PLANE_PORT=$((base + 3)) PROPIUS_DEVICES_HOST=127.0.0.1 PROPIUS_DEVICES_INSTANCES=$instances \
-  PROPIUS_STORE_TYPE=memory java -Xmx1g -jar "$server_jar" > "$dir/server.log" 2>&1 &
-server=$!; pids+=("$server")
 await() { # file, pattern, what, pid
   for _ in $(seq 1 600); do
     grep -q "$2" "$1" 2>/dev/null && return 0
@@ -43,23 +42,41 @@ await() { # file, pattern, what, pid
   done
   echo "$3 did not start:" >&2; cat "$1" >&2; exit 1
 }
-await "$dir/server.log" "Propius is up" "the server" "$server"
-java -jar "$loadgen_jar" hold-jobs --server-devices 127.0.0.1:$devices --server-jobs 127.0.0.1:$jobs \
-  --sample-out "$dir/body.json" > "$dir/jobs.log" 2>&1 &
-pids+=($!)
-await "$dir/jobs.log" "open; a check-in answers" "hold-jobs" $!
-java -jar "$loadgen_jar" bare --port $bare --instances "$instances" --body-file "$dir/body.json" > "$dir/bare.log" 2>&1 &
-bare_pid=$!; pids+=("$bare_pid")
-await "$dir/bare.log" "bare endpoint up" "the bare endpoint" "$bare_pid"
-echo "body $(wc -c < "$dir/body.json") bytes, $instances instances each, wrk 1 thread $connections connections, ${seconds}s runs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+declare -A url pid
+start_server() { # name, jar, port base: the jar as a user runs it, and jobs with an open round
+  local name=$1 jar=$2 base=$3
+  PROPIUS_DEVICES_PORT=$base PROPIUS_JOBS_PORT=$((base + 1)) PROPIUS_ADMIN_PORT=$((base + 2)) \
+    PROPIUS_DATA_PLANE_PORT=$((base + 3)) PROPIUS_DEVICES_HOST=127.0.0.1 PROPIUS_DEVICES_INSTANCES=$instances \
+    PROPIUS_STORE_TYPE=memory java -Xmx1g -jar "$jar" > "$dir/$name.log" 2>&1 &
+  pid[$name]=$!; pids+=($!)
+  await "$dir/$name.log" "Propius is up" "$name ($jar)" "${pid[$name]}"
+  java -jar "$loadgen_jar" hold-jobs --server-devices 127.0.0.1:$base --server-jobs 127.0.0.1:$((base + 1)) \
+    --sample-out "$dir/$name.json" > "$dir/$name-jobs.log" 2>&1 &
+  pids+=($!)
+  await "$dir/$name-jobs.log" "open; a check-in answers" "hold-jobs for $name" $!
+  url[$name]=http://127.0.0.1:$base/v1/checkin
+}
+base=$((20000 + RANDOM % 20000))
+devices=$base; jobs=$((base + 1))
+names=(propius bare)
+start_server propius "$server_jar" "$base"
+if [ -n "${BASELINE_JAR:-}" ]; then
+  start_server baseline "$BASELINE_JAR" $((base + 10))
+  names+=(baseline)
+fi
+java -jar "$loadgen_jar" bare --port $((base + 5)) --instances "$instances" --body-file "$dir/propius.json" > "$dir/bare.log" 2>&1 &
+pid[bare]=$!; pids+=($!)
+await "$dir/bare.log" "bare endpoint up" "the bare endpoint" "${pid[bare]}"
+url[bare]=http://127.0.0.1:$((base + 5))/v1/checkin
+echo "body $(wc -c < "$dir/propius.json") bytes, $instances instances each, wrk 1 thread $connections connections, ${warmup}s warm-up, ${seconds}s runs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks_per_s=$(getconf CLK_TCK)
-measure() { # name, url, pid -> "req/s p99 cpu_us_per_req"
-  local before after out rps requests p99 errors
-  before=$(cpu_ticks "$3")
-  out=$(wrk -t1 -c"$connections" -d"${seconds}s" --latency -s bench/tls/checkin.lua "$2")
-  after=$(cpu_ticks "$3")
+measure() { # name -> "req/s p99 cpu_us_per_req"
+  local before after out rps requests p99
+  before=$(cpu_ticks "${pid[$1]}")
+  out=$(wrk -t1 -c"$connections" -d"${seconds}s" --latency -s bench/tls/checkin.lua "${url[$1]}")
+  after=$(cpu_ticks "${pid[$1]}")
   if echo "$out" | grep -q "Non-2xx\|Socket errors"; then
     echo "run against $1 had errors:" >&2; echo "$out" >&2; exit 1
   fi
@@ -68,30 +85,34 @@ measure() { # name, url, pid -> "req/s p99 cpu_us_per_req"
   p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
   echo "$rps $p99 $(awk -v t=$((after - before)) -v hz="$ticks_per_s" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')"
 }
-url_of() { if [ "$1" = propius ]; then echo "http://127.0.0.1:$devices/v1/checkin"; else echo "http://127.0.0.1:$bare/v1/checkin"; fi; }
-pid_of() { if [ "$1" = propius ]; then echo "$server"; else echo "$bare_pid"; fi; }
 
-for name in propius bare; do # warm-up: JIT and connections, not recorded
-  wrk -t1 -c"$connections" -d"${seconds}s" -s bench/tls/checkin.lua "$(url_of $name)" > /dev/null
+for name in "${names[@]}"; do # warm-up: JIT and connections, not recorded
+  wrk -t1 -c"$connections" -d"${warmup}s" -s bench/tls/checkin.lua "${url[$name]}" > /dev/null
 done
 for i in $(seq 1 "$repeats"); do
-  order="propius bare"; [ $((i % 2)) = 0 ] && order="bare propius"
-  for name in $order; do
-    read -r rps p99 cpu < <(measure "$name" "$(url_of $name)" "$(pid_of $name)")
+  order=("${names[@]}")
+  [ $((i % 2)) = 0 ] && order=($(printf '%s\n' "${names[@]}" | tac))
+  for name in "${order[@]}"; do
+    read -r rps p99 cpu < <(measure "$name")
     echo "$rps" >> "$dir/$name.rps"; echo "$cpu" >> "$dir/$name.cpu"
     echo "run $i $name: $rps req/s, p99 $p99, cpu ${cpu} us/req"
   done
 done
 median() { sort -g "$1" | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 spread() { sort -g "$1" | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo ".." hi}'; }
-for name in propius bare; do
+for name in "${names[@]}"; do
   echo "$name: median $(median "$dir/$name.rps") req/s ($(spread "$dir/$name.rps")), cpu median $(median "$dir/$name.cpu") us/req ($(spread "$dir/$name.cpu"))"
 done
-p=$(median "$dir/propius.rps"); b=$(median "$dir/bare.rps")
-awk -v p="$p" -v b="$b" 'BEGIN {r = p / b; printf "check-in throughput ratio: %.2f x bare (target >= 0.8: %s)\n", r, (r >= 0.8) ? "met" : "NOT met"}'
-pc=$(median "$dir/propius.cpu"); bc=$(median "$dir/bare.cpu")
-awk -v p="$pc" -v b="$bc" 'BEGIN {printf "cpu per check-in: %.2f x bare\n", p / b}'
-
+b=$(median "$dir/bare.rps"); bc=$(median "$dir/bare.cpu")
+for name in "${names[@]}"; do
+  [ "$name" = bare ] && continue
+  awk -v n="$name" -v p="$(median "$dir/$name.rps")" -v b="$b" -v pc="$(median "$dir/$name.cpu")" -v bc="$bc" 'BEGIN {
+    r = p / b
+    printf "%s check-in throughput ratio: %.2f x bare (target >= 0.8: %s); cpu per check-in %.2f x bare\n", n, r,
+      (r >= 0.8) ? "met" : "NOT met", pc / bc }'
+done
+p=$(median "$dir/propius.rps")
+[ "${HALF_PEAK:-1}" = 0 ] && exit 0 # HALF_PEAK=0: throughput only (comparing builds)
 half=$(awk -v p="$p" 'BEGIN {printf "%.0f", p / 2}')
 # Two open-loop phases, the first not reported: on a loaded machine the load generator's own first
 # open-loop phase falls behind its schedule (its JIT), and that backlog would count as server latency.
