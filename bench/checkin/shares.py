@@ -19,7 +19,7 @@ STEPS = [
     ("offer token signing", ["OfferToken.encode("], None),
     ("  of which HMAC", ["javax.crypto.Mac."], "offer token signing"),
     ("response: build, encode, write", ["ClientManagerVerticle.answerCheckin("], None),
-    ("  of which JSON build + encode", ["CheckinResponse.toJson(", "CheckinResponses.", "Json.encodeToBuffer(",
+    ("  of which JSON build + encode", ["CheckinResponse.toJson(", "CheckinResponse.toBuffer(", "CheckinResponses.", "Json.encodeToBuffer(",
                                         "JsonObject.encode", "JsonObject.toBuffer"], "response: build, encode, write"),
     ("  of which HTTP write", ["Http1xServerResponse.end("], "response: build, encode, write"),
     ("Propius metrics", ["io.propius.server.metrics."], None),
