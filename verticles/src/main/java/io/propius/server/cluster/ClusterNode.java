@@ -32,7 +32,10 @@ public final class ClusterNode {
   private ClusterNode() {
   }
 
-  /** A Vert.x instance whose own metrics (HTTP, event bus, pools) go to {@code registry}. */
+  /**
+   * A Vert.x instance whose own metrics (event bus, pools; HTTP server only with
+   * admin.httpServerMetrics) go to {@code registry}.
+   */
   public static Future<Vertx> vertx(PropiusOptions options, PrometheusMeterRegistry registry) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true);
     if (!options.admin().isHttpServerMetrics()) {
