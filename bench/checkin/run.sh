@@ -14,7 +14,7 @@
 # So that phase uses the load generator's open loop (`propius-loadgen run --rate`), which sends on a
 # fixed schedule and measures each latency from the intended send time.
 #
-# Usage: bench/checkin/run.sh [REPEATS] [SECONDS] [CONNECTIONS] [WARMUP]   (smallest: bench/checkin/run.sh 1 2 8)
+# Usage: bench/checkin/run.sh [REPEATS] [SECONDS] [CONNECTIONS] [WARMUP]   (smoke: bench/checkin/run.sh 1 2 8 1)
 # WARMUP: seconds of wrk against each before measuring (default 2 x SECONDS, at most 30); on a loaded
 # machine the server's JIT needs a minute before its CPU per check-in settles.
 # Environment: SERVER_JAR (the build measured), BASELINE_JAR (another build, started the same way and
@@ -43,18 +43,20 @@ await() { # file, pattern, what, pid
   echo "$3 did not start:" >&2; cat "$1" >&2; exit 1
 }
 declare -A url pid
-start_server() { # name, jar, port base: the jar as a user runs it, and jobs with an open round
+start_server() { # name, jar, port base: the jar as a user runs it, and jobs with an open round (both start at once)
   local name=$1 jar=$2 base=$3
   PROPIUS_DEVICES_PORT=$base PROPIUS_JOBS_PORT=$((base + 1)) PROPIUS_ADMIN_PORT=$((base + 2)) \
     PROPIUS_DATA_PLANE_PORT=$((base + 3)) PROPIUS_DEVICES_HOST=127.0.0.1 PROPIUS_DEVICES_INSTANCES=$instances \
     PROPIUS_STORE_TYPE=memory java -Xmx1g -jar "$jar" > "$dir/$name.log" 2>&1 &
   pid[$name]=$!; pids+=($!)
-  await "$dir/$name.log" "Propius is up" "$name ($jar)" "${pid[$name]}"
   java -jar "$loadgen_jar" hold-jobs --server-devices 127.0.0.1:$base --server-jobs 127.0.0.1:$((base + 1)) \
     --sample-out "$dir/$name.json" > "$dir/$name-jobs.log" 2>&1 &
-  pids+=($!)
-  await "$dir/$name-jobs.log" "open; a check-in answers" "hold-jobs for $name" $!
+  pid[$name-jobs]=$!; pids+=($!)
   url[$name]=http://127.0.0.1:$base/v1/checkin
+}
+await_server() { # name
+  await "$dir/$1.log" "Propius is up" "$1" "${pid[$1]}"
+  await "$dir/$1-jobs.log" "open; a check-in answers" "hold-jobs for $1" "${pid[$1-jobs]}"
 }
 base=$((20000 + RANDOM % 20000))
 devices=$base; jobs=$((base + 1))
@@ -64,10 +66,13 @@ if [ -n "${BASELINE_JAR:-}" ]; then
   start_server baseline "$BASELINE_JAR" $((base + 10))
   names+=(baseline)
 fi
+# The bare endpoint starts at once too, and waits for the body hold-jobs writes.
 java -jar "$loadgen_jar" bare --port $((base + 5)) --instances "$instances" --body-file "$dir/propius.json" > "$dir/bare.log" 2>&1 &
 pid[bare]=$!; pids+=($!)
-await "$dir/bare.log" "bare endpoint up" "the bare endpoint" "${pid[bare]}"
 url[bare]=http://127.0.0.1:$((base + 5))/v1/checkin
+await_server propius
+[ -n "${BASELINE_JAR:-}" ] && await_server baseline
+await "$dir/bare.log" "bare endpoint up" "the bare endpoint" "${pid[bare]}"
 echo "body $(wc -c < "$dir/propius.json") bytes, $instances instances each, wrk 1 thread $connections connections, ${warmup}s warm-up, ${seconds}s runs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,13 +22,21 @@ final class BareCommand implements Callable<Integer> {
   int port;
   @Option(names = "--instances", defaultValue = "2", description = "verticle instances, as the server's devices.instances (default ${DEFAULT-VALUE})")
   int instances;
-  @Option(names = "--body-file", required = true, description = "file whose bytes every answer carries (e.g. a real check-in response)")
+  @Option(names = "--body-file", required = true,
+      description = "file whose bytes every answer carries (e.g. a real check-in response); waited for, so this can start alongside the server")
   Path bodyFile;
 
   @Override
   public Integer call() throws Exception {
-    Buffer body = Buffer.buffer(Files.readAllBytes(bodyFile));
     Vertx vertx = Vertx.vertx();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (!Files.exists(bodyFile)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalArgumentException(bodyFile + " did not appear within 2 minutes");
+      }
+      Thread.sleep(20);
+    }
+    Buffer body = Buffer.buffer(Files.readAllBytes(bodyFile));
     LoadGenCli.await(vertx.deployVerticle(() -> new BareEndpoint(body, port), new DeploymentOptions().setInstances(instances)));
     System.out.println("bare endpoint up on 127.0.0.1:" + port + " answering " + body.length() + " bytes");
     Thread.currentThread().join();

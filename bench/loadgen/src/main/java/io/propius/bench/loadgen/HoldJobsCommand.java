@@ -4,7 +4,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,11 +36,28 @@ final class HoldJobsCommand implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     // Polled once a second: heartbeats only, as nothing here fills a round.
     JobDriver driver = new JobDriver(vertx, jobApi[0], Integer.parseInt(jobApi[1]), demand, 1_000);
-    LoadGenCli.await(driver.start(jobs));
     DeviceLoad probe = new DeviceLoad(vertx, devices[0], Integer.parseInt(devices[1]), 0, 1);
-    Buffer sample = LoadGenCli.LoadGen.awaitOffers(probe);
+    // Started alongside the server: retried until its APIs answer (the jobs registered only once).
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    Buffer sample = null;
+    while (sample == null) {
+      try {
+        if (driver.jobIds().isEmpty()) {
+          LoadGenCli.await(driver.start(jobs));
+        }
+        sample = LoadGenCli.LoadGen.awaitOffers(probe);
+      } catch (IllegalStateException notUpYet) {
+        if (System.nanoTime() > deadline) {
+          throw notUpYet;
+        }
+        Thread.sleep(100);
+      }
+    }
     LoadGenCli.await(probe.close());
-    Files.write(sampleOut, sample.getBytes());
+    // Whole or not at all: a bare endpoint may be waiting for this file.
+    Path partial = sampleOut.resolveSibling(sampleOut.getFileName() + ".partial");
+    Files.write(partial, sample.getBytes());
+    Files.move(partial, sampleOut, StandardCopyOption.ATOMIC_MOVE);
     System.out.println("jobs " + driver.jobIds() + " open; a check-in answers " + sample.length() + " bytes");
     Thread.currentThread().join();
     return 0;
