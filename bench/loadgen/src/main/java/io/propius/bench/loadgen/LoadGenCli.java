@@ -113,6 +113,7 @@ public final class LoadGenCli {
         options.jobs().setHost("127.0.0.1").setPort(0);
         options.devices().setHost("127.0.0.1").setPort(0).setInstances(o.instances);
         options.admin().setHost("127.0.0.1").setPort(0);
+        options.dataPlane().setHost("127.0.0.1").setPort(0);
         options.store().setType(o.store);
         if (o.store.equals("redis")) {
           if (o.redisUri == null) {
