@@ -44,6 +44,15 @@ public final class EdgeNode {
   public interface AggregateListener {
     /** @param reason {@code target} (enough contributions) or {@code deadline} (a sync round's deadline passed) */
     void ready(RoundKey key, long contributors, double weight, String reason);
+
+    /**
+     * A device's first upload for its task was counted at this node (retries are not told again),
+     * so the control plane can learn how long tasks take.
+     *
+     * @param round the round of the device's task (an async update may be counted in a later one)
+     */
+    default void uploaded(long job, int round, String deviceId, long atMs) {
+    }
   }
 
   private final DataPlaneOptions options;
@@ -56,6 +65,7 @@ public final class EdgeNode {
   private final Plans plans;
   private final Contributions contributions;
   private final RoundProgress progress;
+  private final AggregateListener listener;
 
   /** @param parent the client of the parent node, null at the root */
   public EdgeNode(Vertx vertx, DataPlaneOptions options, EdgeMetrics metrics, Journal journal, PlanStore store,
@@ -66,6 +76,7 @@ public final class EdgeNode {
     this.journal = journal;
     this.parent = parent;
     this.clock = clock;
+    this.listener = listener;
     this.progress = role == EdgeRole.ROOT
         ? new RootAnnouncements(vertx, options.getPushIntervalMs(), clock, listener)
         : new UpstreamPushes(parent, journal.nodeId(), options.getPushThreshold(), metrics, this::heldRounds);
@@ -211,7 +222,7 @@ public final class EdgeNode {
       if (!retry) {
         requireOpen(r, task.round());
       }
-      return new Upload(r, dedupeKey, retry);
+      return new Upload(r, dedupeKey, retry, task);
     });
   }
 
@@ -220,11 +231,13 @@ public final class EdgeNode {
     private final RoundAggregate round;
     private final String dedupeKey;
     private final boolean retry;
+    private final TaskToken task;
 
-    private Upload(RoundAggregate round, String dedupeKey, boolean retry) {
+    private Upload(RoundAggregate round, String dedupeKey, boolean retry, TaskToken task) {
       this.round = round;
       this.dedupeKey = dedupeKey;
       this.retry = retry;
+      this.task = task;
     }
 
     /** Whether its token was already counted (or is being counted): the body is read and dropped. */
@@ -269,7 +282,12 @@ public final class EdgeNode {
         return Future.failedFuture(rounds.retiredError(round.key()));
       }
       round.touch(clock.getAsLong());
-      return contributions.add(round, dedupeKey, weight, values);
+      Future<Boolean> added = contributions.add(round, dedupeKey, weight, values);
+      return listener == null ? added : added.onSuccess(duplicate -> {
+        if (!duplicate) {
+          listener.uploaded(task.jobId(), task.round(), task.deviceId(), clock.getAsLong());
+        }
+      });
     }
   }
 

@@ -12,11 +12,13 @@ import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TenantJobAccess;
 import io.propius.edge.auth.EdgeCredentials;
 import io.propius.edge.metrics.MeterRegistries;
+import io.propius.edge.round.RoundKey;
 import io.propius.policy.Policies;
 import io.propius.policy.PolicyContext;
 import io.propius.policy.SchedulingPolicy;
 import io.propius.server.admin.AdminVerticle;
 import io.propius.server.admin.OperatorAuth;
+import io.propius.server.bus.Addresses;
 import io.propius.server.bus.Codecs;
 import io.propius.server.cluster.ClusterNode;
 import io.propius.server.cluster.ClusterView;
@@ -213,10 +215,20 @@ public final class PropiusServer {
    */
   private static Future<Void> deployDataPlane(PropiusServer server, PropiusOptions options, TokenSigner signer,
                                               JobEvents events, PrometheusMeterRegistry registry, LongSupplier clock) {
-    EdgeNode.AggregateListener ready = (key, contributors, weight, reason) -> events.publish(JobEvent.newBuilder()
-        .setType(JobEvent.Type.AGGREGATE_READY).setJobId(key.job()).setRound(key.round())
-        .setAmount((int) Math.min(Integer.MAX_VALUE, contributors)).setReason(reason).setTimeMs(clock.getAsLong())
-        .build());
+    EdgeNode.AggregateListener ready = new EdgeNode.AggregateListener() {
+      @Override
+      public void ready(RoundKey key, long contributors, double weight, String reason) {
+        events.publish(JobEvent.newBuilder().setType(JobEvent.Type.AGGREGATE_READY).setJobId(key.job())
+            .setRound(key.round()).setAmount((int) Math.min(Integer.MAX_VALUE, contributors)).setReason(reason)
+            .setTimeMs(clock.getAsLong()).build());
+      }
+
+      @Override
+      public void uploaded(long job, int round, String deviceId, long atMs) {
+        server.vertx.eventBus().publish(Addresses.TASK_UPLOADED, new JsonObject().put("job", job).put("round", round)
+            .put("device", deviceId).put("at_ms", atMs));
+      }
+    };
     Map<String, String> keys = options.security().getJobApiKeys();
     // With keys, a job call must come from the job's tenant; the job store knows who that is.
     JobAccess access = keys.isEmpty() ? JobAccess.open()

@@ -85,7 +85,8 @@ class ObservabilityTest {
       assertThat(scrape).contains("propius_bindings_total 1.0", "propius_round_fill_seconds_count 1",
           "propius_jobs{state=\"filled\"}", "vertx_eventbus_published_total",
           "propius_accepts_rejected_total{reason=\"full\"} 1.0", "propius_batch_offer_claims_total{outcome=\"refused\"}",
-          "propius_policy_switches_total{policy=\"fifo\"} 1.0");
+          "propius_policy_switches_total{policy=\"fifo\"} 1.0",
+          "propius_med_fallbacks_total{reason=\"overran\"} 0.0", "propius_med_solve_seconds_count 0");
       Set<String> exported = new TreeSet<>();
       Matcher names = Pattern.compile("(?m)^(propius_[a-z_]+)").matcher(scrape);
       while (names.find()) {

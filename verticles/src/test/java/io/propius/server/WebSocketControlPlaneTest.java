@@ -108,6 +108,30 @@ class WebSocketControlPlaneTest {
   }
 
   @Test
+  void aRoundSpecsDataWorkIsValidatedAsOverGrpcAndStoredWithTheRound() {
+    try (JobSocket job = JobSocket.connect(server)) {
+      long jobId = Long.parseLong(job.call("RegisterJob", new JsonObject().put("total_rounds", 1).put("est_demand", 4))
+          .getJsonObject("result").getString("job_id"));
+      JsonObject work = new JsonObject().put("total_shards", 40).put("model_bytes", 1_000_000).put("deadline_ms", 60_000);
+      JsonObject negative = job.call("RequestRound", new JsonObject().put("job_id", jobId).put("demand", 4)
+          .put("data_work", work.copy().put("shard_bytes", -1)));
+      assertThat(negative.getJsonObject("error").getString("code")).isEqualTo("INVALID_ARGUMENT");
+      assertThat(negative.getJsonObject("error").getString("message")).contains("shard_bytes must be between 0 and");
+      JsonObject absurd = job.call("RequestRound", new JsonObject().put("job_id", jobId).put("demand", 4)
+          .put("data_work", work.copy().put("total_shards", 5_000_000)));
+      assertThat(absurd.getJsonObject("error").getString("message")).contains("total_shards");
+      JsonObject opened = job.call("RequestRound", new JsonObject().put("job_id", jobId).put("demand", 4)
+          .put("data_work", work));
+      assertThat(opened.getJsonObject("result").getInteger("round")).as("refused requests opened nothing").isEqualTo(1);
+      JsonObject plan = await(server.http.get(server.server.adminPort(), "127.0.0.1", "/v1/admin/schedule").send())
+          .bodyAsJsonObject();
+      eventually(Duration.ofSeconds(5), () -> await(server.http.get(server.server.adminPort(), "127.0.0.1",
+          "/v1/admin/schedule").send()).bodyAsString().contains("\"work\":[40,0,1000000,60000]"),
+          "the schedule snapshot carries the round's data work: " + plan.encode());
+    }
+  }
+
+  @Test
   void malformedFramesGetClearErrorsAndTheConnectionStaysUsable() {
     try (JobSocket job = JobSocket.connect(server)) {
       assertThat(job.raw("{not json").getJsonObject("error").getString("message")).contains("not a JSON object");

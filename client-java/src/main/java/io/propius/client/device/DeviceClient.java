@@ -1,5 +1,6 @@
 package io.propius.client.device;
 
+import io.propius.api.PropiusException;
 import io.propius.api.device.AcceptRequest;
 import io.propius.api.device.Attributes;
 import io.propius.api.device.Binding;
@@ -8,8 +9,8 @@ import io.propius.api.device.CheckinResponse;
 import io.propius.api.device.ConfirmRequest;
 import io.propius.api.device.DeviceIds;
 import io.propius.api.device.Offer;
-import io.propius.api.PropiusException;
 import io.propius.client.PropiusClientException;
+import io.propius.client.allocation.DeadlineAwareAllocation;
 import io.propius.client.runtime.ClientRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -95,7 +96,10 @@ public final class DeviceClient implements AutoCloseable {
     return checkin.deviceId();
   }
 
-  /** Check-ins whose offers this device declined (none suited its private attributes). */
+  /**
+   * Check-ins whose offers this device declined: none suited its private attributes, or asked for
+   * shards of which its DAB cap fits none.
+   */
   public long declined() {
     return declined.get();
   }
@@ -125,10 +129,12 @@ public final class DeviceClient implements AutoCloseable {
 
   private Future<Optional<Task>> attempt(long deadline) {
     return checkinAsync().compose(resp -> {
-      List<Offer> offers = resp.offers().stream().filter(o -> !heldRounds.contains(key(o.jobId(), o.round()))).toList();
+      // An offer of more shards than fit the deadline is trained with fewer; one where none fits is not taken.
+      List<Offer> fresh = resp.offers().stream().filter(o -> !heldRounds.contains(key(o.jobId(), o.round()))).toList();
+      List<Offer> offers = fresh.stream().filter(o -> shardsToTrain(o) != 0).toList();
       Optional<Offer> choice = options.decision().choose(offers, options.privateAttributes());
       if (choice.isEmpty()) {
-        if (!offers.isEmpty()) {
+        if (!fresh.isEmpty()) {
           declined.incrementAndGet();
         }
         return retryAfter(resp.retryAfterMs(), deadline);
@@ -136,12 +142,31 @@ public final class DeviceClient implements AutoCloseable {
       return acceptAsync(choice.get())
           .compose(binding -> confirmAsync(binding).map(v -> {
             heldRounds.add(key(binding.jobId(), binding.round()));
-            return Optional.of(new Task(binding, connections.dataPlane, options.callTimeout()));
+            Offer.Work work = choice.get().work();
+            return Optional.of(new Task(binding, work == null ? -1 : work.shards(), shardsToTrain(choice.get()),
+                connections.dataPlane, options.callTimeout()));
           }))
           .recover(err -> lostRace(err) ? retryAfter(((PropiusClientException) err).retryAfterMs(), deadline)
               : Future.failedFuture(err));
     }, err -> err instanceof PropiusClientException p && p.isRetryable()
         ? retryAfter(Math.max(p.retryAfterMs(), 500), deadline) : Future.failedFuture(err));
+  }
+
+  /**
+   * The shards this device trains for an offer: min(offered, its DAB cap) when the offer asks for
+   * shards (0 when not even one fits its deadline), -1 when it asks for none.
+   */
+  private int shardsToTrain(Offer offer) {
+    Offer.Work work = offer.work();
+    if (work == null) {
+      return -1;
+    }
+    if (options.benchmark() == null) {
+      return work.shards();
+    }
+    int cap = DeadlineAwareAllocation.maxShards(options.benchmark(), work.deadlineMs(), work.modelBytes(),
+        work.shardBytes(), options.iterations());
+    return Math.max(0, Math.min(work.shards(), cap));
   }
 
   private static long key(long jobId, int round) {

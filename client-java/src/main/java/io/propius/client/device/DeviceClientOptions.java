@@ -1,6 +1,7 @@
 package io.propius.client.device;
 
 import io.propius.api.tls.TlsOptions;
+import io.propius.client.allocation.DeviceBenchmark;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,6 +22,8 @@ public final class DeviceClientOptions {
   private double retryJitter = 0.2;
   private Duration callTimeout = Duration.ofSeconds(30);
   private TlsOptions tls = new TlsOptions();
+  private DeviceBenchmark benchmark;
+  private int iterations = 1;
 
   /** A device called {@code deviceId} (1 to 128 of {@code A-Z a-z 0-9 . _ : -}). */
   public DeviceClientOptions(String deviceId) {
@@ -93,6 +96,30 @@ public final class DeviceClientOptions {
   public DeviceClientOptions setTls(TlsOptions tls) {
     this.tls = tls;
     return this;
+  }
+
+  /**
+   * The device's private benchmark and its local passes per shard: an offer that asks for shards
+   * (the {@code med} policy) is then trained with at most as many as DAB (thesis Eq. 3.5) says fit
+   * its deadline, and declined when not even one does. Without a benchmark the device trains what it
+   * is offered.
+   */
+  public DeviceClientOptions setBenchmark(DeviceBenchmark benchmark, int iterations) {
+    if (iterations < 1) {
+      throw new IllegalArgumentException("iterations must be at least 1, got " + iterations);
+    }
+    this.benchmark = benchmark;
+    this.iterations = iterations;
+    return this;
+  }
+
+  /** The private benchmark; null when none was set. */
+  public DeviceBenchmark benchmark() {
+    return benchmark;
+  }
+
+  public int iterations() {
+    return iterations;
   }
 
   public TlsOptions tls() {

@@ -17,11 +17,15 @@ import java.time.Duration;
  */
 public final class Task {
   private final Binding binding;
+  private final int offeredShards;
+  private final int shards;
   private final DataPlaneClient dataPlane;
   private final Duration callTimeout;
 
-  Task(Binding binding, DataPlaneClient dataPlane, Duration callTimeout) {
+  Task(Binding binding, int offeredShards, int shards, DataPlaneClient dataPlane, Duration callTimeout) {
     this.binding = binding;
+    this.offeredShards = offeredShards;
+    this.shards = shards;
     this.dataPlane = dataPlane;
     this.callTimeout = callTimeout;
   }
@@ -32,6 +36,20 @@ public final class Task {
 
   public int round() {
     return binding.round();
+  }
+
+  /**
+   * The data shards to train: what the offer asked for (the {@code med} policy), capped by the
+   * device's own deadline-aware bound (DAB) when it has a benchmark; -1 when the offer asked for no
+   * particular amount (train on the round's usual data).
+   */
+  public int shards() {
+    return shards;
+  }
+
+  /** The shards the offer asked for (-1 when it asked for no particular amount). */
+  public int offeredShards() {
+    return offeredShards;
   }
 
   /** The binding as the server returned it (task token, data-plane URL, expiries). */

@@ -1,6 +1,7 @@
 package io.propius.client.job;
 
 import io.propius.api.ErrorCode;
+import io.propius.api.grpc.DataWork;
 import io.propius.api.grpc.EndRoundRequest;
 import io.propius.api.grpc.EndRoundResponse;
 import io.propius.api.grpc.FinishJobRequest;
@@ -124,10 +125,22 @@ public final class JobClient implements AutoCloseable {
 
   /** Opens the next round asking for {@code demand} devices; returns its number. */
   public Future<Integer> requestRoundAsync(int demand) {
+    return requestRoundAsync(demand, null);
+  }
+
+  /**
+   * Opens the next round declaring the data work it wants done (total shards, shard and model
+   * sizes, deadline): with the {@code med} policy its devices are offered shard counts that add up
+   * to the total; {@code demand} is the most devices the round may use. Null work: by demand only.
+   */
+  public Future<Integer> requestRoundAsync(int demand, DataWork work) {
     int next = round + 1;
+    RequestRoundRequest.Builder request = RequestRoundRequest.newBuilder().setDemand(demand).setRound(next);
+    if (work != null) {
+      request.setDataWork(work);
+    }
     return requireJob().compose(job -> retrying(JobCall.REQUEST_ROUND.name(), () -> transport.call(JobCall.REQUEST_ROUND,
-        RequestRoundRequest.newBuilder().setJobId(job).setDemand(demand).setRound(next).build())))
-        .map(resp -> round = resp.getRound());
+        request.setJobId(job).build()))).map(resp -> round = resp.getRound());
   }
 
   /**
@@ -222,6 +235,11 @@ public final class JobClient implements AutoCloseable {
   /** Blocking {@link #requestRoundAsync}. */
   public int requestRound(int demand) {
     return await(requestRoundAsync(demand));
+  }
+
+  /** Blocking {@link #requestRoundAsync(int, DataWork)}. */
+  public int requestRound(int demand, DataWork work) {
+    return await(requestRoundAsync(demand, work));
   }
 
   /** Blocking {@link #publishRoundAsync}. */

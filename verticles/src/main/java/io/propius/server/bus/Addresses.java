@@ -35,6 +35,12 @@ public final class Addresses {
   public static final String CLIENTS_COUNT = "propius.clients.count";
   /** Published {@link WindowStats}, from each client manager to the scheduler. */
   public static final String CLIENT_STATS = "propius.clients.stats";
+  /**
+   * Published {@code {"job", "round", "device", "at_ms"}} by the data-plane root: a device's task
+   * result was counted. The client manager that offered the task learns its duration (the {@code med}
+   * policy's per-class task durations).
+   */
+  public static final String TASK_UPLOADED = "propius.tasks.uploaded";
 
   private Addresses() {
   }

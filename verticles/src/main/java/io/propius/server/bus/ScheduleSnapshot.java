@@ -1,6 +1,7 @@
 package io.propius.server.bus;
 
 import io.propius.api.query.Constraints;
+import io.propius.policy.med.plan.DataWork;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -22,20 +23,38 @@ public record ScheduleSnapshot(long version, long generatedAtMs, List<OfferableJ
     jobs = List.copyOf(jobs);
   }
 
-  /** One job as a client manager needs it to make offers. */
+  /**
+   * One job as a client manager needs it to make offers.
+   *
+   * @param dataWork the data work the round declared for MED; null when it declared none
+   */
   public record OfferableJob(long jobId, int round, double score, long timeStamp, int demand, int amount,
                              Constraints publicConstraints, Map<String, Double> privateConstraints,
-                             String dataPlaneAddress) {
+                             String dataPlaneAddress, DataWork dataWork) {
+    /** A round without data work. */
+    public OfferableJob(long jobId, int round, double score, long timeStamp, int demand, int amount,
+                        Constraints publicConstraints, Map<String, Double> privateConstraints, String dataPlaneAddress) {
+      this(jobId, round, score, timeStamp, demand, amount, publicConstraints, privateConstraints, dataPlaneAddress,
+          null);
+    }
+
     JsonObject toJson() {
-      return new JsonObject().put("job", jobId).put("round", round).put("score", score).put("ts", timeStamp)
+      JsonObject json = new JsonObject().put("job", jobId).put("round", round).put("score", score).put("ts", timeStamp)
           .put("demand", demand).put("amount", amount).put("pub", new JsonObject(new LinkedHashMap<>(publicConstraints.bounds())))
           .put("priv", new JsonObject(new LinkedHashMap<>(privateConstraints))).put("dp", dataPlaneAddress);
+      if (dataWork != null) {
+        json.put("work", new JsonArray().add(dataWork.totalShards()).add(dataWork.shardBytes())
+            .add(dataWork.modelBytes()).add(dataWork.deadlineMs()));
+      }
+      return json;
     }
 
     static OfferableJob fromJson(JsonObject j) {
+      JsonArray w = j.getJsonArray("work");
+      DataWork work = w == null ? null : new DataWork(w.getInteger(0), w.getLong(1), w.getLong(2), w.getLong(3));
       return new OfferableJob(j.getLong("job"), j.getInteger("round"), j.getDouble("score"), j.getLong("ts"),
           j.getInteger("demand"), j.getInteger("amount"), Constraints.of(doubles(j.getJsonObject("pub")), "pub"),
-          doubles(j.getJsonObject("priv")), j.getString("dp"));
+          doubles(j.getJsonObject("priv")), j.getString("dp"), work);
     }
   }
 

@@ -102,10 +102,12 @@ public final class ClientManagerVerticle extends VerticleBase {
         .onSuccess(reply -> offers.update(reply.body()));
     vertx.setPeriodic(options.getStatsIntervalMs(), id -> reportStats());
     if (smallBatch) {
-      batch = new SmallBatchBinder(vertx, clock, store, offers, options, metrics, this::offer);
+      batch = new SmallBatchBinder(vertx, clock, store, offers, options, metrics, this::offer, instanceId);
       metrics.held(instanceId, batch::heldCount);
       inbox.consumer(Addresses.GROUPS, GroupPlan.class, msg -> batch.apply(msg.body()));
       vertx.eventBus().<String>consumer(Addresses.DEVICE_PING, msg -> batch.ping(msg.body(), clock.getAsLong()));
+      vertx.eventBus().<JsonObject>consumer(Addresses.TASK_UPLOADED, msg -> batch.uploaded(msg.body().getLong("job"),
+          msg.body().getInteger("round"), msg.body().getString("device"), msg.body().getLong("at_ms")));
       vertx.eventBus().<JsonObject>consumer(Addresses.DEVICE_HELD, msg -> {
         if (!instanceId.equals(msg.body().getString("instance"))) {
           batch.heldElsewhere(msg.body().getString("device_id"));
@@ -163,6 +165,11 @@ public final class ClientManagerVerticle extends VerticleBase {
           batch.bound(event.getDeviceId());
         }
       }
+      case DEVICE_CONFIRMED -> {
+        if (batch != null) {
+          batch.confirmed(event.getJobId(), event.getRound(), event.getDeviceId(), event.getTimeMs());
+        }
+      }
       default -> {
       }
     }
@@ -201,9 +208,13 @@ public final class ClientManagerVerticle extends VerticleBase {
   }
 
   private Offer offer(String deviceId, ScheduleSnapshot.OfferableJob job, long now) {
+    return offer(deviceId, job, now, null);
+  }
+
+  private Offer offer(String deviceId, ScheduleSnapshot.OfferableJob job, long now, Offer.Work work) {
     long expires = now + options.getOfferTtlMs();
     String token = new OfferToken(deviceId, job.jobId(), job.round(), expires).encode(signer);
-    return new Offer(job.jobId(), job.round(), job.privateConstraints(), token, expires);
+    return new Offer(job.jobId(), job.round(), job.privateConstraints(), token, expires, work);
   }
 
   private void answerCheckin(RoutingContext ctx, String deviceId, List<Offer> chosen) {

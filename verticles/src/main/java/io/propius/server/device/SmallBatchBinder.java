@@ -37,14 +37,17 @@ import java.util.function.LongSupplier;
  * round's outstanding offers is what keeps them within {@code devices.overOffer} × its open slots.
  * A granted device leaves the cache and its long-poll is answered with one offer; accept still goes
  * through the store's atomic reservation, so a plan can never overfill a round or bind a device
- * twice. Confined to its client manager's event loop.
+ * twice. With the {@code med} policy, the plan's data-work rounds first get held devices with shard
+ * counts ({@link MedAllocator}), claimed and handed out the same way; the groups then apply to the
+ * devices left. Confined to its client manager's event loop.
  */
 final class SmallBatchBinder {
   private static final System.Logger LOG = System.getLogger(SmallBatchBinder.class.getName());
   /** Makes the signed offer of a job's round for a device. */
   @FunctionalInterface
   interface OfferMaker {
-    Offer offer(String deviceId, OfferableJob job, long now);
+    /** @param work the shards MED gave the device; null for a device-count offer */
+    Offer offer(String deviceId, OfferableJob job, long now, Offer.Work work);
   }
 
   private final HeldDevices held = new HeldDevices();
@@ -56,11 +59,13 @@ final class SmallBatchBinder {
   private final JobStore store;
   private final Vertx vertx;
   private final LongSupplier clock;
+  private final MedAllocator med;
   private boolean applying;
   private GroupPlan waiting;
 
+  /** @param instanceId the client manager instance, as it reports itself to the scheduler */
   SmallBatchBinder(Vertx vertx, LongSupplier clock, JobStore store, OfferSelector offers, DevicesOptions options,
-                   PropiusMetrics metrics, OfferMaker maker) {
+                   PropiusMetrics metrics, OfferMaker maker, String instanceId) {
     this.vertx = vertx;
     this.store = store;
     this.clock = clock;
@@ -68,6 +73,7 @@ final class SmallBatchBinder {
     this.options = options;
     this.metrics = metrics;
     this.maker = maker;
+    this.med = new MedAllocator(vertx, clock, metrics.med(), instanceId);
   }
 
   /**
@@ -123,6 +129,16 @@ final class SmallBatchBinder {
     pending.settled(deviceId);
   }
 
+  /** A device confirmed its task (through any instance): the start of a MED task's duration. */
+  void confirmed(long jobId, int round, String deviceId, long atMs) {
+    med.confirmed(jobId, round, deviceId, atMs);
+  }
+
+  /** The data-plane root counted a device's task result: the end of a MED task's duration. */
+  void uploaded(long jobId, int round, String deviceId, long atMs) {
+    med.uploaded(jobId, round, deviceId, atMs);
+  }
+
   /** Answers the devices whose wait has ended, without an offer. */
   void expire(long now) {
     for (HeldDevices.Held h : held.expire(now)) {
@@ -138,11 +154,33 @@ final class SmallBatchBinder {
       return;
     }
     applying = true;
-    apply(plan, Set.of()).onComplete(ar -> {
+    applyMed(plan).compose(v -> apply(plan, Set.of())).onComplete(ar -> {
       if (ar.failed()) {
         LOG.log(System.Logger.Level.ERROR, "small-batch plan " + plan.version() + " could not be applied", ar.cause());
       }
       next();
+    });
+  }
+
+  /** MED's part of the plan: data-work rounds get held devices with shard counts, claimed like any offer. */
+  private Future<Void> applyMed(GroupPlan plan) {
+    if (plan.allocator() == null) {
+      return Future.succeededFuture();
+    }
+    long now = clock.getAsLong();
+    expire(now);
+    List<HeldDevices.Held> snapshot = held.all();
+    return med.plan(plan, openJobs(plan, now, Set.of()).keySet(), snapshot).compose(medPlan -> {
+      List<GroupAssigner.Assignment> assignments = new ArrayList<>();
+      Map<Long, Map<String, Integer>> shards = new HashMap<>();
+      medPlan.assignments().forEach((device, a) -> {
+        assignments.add(new GroupAssigner.Assignment(device, a.jobId(), -1));
+        shards.computeIfAbsent(a.jobId(), k -> new LinkedHashMap<>()).put(device, a.shards());
+      });
+      if (assignments.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      return claim(plan, stillHeld(assignments, snapshot), shards, clock.getAsLong()).mapEmpty();
     });
   }
 
@@ -157,14 +195,14 @@ final class SmallBatchBinder {
     Map<Long, GroupAssigner.OpenJob> open = openJobs(plan, now, noRoom);
     List<HeldDevices.Held> snapshot = held.all();
     if (snapshot.isEmpty() || open.isEmpty() || plan.groups().isEmpty()) {
-      return claim(plan, Map.of(), now).mapEmpty();
+      return claim(plan, Map.of(), Map.of(), now).mapEmpty();
     }
     List<GroupAssigner.Device> devices = new ArrayList<>(snapshot.size());
     for (HeldDevices.Held h : snapshot) {
       devices.add(new GroupAssigner.Device(h.deviceId, h.attributes));
     }
     return vertx.executeBlocking(() -> new GroupAssigner(plan.groups()).assign(devices, open), false)
-        .compose(assignments -> claim(plan, stillHeld(assignments, snapshot), clock.getAsLong()))
+        .compose(assignments -> claim(plan, stillHeld(assignments, snapshot), Map.of(), clock.getAsLong()))
         .compose(full -> {
           if (full.isEmpty() || full.size() == open.size()) {
             return Future.succeededFuture();
@@ -180,7 +218,7 @@ final class SmallBatchBinder {
     Map<Long, OfferableJob> jobs = new HashMap<>();
     Map<Long, Integer> rounds = new HashMap<>();
     for (OfferableJob j : plan.snapshot().jobs()) {
-      if (!offers.isFull(j.jobId(), j.round()) && !noRoom.contains(j.jobId())) {
+      if (!offers.isFull(j.jobId(), j.round()) && !noRoom.contains(j.jobId()) && med.byCount(plan, j)) {
         jobs.put(j.jobId(), j);
         rounds.put(j.jobId(), j.round());
       }
@@ -216,9 +254,11 @@ final class SmallBatchBinder {
    * Asks the store for the offers, one claim per round, each also releasing the round's void offers
    * of this instance; hands out the granted ones to the devices still held.
    *
+   * @param shards MED's shards per device of each data-work round it planned; empty for group claims
    * @return the jobs whose claim the store cut short (no room left for every device asked)
    */
-  private Future<Set<Long>> claim(GroupPlan plan, Map<Long, List<HeldDevices.Held>> byJob, long now) {
+  private Future<Set<Long>> claim(GroupPlan plan, Map<Long, List<HeldDevices.Held>> byJob,
+                                  Map<Long, Map<String, Integer>> shards, long now) {
     Map<Long, OfferableJob> inPlan = new HashMap<>();
     plan.snapshot().jobs().forEach(j -> inPlan.put(j.jobId(), j));
     Map<Long, Map<String, Long>> releasing = new HashMap<>();
@@ -244,7 +284,7 @@ final class SmallBatchBinder {
           full.add(jobId);
         }
         metrics.batchClaimed(granted.size(), ids.size() - granted.size());
-        handOut(job, devices, granted, now, expiresAt);
+        handOut(job, devices, granted, shards.get(jobId), now, expiresAt);
       }).onFailure(err -> LOG.log(System.Logger.Level.WARNING, "small-batch offers of job " + jobId
           + " not claimed; its devices wait for the next plan: " + err.getMessage())));
     }
@@ -253,26 +293,38 @@ final class SmallBatchBinder {
 
   /**
    * Offers to the granted devices that are still held as they were; the others' grants go back. The
-   * offers expire when the store's grants do, which is what a later release names them by.
+   * offers expire when the store's grants do, which is what a later release names them by. A
+   * data-work round's planned shards are folded onto the devices that get an offer, so its offers
+   * still add up to the round's total.
+   *
+   * @param shards MED's shards per device of this round; null for a device-count round
    */
-  private void handOut(OfferableJob job, List<HeldDevices.Held> asked, List<String> granted, long claimedAt,
-                       long expiresAt) {
+  private void handOut(OfferableJob job, List<HeldDevices.Held> asked, List<String> granted,
+                       Map<String, Integer> shards, long claimedAt, long expiresAt) {
     Map<String, HeldDevices.Held> bySeen = new HashMap<>();
     asked.forEach(h -> bySeen.put(h.deviceId, h));
-    int assigned = 0;
+    List<HeldDevices.Held> delivered = new ArrayList<>();
     for (String deviceId : granted) {
       HeldDevices.Held h = held.get(deviceId);
       if (h == null || h != bySeen.get(deviceId)) {
         pending.unused(deviceId, job.jobId(), job.round(), expiresAt);
-        continue;
+      } else {
+        delivered.add(h);
       }
+    }
+    Map<String, Integer> given = shards == null || delivered.isEmpty() ? null
+        : MedAllocator.fold(shards, delivered.stream().map(h -> h.deviceId).toList());
+    for (HeldDevices.Held h : delivered) {
       held.remove(h);
-      Offer offer = maker.offer(h.deviceId, job, claimedAt);
+      Offer offer = maker.offer(h.deviceId, job, claimedAt,
+          given == null ? null : MedAllocator.work(job.dataWork(), given.get(h.deviceId)));
       pending.add(h.deviceId, job.jobId(), job.round(), expiresAt);
       h.answer.tryComplete(List.of(offer));
-      assigned++;
     }
-    metrics.batchAssigned(assigned);
+    if (given != null) {
+      med.handedOut(job, given, delivered);
+    }
+    metrics.batchAssigned(delivered.size());
   }
 
   private void next() {

@@ -154,6 +154,7 @@ public final class JobService {
   }
 
   public Future<RequestRoundResponse> requestRound(JobCaller caller, RequestRoundRequest req) {
+    DataWork dataWork = null;
     try {
       requireJobId(req.getJobId());
       if (req.getDemand() == 0) {
@@ -168,12 +169,15 @@ public final class JobService {
         if (problem != null) {
           throw PropiusException.invalid(problem);
         }
+        dataWork = new DataWork((int) work.getTotalShards(), work.getShardBytes(), work.getModelBytes(),
+            work.getDeadlineMs());
       }
     } catch (PropiusException e) {
       return Future.failedFuture(e);
     }
-    return owned(caller, req.getJobId()).compose(v ->
-        store.requestRound(req.getJobId(), req.getDemand(), req.getRound(), clock.getAsLong(), admission::roundQuota))
+    DataWork declared = dataWork;
+    return owned(caller, req.getJobId()).compose(v -> store.requestRound(req.getJobId(), req.getDemand(), declared,
+        req.getRound(), clock.getAsLong(), admission::roundQuota))
         .map(change -> {
       Job job = change.after();
       if (job.round() != change.before().round()) {

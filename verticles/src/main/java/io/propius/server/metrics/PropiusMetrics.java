@@ -44,6 +44,7 @@ public final class PropiusMetrics {
   public enum StoreOutcome { OK, UNAVAILABLE, ERROR }
 
   private final PrometheusMeterRegistry registry;
+  private final MedMetrics med;
   private final EnumMap<CheckinResult, Counter> checkins = new EnumMap<>(CheckinResult.class);
   private final Counter offers;
   private final Counter bindings;
@@ -74,6 +75,7 @@ public final class PropiusMetrics {
 
   public PropiusMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
+    this.med = new MedMetrics(registry);
     for (String limit : new String[] {"device", "address", "tenant"}) {
       rateLimited.put(limit, Counter.builder("propius.rate.limited").description("Calls refused by a rate limit, by limit")
           .tag("limit", limit).register(registry));
@@ -144,6 +146,11 @@ public final class PropiusMetrics {
 
   private static String tag(Enum<?> e) {
     return e.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The {@code med} policy's meters. */
+  public MedMetrics med() {
+    return med;
   }
 
   public PrometheusMeterRegistry registry() {

@@ -2,6 +2,7 @@ package io.propius.server.scheduler;
 
 import io.propius.policy.portal.SampledClientPortal;
 import io.propius.server.bus.WindowStats;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -17,6 +18,8 @@ final class ClientStatistics {
 
   private final long staleAfterMs;
   private final Map<String, Report> reports = new HashMap<>();
+  /** "job/round" → the instance that solves MED for it. */
+  private final Map<String, String> medOwners = new HashMap<>();
 
   ClientStatistics(long staleAfterMs) {
     this.staleAfterMs = staleAfterMs;
@@ -24,6 +27,38 @@ final class ClientStatistics {
 
   synchronized void update(WindowStats stats, long now) {
     reports.put(stats.instance(), new Report(stats, now));
+  }
+
+  /**
+   * Which client manager instance solves MED for each data-work round: the one that held the most
+   * devices when the round was first seen, for as long as it keeps reporting (then the one that
+   * holds the most now). One instance per round, because an instance hands out all of a round's
+   * shards to its own held devices; a second would hand them out again.
+   *
+   * @param rounds the open data-work rounds, as job id → round
+   * @return job id → instance; empty when no instance reports
+   */
+  synchronized Map<Long, String> medInstances(Map<Long, Integer> rounds, long now) {
+    reports.values().removeIf(r -> now - r.receivedAt() > staleAfterMs);
+    String most = reports.values().stream().map(Report::stats)
+        .max(Comparator.comparingLong(WindowStats::held).thenComparing(WindowStats::instance, Comparator.reverseOrder()))
+        .map(WindowStats::instance).orElse(null);
+    Map<String, String> kept = new HashMap<>();
+    Map<Long, String> out = new HashMap<>();
+    rounds.forEach((job, round) -> {
+      String key = job + "/" + round;
+      String owner = medOwners.get(key);
+      if (owner == null || !reports.containsKey(owner)) {
+        owner = most;
+      }
+      if (owner != null) {
+        kept.put(key, owner);
+        out.put(job, owner);
+      }
+    });
+    medOwners.clear();
+    medOwners.putAll(kept);
+    return out;
   }
 
   /**

@@ -7,6 +7,7 @@ import io.propius.policy.JobGroup;
 import io.propius.policy.ScheduleTrigger;
 import io.propius.policy.SchedulingPolicy;
 import io.propius.policy.batch.GroupAssigner;
+import io.propius.policy.med.MedPolicy;
 import io.propius.policy.portal.JobRow;
 import io.propius.policy.portal.SampledClientPortal;
 import io.propius.policy.portal.TableJobPortal;
@@ -191,13 +192,15 @@ public final class SchedulerVerticle extends VerticleBase {
   }
 
   /** @param groups the small-batch plan; null in online mode or when the policy's plan was rejected */
-  private record Decision(List<Job> jobs, Map<Long, Double> changedScores, List<JobGroup> groups) {
+  private record Decision(List<Job> jobs, Map<Long, Double> changedScores, List<JobGroup> groups,
+                          GroupPlan.Allocator allocator) {
   }
 
   /** Runs on a worker thread: the policy may take its time without stalling an event loop. */
   private Decision decide(List<Job> jobs, EnumSet<ScheduleTrigger> triggers) {
     // One policy for the whole run, even if an operator switches it meanwhile.
-    SchedulingPolicy inForce = policy.get();
+    ActivePolicy.InForce current = policy.current();
+    SchedulingPolicy inForce = current.policy();
     List<JobRow> rows = new ArrayList<>(jobs.size());
     for (Job job : jobs) {
       rows.add(new JobRow(job.id(), job.fields(), job.publicConstraints()));
@@ -224,7 +227,16 @@ public final class SchedulerVerticle extends VerticleBase {
         changed.put(job.id(), score);
       }
     }
-    return new Decision(jobs, changed, groups);
+    // MED allocates data work where the held devices are: each client manager runs its own instance.
+    GroupPlan.Allocator allocator = null;
+    if (groups != null && inForce instanceof MedPolicy) {
+      Map<Long, Integer> dataWork = new HashMap<>();
+      jobs.stream().filter(j -> j.state() == JobState.REQUESTING && j.dataWork() != null)
+          .forEach(j -> dataWork.put(j.id(), j.round()));
+      allocator = new GroupPlan.Allocator(inForce.name(), current.options(),
+          clients.medInstances(dataWork, clock.getAsLong()));
+    }
+    return new Decision(jobs, changed, groups, allocator);
   }
 
   /** The policy's job groups, or null (nothing is assigned this run) when it fails or a query is bad. */
@@ -258,7 +270,8 @@ public final class SchedulerVerticle extends VerticleBase {
       if (job.state() == JobState.REQUESTING) {
         double score = decision.changedScores().getOrDefault(job.id(), job.score());
         offerable.add(new ScheduleSnapshot.OfferableJob(job.id(), job.round(), score, job.timeStamp(), job.demand(),
-            job.amount(), job.publicConstraints(), job.privateConstraints().bounds(), job.dataPlaneAddress()));
+            job.amount(), job.publicConstraints(), job.privateConstraints().bounds(), job.dataPlaneAddress(),
+            job.dataWork()));
       }
     }
     offerable.sort(Comparator.comparingDouble(ScheduleSnapshot.OfferableJob::score).reversed()
@@ -268,7 +281,7 @@ public final class SchedulerVerticle extends VerticleBase {
     latest = new ScheduleSnapshot(latest.version() + 1, clock.getAsLong(), offerable);
     vertx.eventBus().publish(Addresses.SCHEDULE, latest);
     if (decision.groups() != null) {
-      vertx.eventBus().publish(Addresses.GROUPS, new GroupPlan(latest, decision.groups()));
+      vertx.eventBus().publish(Addresses.GROUPS, new GroupPlan(latest, decision.groups(), decision.allocator()));
     }
     return decision.changedScores().isEmpty() ? Future.succeededFuture()
         : store.setScores(decision.changedScores(), leadership.fencingToken());

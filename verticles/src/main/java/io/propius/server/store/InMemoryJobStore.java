@@ -3,6 +3,7 @@ package io.propius.server.store;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.grpc.JobState;
+import io.propius.policy.med.plan.DataWork;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,13 +94,13 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
-  public Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now,
+  public Future<JobChange> requestRound(long jobId, int demand, DataWork dataWork, int expectedRound, long now,
                                         Function<String, RoundQuota> quotas) {
     // Under the admission lock: the tenant's open demand is summed over its jobs and must not
     // change between the check and the opening. Rounds only close outside it, which frees demand.
     synchronized (admission) {
       return change(jobId, e -> {
-        Job next = JobTransitions.requestRound(e.job, demand, expectedRound, now);
+        Job next = JobTransitions.requestRound(e.job, demand, dataWork, expectedRound, now);
         quotas.apply(next.tenant()).check(e.job, next, openDemand(next.tenant(), jobId));
         if (next.round() != e.job.round()) {
           e.bindings.clear();

@@ -6,6 +6,7 @@ import io.propius.api.grpc.JobStatus;
 import io.propius.api.query.AttributeSource;
 import io.propius.api.query.Constraints;
 import io.propius.policy.JobFields;
+import io.propius.policy.med.plan.DataWork;
 import java.util.Comparator;
 
 /**
@@ -14,6 +15,7 @@ import java.util.Comparator;
  *
  * @param filledAt when the current round last reached its demand, 0 when it has not
  * @param reason   why the job is EXPIRED, empty otherwise
+ * @param dataWork the data work the current (or last) round declared for MED; null when it declared none
  */
 public record Job(
     long id,
@@ -39,7 +41,8 @@ public record Job(
     long lastHeartbeat,
     String reducer,
     String dataPlaneAddress,
-    String reason) {
+    String reason,
+    DataWork dataWork) {
 
   /** Highest score first, then the earlier registration, then the lower id. */
   public static final Comparator<Job> BY_PRIORITY = Comparator.comparingDouble(Job::score).reversed()

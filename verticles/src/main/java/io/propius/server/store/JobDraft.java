@@ -2,6 +2,7 @@ package io.propius.server.store;
 
 import io.propius.api.grpc.JobState;
 import io.propius.api.query.Constraints;
+import io.propius.policy.med.plan.DataWork;
 
 /** A mutable copy of a {@link Job} for building the next state; package-private scratch. */
 final class JobDraft {
@@ -29,6 +30,7 @@ final class JobDraft {
   String reducer;
   String dataPlaneAddress;
   String reason;
+  DataWork dataWork;
 
   JobDraft(Job j) {
     id = j.id();
@@ -55,11 +57,12 @@ final class JobDraft {
     reducer = j.reducer();
     dataPlaneAddress = j.dataPlaneAddress();
     reason = j.reason();
+    dataWork = j.dataWork();
   }
 
   Job build() {
     return new Job(id, tenant, name, state, timeStamp, totalSched, startSched, filledAt, jobAddress, estDemand,
         totalRound, attainedService, round, demand, amount, score, publicConstraints, privateConstraints,
-        roundsCompleted, roundTimeTotal, lastHeartbeat, reducer, dataPlaneAddress, reason);
+        roundsCompleted, roundTimeTotal, lastHeartbeat, reducer, dataPlaneAddress, reason, dataWork);
   }
 }

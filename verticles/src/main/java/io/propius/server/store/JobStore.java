@@ -1,6 +1,7 @@
 package io.propius.server.store;
 
 import io.propius.api.PropiusException;
+import io.propius.policy.med.plan.DataWork;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,16 @@ public interface JobStore {
    * Opens the next round, checking the job's tenant's quota ({@code quotas} by tenant) atomically
    * with the opening: ADMISSION_DENIED naming the quota and the current use when it would be exceeded.
    */
-  Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now,
+  default Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now,
+                                         Function<String, RoundQuota> quotas) {
+    return requestRound(jobId, demand, null, expectedRound, now, quotas);
+  }
+
+  /**
+   * Opens the next round like {@link #requestRound(long, int, int, long, Function)}, storing the
+   * data work it declares for MED with it (null: none; the round is then scheduled by demand only).
+   */
+  Future<JobChange> requestRound(long jobId, int demand, DataWork dataWork, int expectedRound, long now,
                                  Function<String, RoundQuota> quotas);
 
   /**

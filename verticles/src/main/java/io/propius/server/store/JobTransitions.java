@@ -3,6 +3,7 @@ package io.propius.server.store;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.grpc.JobState;
+import io.propius.policy.med.plan.DataWork;
 
 /**
  * The job state machine, as pure functions from one {@link Job} to the next. Every store applies
@@ -21,7 +22,7 @@ public final class JobTransitions {
   public static Job register(long id, JobSpec spec, long now) {
     return new Job(id, spec.tenant(), spec.name(), JobState.IDLE, now, 0, 0, 0, spec.jobAddress(),
         spec.estDemand(), spec.totalRound(), 0, 0, 0, 0, 0, spec.publicConstraints(), spec.privateConstraints(),
-        0, 0, now, spec.reducer(), spec.dataPlaneAddress(), "");
+        0, 0, now, spec.reducer(), spec.dataPlaneAddress(), "", null);
   }
 
   /** @throws PropiusException when the job is finished or expired */
@@ -47,6 +48,11 @@ public final class JobTransitions {
    * retry of an open round's request (same demand) is acknowledged again without change.
    */
   public static Job requestRound(Job j, int demand, int expectedRound, long now) {
+    return requestRound(j, demand, null, expectedRound, now);
+  }
+
+  /** {@link #requestRound(Job, int, int, long)}, the round declaring this data work (null: none). */
+  public static Job requestRound(Job j, int demand, DataWork dataWork, int expectedRound, long now) {
     requireLive(j);
     if (expectedRound > 0) {
       if (j.roundOpen() && expectedRound == j.round() && demand == j.demand()) {
@@ -68,6 +74,7 @@ public final class JobTransitions {
     JobDraft d = new JobDraft(j);
     d.round = j.round() + 1;
     d.demand = demand;
+    d.dataWork = dataWork;
     d.amount = 0;
     d.startSched = now;
     d.filledAt = 0;

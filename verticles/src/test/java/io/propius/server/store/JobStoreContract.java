@@ -10,6 +10,7 @@ import io.propius.api.grpc.JobState;
 import io.propius.api.query.AttributeSource;
 import io.propius.api.query.Constraints;
 import io.propius.policy.JobFields;
+import io.propius.policy.med.plan.DataWork;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -179,6 +180,23 @@ public abstract class JobStoreContract {
     assertThat(code(failure(store.requestRound(id, 1, 0, 900)))).isEqualTo(ErrorCode.FAILED_PRECONDITION);
     assertThat(await(store.listLive())).isEmpty();
     assertThat(code(failure(store.requestRound(id, 1, 0, 900)))).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+  }
+
+  @Test
+  void aRoundKeepsTheDataWorkItDeclaredThroughReservationsAndTheNextRoundReplacesIt() {
+    long id = await(store.register(spec("t", 3, 2), NO_LIMITS, 0)).id();
+    DataWork work = new DataWork(40, 1_000, 2_000_000, 60_000);
+    assertThat(await(store.requestRound(id, 2, work, 0, 100, t -> RoundQuota.NONE)).after().dataWork())
+        .isEqualTo(work);
+    Reservation r = await(store.reserve(id, 1, "d1", 150, 10_000));
+    assertThat(r.job().dataWork()).as("the reservation's job (read back field by field)").isEqualTo(work);
+    assertThat(await(store.get(id)).dataWork()).isEqualTo(work);
+    assertThat(await(store.listLive())).singleElement().extracting(Job::dataWork).isEqualTo(work);
+    await(store.endRound(id, 1, 200));
+    assertThat(await(store.requestRound(id, 2, 0, 300)).after().dataWork()).as("a round without data work")
+        .isNull();
+    assertThat(await(store.get(id)).dataWork()).isNull();
+    assertThat(await(store.reserve(id, 2, "d1", 350, 10_000)).job().dataWork()).isNull();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.propius.server.store.redis;
 
 import io.propius.api.grpc.JobState;
 import io.propius.api.query.Constraints;
+import io.propius.policy.med.plan.DataWork;
 import io.propius.server.store.Job;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
@@ -35,7 +36,7 @@ final class JobHash {
    */
   static final List<String> CHANGING = List.of("state", "round", "amount", "demand", "totalSched", "startSched",
       "filledAt", "attainedService", "score", "roundsCompleted", "roundTimeTotal", "lastHeartbeat", "reason",
-      "timeStamp");
+      "timeStamp", "dataWork");
 
   /** A job read from Redis with the version it was read at. */
   record Versioned(Job job, String version) {
@@ -67,6 +68,7 @@ final class JobHash {
     f.put("reducer", j.reducer());
     f.put("dataPlaneAddress", j.dataPlaneAddress());
     f.put("reason", j.reason());
+    f.put("dataWork", dataWork(j.dataWork()));
     return f;
   }
 
@@ -99,6 +101,20 @@ final class JobHash {
     }
     PARSED.put(json, parsed);
     return parsed;
+  }
+
+  /** A round's data work as one field: "shards,shardBytes,modelBytes,deadlineMs", empty for none. */
+  private static String dataWork(DataWork w) {
+    return w == null ? "" : w.totalShards() + "," + w.shardBytes() + "," + w.modelBytes() + "," + w.deadlineMs();
+  }
+
+  /** The field back; a job written before the field existed has none. */
+  private static DataWork dataWork(String field) {
+    if (field == null || field.isEmpty()) {
+      return null;
+    }
+    String[] v = field.split(",");
+    return new DataWork(Integer.parseInt(v[0]), Long.parseLong(v[1]), Long.parseLong(v[2]), Long.parseLong(v[3]));
   }
 
   /** A hash as Redis returns it: a map (RESP3) or, from scripts and RESP2, a flat key/value array. */
@@ -145,7 +161,8 @@ final class JobHash {
         values.get(10).toLong(),
         values.get(11).toLong(),
         known.reducer(), known.dataPlaneAddress(),
-        values.get(12).toString());
+        values.get(12).toString(),
+        dataWork(values.get(14) == null ? null : values.get(14).toString()));
   }
 
   /** @return the job, or null for an empty hash (no such job) */
@@ -181,7 +198,8 @@ final class JobHash {
         Long.parseLong(f.get("lastHeartbeat")),
         f.get("reducer"),
         f.get("dataPlaneAddress"),
-        f.get("reason"));
+        f.get("reason"),
+        dataWork(f.get("dataWork")));
     return new Versioned(job, f.get(VERSION));
   }
 }

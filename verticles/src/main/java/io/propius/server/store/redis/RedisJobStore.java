@@ -3,6 +3,7 @@ package io.propius.server.store.redis;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.grpc.JobState;
+import io.propius.policy.med.plan.DataWork;
 import io.propius.server.config.StoreOptions;
 import io.propius.server.metrics.PropiusMetrics.StoreCall;
 import io.propius.server.metrics.PropiusMetrics.StoreOutcome;
@@ -148,9 +149,9 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
-  public Future<JobChange> requestRound(long jobId, int demand, int expectedRound, long now,
+  public Future<JobChange> requestRound(long jobId, int demand, DataWork dataWork, int expectedRound, long now,
                                         Function<String, RoundQuota> quotas) {
-    return update(jobId, j -> JobTransitions.requestRound(j, demand, expectedRound, now), quotas, 1);
+    return update(jobId, j -> JobTransitions.requestRound(j, demand, dataWork, expectedRound, now), quotas, 1);
   }
 
   @Override

@@ -1,5 +1,9 @@
 package io.propius.bench.med.trace;
 
+import io.propius.api.device.Attributes;
+import io.propius.policy.Policies;
+import io.propius.policy.PolicyContext;
+import io.propius.policy.med.MedPolicy;
 import io.propius.policy.med.learn.ClassDurations;
 import io.propius.policy.med.plan.DataWork;
 import io.propius.policy.med.plan.MedPlan;
@@ -19,9 +23,11 @@ import java.util.SplittableRandom;
  *       is idle, its shards split evenly. FIFO takes rounds in job arrival order; IRS as it acts
  *       when every device is eligible for every job (one eligibility class): smallest remaining
  *       demand (rounds left × devices) first.</li>
- *   <li><b>MED</b> runs {@link MedPlanner} (the server's planner) over the held devices, with the
- *       per-tier states learned by {@link ClassDurations} from the tasks run so far (the prior
- *       until a tier has history); rounds MED cannot plan fall back to FIFO by count.</li>
+ *   <li><b>MED</b> runs the {@code med} policy itself ({@link MedPolicy}, loaded by name as the
+ *       server loads it) over the held devices: each device carries its tier as the public attribute
+ *       {@code tier} (1, 2, 4, …), the policy's class attribute; every finished task is reported to
+ *       the policy as its confirm-to-upload time, from which it learns the per-tier states (the
+ *       prior until a tier has history); rounds MED cannot plan fall back to FIFO by count.</li>
  *   <li><b>MMTT-Uncertain</b>: the same planner with each tier's speed benchmarked once, at the
  *       start, in a state drawn from its distribution, and taken as certain.</li>
  * </ul>
@@ -61,6 +67,7 @@ final class TraceSimulation {
   private final SplittableRandom random;
   private final ClassDurations durations;
   private final MedPlanner planner;
+  private final MedPolicy med;
 
   TraceSimulation(Trace trace, Method method, long seed) {
     this.trace = trace;
@@ -75,6 +82,15 @@ final class TraceSimulation {
       durations = new ClassDurations(200, 3, 20, 1.0);
     }
     planner = new MedPlanner(durations, Trace.BYTES_PER_SECOND, SOLVE_LIMIT_MS);
+    med = (MedPolicy) Policies.load(MedPolicy.NAME);
+    med.init(new PolicyContext(() -> 0, seed, Map.of(MedPolicy.SOLVE_MS, Long.toString(SOLVE_LIMIT_MS),
+        MedPolicy.BYTES_PER_SECOND, Double.toString(Trace.BYTES_PER_SECOND), MedPolicy.PRIOR_SECONDS_PER_SHARD, "1",
+        MedPolicy.CLASS_ATTRIBUTE, "tier")));
+  }
+
+  /** The device's public attributes: its tier as a power of two, so each tier is one MED class. */
+  private Attributes attributes(int device) {
+    return Attributes.of(Map.of("tier", (double) (1 << trace.tierOfDevice()[device])));
   }
 
   Result run() {
@@ -123,11 +139,20 @@ final class TraceSimulation {
           medRounds.add(new MedPlanner.Round(j, new DataWork(r.shards(), (long) Trace.SHARD_BYTES,
               (long) r.modelBytes(), (long) (r.deadlineS() * 1000))));
         }
-        List<MedPlanner.Learner> held = new ArrayList<>();
-        for (int d : idle) {
-          held.add(new MedPlanner.Learner(Integer.toString(d), trace.tiers().get(trace.tierOfDevice()[d]).name()));
+        MedPlan plan;
+        if (method == Method.MED) {
+          List<MedPolicy.HeldDevice> held = new ArrayList<>();
+          for (int d : idle) {
+            held.add(new MedPolicy.HeldDevice(Integer.toString(d), attributes(d)));
+          }
+          plan = med.allocate(held, medRounds);
+        } else {
+          List<MedPlanner.Learner> held = new ArrayList<>();
+          for (int d : idle) {
+            held.add(new MedPlanner.Learner(Integer.toString(d), trace.tiers().get(trace.tierOfDevice()[d]).name()));
+          }
+          plan = planner.plan(held, medRounds);
         }
-        MedPlan plan = planner.plan(held, medRounds);
         solves++;
         solveMs += plan.solveMs();
         overruns += plan.overran() ? 1 : 0;
@@ -168,7 +193,10 @@ final class TraceSimulation {
           double finish = done == shards ? download + shards * perShard + upload
               : Math.max(download, r.deadlineS()) + upload;
           if (done > 0 && method == Method.MED) {
-            durations.record(tier.name(), done, done * perShard);
+            // Confirm to upload, as the server sees it. All the shards were downloaded, so the bytes
+            // per trained shard are scaled up: the policy then takes off exactly the transfer time.
+            med.observe(med.deviceClass(attributes(d)), done, Math.round(Trace.SHARD_BYTES * shards / done),
+                (long) r.modelBytes(), download + done * perShard + upload);
           }
           trained += done;
           end = Math.max(end, finish);
