@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The answer to a check-in: offers, best first, and when to check in again if none suits
@@ -36,22 +35,7 @@ public record CheckinResponse(String deviceId, List<Offer> offers, long retryAft
       g.writeStringField("device_id", deviceId);
       g.writeArrayFieldStart("offers");
       for (Offer o : offers) {
-        g.writeStartObject();
-        g.writeNumberField("job_id", o.jobId());
-        g.writeNumberField("round", o.round());
-        g.writeObjectFieldStart("private_constraints");
-        for (Map.Entry<String, Double> c : o.privateConstraints().entrySet()) {
-          g.writeFieldName(c.getKey());
-          if (c.getValue() == null) {
-            g.writeNull();
-          } else {
-            g.writeNumber(c.getValue());
-          }
-        }
-        g.writeEndObject();
-        g.writeStringField("offer", o.offer());
-        g.writeNumberField("expires_at_ms", o.expiresAtMs());
-        g.writeEndObject();
+        o.writeTo(g);
       }
       g.writeEndArray();
       g.writeNumberField("retry_after_ms", retryAfterMs);

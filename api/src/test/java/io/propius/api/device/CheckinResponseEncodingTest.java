@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The streamed check-in response is byte for byte what the JSON tree gave, and reads back equal. */
+/**
+ * The streamed check-in response is byte for byte what the JSON tree gives (offers with and without
+ * data work), and reads back equal.
+ */
 class CheckinResponseEncodingTest {
   @Test
   void streamedBytesEqualTheTreeEncoding() {
@@ -26,7 +29,9 @@ class CheckinResponseEncodingTest {
             default -> Double.MAX_VALUE;
           });
         }
-        offers.add(new Offer(random.nextLong(), random.nextInt(), constraints, "o" + text(random), random.nextLong()));
+        Offer.Work work = random.nextBoolean() ? null
+            : new Offer.Work(random.nextInt(), random.nextLong(), random.nextLong(), random.nextLong());
+        offers.add(new Offer(random.nextLong(), random.nextInt(), constraints, "o" + text(random), random.nextLong(), work));
       }
       CheckinResponse response = new CheckinResponse(text(random), offers, random.nextLong(0, 60_000));
       // toBuffer(), not encode(): the wire format was the JSON tree written as UTF-8 bytes by Jackson.
