@@ -101,7 +101,8 @@ public final class EdgeNodeVerticle extends VerticleBase {
         scrape = () -> prometheus.scrape();
       }
       JobAccess jobCalls = jobCalls(role, metrics);
-      EdgeHttpHandler http = new EdgeHttpHandler(node, options, TokenVerifier.forAudience(credentials.keys(), clock),
+      EdgeHttpHandler http = new EdgeHttpHandler(node, options, TokenVerifier.forAudience(credentials.keys(), clock,
+          metrics::tokenRejected),
           jobCalls, scrape, credentials.metricsReader());
       // gRPC (the root's DataPlane service) shares the port: HTTP/2 requests of type application/grpc.
       GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()

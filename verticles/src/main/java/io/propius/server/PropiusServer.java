@@ -41,6 +41,7 @@ import io.propius.server.scheduler.SchedulerLeadership;
 import io.propius.server.scheduler.SchedulerLease;
 import io.propius.server.scheduler.SchedulerVerticle;
 import io.propius.server.security.ServerKeys;
+import io.propius.server.security.TrustedProxies;
 import io.propius.server.store.InMemoryJobStore;
 import io.propius.server.store.Job;
 import io.propius.server.store.JobStore;
@@ -253,7 +254,8 @@ public final class PropiusServer {
                                                       TokenSigner signer, PropiusOptions options, PropiusMetrics metrics,
                                                       LongSupplier clock) {
     List<ClientManagerVerticle> instances = new CopyOnWriteArrayList<>();
-    CheckinLimiter limiter = new CheckinLimiter(options.devices().getRateLimit(), metrics);
+    CheckinLimiter limiter = new CheckinLimiter(options.devices().getRateLimit(),
+        TrustedProxies.parse(options.devices().getTrustedProxies()), metrics);
     return server.deploy(() -> {
       ClientManagerVerticle cm = new ClientManagerVerticle(store, events, signer, options.security().getTaskAudience(),
           options.devices(), limiter, options.scheduler().isSmallBatch(), metrics, clock);

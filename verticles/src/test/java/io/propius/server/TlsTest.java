@@ -171,6 +171,41 @@ class TlsTest {
   }
 
   @Test
+  void anOperatorReloadsTheCertificateAndABadOneIsRefusedWithTheOldKept() throws Exception {
+    TlsOptions files = ca.issue("server").setReloadCheckMs(0); // no file watch: only the admin call reloads
+    start(files);
+    int[] ports = {server.devicesPort(), server.server.adminPort(), server.server.dataPlanePort(),
+        server.server.jobsPort()};
+    BigInteger before = servedSerial(ports[0]);
+    Path cert = Path.of(files.getCertPath());
+    String good = Files.readString(cert);
+
+    Files.writeString(cert, "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n");
+    HttpResponse<Buffer> refused = await(reloadTls());
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.bodyAsJsonObject().getJsonObject("error").getString("message"))
+        .startsWith("certificate not reloaded, the one in service stays: port ")
+        .contains(files.getCertPath() + " is not a PEM certificate");
+    Files.writeString(cert, good);
+    for (int port : ports) {
+      assertThat(servedSerial(port)).as("still the old certificate on " + port).isEqualTo(before);
+    }
+
+    ca.issue("server"); // a renewal: same paths, new key and certificate
+    BigInteger renewed = serialIn(cert);
+    HttpResponse<Buffer> reloaded = await(reloadTls());
+    assertThat(reloaded.statusCode()).as(reloaded.bodyAsString()).isEqualTo(200);
+    assertThat(reloaded.bodyAsJsonObject().getJsonArray("reloaded")).hasSizeGreaterThanOrEqualTo(ports.length);
+    for (int port : ports) {
+      assertThat(servedSerial(port)).as("the renewed certificate on " + port).isEqualTo(renewed);
+    }
+  }
+
+  private Future<HttpResponse<Buffer>> reloadTls() {
+    return https(trusting(ca)).post(server.server.adminPort(), "127.0.0.1", "/v1/admin/tls/reload").send();
+  }
+
+  @Test
   void aPortsOwnSectionReplacesTheGlobalOne() throws Exception {
     TlsOptions global = ca.issue("server");
     TlsOptions admin = ca.issue("admin");

@@ -1,10 +1,12 @@
 package io.propius.api.tls;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.net.ClientOptionsBase;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -24,15 +26,27 @@ public final class Tls {
 
   /**
    * A server on {@code options} with TLS applied (ALPN, so gRPC gets HTTP/2), which picks up a
-   * renewed certificate every {@code reloadCheckMs} without a restart. Create it on the verticle's
-   * context: the check stops when the verticle is undeployed.
+   * renewed certificate every {@code reloadCheckMs}, and at {@link #reloadCertificates}, without a
+   * restart. Create it on the verticle's context: the check stops when the verticle is undeployed.
    */
   public static HttpServer createHttpServer(Vertx vertx, HttpServerOptions options, TlsOptions tls) {
     HttpServer server = vertx.createHttpServer(server(options, tls));
-    if (tls.isEnabled() && tls.getReloadCheckMs() > 0) {
+    if (tls.isEnabled()) {
       CertificateWatch.start(vertx, server, options.getSslOptions(), tls);
     }
     return server;
+  }
+
+  /**
+   * Re-reads the certificate files of every TLS server {@link #createHttpServer} made on {@code vertx}
+   * and puts them into service now (an operator's call after a renewal).
+   *
+   * @return one {@code {"port", "sha256"}} per server; INVALID_ARGUMENT naming each port whose
+   *     new files do not load (those keep serving their certificate); FAILED_PRECONDITION when no
+   *     server speaks TLS
+   */
+  public static Future<JsonArray> reloadCertificates(Vertx vertx) {
+    return CertificateWatch.reloadAll(vertx);
   }
 
   /** {@code options} with the server side of {@code tls} (a certificate required, and client certificates with a CA). */
@@ -44,6 +58,7 @@ public final class Tls {
       throw new IllegalStateException("resolve tls.selfSigned with DevCertificate.resolve before creating servers");
     }
     identity(options.setSsl(true).setUseAlpn(true), tls);
+    options.setSslEngineOptions(TlsEngine.select(tls));
     if (!tls.getClientCaPath().isEmpty()) {
       options.setTrustOptions(new PemTrustOptions().addCertPath(tls.getClientCaPath())).setClientAuth(ClientAuth.REQUIRED);
     }

@@ -1,6 +1,5 @@
 package io.propius.api.token;
 
-import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -95,38 +94,38 @@ final class CompactJws {
    */
   static JsonObject verify(String token, String typ, KeyRing ring, String what) {
     if (token == null || token.isEmpty()) {
-      throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " is missing");
+      throw new TokenRejectedException(TokenRejection.MISSING, what + " is missing");
     }
     int first = token.indexOf('.');
     int last = token.lastIndexOf('.');
     if (first <= 0 || last == first || token.indexOf('.', first + 1) != last || last == token.length() - 1) {
-      throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " is malformed: not a compact JWS");
+      throw new TokenRejectedException(TokenRejection.MALFORMED, what + " is malformed: not a compact JWS");
     }
     try {
       String headerSegment = token.substring(0, first);
       JsonObject known = VERIFIED_HEADERS.get(headerSegment);
       JsonObject header = known != null ? known : header(headerSegment);
       if (!ALG.equals(header.getValue("alg"))) {
-        throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " has algorithm '" + header.getValue("alg")
+        throw new TokenRejectedException(TokenRejection.ALGORITHM, what + " has algorithm '" + header.getValue("alg")
             + "'; only " + ALG + " is accepted");
       }
       if (!typ.equals(header.getValue("typ"))) {
-        throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " is a '" + header.getValue("typ")
+        throw new TokenRejectedException(TokenRejection.WRONG_KIND, what + " is a '" + header.getValue("typ")
             + "' token, not '" + typ + "'");
       }
       if (!(header.getValue("kid") instanceof String kid)) {
-        throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " names no key id (kid)");
+        throw new TokenRejectedException(TokenRejection.MALFORMED, what + " names no key id (kid)");
       }
       byte[] expected = ring.macFor(kid, token.substring(0, last).getBytes(StandardCharsets.US_ASCII), what);
       if (!MessageDigest.isEqual(expected, B64D.decode(token.substring(last + 1)))) {
-        throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " has an invalid signature");
+        throw new TokenRejectedException(TokenRejection.SIGNATURE, what + " has an invalid signature");
       }
       if (known == null && VERIFIED_HEADERS.size() < MAX_HEADERS) {
         VERIFIED_HEADERS.put(headerSegment, header);
       }
       return new JsonObject(new String(B64D.decode(token.substring(first + 1, last)), StandardCharsets.UTF_8));
     } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
-      throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " is malformed");
+      throw new TokenRejectedException(TokenRejection.MALFORMED, what + " is malformed");
     }
   }
 

@@ -1,6 +1,5 @@
 package io.propius.api.token;
 
-import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -142,10 +141,11 @@ public final class KeyRing {
    */
   byte[] macFor(String kid, byte[] input, String what) {
     if (retired.contains(kid)) {
-      throw new RetiredKeyException(what, kid);
+      throw new TokenRejectedException(TokenRejection.RETIRED_KEY, what + " was signed with key '" + kid
+          + "', which is retired; get a new one");
     }
     if (!keys.containsKey(kid)) {
-      throw new PropiusException(ErrorCode.UNAUTHENTICATED, what + " was signed with key '" + kid
+      throw new TokenRejectedException(TokenRejection.UNKNOWN_KEY, what + " was signed with key '" + kid
           + "', which this server does not know");
     }
     return mac(kid).doFinal(input);

@@ -1,6 +1,5 @@
 package io.propius.api.token;
 
-import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.vertx.core.json.JsonObject;
 
@@ -25,14 +24,14 @@ public record NodeCredential(String nodeId, String audience, long expiresAtMs) {
     JsonObject p = CompactJws.verify(token, TYP, verifier.keys(), "node credential");
     if (!(p.getValue("sub") instanceof String node) || !(p.getValue("aud") instanceof String aud)
         || !(p.getValue("exp_ms") instanceof Number e)) {
-      throw new PropiusException(ErrorCode.UNAUTHENTICATED, "node credential is malformed");
+      throw new TokenRejectedException(TokenRejection.MALFORMED, "node credential is malformed");
     }
     if (!verifier.audience().equals(aud)) {
-      throw new PropiusException(ErrorCode.UNAUTHENTICATED, "node credential is for parent '" + aud + "', not '"
-          + verifier.audience() + "'");
+      throw new TokenRejectedException(TokenRejection.WRONG_AUDIENCE, "node credential is for parent '" + aud
+          + "', not '" + verifier.audience() + "'");
     }
     if (nowMs > e.longValue()) {
-      throw new PropiusException(ErrorCode.UNAUTHENTICATED, "node credential expired; issue a new one");
+      throw new TokenRejectedException(TokenRejection.EXPIRED, "node credential expired; issue a new one");
     }
     return new NodeCredential(node, aud, e.longValue());
   }

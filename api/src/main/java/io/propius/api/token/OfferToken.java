@@ -51,22 +51,25 @@ public record OfferToken(String deviceId, long jobId, int round, long expiresAtM
     JsonObject p;
     try {
       p = CompactJws.verify(token, TYP, signer.offerKeys(), "offer");
-    } catch (RetiredKeyException e) {
-      throw e;
-    } catch (PropiusException e) {
-      throw new PropiusException(ErrorCode.OFFER_INVALID, e.getMessage() + ": it was not issued by Propius");
+    } catch (TokenRejectedException e) {
+      if (e.reason() == TokenRejection.RETIRED_KEY) {
+        throw e;
+      }
+      throw new TokenRejectedException(ErrorCode.OFFER_INVALID, e.reason(), e.getMessage()
+          + ": it was not issued by Propius");
     }
     OfferToken offer;
     try {
       offer = new OfferToken(p.getString("sub"), p.getLong("job"), p.getInteger("round"), p.getLong("exp_ms"));
     } catch (ClassCastException | NullPointerException e) {
-      throw new PropiusException(ErrorCode.OFFER_INVALID, "offer is malformed");
+      throw new TokenRejectedException(ErrorCode.OFFER_INVALID, TokenRejection.MALFORMED, "offer is malformed");
     }
     if (!deviceId.equals(offer.deviceId())) {
-      throw new PropiusException(ErrorCode.OFFER_INVALID, "offer was issued to another device, not '" + deviceId + "'");
+      throw new TokenRejectedException(ErrorCode.OFFER_INVALID, TokenRejection.WRONG_AUDIENCE,
+          "offer was issued to another device, not '" + deviceId + "'");
     }
     if (nowMs > offer.expiresAtMs()) {
-      throw new PropiusException(ErrorCode.OFFER_EXPIRED,
+      throw new TokenRejectedException(ErrorCode.OFFER_EXPIRED, TokenRejection.EXPIRED,
           "offer for job " + offer.jobId() + " round " + offer.round() + " expired; check in again");
     }
     return offer;

@@ -28,17 +28,17 @@ public record TaskToken(long jobId, int round, String deviceId, String audience,
       t = new TaskToken(p.getLong("job"), p.getInteger("round"), p.getString("sub"), p.getString("aud"),
           p.getLong("exp_ms"));
     } catch (ClassCastException | NullPointerException e) {
-      throw new PropiusException(ErrorCode.UNAUTHENTICATED, "task token is malformed");
+      throw new TokenRejectedException(TokenRejection.MALFORMED, "task token is malformed");
     }
     if (t.deviceId() == null) {
-      throw new PropiusException(ErrorCode.UNAUTHENTICATED, "task token is malformed");
+      throw new TokenRejectedException(TokenRejection.MALFORMED, "task token is malformed");
     }
     if (!verifier.audience().equals(t.audience())) {
-      throw new PropiusException(ErrorCode.UNAUTHENTICATED, "task token is for data-plane node '" + t.audience()
+      throw new TokenRejectedException(TokenRejection.WRONG_AUDIENCE, "task token is for data-plane node '" + t.audience()
           + "', not '" + verifier.audience() + "'");
     }
     if (nowMs > t.expiresAtMs()) {
-      throw new PropiusException(ErrorCode.UNAUTHENTICATED, "task token expired");
+      throw new TokenRejectedException(TokenRejection.EXPIRED, "task token expired");
     }
     return t;
   }
@@ -54,8 +54,9 @@ public record TaskToken(long jobId, int round, String deviceId, String audience,
     try {
       verifier = signer.audienceKeys(audience);
     } catch (IllegalArgumentException e) {
-      throw new PropiusException(ErrorCode.UNAUTHENTICATED, token == null || token.isEmpty() ? "task token is missing"
-          : "task token is malformed");
+      throw token == null || token.isEmpty()
+          ? new TokenRejectedException(TokenRejection.MISSING, "task token is missing")
+          : new TokenRejectedException(TokenRejection.MALFORMED, "task token is malformed");
     }
     return verify(verifier, token, nowMs);
   }

@@ -3,6 +3,9 @@ package io.propius.api.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.handler.ssl.OpenSsl;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -26,8 +29,18 @@ class TlsOptionsTest {
         .validate("tls")).hasMessageStartingWith("tls.selfSigned generates its own certificate");
     assertThatThrownBy(() -> new TlsOptions().setReloadCheckMs(-1).validate("tls"))
         .hasMessage("tls.reloadCheckMs must be >= 0 (0: never), got -1");
+    assertThatThrownBy(() -> new TlsOptions().setEngine("boringssl").validate("devices.tls"))
+        .hasMessage("devices.tls.engine must be 'openssl' or 'jdk', got 'boringssl'");
     assertThat(new TlsOptions().setCertPath(pem.toString()).setKeyPath(pem.toString()).validate("tls").isEnabled())
         .isTrue();
+  }
+
+  @Test
+  void openSslIsTheDefaultEngineAndItsNativeLibraryLoadsHere() {
+    assertThat(OpenSsl.isAvailable()).as("netty-tcnative on linux-x86_64: %s", OpenSsl.unavailabilityCause()).isTrue();
+    assertThat(TlsEngine.select(new TlsOptions())).isInstanceOf(OpenSSLEngineOptions.class);
+    assertThat(TlsEngine.select(new TlsOptions().setEngine("jdk"))).isInstanceOf(JdkSSLEngineOptions.class);
+    assertThat(new TlsOptions(new TlsOptions().setEngine("jdk")).getEngine()).isEqualTo("jdk");
   }
 
   @Test

@@ -4,7 +4,11 @@ import io.propius.api.PropiusException;
 import io.propius.api.token.AudienceKeys;
 import io.propius.api.token.NodeCredential;
 import io.propius.api.token.TaskToken;
+import io.propius.api.token.TokenRejectedException;
+import io.propius.api.token.TokenRejection;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Checks the bearer tokens an edge node is shown: a device's task token or a child node's
@@ -32,9 +36,10 @@ public interface TokenVerifier {
 
   /**
    * Verifies what is meant for one audience with that audience's keys only (which cannot sign
-   * anything another node or the control plane accepts), expiring on {@code clock}.
+   * anything another node or the control plane accepts), expiring on {@code clock}; each refusal
+   * is told to {@code rejected} (the node's metric) before it is thrown.
    */
-  static TokenVerifier forAudience(AudienceKeys keys, LongSupplier clock) {
+  static TokenVerifier forAudience(AudienceKeys keys, LongSupplier clock, Consumer<TokenRejection> rejected) {
     return new TokenVerifier() {
       @Override
       public boolean isNodeToken(String token) {
@@ -48,12 +53,21 @@ public interface TokenVerifier {
 
       @Override
       public TaskToken task(String token) {
-        return TaskToken.verify(keys, token, clock.getAsLong());
+        return counted(() -> TaskToken.verify(keys, token, clock.getAsLong()));
       }
 
       @Override
       public NodeCredential node(String token) {
-        return NodeCredential.verify(keys, token, clock.getAsLong());
+        return counted(() -> NodeCredential.verify(keys, token, clock.getAsLong()));
+      }
+
+      private <T> T counted(Supplier<T> verification) {
+        try {
+          return verification.get();
+        } catch (TokenRejectedException e) {
+          rejected.accept(e.reason());
+          throw e;
+        }
       }
     };
   }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.propius.api.ErrorCode;
+import io.propius.api.token.TokenRejection;
 import io.propius.edge.aggregate.Journal;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -49,6 +50,7 @@ public final class EdgeMetrics {
   private final EnumMap<UploadOutcome, Counter> uploads;
   private final EnumMap<PushOutcome, Counter> pushes;
   private final EnumMap<JobRefusal, Counter> jobRefusals;
+  private final EnumMap<TokenRejection, Counter> tokensRejected;
   private final Counter bytesServed;
   private final Counter upstreamPlanFetches;
   private final Counter partialsMerged;
@@ -66,6 +68,8 @@ public final class EdgeMetrics {
     uploads = counters(UploadOutcome.class, "propius.edge.uploads", "Device result uploads by outcome", "outcome");
     pushes = counters(PushOutcome.class, "propius.edge.partial.pushes", "Partial aggregates pushed to the parent", "outcome");
     jobRefusals = counters(JobRefusal.class, "propius.edge.job.calls.refused", "Job calls refused at the root", "reason");
+    tokensRejected = counters(TokenRejection.class, "propius.edge.tokens.rejected",
+        "Task tokens and node credentials refused, by reason", "reason");
     bytesServed = Counter.builder("propius.edge.plan.bytes.served").description("Plan bytes sent")
         .baseUnit("bytes").tag("role", this.role).register(registry);
     upstreamPlanFetches = Counter.builder("propius.edge.upstream.plan.fetches")
@@ -114,6 +118,11 @@ public final class EdgeMetrics {
         .description("Size of the journal file").baseUnit("bytes").tag("role", role).register(registry);
     FunctionCounter.builder("propius.edge.journal.compactions", journal,
         j -> j.compactions()).description("Journal compactions").tag("role", role).register(registry);
+  }
+
+  /** A task token or a child's node credential this node refused. */
+  public void tokenRejected(TokenRejection reason) {
+    tokensRejected.get(reason).increment();
   }
 
   public void roundRetired() {

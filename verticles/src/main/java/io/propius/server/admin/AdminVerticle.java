@@ -134,6 +134,8 @@ public final class AdminVerticle extends VerticleBase {
     router.post("/v1/admin/keys/reload").handler(ctx -> keys.reload(vertx).onSuccess(ctx::json).onFailure(ctx::fail));
     router.post("/v1/admin/keys/node").handler(BodyHandler.create().setBodyLimit(4096));
     router.post("/v1/admin/keys/node").handler(this::nodeKeys);
+    router.post("/v1/admin/tls/reload").handler(ctx -> Tls.reloadCertificates(vertx)
+        .onSuccess(ports -> ctx.json(new JsonObject().put("reloaded", ports))).onFailure(ctx::fail));
     router.get("/v1/admin/cluster").handler(this::cluster);
     new JobCancelHandler(store, events, System::currentTimeMillis, AdminVerticle::json).mount(router);
     new PolicyHandler(vertx).mount(router);

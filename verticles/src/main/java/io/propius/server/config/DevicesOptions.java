@@ -1,6 +1,7 @@
 package io.propius.server.config;
 
 import io.propius.api.tls.TlsOptions;
+import io.propius.server.security.TrustedProxies;
 
 /** The device-facing binding layer (paper §3.3). */
 public final class DevicesOptions {
@@ -34,6 +35,11 @@ public final class DevicesOptions {
   private String dataPlaneUrl = "http://127.0.0.1:8090";
   /** Check-in rate limits per device id and per client address (off by default). */
   private DeviceRateLimitOptions rateLimit = new DeviceRateLimitOptions();
+  /**
+   * Comma-separated CIDRs of the proxies in front of this port: from them (only), the client
+   * address of the per-address limit is taken from {@code X-Forwarded-For}.
+   */
+  private String trustedProxies = "";
   /** Shortest and longest retry window told to devices without an offer. */
   private long retryMinMs = 1_000;
   private long retryMaxMs = 300_000;
@@ -236,6 +242,15 @@ public final class DevicesOptions {
     return this;
   }
 
+  public String getTrustedProxies() {
+    return trustedProxies;
+  }
+
+  public DevicesOptions setTrustedProxies(String trustedProxies) {
+    this.trustedProxies = trustedProxies;
+    return this;
+  }
+
   public DeviceRateLimitOptions getRateLimit() {
     return rateLimit;
   }
@@ -251,6 +266,7 @@ public final class DevicesOptions {
 
   void validate() {
     rateLimit.validate();
+    TrustedProxies.parse(trustedProxies);
     tls.validate("devices.tls");
     Checks.port("devices.port", port);
     Checks.positive("devices.instances", instances);

@@ -2,6 +2,7 @@ package io.propius.server.device;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
+import io.propius.api.token.TokenRejectedException;
 import io.propius.api.device.AcceptRequest;
 import io.propius.api.device.Attributes;
 import io.propius.api.device.Binding;
@@ -123,10 +124,15 @@ public final class ClientManagerVerticle extends VerticleBase {
     router.post("/v1/confirm").handler(body).handler(this::confirm);
     router.post("/v1/ping").handler(body).handler(this::ping);
     router.get("/v1/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
-    router.route().failureHandler(ctx -> fail(ctx, ctx.failure() != null ? ctx.failure()
-        : ctx.statusCode() == 413 ? new PropiusException(ErrorCode.PAYLOAD_TOO_LARGE,
-            "request body is over the limit of " + options.getMaxBodyBytes() + " bytes")
-        : new PropiusException(ErrorCode.INVALID_ARGUMENT, "request failed with HTTP " + ctx.statusCode())));
+    router.route().failureHandler(ctx -> {
+      if (ctx.failure() instanceof TokenRejectedException t) {
+        metrics.tokenRejected(t.reason());
+      }
+      fail(ctx, ctx.failure() != null ? ctx.failure()
+          : ctx.statusCode() == 413 ? new PropiusException(ErrorCode.PAYLOAD_TOO_LARGE,
+              "request body is over the limit of " + options.getMaxBodyBytes() + " bytes")
+          : new PropiusException(ErrorCode.INVALID_ARGUMENT, "request failed with HTTP " + ctx.statusCode()));
+    });
     router.errorHandler(404, ctx -> fail(ctx, new PropiusException(ErrorCode.NOT_FOUND,
         "no such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
     router.errorHandler(405, ctx -> respond(ctx, 405, new PropiusException(ErrorCode.INVALID_ARGUMENT,
@@ -189,8 +195,7 @@ public final class ClientManagerVerticle extends VerticleBase {
 
   private void checkin(RoutingContext ctx) {
     CheckinRequest req = CheckinRequest.fromJson(body(ctx));
-    limiter.admit(req.deviceId(), ctx.request().remoteAddress() == null ? null
-        : ctx.request().remoteAddress().hostAddress(), System.nanoTime());
+    limiter.admit(req.deviceId(), ctx.request(), System.nanoTime());
     long now = clock.getAsLong();
     window.record(req.deviceId(), req.attributes(), now);
     checkinsSinceReport++;

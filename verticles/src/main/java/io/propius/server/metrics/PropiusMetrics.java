@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.ErrorCode;
 import io.propius.api.grpc.JobState;
+import io.propius.api.token.TokenRejection;
 import io.propius.policy.ScheduleTrigger;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -61,6 +62,7 @@ public final class PropiusMetrics {
   private final Counter watchEventsDropped;
   private final Map<String, Counter> jobApiCalls = new ConcurrentHashMap<>();
   private final Map<String, Counter> rateLimited = new HashMap<>();
+  private final EnumMap<TokenRejection, Counter> tokensRejected = new EnumMap<>(TokenRejection.class);
   private final Map<String, Timer> storeCalls = new ConcurrentHashMap<>();
   private final Map<String, LongSupplier> held = new ConcurrentHashMap<>();
   private final Counter batchAssigned;
@@ -79,6 +81,11 @@ public final class PropiusMetrics {
     for (String limit : new String[] {"device", "address", "tenant"}) {
       rateLimited.put(limit, Counter.builder("propius.rate.limited").description("Calls refused by a rate limit, by limit")
           .tag("limit", limit).register(registry));
+    }
+    for (TokenRejection r : TokenRejection.values()) {
+      tokensRejected.put(r, Counter.builder("propius.tokens.rejected")
+          .description("Offers and task tokens refused by the device API, by reason").tag("reason", tag(r))
+          .register(registry));
     }
     for (CheckinResult r : CheckinResult.values()) {
       checkins.put(r, Counter.builder("propius.device.checkins").description("Device check-ins")
@@ -189,6 +196,11 @@ public final class PropiusMetrics {
    */
   public void rateLimited(String limit) {
     rateLimited.get(limit).increment();
+  }
+
+  /** An offer or a task token the device API refused. */
+  public void tokenRejected(TokenRejection reason) {
+    tokensRejected.get(reason).increment();
   }
 
   public void rejected(RejectReason reason) {

@@ -142,6 +142,13 @@ class TokenKeysTest {
     assertThat(errorMessage(retired)).isEqualTo("task token was signed with key 'k1', which is retired; get a new one");
     assertThat(await(new Devices(server).confirm(before)).statusCode()).isEqualTo(401);
     assertThat(useAtRoot(after).statusCode()).isEqualTo(200);
+    // Each refusal counted once, by reason: the confirm at the control plane, the plan fetch at the root.
+    assertThat(rejected("propius.tokens.rejected", "retired_key")).isEqualTo(1);
+    assertThat(rejected("propius.edge.tokens.rejected", "retired_key")).isEqualTo(1);
+  }
+
+  private double rejected(String meter, String reason) {
+    return server.registry.get(meter).tag("reason", reason).counter().count();
   }
 
   /**
@@ -188,5 +195,7 @@ class TokenKeysTest {
         .putHeader("Propius-Weight", "1").sendBuffer(Buffer.buffer(new byte[16])));
     assertThat(asSibling.statusCode()).isEqualTo(403);
     assertThat(errorMessage(asSibling)).isEqualTo("node credential is for node 'leaf-a1', not 'leaf-b1'");
+    assertThat(rejected("propius.tokens.rejected", "signature")).isEqualTo(1); // the offer
+    assertThat(rejected("propius.edge.tokens.rejected", "signature")).isEqualTo(2); // the task token and the credential
   }
 }

@@ -57,17 +57,85 @@ public record Availability(double onlineFraction, double sessionMedianS, double 
    * @param phaseS the device's time-zone offset, seconds
    */
   public double nextOnline(double now, double phaseS, SplittableRandom random) {
-    double base = 1 / meanGapS();
-    double max = base * (1 + amplitude);
-    double t = now;
-    while (true) {
-      t += -Math.log(1 - random.nextDouble()) / max;
-      double hour = (((t + phaseS) % DAY_S) + DAY_S) % DAY_S / 3600;
-      double rate = base * (1 + amplitude * Math.cos(2 * Math.PI * (hour - peakHour) / 24));
-      if (random.nextDouble() * max <= rate) {
-        return t;
+    return comeback().next(now, phaseS, random);
+  }
+
+  /** {@link #nextOnline} with its rates worked out once, for drawing many. */
+  public Comeback comeback() {
+    return new Comeback(this);
+  }
+
+  /** Draws of when an offline device comes back (see {@link #nextOnline}). */
+  public static final class Comeback {
+    private final double amplitude;
+    private final double peakHour;
+    private final double base;
+    private final double max;
+    /**
+     * No rate is below this one, computed the same way with a cosine a little under -1 (Math.cos
+     * is within an ulp of the true one): a draw under it is accepted without the time of day.
+     */
+    private final double floor;
+
+    private Comeback(Availability a) {
+      amplitude = a.amplitude;
+      peakHour = a.peakHour;
+      base = 1 / a.meanGapS();
+      max = base * (1 + amplitude);
+      floor = base * (1 + amplitude * (-1 - 1e-12));
+    }
+
+    /** Same as {@link Availability#nextOnline}, draw for draw. */
+    public double next(double now, double phaseS, SplittableRandom random) {
+      double t = now;
+      while (true) {
+        t += -Math.log(1 - random.nextDouble()) / max;
+        double u = random.nextDouble() * max;
+        if (u <= floor) {
+          return t;
+        }
+        double hour = secondOfDay(t + phaseS) / 3600;
+        double rate = base * (1 + amplitude * Math.cos(2 * Math.PI * (hour - peakHour) / 24));
+        if (u <= rate) {
+          return t;
+        }
       }
     }
+  }
+
+  /**
+   * {@code ((x % DAY_S) + DAY_S) % DAY_S}, to the last bit, without the floating-point remainder
+   * (a runtime call that took most of the availability draws' time): with an integer quotient
+   * {@code n}, {@code x - n × DAY_S} is exact for |x| < 2^52, and the second remainder is one
+   * exact subtraction.
+   */
+  static double secondOfDay(double x) {
+    double r = remainderOfDay(x);
+    double s = r + DAY_S;
+    if (s < DAY_S) {
+      return s;
+    }
+    return s < 2 * DAY_S ? s - DAY_S : 0.0;
+  }
+
+  /** {@code x % DAY_S}, exactly (the remainder of truncating division, with the sign of x). */
+  static double remainderOfDay(double x) {
+    double a = Math.abs(x);
+    if (a < DAY_S) {
+      return x;
+    }
+    if (!(a < 0x1p52)) {
+      return x % DAY_S;
+    }
+    // The quotient may be one off where a is within rounding of a multiple of a day; the
+    // difference is exact either way (a multiple of a's ulp, smaller than a) and so is the fix.
+    double r = a - Math.floor(a / DAY_S) * DAY_S;
+    if (r < 0) {
+      r += DAY_S;
+    } else if (r >= DAY_S) {
+      r -= DAY_S;
+    }
+    return Math.copySign(r, x);
   }
 
   static double gaussian(SplittableRandom random) {

@@ -49,6 +49,19 @@ final class EventHeap {
     payloads[i] = payload;
   }
 
+  /** Time of the second earliest event (one of the root's children), or infinity. */
+  double secondTime() {
+    double t = Double.POSITIVE_INFINITY;
+    for (int c = 1; c < Math.min(size, 5); c++) {
+      t = Math.min(t, times[c]);
+    }
+    return t;
+  }
+
+  void clear() {
+    size = 0;
+  }
+
   /** Removes the earliest event (read it first with {@link #peekTime} / {@link #peekPayload}). */
   public void pop() {
     int last = --size;

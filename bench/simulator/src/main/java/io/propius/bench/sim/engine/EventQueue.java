@@ -4,18 +4,19 @@ import java.util.Arrays;
 
 /**
  * The simulation's event queue: a calendar queue. Events due in the current bucket (of
- * {@code bucketS} seconds) sit in a small {@link EventHeap}; later ones are appended, unsorted, to
- * the bucket of their time in a ring of {@code buckets} buckets, and those beyond the ring to an
- * overflow list that is spread again each time the ring turns. A million devices each with an event
- * hours ahead thus cost an O(1) append each, and the heap stays small enough for the cache. Events
- * with equal times leave in an order fixed by the sequence of operations, so a run is repeatable.
- * A bucket keeps each event's time bits and payload side by side in one array, so an append
- * touches one cache line of a bucket that is not in the cache, not two.
+ * {@code bucketS} seconds) are taken from {@link NearEvents} (sorted, in a heap's order); later
+ * ones are appended, unsorted, to the bucket of their time in a ring of {@code buckets} buckets,
+ * and those beyond the ring to an overflow list that is spread again each time the ring turns. A
+ * million devices each with an event hours ahead thus cost an O(1) append each, and the current
+ * bucket stays small enough for the cache. Events with equal times leave in an order fixed by the
+ * sequence of operations, so a run is repeatable. A bucket keeps each event's time bits and
+ * payload side by side in one array, so an append touches one cache line of a bucket that is not
+ * in the cache, not two.
  */
 public final class EventQueue {
   private final double bucketS;
   private final int buckets;
-  private final EventHeap near = new EventHeap();
+  private final NearEvents near = new NearEvents();
   /** Per bucket: time bits and payload of each event, in the order they were pushed. */
   private final long[][] events;
   /** Per bucket: number of longs used (twice its events). */
@@ -23,7 +24,7 @@ public final class EventQueue {
   private double[] overflowTimes = new double[64];
   private long[] overflowPayloads = new long[64];
   private int overflowSize;
-  /** Index of the bucket the heap holds (events with time < (current + 1) × bucketS). */
+  /** Index of the bucket being taken (events with time < (current + 1) × bucketS). */
   private long current;
   private long size;
 
@@ -91,7 +92,7 @@ public final class EventQueue {
     return current & -buckets;
   }
 
-  /** Moves buckets into the heap until it has an event. */
+  /** Moves buckets into the near events until there is one. */
   private void fill() {
     while (near.isEmpty()) {
       if (size == 0) {
@@ -102,9 +103,8 @@ public final class EventQueue {
       if (b == 0) {
         spreadOverflow();
       }
-      long[] e = events[b];
-      for (int i = 0; i < sizes[b]; i += 2) {
-        near.push(Double.longBitsToDouble(e[i]), e[i + 1]);
+      if (events[b] != null) {
+        near.load(events[b], sizes[b]);
       }
       sizes[b] = 0;
       // A bucket fills most while it is near; kept at that size for the whole ring, the arrays of

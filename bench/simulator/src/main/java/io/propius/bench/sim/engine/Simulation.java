@@ -143,7 +143,7 @@ public final class Simulation {
       double end = simulate(progress);
       long cpu = threads.getCurrentThreadCpuTime() - cpuStarted;
       timeline.close();
-      return result(end, System.nanoTime() - started, cpu + timeline.cpuNanos());
+      return result(end, System.nanoTime() - started, cpu + timeline.cpuNanos(), cpu);
     }
   }
 
@@ -160,7 +160,7 @@ public final class Simulation {
     }
     double horizon = settings.horizonS();
     double nextProgress = 0;
-    while (settledJobs < jobs.count || settings.runToHorizon()) {
+    while (settledJobs < jobs.count) {
       if (rateDirty) {
         redrawCheckin();
       }
@@ -185,10 +185,38 @@ public final class Simulation {
         nextProgress = now + horizon / 200;
       }
     }
+    if (settledJobs == jobs.count && settings.runToHorizon()) {
+      countToHorizon();
+    }
     double end = Math.min(horizon, now);
     account(end);
     progress.accept(horizon);
     return end;
+  }
+
+  /**
+   * After the last job has ended, nothing the devices do can change a result any more, yet the run
+   * still reports every event up to the horizon. The toggles are counted from the timeline, which
+   * draws them anyway, instead of being handled one by one; the other events (ticks, and the
+   * deadlines and task ends of rounds that are over) are handled as before. With no live job they
+   * draw nothing from the random stream, so what the run reports is what it was.
+   */
+  private void countToHorizon() {
+    double horizon = settings.horizonS();
+    while (!queue.isEmpty() && queue.peekTime() <= horizon) {
+      double t = queue.peekTime();
+      long payload = queue.peekPayload();
+      queue.pop();
+      // Each pending toggle here is one the timeline has not handed over yet: counted below.
+      if (payload >>> 60 != TOGGLE) {
+        now = t;
+        events++;
+        dispatch(payload);
+      }
+    }
+    AvailabilityTimeline.Rest rest = timeline.rest();
+    events += rest.toggles();
+    now = Math.max(now, rest.lastAt());
   }
 
   // ---------------------------------------------------------------- what methods may read
@@ -525,10 +553,10 @@ public final class Simulation {
     return sb.toString();
   }
 
-  private RunResult result(double end, long wallNanos, long cpuNanos) {
+  private RunResult result(double end, long wallNanos, long cpuNanos, long mainCpuNanos) {
     return RunResult.of(method.name(), devices.size, jobs, end, state, endS, roundsDone, schedDelayTotal,
         new RunResult.Counters(events, bindings, Math.round(fruitlessCheckins), tasksFailedOffline, tasksCancelled,
             roundAttempts, roundFailures, contributingS, wastedS, onlineDeviceSeconds),
-        wallNanos, cpuNanos);
+        wallNanos, cpuNanos, mainCpuNanos);
   }
 }
