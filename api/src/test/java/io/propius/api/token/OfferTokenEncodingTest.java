@@ -27,9 +27,14 @@ class OfferTokenEncodingTest {
     SplittableRandom random = new SplittableRandom(19);
     KeyRing ring = KeyRing.single("k1", K1);
     for (int i = 0; i < 2_000; i++) {
-      OfferToken offer = new OfferToken(deviceId(random), random.nextLong(), random.nextInt(), random.nextLong());
-      String claims = new JsonObject().put("sub", offer.deviceId()).put("job", offer.jobId())
-          .put("round", offer.round()).put("exp_ms", offer.expiresAtMs()).encode();
+      OfferToken offer = new OfferToken(deviceId(random), random.nextLong(), random.nextInt(), random.nextLong(),
+          random.nextBoolean() ? 0 : random.nextInt(1, 1_000));
+      JsonObject claimsTree = new JsonObject().put("sub", offer.deviceId()).put("job", offer.jobId())
+          .put("round", offer.round()).put("exp_ms", offer.expiresAtMs());
+      if (offer.shards() > 0) {
+        claimsTree.put("shards", offer.shards());
+      }
+      String claims = claimsTree.encode();
       assertThat(offer.claimsJson()).isEqualTo(claims);
       String input = B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"propius-offer\",\"kid\":\"k1\"}"
           .getBytes(StandardCharsets.UTF_8)) + "." + B64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
@@ -46,7 +51,7 @@ class OfferTokenEncodingTest {
     TokenSigner signer = new TokenSigner(KeyRing.single("k1", K1));
     for (int i = 0; i < 500; i++) {
       OfferToken offer = new OfferToken(deviceId(random), random.nextLong(1, Long.MAX_VALUE),
-          random.nextInt(0, Integer.MAX_VALUE), 10_000);
+          random.nextInt(0, Integer.MAX_VALUE), 10_000, random.nextBoolean() ? 0 : random.nextInt(1, 1_000));
       assertThat(OfferToken.verify(signer, offer.encode(signer), offer.deviceId(), 9_999)).isEqualTo(offer);
     }
     OfferToken offer = new OfferToken("phone-1", 3, 1, 10_000);
