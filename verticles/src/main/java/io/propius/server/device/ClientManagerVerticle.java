@@ -233,7 +233,8 @@ public final class ClientManagerVerticle extends VerticleBase {
     if (chosen.isEmpty()) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, PropiusException.retryAfterHeader(retryAfter));
     }
-    ctx.json(new CheckinResponse(deviceId, chosen, retryAfter).toJson());
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new CheckinResponse(deviceId, chosen, retryAfter).toBuffer());
   }
 
   /**
