@@ -21,6 +21,7 @@ import io.propius.server.config.PropiusOptions;
 import io.propius.server.config.SecurityOptions.AdminKey;
 import io.propius.server.testing.Devices;
 import io.propius.server.testing.GrpcFailure;
+import io.propius.server.testing.JobSocket;
 import io.propius.server.testing.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -164,8 +165,9 @@ class JobAudienceTest {
     assertThat(await(new Devices(server).confirm(tokenB)).statusCode()).isEqualTo(200);
   }
 
+  /** Registration on both job APIs: the audience is checked, stored, shown by GetJob and named in task tokens. */
   @Test
-  void anAudienceThatIsMalformedOrNotConfiguredIsRefusedAtRegistration() {
+  void anAudienceIsCheckedAndCarriedOnTheGrpcAndTheWebSocketJobApis() {
     PropiusOptions options = TestServer.testOptions();
     options.security().setAudiences(List.of("leaf-eu"));
     server = TestServer.start(options);
@@ -182,5 +184,19 @@ class JobAudienceTest {
     long plain = await(server.jobs.registerJob(job("", ""))).getJobId();
     assertThat(await(server.jobs.getJob(GetJobRequest.newBuilder().setJobId(plain).build())).getDataPlane()
         .getAudience()).isEmpty();
+
+    try (JobSocket socket = JobSocket.connect(server)) {
+      JsonObject refused = socket.call("RegisterJob", new JsonObject().put("total_rounds", 1).put("est_demand", 1)
+          .put("data_plane", new JsonObject().put("audience", "leaf-xx")));
+      assertThat(refused.getJsonObject("error").getString("code")).isEqualTo("INVALID_ARGUMENT");
+      assertThat(refused.getJsonObject("error").getString("message")).contains("data_plane.audience 'leaf-xx'");
+      long jobId = Long.parseLong(socket.call("RegisterJob", new JsonObject().put("total_rounds", 1).put("est_demand", 1)
+          .put("data_plane", new JsonObject().put("audience", "leaf-eu"))).getJsonObject("result").getString("job_id"));
+      assertThat(socket.call("GetJob", new JsonObject().put("job_id", jobId)).getJsonObject("result")
+          .getJsonObject("data_plane").getString("audience")).isEqualTo("leaf-eu");
+      assertThat(socket.call("RequestRound", new JsonObject().put("job_id", jobId).put("demand", 1))
+          .containsKey("result")).isTrue();
+      assertThat(audienceOf(bind("phone-ws", jobId).getString("task_token"))).isEqualTo("leaf-eu");
+    }
   }
 }
