@@ -31,11 +31,11 @@ public final class SecurityOptions {
   private String taskAudience = ROOT_AUDIENCE;
   /**
    * The data-plane audiences a job may name in {@code data_plane.audience} (besides
-   * {@code taskAudience}). Empty: any well-formed name. A deployment lists its edge trees here so a
-   * job naming an audience no node serves is refused at registration instead of having every upload
-   * refused.
+   * {@code taskAudience}), comma-separated. Empty: any well-formed name. A deployment lists its edge
+   * trees here so a job naming an audience no node serves is refused at registration instead of
+   * having every upload refused.
    */
-  private List<String> audiences = new ArrayList<>();
+  private String audiences = "";
   /**
    * Operator keys of {@code /v1/admin/*}: name → key and whether it may write. Empty: the admin
    * API is open (the embedded default; a warning is logged).
@@ -89,18 +89,30 @@ public final class SecurityOptions {
     return this;
   }
 
-  public List<String> getAudiences() {
+  public String getAudiences() {
     return audiences;
   }
 
-  public SecurityOptions setAudiences(List<String> audiences) {
+  public SecurityOptions setAudiences(String audiences) {
     this.audiences = audiences;
     return this;
   }
 
+  /** {@link #audiences} as a list; empty when any audience is allowed. */
+  public List<String> audienceList() {
+    List<String> list = new ArrayList<>();
+    for (String a : audiences == null ? new String[0] : audiences.split(",")) {
+      if (!a.isBlank()) {
+        list.add(a.trim());
+      }
+    }
+    return list;
+  }
+
   /** Whether a job may name {@code audience} (well-formed is checked by the caller). */
   public boolean allowsAudience(String audience) {
-    return audiences.isEmpty() || audiences.contains(audience) || taskAudience.equals(audience);
+    List<String> allowed = audienceList();
+    return allowed.isEmpty() || allowed.contains(audience) || taskAudience.equals(audience);
   }
 
   /** Whether {@code audience} is a well-formed audience name. */
@@ -170,8 +182,8 @@ public final class SecurityOptions {
       throw new IllegalArgumentException("security.taskAudience '" + taskAudience + "' must be lower-case letters, "
           + "digits, '_' or '-'");
     }
-    for (String audience : audiences) {
-      if (audience == null || !validAudience(audience)) {
+    for (String audience : audienceList()) {
+      if (!validAudience(audience)) {
         throw new IllegalArgumentException("security.audiences: '" + audience + "' must be lower-case letters, "
             + "digits, '_' or '-'");
       }

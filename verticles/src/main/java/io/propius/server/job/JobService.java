@@ -116,7 +116,7 @@ public final class JobService {
     }
     if (!audience.isEmpty() && !security.allowsAudience(audience)) {
       throw PropiusException.invalid("data_plane.audience '" + audience + "' is not one of security.audiences "
-          + security.getAudiences() + " nor security.taskAudience '" + security.getTaskAudience() + "'");
+          + security.audienceList() + " nor security.taskAudience '" + security.getTaskAudience() + "'");
     }
     if (req.getJobAddress().length() > 256) {
       throw PropiusException.invalid("job_address is longer than 256 characters");

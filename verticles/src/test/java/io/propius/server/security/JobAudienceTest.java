@@ -30,7 +30,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -123,7 +122,7 @@ class JobAudienceTest {
   void aJobsTaskTokenIsGoodOnlyAtItsOwnLeafAndOneLeafsKeysCannotMintForAnother() throws IOException {
     PropiusOptions options = TestServer.testOptions();
     options.security().setTokenSecret(Base64.getEncoder().encodeToString(new byte[32]))
-        .setAudiences(List.of("leaf-eu", "leaf-us")).setAdminKeys(Map.of("ops", new AdminKey(WRITE_KEY, true)));
+        .setAudiences("leaf-eu, leaf-us").setAdminKeys(Map.of("ops", new AdminKey(WRITE_KEY, true)));
     server = TestServer.start(options);
     Leaf eu = leaf("leaf-eu", "eu-1");
     Leaf us = leaf("leaf-us", "us-1");
@@ -169,7 +168,7 @@ class JobAudienceTest {
   @Test
   void anAudienceIsCheckedAndCarriedOnTheGrpcAndTheWebSocketJobApis() {
     PropiusOptions options = TestServer.testOptions();
-    options.security().setAudiences(List.of("leaf-eu"));
+    options.security().setAudiences("leaf-eu");
     server = TestServer.start(options);
     GrpcFailure malformed = (GrpcFailure) failure(server.call(JobManagerGrpcClient.RegisterJob,
         job("", "Leaf EU")));
