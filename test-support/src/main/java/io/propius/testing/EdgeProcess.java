@@ -34,9 +34,14 @@ public final class EdgeProcess implements AutoCloseable {
    * @param flags   {@code EdgeMain} flags; {@code --host 127.0.0.1 --port 0} are added
    */
   public static EdgeProcess start(String ulimit, Path keys, List<String> flags) {
+    return start(ulimit, keys, flags, List.of("-Xmx128m"));
+  }
+
+  /** Starts a node with these JVM options (a larger heap for model-sized uploads, say). */
+  public static EdgeProcess start(String ulimit, Path keys, List<String> flags, List<String> jvmOptions) {
     List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--keys", keys.toString()));
     args.addAll(flags);
-    return new EdgeProcess(JvmProcess.start("io.propius.edge.EdgeMain", args, List.of("-Xmx128m"), ulimit, Map.of()));
+    return new EdgeProcess(JvmProcess.start("io.propius.edge.EdgeMain", args, jvmOptions, ulimit, Map.of()));
   }
 
   public int port() {

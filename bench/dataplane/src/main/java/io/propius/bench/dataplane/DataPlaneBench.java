@@ -34,23 +34,26 @@ import java.util.function.DoubleSupplier;
 import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
  * The data-plane benchmark: (1) plan downloads from a leaf edge node vs nginx serving the same
- * bytes from a file, (2) result uploads into a journaled leaf (verify, decode, validate, journal,
- * aggregate) vs a Vert.x endpoint that discards the bytes, each of those two in a JVM of its own.
- * Same client, same concurrency, same run; prints a Markdown table of throughputs and ratios.
+ * bytes from a file, (2) result uploads into the same leaf (verify, decode, validate, journal,
+ * aggregate) vs a Vert.x endpoint that discards the bytes. The leaf ({@code EdgeMain}, journaled,
+ * below a root in this JVM) and the sink each run in a JVM of its own. Same client, same
+ * concurrency, same run; prints a Markdown table of throughputs, each server's CPU per MB (or per
+ * upload) and the ratios.
  *
- * <p>{@code java -jar bench/dataplane/target/dataplane-bench.jar [--concurrency 32] [--seconds 10]
- * [--sizes-mb 1,16|none] [--uploads journaled|none] [--tensor 7850]
+ * <p>{@code java -jar bench/dataplane/target/dataplane-bench.jar [--concurrency 16,64] [--seconds 10]
+ * [--sizes-mb 1,16|none] [--uploads journaled|none] [--tensor 7850,262144,4194304]
  * [--warmup-seconds N] [--upload-concurrency 16,64]}: each measurement follows N seconds of
  * unmeasured load (default a fifth of --seconds, at least 1), counted from the server's first
  * answer (a just-started server JVM can take seconds for it); on a loaded machine the JIT needs
- * longer than that to settle. Uploads are measured at each of {@code --upload-concurrency}
- * (default: {@code --concurrency}), as a journaled leaf's batches grow with it.
+ * longer than that to settle. Plans are measured at each of {@code --concurrency}; uploads of each
+ * {@code --tensor} size at each of {@code --upload-concurrency}, as a journaled leaf's batches grow with it.
  */
 public final class DataPlaneBench {
   /** The audience (and node id) of the benchmark's leaf. */
@@ -64,14 +67,17 @@ public final class DataPlaneBench {
   @Command(name = "dataplane-bench", mixinStandardHelpOptions = true, sortOptions = false,
       description = "Plan downloads (leaf vs nginx) and result uploads (journaled leaf vs a discard sink).")
   static final class Flags {
-    @Option(names = "--concurrency", paramLabel = "N", description = "concurrent requests (default ${DEFAULT-VALUE})")
-    int concurrency = 32;
+    @Option(names = "--concurrency", paramLabel = "N,...", split = ",",
+        description = "plan download concurrency levels (default 16,64)")
+    List<Integer> concurrency = List.of(16, 64);
     @Option(names = "--seconds", paramLabel = "S", description = "measured seconds per run (default ${DEFAULT-VALUE})")
     long seconds = 10;
     @Option(names = "--repeats", paramLabel = "N", description = "alternating runs per pair (default ${DEFAULT-VALUE})")
     int repeats = 3;
-    @Option(names = "--tensor", paramLabel = "N", description = "values per uploaded tensor (default ${DEFAULT-VALUE})")
-    int tensor = 7850;
+    @Option(names = "--tensor", paramLabel = "N,...", split = ",",
+        description = "float32 values per uploaded tensor, one measurement each (default 7850; 262144 is 1 MB,"
+            + " 4194304 is 16 MB)")
+    List<Integer> tensor = List.of(7850);
     @Option(names = "--sizes-mb", paramLabel = "MB,...|none", description = "plan sizes (default 1,16)")
     String sizesMb = "1,16";
     @Option(names = "--uploads", paramLabel = "journaled|none", description = "upload target (default ${DEFAULT-VALUE})")
@@ -80,8 +86,9 @@ public final class DataPlaneBench {
     long warmupSeconds = -1;
     @Option(names = "--compact-mb", paramLabel = "MB", description = "leaf journal compaction (default ${DEFAULT-VALUE})")
     long compactMb = 64;
-    @Option(names = "--upload-concurrency", paramLabel = "N,...", split = ",", description = "upload concurrency levels (default: --concurrency)")
-    List<Integer> uploadConcurrency;
+    @Option(names = "--upload-concurrency", paramLabel = "N,...", split = ",",
+        description = "upload concurrency levels (default 16)")
+    List<Integer> uploadConcurrency = List.of(16);
   }
 
   public static void main(String[] args) throws Exception {
@@ -111,19 +118,18 @@ public final class DataPlaneBench {
     if (!List.of("journaled", "none").contains(flags.uploads)) {
       throw new IllegalArgumentException("--uploads is journaled or none, got " + flags.uploads);
     }
-    int concurrency = flags.concurrency;
+    List<Integer> concurrency = flags.concurrency;
     int repeats = flags.repeats;
     long seconds = flags.seconds;
-    int tensor = flags.tensor;
+    List<Integer> tensors = flags.tensor;
     List<Integer> sizesMb = "none".equals(flags.sizesMb) ? List.of()
         : Arrays.stream(flags.sizesMb.split(",")).map(Integer::parseInt).toList();
     String uploads = flags.uploads;
     long warmupSeconds = flags.warmupSeconds;
     long compactMb = flags.compactMb;
-    List<Integer> uploadConcurrency = flags.uploadConcurrency;
+    List<Integer> uploadLevels = flags.uploadConcurrency;
     long durationMs = seconds * 1000;
     long warmupMs = warmupSeconds >= 0 ? warmupSeconds * 1000 : Math.max(1000, durationMs / 5);
-    final int repeatsF = repeats;
     // Readable by all: when the bench runs as root, nginx's workers run as an unprivileged user.
     Path work = Files.createTempDirectory("propius-dataplane-bench",
         PosixFilePermissions.asFileAttribute(
@@ -136,48 +142,30 @@ public final class DataPlaneBench {
     try {
       EdgeNodeVerticle root = deploy(servers, new DataPlaneOptions().setRole("root").setPort(0).setHost("127.0.0.1"),
           signer, "root");
-      EdgeNodeVerticle leaf = deploy(servers, new DataPlaneOptions().setRole("leaf").setPort(0).setHost("127.0.0.1")
-          .setParentUrl("http://127.0.0.1:" + root.actualPort()), signer, LEAF);
-      List<Integer> uploadLevels = uploadConcurrency != null ? uploadConcurrency : List.of(concurrency);
-      LoadGenerator load = new LoadGenerator(clients, Math.max(concurrency,
-          uploadLevels.stream().mapToInt(Integer::intValue).max().orElse(concurrency)));
+      LoadGenerator load = new LoadGenerator(clients, Stream.concat(concurrency.stream(), uploadLevels.stream())
+          .mapToInt(Integer::intValue).max().orElse(1));
       // Held in a variable: Vert.x 5 closes a client that is no longer referenced when it is collected.
       HttpClient admin = servers.createHttpClient();
-      final int conc = concurrency;
       StringBuilder table = new StringBuilder();
       table.append(String.format(Locale.ROOT, "| test | Propius | baseline | ratio |%n|---|---|---|---|%n"));
-
-      // nginx is only needed (and only started) for plan downloads.
-      if (!sizesMb.isEmpty()) {
-        Path docroot = Files.createDirectories(work.resolve("www"));
-        try (NginxServer nginx = new NginxServer(docroot, work.resolve("nginx"), 1)) {
-          int round = 1;
-          for (int mb : sizesMb) {
-            byte[] plan = new byte[mb << 20];
-            new Random(mb).nextBytes(plan);
-            Files.write(docroot.resolve("plan" + mb + ".bin"), plan);
-            await(admin.request(HttpMethod.PUT, root.actualPort(), "127.0.0.1",
-                    "/v1/plans/" + JOB + "/" + round)
-                .compose(req -> req.send(Buffer.buffer(plan))).compose(r -> r.body()));
-            String planToken = new TaskToken(JOB, round, "bench", LEAF, System.currentTimeMillis() + 3_600_000)
-                .encode(signer);
-            String uri = "/v1/plans/" + JOB + "/" + round;
-            Pair pair = alternate(repeatsF,
-                () -> load.run(leaf.actualPort(), conc, warmupMs, durationMs,
-                    i -> new LoadGenerator.Call(HttpMethod.GET, uri, planToken, null)).megabytesPerSecond(),
-                () -> load.run(nginx.port, conc, warmupMs, durationMs,
-                    i -> new LoadGenerator.Call(HttpMethod.GET, "/plan" + mb + ".bin", planToken, null))
-                    .megabytesPerSecond());
-            table.append(String.format(Locale.ROOT, "| plan download %d MB, %d concurrent | %.0f MB/s | nginx %.0f MB/s"
-                + " | %.2f× (runs: %s) |%n", mb, concurrency, pair.a(), pair.b(), pair.ratio(), pair.ratios()));
-            round++;
-          }
+      long expiry = System.currentTimeMillis() + 3_600_000;
+      long maxUploadMb = 1 + tensors.stream().mapToLong(n -> 4L * n).max().orElse(0) / (1 << 20);
+      Path keys = Files.writeString(work.resolve("leaf-keys.json"), EdgeKeysFile.contents(signer, LEAF, LEAF, "root",
+          expiry).encode());
+      // The leaf as an operator runs it, in a JVM of its own (its JIT, heap, GC and CPU time apart
+      // from the load generator's and the root's), serving plans and taking uploads.
+      try (ChildJvm leaf = ChildJvm.start("journaled leaf", Map.of(), EdgeMain.class.getName(),
+          "--keys", keys.toString(), "--role", "leaf", "--host", "127.0.0.1", "--port", "0",
+          "--parent", "http://127.0.0.1:" + root.actualPort(), "--journal", work.resolve("journal").toString(),
+          "--compact-mb", Long.toString(compactMb), "--max-upload-mb", Long.toString(maxUploadMb))) {
+        if (!sizesMb.isEmpty()) {
+          measurePlans(admin, root.actualPort(), signer, work, expiry, sizesMb, concurrency, repeats, load, leaf,
+              warmupMs, durationMs, table);
         }
-      }
-
-      if (!"none".equals(uploads)) {
-        measureUploads(admin, root.actualPort(), signer, work, compactMb, tensor, uploadLevels, repeatsF,
-            load, warmupMs, durationMs, table);
+        if (!"none".equals(uploads)) {
+          measureUploads(admin, root.actualPort(), signer, expiry, tensors, uploadLevels, repeats, load, leaf,
+              warmupMs, durationMs, table);
+        }
       }
       return String.format(Locale.ROOT, "transport: %s%n%nData plane benchmark: %d s per measurement after %d s"
               + " warm-up, keep-alive connections, loopback, %d cores, Java %s%n%s",
@@ -193,58 +181,96 @@ public final class DataPlaneBench {
   }
 
   /**
+   * Plan downloads from the leaf against nginx (one worker, sendfile) serving the same bytes from a
+   * file, each server's CPU per MB from the OS. The leaf fetches each plan from the root once, as in
+   * a deployment, then serves its own copy.
+   */
+  private static void measurePlans(HttpClient admin, int rootPort, TokenSigner signer, Path work, long expiry,
+      List<Integer> sizesMb, List<Integer> levels, int repeats, LoadGenerator load, ChildJvm leaf, long warmupMs,
+      long durationMs, StringBuilder table) throws Exception {
+    Path docroot = Files.createDirectories(work.resolve("www"));
+    try (NginxServer nginx = new NginxServer(docroot, work.resolve("nginx"), 1)) {
+      int round = 1;
+      for (int mb : sizesMb) {
+        byte[] plan = new byte[mb << 20];
+        new Random(mb).nextBytes(plan);
+        Files.write(docroot.resolve("plan" + mb + ".bin"), plan);
+        await(admin.request(HttpMethod.PUT, rootPort, "127.0.0.1", "/v1/plans/" + JOB + "/" + round)
+            .compose(req -> req.send(Buffer.buffer(plan))).compose(r -> r.body()));
+        String planToken = new TaskToken(JOB, round, "bench", LEAF, expiry).encode(signer);
+        String uri = "/v1/plans/" + JOB + "/" + round;
+        for (int level : levels) {
+          List<LoadGenerator.Result> mine = new ArrayList<>();
+          List<LoadGenerator.Result> theirs = new ArrayList<>();
+          Pair pair = alternate(repeats,
+              () -> record(mine, load.run(leaf.port(), level, warmupMs, durationMs,
+                  i -> new LoadGenerator.Call(HttpMethod.GET, uri, planToken, null), leaf::cpuNanos))
+                  .megabytesPerSecond(),
+              () -> record(theirs, load.run(nginx.port, level, warmupMs, durationMs,
+                  i -> new LoadGenerator.Call(HttpMethod.GET, "/plan" + mb + ".bin", planToken, null),
+                  nginx::cpuNanos)).megabytesPerSecond());
+          table.append(String.format(Locale.ROOT, "| plan download %d MB, %d concurrent | %.0f MB/s; CPU: leaf %.0f µs/MB"
+                  + " | nginx %.0f MB/s; CPU: nginx %.0f µs/MB | %.2f× (runs: %s) |%n", mb, level, pair.a(),
+              median(mine, LoadGenerator.Result::serverCpuMicrosPerMegabyte), pair.b(),
+              median(theirs, LoadGenerator.Result::serverCpuMicrosPerMegabyte), pair.ratio(), pair.ratios()));
+        }
+        round++;
+      }
+    }
+  }
+
+  /**
    * Uploads into a journaled leaf against uploads into the discard sink, each server in a JVM of its
    * own as deployed (not sharing JIT profiles, heap and GC with each other or the load generator),
    * its CPU measured apart. Every request carries a fresh device token, so each one is a new
-   * contribution.
+   * contribution. Each tensor size has a round of its own.
    */
-  private static void measureUploads(HttpClient admin, int rootPort, TokenSigner signer, Path work,
-      long compactMb, int tensor, List<Integer> levels, int repeats, LoadGenerator load, long warmupMs,
+  private static void measureUploads(HttpClient admin, int rootPort, TokenSigner signer, long expiry,
+      List<Integer> tensors, List<Integer> levels, int repeats, LoadGenerator load, ChildJvm leaf, long warmupMs,
       long durationMs, StringBuilder table) throws Exception {
-    final int uploadRound = 100;
-    await(admin.request(HttpMethod.PUT, rootPort, "127.0.0.1", "/v1/rounds/" + JOB + "/" + uploadRound)
-        .compose(req -> req.send(new JsonObject().put("reducer", "fedavg").put("tensor_length", tensor)
-            .put("target", Integer.MAX_VALUE).encode())).compose(r -> r.body()));
-    Buffer body = Buffer.buffer(Tensors.encode(new Random(1).doubles(tensor, -1, 1).toArray(), DType.FLOAT32));
-    long expiry = System.currentTimeMillis() + 3_600_000;
-    String uri = "/v1/results/" + JOB + "/" + uploadRound + "?samples=10";
+    StringBuilder commits = new StringBuilder();
     // Each measurement uses device ids of its own, so no upload is a duplicate.
     AtomicInteger devices = new AtomicInteger();
-    IntFunction<LoadGenerator.Call> upload = i -> new LoadGenerator.Call(HttpMethod.PUT, uri,
-        new TaskToken(JOB, uploadRound, "device-" + devices.incrementAndGet(), LEAF, expiry).encode(signer), body);
-    Path keys = Files.writeString(work.resolve("leaf-keys.json"), EdgeKeysFile.contents(signer, LEAF, LEAF, "root",
-        expiry).encode());
-    StringBuilder commits = new StringBuilder();
-    try (ChildJvm sink = ChildJvm.start("discard sink", Map.of(), DiscardSink.class.getName());
-         ChildJvm leaf = ChildJvm.start("journaled leaf",
-             Map.of(), EdgeMain.class.getName(), "--keys", keys.toString(), "--role", "leaf", "--host", "127.0.0.1", "--port", "0",
-             "--parent", "http://127.0.0.1:" + rootPort, "--journal", work.resolve("journal").toString(),
-             "--compact-mb", Long.toString(compactMb), "--max-upload-mb", "64")) {
-      // An unmeasured pass over both first: without it whichever was measured first ran at about
-      // half its later rate, so the order decided the comparison.
-      load.run(leaf.port(), levels.get(0), warmupMs, warmupMs, upload);
-      load.run(sink.port(), levels.get(0), warmupMs, warmupMs, upload);
-      for (int level : levels) {
-        GroupCommits before = GroupCommits.of(admin, leaf.port());
-        List<LoadGenerator.Result> mine = new ArrayList<>();
-        List<LoadGenerator.Result> theirs = new ArrayList<>();
-        Pair pair = alternate(repeats,
-            () -> record(mine, load.run(leaf.port(), level, warmupMs, durationMs, upload, leaf::cpuNanos))
-                .requestsPerSecond(),
-            () -> record(theirs, load.run(sink.port(), level, warmupMs, durationMs, upload, sink::cpuNanos))
-                .requestsPerSecond());
-        table.append(String.format(Locale.ROOT, "| upload + aggregate (journaled leaf), %d float32 (%d KB),"
-                + " %d concurrent | %.0f uploads/s; CPU each: leaf %.0f µs, load generator %.0f µs"
-                + " | discard sink %.0f uploads/s; CPU each: sink %.0f µs, load generator %.0f µs"
-                + " | %.2f× (runs: %s) |%n",
-            tensor, body.length() / 1024, level, pair.a(), median(mine, LoadGenerator.Result::serverCpuMicrosPerRequest),
-            median(mine, LoadGenerator.Result::cpuMicrosPerRequest), pair.b(),
-            median(theirs, LoadGenerator.Result::serverCpuMicrosPerRequest),
-            median(theirs, LoadGenerator.Result::cpuMicrosPerRequest), pair.ratio(), pair.ratios()));
-        GroupCommits during = GroupCommits.of(admin, leaf.port()).minus(before);
-        commits.append(String.format(Locale.ROOT, "- journaled leaf, %d concurrent: %.1f uploads per group commit,"
-            + " %.0f µs per commit on average (measured runs and their warm-ups)%n", level,
-            during.uploads() / during.commits(), during.seconds() * 1e6 / during.commits()));
+    try (ChildJvm sink = ChildJvm.start("discard sink", Map.of(), DiscardSink.class.getName())) {
+      for (int t = 0; t < tensors.size(); t++) {
+        int tensor = tensors.get(t);
+        int uploadRound = 100 + t;
+        await(admin.request(HttpMethod.PUT, rootPort, "127.0.0.1", "/v1/rounds/" + JOB + "/" + uploadRound)
+            .compose(req -> req.send(new JsonObject().put("reducer", "fedavg").put("tensor_length", tensor)
+                .put("target", Integer.MAX_VALUE).encode())).compose(r -> r.body()));
+        Buffer body = Buffer.buffer(Tensors.encode(new Random(1).doubles(tensor, -1, 1).toArray(), DType.FLOAT32));
+        String uri = "/v1/results/" + JOB + "/" + uploadRound + "?samples=10";
+        IntFunction<LoadGenerator.Call> upload = i -> new LoadGenerator.Call(HttpMethod.PUT, uri,
+            new TaskToken(JOB, uploadRound, "device-" + devices.incrementAndGet(), LEAF, expiry).encode(signer), body);
+        // An unmeasured pass over both first: without it whichever was measured first ran at about
+        // half its later rate, so the order decided the comparison.
+        load.run(leaf.port(), levels.get(0), warmupMs, warmupMs, upload);
+        load.run(sink.port(), levels.get(0), warmupMs, warmupMs, upload);
+        String size = body.length() < (1 << 20) ? body.length() / 1024 + " KB" : (body.length() >> 20) + " MB";
+        double mb = body.length() / (double) (1 << 20);
+        for (int level : levels) {
+          GroupCommits before = GroupCommits.of(admin, leaf.port());
+          List<LoadGenerator.Result> mine = new ArrayList<>();
+          List<LoadGenerator.Result> theirs = new ArrayList<>();
+          Pair pair = alternate(repeats,
+              () -> record(mine, load.run(leaf.port(), level, warmupMs, durationMs, upload, leaf::cpuNanos))
+                  .requestsPerSecond(),
+              () -> record(theirs, load.run(sink.port(), level, warmupMs, durationMs, upload, sink::cpuNanos))
+                  .requestsPerSecond());
+          double leafCpu = median(mine, LoadGenerator.Result::serverCpuMicrosPerRequest);
+          double sinkCpu = median(theirs, LoadGenerator.Result::serverCpuMicrosPerRequest);
+          table.append(String.format(Locale.ROOT, "| upload + aggregate (journaled leaf), %d float32 (%s),"
+                  + " %d concurrent | %.0f uploads/s, %.1f MB/s; CPU each: leaf %.0f µs (%.0f µs/MB),"
+                  + " load generator %.0f µs | discard sink %.0f uploads/s, %.1f MB/s; CPU each: sink %.0f µs"
+                  + " (%.0f µs/MB), load generator %.0f µs | %.2f× (runs: %s) |%n",
+              tensor, size, level, pair.a(), pair.a() * mb, leafCpu, leafCpu / mb,
+              median(mine, LoadGenerator.Result::cpuMicrosPerRequest), pair.b(), pair.b() * mb, sinkCpu, sinkCpu / mb,
+              median(theirs, LoadGenerator.Result::cpuMicrosPerRequest), pair.ratio(), pair.ratios()));
+          GroupCommits during = GroupCommits.of(admin, leaf.port()).minus(before);
+          commits.append(String.format(Locale.ROOT, "- journaled leaf, %s, %d concurrent: %.1f uploads per group"
+              + " commit, %.0f µs per commit on average (measured runs and their warm-ups)%n", size, level,
+              during.uploads() / during.commits(), during.seconds() * 1e6 / during.commits()));
+        }
       }
     }
     table.append(commits);

@@ -5,7 +5,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * nginx serving a directory over loopback with a generated configuration on a free port: the
@@ -60,6 +62,12 @@ final class NginxServer implements AutoCloseable {
         Thread.sleep(50);
       }
     }
+  }
+
+  /** CPU time nginx has used so far: its master and its workers. */
+  long cpuNanos() {
+    return Stream.concat(Stream.of(process.toHandle()), process.descendants())
+        .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
   }
 
   @Override

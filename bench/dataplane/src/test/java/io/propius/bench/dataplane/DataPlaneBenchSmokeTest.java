@@ -3,27 +3,40 @@ package io.propius.bench.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
- * The upload half of the data-plane benchmark, tiny (CI smoke run): a real journaled leaf process
- * and a real discard-sink process on free ports, loaded over real connections. The load generator
+ * The data-plane benchmark at its smallest setting (CI smoke run): a real journaled leaf process,
+ * nginx and a real discard-sink process on free ports, loaded over real connections. The load generator
  * fails the run on any refused upload, so a report at all means every upload was accepted.
  */
 class DataPlaneBenchSmokeTest {
   private static final Pattern ROW = Pattern.compile("\\| upload \\+ aggregate \\(journaled leaf\\), 7850 float32"
-      + " \\(30 KB\\), 4 concurrent \\| (\\d+) uploads/s; CPU each: leaf (\\d+) µs, load generator (\\d+) µs"
-      + " \\| discard sink (\\d+) uploads/s; CPU each: sink (\\d+) µs, load generator (\\d+) µs \\| ([0-9.]+)×");
+      + " \\(30 KB\\), 4 concurrent \\| (\\d+) uploads/s, [0-9.]+ MB/s; CPU each: leaf (\\d+) µs \\(\\d+ µs/MB\\),"
+      + " load generator (\\d+) µs \\| discard sink (\\d+) uploads/s, [0-9.]+ MB/s; CPU each: sink (\\d+) µs"
+      + " \\(\\d+ µs/MB\\), load generator (\\d+) µs \\| ([0-9.]+)×");
+  private static final Pattern PLAN = Pattern.compile("\\| plan download 1 MB, 2 concurrent \\| (\\d+) MB/s; CPU: leaf"
+      + " (\\d+) µs/MB \\| nginx (\\d+) MB/s; CPU: nginx (\\d+) µs/MB \\| ([0-9.]+)×");
   private static final Pattern COMMITS = Pattern.compile(
-      "journaled leaf, 4 concurrent: ([0-9.]+) uploads per group commit, (\\d+) µs per commit");
+      "journaled leaf, 30 KB, 4 concurrent: ([0-9.]+) uploads per group commit, (\\d+) µs per commit");
 
   @Test
-  void uploadsIntoALeafProcessAndASinkProcessAreMeasuredWithEachServersCpu() throws Exception {
-    String report = DataPlaneBench.run("--sizes-mb", "none", "--seconds", "1", "--warmup-seconds", "1",
-        "--upload-concurrency", "4", "--repeats", "1");
+  void plansAndUploadsOfALeafProcessAreMeasuredAgainstNginxAndASinkProcessWithEachServersCpu() throws Exception {
+    String report = DataPlaneBench.run("--sizes-mb", "1", "--concurrency", "2", "--seconds", "1",
+        "--warmup-seconds", "1", "--upload-concurrency", "4", "--repeats", "1");
+
+    Matcher plan = PLAN.matcher(report);
+    assertThat(plan.find()).as(report).isTrue();
+    for (int g = 1; g <= 4; g++) {
+      assertThat(Long.parseLong(plan.group(g))).isPositive();
+    }
 
     Matcher row = ROW.matcher(report);
     assertThat(row.find()).as(report).isTrue();
@@ -40,6 +53,20 @@ class DataPlaneBenchSmokeTest {
     Matcher commits = COMMITS.matcher(report);
     assertThat(commits.find()).as(report).isTrue();
     assertThat(Double.parseDouble(commits.group(1))).isBetween(1.0, 4.0);
+  }
+
+  @Test
+  void theUploadWorkCostIsPrintedForEveryStep() {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      assertThat(new CommandLine(new UploadWorkCost()).execute("--values", "1024", "--mb", "1", "--rounds", "2"))
+          .isZero();
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("\\| 1024 \\(4 KB\\) \\|( \\d+ \\(\\d+–\\d+\\) \\|){6}");
   }
 
   @Test
