@@ -4,7 +4,6 @@ import static io.propius.testing.Futures.await;
 import static io.propius.testing.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.propius.api.ErrorCode;
 import io.propius.api.grpc.DataPlaneOptions;
 import io.propius.api.grpc.GetJobRequest;
@@ -14,30 +13,30 @@ import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.api.token.KeyRing;
 import io.propius.api.token.TaskToken;
 import io.propius.api.token.TokenSigner;
-import io.propius.edge.EdgeNodeVerticle;
-import io.propius.edge.access.JobAccess;
-import io.propius.edge.auth.EdgeKeysFile;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.config.SecurityOptions.AdminKey;
 import io.propius.server.testing.Devices;
 import io.propius.server.testing.GrpcFailure;
 import io.propius.server.testing.JobSocket;
 import io.propius.server.testing.TestServer;
+import io.propius.testing.EdgeProcess;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Jobs served by different edge trees: two leaves with their own audiences and keys files (as the
- * admin API issues them), one job per audience. A job's task tokens are good at its own leaf only,
+ * Jobs served by different edge trees: two leaf processes with their own audiences and keys files
+ * (as the admin API issues them), one job per audience. A job's task tokens are good at its own leaf only,
  * and one leaf's key material cannot make tokens for the other.
  */
 class JobAudienceTest {
@@ -46,23 +45,24 @@ class JobAudienceTest {
   @TempDir
   Path dir;
   private TestServer server;
+  private final List<Leaf> leaves = new ArrayList<>();
 
   @AfterEach
   void stop() {
+    leaves.forEach(l -> l.process().close());
     if (server != null) {
       server.close();
     }
   }
 
-  /** A leaf below the server's root, started from the keys file the admin API issued for it. */
-  private record Leaf(JsonObject keysFile, SimpleMeterRegistry registry, int port) {
-    String url() {
-      return "http://127.0.0.1:" + port;
+  /** A leaf process below the server's root, started from the keys file the admin API issued for it. */
+  private record Leaf(JsonObject keysFile, EdgeProcess process) {
+    int port() {
+      return process.port();
     }
 
-    double rejected(String reason) {
-      var counter = registry.find("propius.edge.tokens.rejected").tag("reason", reason).counter();
-      return counter == null ? 0 : counter.count();
+    String url() {
+      return "http://127.0.0.1:" + port();
     }
   }
 
@@ -72,13 +72,18 @@ class JobAudienceTest {
         .sendJsonObject(new JsonObject().put("audience", audience).put("node", node).put("parent_audience", "root")));
     assertThat(issued.statusCode()).isEqualTo(200);
     Path file = Files.writeString(dir.resolve(node + "-keys.json"), issued.bodyAsString());
-    var options = new io.propius.edge.config.DataPlaneOptions().setRole("leaf").setHost("127.0.0.1").setPort(0)
-        .setParentUrl("http://127.0.0.1:" + server.server.dataPlanePort()).setUpstreamTimeoutMs(5000);
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    EdgeNodeVerticle verticle = new EdgeNodeVerticle(options, EdgeKeysFile.load(file.toString()).credentials(),
-        JobAccess.open(), registry, null);
-    await(server.vertx.deployVerticle(verticle));
-    return new Leaf(issued.bodyAsJsonObject(), registry, verticle.actualPort());
+    Leaf leaf = new Leaf(issued.bodyAsJsonObject(), EdgeProcess.start("", file, List.of("--role", "leaf", "--parent",
+        "http://127.0.0.1:" + server.server.dataPlanePort(), "--journal", dir.resolve(node).toString())));
+    leaves.add(leaf);
+    return leaf;
+  }
+
+  /** {@code propius_edge_tokens_rejected_total} for {@code reason}, scraped from the leaf's /metrics. */
+  private double rejected(Leaf leaf, String reason) {
+    String metrics = await(server.http.get(leaf.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
+    return metrics.lines().filter(l -> l.startsWith("propius_edge_tokens_rejected_total{")
+            && l.contains("reason=\"" + reason + "\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   private static RegisterJobRequest job(String address, String audience) {
@@ -141,8 +146,8 @@ class JobAudienceTest {
     HttpResponse<Buffer> elsewhere = fetchPlan(us, jobA, tokenA);
     assertThat(elsewhere.statusCode()).isEqualTo(401);
     assertThat(errorMessage(elsewhere)).isEqualTo("task token is for data-plane node 'leaf-eu', not 'leaf-us'");
-    assertThat(us.rejected("wrong_audience")).isEqualTo(1);
-    assertThat(eu.rejected("wrong_audience")).isZero();
+    assertThat(rejected(us, "wrong_audience")).isEqualTo(1);
+    assertThat(rejected(eu, "wrong_audience")).isZero();
 
     String tokenB = bind("phone-b", jobB).getString("task_token");
     assertThat(audienceOf(tokenB)).isEqualTo("leaf-us");
@@ -156,7 +161,7 @@ class JobAudienceTest {
     HttpResponse<Buffer> atUs = fetchPlan(us, jobB, forged);
     assertThat(atUs.statusCode()).isEqualTo(401);
     assertThat(errorMessage(atUs)).isEqualTo("task token has an invalid signature");
-    assertThat(us.rejected("signature")).isEqualTo(1);
+    assertThat(rejected(us, "signature")).isEqualTo(1);
     HttpResponse<Buffer> atControlPlane = await(new Devices(server).confirm(forged));
     assertThat(atControlPlane.statusCode()).isEqualTo(401);
     assertThat(server.registry.get("propius.tokens.rejected").tag("reason", "signature").counter().count()).isEqualTo(1);
