@@ -1,6 +1,6 @@
 package io.propius.server.config;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,13 +100,8 @@ public final class SecurityOptions {
 
   /** {@link #audiences} as a list; empty when any audience is allowed. */
   public List<String> audienceList() {
-    List<String> list = new ArrayList<>();
-    for (String a : audiences == null ? new String[0] : audiences.split(",")) {
-      if (!a.isBlank()) {
-        list.add(a.trim());
-      }
-    }
-    return list;
+    return audiences == null ? List.of()
+        : Arrays.stream(audiences.split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList();
   }
 
   /** Whether a job may name {@code audience} (well-formed is checked by the caller). */
