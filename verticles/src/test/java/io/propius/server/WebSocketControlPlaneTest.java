@@ -123,6 +123,11 @@ class WebSocketControlPlaneTest {
       JsonObject opened = job.call("RequestRound", new JsonObject().put("job_id", jobId).put("demand", 4)
           .put("data_work", work));
       assertThat(opened.getJsonObject("result").getInteger("round")).as("refused requests opened nothing").isEqualTo(1);
+      JsonObject shown = job.call("GetJob", new JsonObject().put("job_id", jobId)).getJsonObject("result")
+          .getJsonObject("data_work");
+      assertThat(shown).as("GetJob shows the round's data work").isNotNull();
+      assertThat(shown.getValue("total_shards").toString()).isEqualTo("40");
+      assertThat(shown.getValue("deadline_ms").toString()).isEqualTo("60000");
       JsonObject plan = await(server.http.get(server.server.adminPort(), "127.0.0.1", "/v1/admin/schedule").send())
           .bodyAsJsonObject();
       eventually(Duration.ofSeconds(5), () -> await(server.http.get(server.server.adminPort(), "127.0.0.1",

@@ -9,12 +9,25 @@ import io.vertx.core.json.JsonObject;
  * with a key only the control plane has, so any client manager (sharing the master keys) can check
  * it, and no edge node can make one.
  */
-public record OfferToken(String deviceId, long jobId, int round, long expiresAtMs) {
+public record OfferToken(String deviceId, long jobId, int round, long expiresAtMs, int shards) {
   static final String TYP = "propius-offer";
 
+  /** An offer without data work ({@code shards} 0). */
+  public OfferToken(String deviceId, long jobId, int round, long expiresAtMs) {
+    this(deviceId, jobId, round, expiresAtMs, 0);
+  }
+
+  /** @param shards the shards MED offered the device; 0 for an offer by device count */
+  public OfferToken {
+  }
+
   public String encode(TokenSigner signer) {
-    return signer.sign(TYP, null, new JsonObject().put("sub", deviceId).put("job", jobId).put("round", round)
-        .put("exp_ms", expiresAtMs));
+    JsonObject claims = new JsonObject().put("sub", deviceId).put("job", jobId).put("round", round)
+        .put("exp_ms", expiresAtMs);
+    if (shards > 0) {
+      claims.put("shards", shards);
+    }
+    return signer.sign(TYP, null, claims);
   }
 
   /**
@@ -34,7 +47,8 @@ public record OfferToken(String deviceId, long jobId, int round, long expiresAtM
     }
     OfferToken offer;
     try {
-      offer = new OfferToken(p.getString("sub"), p.getLong("job"), p.getInteger("round"), p.getLong("exp_ms"));
+      offer = new OfferToken(p.getString("sub"), p.getLong("job"), p.getInteger("round"), p.getLong("exp_ms"),
+          p.getInteger("shards", 0));
     } catch (ClassCastException | NullPointerException e) {
       throw new TokenRejectedException(ErrorCode.OFFER_INVALID, TokenRejection.MALFORMED, "offer is malformed");
     }

@@ -9,12 +9,25 @@ import io.vertx.core.json.JsonObject;
  * {@code audience}: it fetches the round's plan and uploads its result with it. Signed by the
  * client manager that bound the device with the key derived for that audience.
  */
-public record TaskToken(long jobId, int round, String deviceId, String audience, long expiresAtMs) {
+public record TaskToken(long jobId, int round, String deviceId, String audience, long expiresAtMs, int shards) {
   static final String TYP = "propius-task";
 
+  /** A task without data work ({@code shards} 0). */
+  public TaskToken(long jobId, int round, String deviceId, String audience, long expiresAtMs) {
+    this(jobId, round, deviceId, audience, expiresAtMs, 0);
+  }
+
+  /** @param shards the shards MED offered the device (what it may say it trained); 0 without data work */
+  public TaskToken {
+  }
+
   public String encode(TokenSigner signer) {
-    return signer.sign(TYP, audience, new JsonObject().put("job", jobId).put("round", round).put("sub", deviceId)
-        .put("aud", audience).put("exp_ms", expiresAtMs));
+    JsonObject claims = new JsonObject().put("job", jobId).put("round", round).put("sub", deviceId)
+        .put("aud", audience).put("exp_ms", expiresAtMs);
+    if (shards > 0) {
+      claims.put("shards", shards);
+    }
+    return signer.sign(TYP, audience, claims);
   }
 
   /**
@@ -31,7 +44,7 @@ public record TaskToken(long jobId, int round, String deviceId, String audience,
     TaskToken t;
     try {
       t = new TaskToken(p.getLong("job"), p.getInteger("round"), p.getString("sub"), p.getString("aud"),
-          p.getLong("exp_ms"));
+          p.getLong("exp_ms"), p.getInteger("shards", 0));
     } catch (ClassCastException | NullPointerException e) {
       throw new TokenRejectedException(TokenRejection.MALFORMED, "task token is malformed");
     }

@@ -116,7 +116,15 @@ public final class DeviceClient implements AutoCloseable {
 
   /** Tells the server the device started the task (keeps its slot past the lease). */
   public Future<Void> confirmAsync(Binding binding) {
-    return post("/v1/confirm", new ConfirmRequest(binding.taskToken()).toJson()).mapEmpty();
+    return confirmAsync(binding, 0);
+  }
+
+  /**
+   * Tells the server the device started a task offered MED shards, and how many of them it trains
+   * (between 1 and the shards offered), which is what the server learns the task's duration for.
+   */
+  public Future<Void> confirmAsync(Binding binding, int trainedShards) {
+    return post("/v1/confirm", new ConfirmRequest(binding.taskToken(), trainedShards).toJson()).mapEmpty();
   }
 
   /**
@@ -140,7 +148,7 @@ public final class DeviceClient implements AutoCloseable {
         return retryAfter(resp.retryAfterMs(), deadline);
       }
       return acceptAsync(choice.get())
-          .compose(binding -> confirmAsync(binding).map(v -> {
+          .compose(binding -> confirmAsync(binding, Math.max(0, shardsToTrain(choice.get()))).map(v -> {
             heldRounds.add(key(binding.jobId(), binding.round()));
             Offer.Work work = choice.get().work();
             return Optional.of(new Task(binding, work == null ? -1 : work.shards(), shardsToTrain(choice.get()),

@@ -15,6 +15,11 @@ public final class StoreOptions {
   private int poolSize = 4;
   /** Commands in flight per connection before new ones fail fast (UNAVAILABLE). */
   private int maxPipelined = 4_096;
+  /**
+   * Most reservations (or confirmations) sent to Redis in one script call; 1 sends each alone. Calls
+   * are batched only while earlier batches are on their way, so batching adds no wait of its own.
+   */
+  private int maxBatch = 64;
   /** A Redis command not answered within this time fails as UNAVAILABLE. */
   private long timeoutMs = 5_000;
   /** Finished and expired jobs stay readable this long. */
@@ -69,6 +74,15 @@ public final class StoreOptions {
     return this;
   }
 
+  public int getMaxBatch() {
+    return maxBatch;
+  }
+
+  public StoreOptions setMaxBatch(int maxBatch) {
+    this.maxBatch = maxBatch;
+    return this;
+  }
+
   public long getTimeoutMs() {
     return timeoutMs;
   }
@@ -105,6 +119,7 @@ public final class StoreOptions {
       }
       Checks.positive("store.poolSize", poolSize);
       Checks.positive("store.maxPipelined", maxPipelined);
+      Checks.positive("store.maxBatch", maxBatch);
       Checks.positive("store.timeoutMs", timeoutMs);
     }
   }

@@ -168,12 +168,13 @@ public final class ClientManagerVerticle extends VerticleBase {
         // stop counting as pending now that the store counts the binding, or its plans would see
         // that slot taken twice and offer it to nobody until the offer expired.
         if (batch != null) {
-          batch.bound(event.getDeviceId());
+          batch.bound(event.getJobId(), event.getRound(), event.getDeviceId());
         }
       }
       case DEVICE_CONFIRMED -> {
         if (batch != null) {
-          batch.confirmed(event.getJobId(), event.getRound(), event.getDeviceId(), event.getTimeMs());
+          batch.confirmed(event.getJobId(), event.getRound(), event.getDeviceId(), event.getTimeMs(),
+              event.getTrainedShards());
         }
       }
       default -> {
@@ -218,7 +219,8 @@ public final class ClientManagerVerticle extends VerticleBase {
 
   private Offer offer(String deviceId, ScheduleSnapshot.OfferableJob job, long now, Offer.Work work) {
     long expires = now + options.getOfferTtlMs();
-    String token = new OfferToken(deviceId, job.jobId(), job.round(), expires).encode(signer);
+    String token = new OfferToken(deviceId, job.jobId(), job.round(), expires, work == null ? 0 : work.shards())
+        .encode(signer);
     return new Offer(job.jobId(), job.round(), job.privateConstraints(), token, expires, work);
   }
 
@@ -279,8 +281,9 @@ public final class ClientManagerVerticle extends VerticleBase {
           }
         }
         long taskExpires = now + options.getTaskTtlMs();
-        String token = new TaskToken(job.id(), job.round(), deviceId,
-            job.dataPlaneAudience().isEmpty() ? taskAudience : job.dataPlaneAudience(), taskExpires).encode(signer);
+        String audience = job.dataPlaneAudience().isEmpty() ? taskAudience : job.dataPlaneAudience();
+        String token = new TaskToken(job.id(), job.round(), deviceId, audience, taskExpires, offer.shards())
+            .encode(signer);
         String dataPlane = job.dataPlaneAddress().isEmpty() ? options.getDataPlaneUrl() : job.dataPlaneAddress();
         ctx.json(new Binding(job.id(), job.round(), deviceId, token, dataPlane, r.leaseUntil(), taskExpires).toJson());
       }
@@ -309,10 +312,19 @@ public final class ClientManagerVerticle extends VerticleBase {
     ConfirmRequest req = ConfirmRequest.fromJson(body(ctx));
     long now = clock.getAsLong();
     TaskToken task = TaskToken.verify(signer, req.taskToken(), now);
+    if (req.trainedShards() > task.shards()) { // 0 (not given) always passes
+      throw PropiusException.invalid(task.shards() == 0
+          ? "trained_shards is only for a task offered MED shards; this task has none"
+          : "trained_shards must be between 1 and " + task.shards() + " (the shards offered), got " + req.trainedShards());
+    }
     store.confirm(task.jobId(), task.round(), task.deviceId(), now).onSuccess(c -> {
       if (c.newlyConfirmed()) {
         metrics.confirmed();
-        events.publish(c.job(), JobEvent.Type.DEVICE_CONFIRMED, task.deviceId());
+        JobEvent.Builder confirmed = events.of(c.job(), JobEvent.Type.DEVICE_CONFIRMED).setDeviceId(task.deviceId());
+        if (req.trainedShards() > 0) {
+          confirmed.setTrainedShards(req.trainedShards());
+        }
+        events.publish(confirmed.build());
       }
       ctx.json(new JsonObject().put("job_id", task.jobId()).put("round", task.round())
           .put("device_id", task.deviceId()).put("confirmed", true));

@@ -15,23 +15,28 @@ import io.propius.server.metrics.MedMetrics.FallbackReason;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 /**
  * A client manager's side of the {@code med} policy: before a plan's groups are applied, the
  * data-work rounds get held devices with shard counts from a MED solve (on a worker thread) of
  * this instance's own {@link MedPolicy}, made from the plan's allocator name and options (remade
  * when an operator switches them). The scheduler names one instance per data-work round (the plan's
- * {@link GroupPlan.Allocator#solvers()}); the others offer that round nothing. On its instance a round
- * is planned by MED once: after its offers are handed out it takes no more devices (its shards are
- * all given), and a round MED proves it cannot serve is left to the groups, by device count, for the
- * rest of that round (logged and counted once). A solve that overruns its limit leaves every round
- * to the groups for that tick only.
+ * {@link GroupPlan.Allocator#solvers()}), and the store's round-plan claim makes the first instance
+ * that hands the round out its only planner, whatever a later scheduler leader names; the others
+ * offer that round nothing. On its instance a round's shards are planned by MED once: after its
+ * offers are handed out it takes no more devices, except that the shards of an offer that expired
+ * unaccepted go back to the round, and a later plan gives them to the then-held devices. A round MED
+ * proves it cannot serve is left to the groups, by device count (logged and counted once), and solved
+ * again at most once every {@value #RETRY_EVERY_PLANS} plans while other devices are held. A solve
+ * that overruns its limit leaves every round to the groups for that tick only.
  *
  * <p>Task durations: this instance remembers the class and shards of each device it offered MED
  * shards to. Its task's confirm ({@code DEVICE_CONFIRMED} on the job events) and its first counted
@@ -50,13 +55,31 @@ final class MedAllocator {
   private final LongSupplier clock;
   private final MedMetrics metrics;
   private final String instanceId;
+  /** How long after its expiry an offer may still turn into a binding (accepted just before it expired). */
+  private final long returnAfterMs;
   private String policyName;
   private Map<String, String> options;
   /** Made and used on the worker running a plan's solve; plans run one at a time. */
   private MedPolicy policy;
-  /** Rounds ("job/round") MED has handed out, and rounds it gave up on, among the plan's open rounds. */
+  /** Rounds ("job/round") MED has handed out (or another instance plans), among the plan's open rounds. */
   private final Set<String> served = new HashSet<>();
-  private final Set<String> givenUp = new HashSet<>();
+  /** Rounds whose plan this instance claimed in the store: it plans them whichever instance the scheduler names. */
+  private final Set<String> claimed = new HashSet<>();
+  /** Of the rounds handed out here, the shards given back by unaccepted offers, to plan again. */
+  private final Map<String, Integer> returned = new HashMap<>();
+  /** MED offers handed out here and not bound yet ("job/round/device"). */
+  private final Map<String, Offered> outstanding = new HashMap<>();
+  /** Rounds MED found infeasible: the held devices then (a fingerprint of their ids) and the plan number. */
+  private final Map<String, GaveUp> givenUp = new HashMap<>();
+  private long plans;
+  static final int RETRY_EVERY_PLANS = 10;
+
+  private record Offered(int shards, long expiresAt) {
+  }
+
+  private record GaveUp(int heldFingerprint, long atPlan) {
+  }
+
   /** A MED task handed out here ("job/round/device"), with its confirm time once confirmed (0 before). */
   private record Started(String deviceClass, int shards, DataWork work, long confirmedAt) {
   }
@@ -75,9 +98,14 @@ final class MedAllocator {
   private List<Observation> observed = new ArrayList<>();
   static final int MAX_TRACKED = 100_000;
 
-  /** @param instanceId this client manager instance, as it reports itself to the scheduler */
-  MedAllocator(Vertx vertx, LongSupplier clock, MedMetrics metrics, String instanceId) {
+  /**
+   * @param instanceId this client manager instance, as it reports itself to the scheduler
+   * @param offerTtlMs how long an offer is valid; an unaccepted offer's shards go back to its round
+   *     one more such time after it expired, so an accept verified just before the expiry is bound by then
+   */
+  MedAllocator(Vertx vertx, LongSupplier clock, MedMetrics metrics, String instanceId, long offerTtlMs) {
     this.instanceId = instanceId;
+    this.returnAfterMs = offerTtlMs;
     this.vertx = vertx;
     this.clock = clock;
     this.metrics = metrics;
@@ -123,22 +151,61 @@ final class MedAllocator {
     return instanceId.equals(plan.allocator().solvers().get(jobId));
   }
 
-  /** The round's shards went out in offers to these devices (device → shards). */
-  void handedOut(OfferableJob job, Map<String, Integer> shards, List<HeldDevices.Held> devices) {
+  /** This instance plans the round's data work (the store said so), even if a later scheduler names another. */
+  void plansHere(OfferableJob job) {
+    claimed.add(key(job.jobId(), job.round()));
+  }
+
+  /** Another instance plans this round's data work (the store said so): it gets nothing here. */
+  void plannedElsewhere(OfferableJob job) {
     served.add(key(job.jobId(), job.round()));
-    metrics.shardsOffered(shards.values().stream().mapToInt(Integer::intValue).sum());
-    if (policy != null) {
-      for (HeldDevices.Held h : devices) {
-        started.put(job.jobId() + "/" + job.round() + "/" + h.deviceId,
-            new Started(policy.deviceClass(h.attributes), shards.get(h.deviceId), job.dataWork(), 0));
+  }
+
+  /** The round's shards went out in offers to these devices (device → shards), valid until {@code expiresAt}. */
+  void handedOut(OfferableJob job, Map<String, Integer> shards, List<HeldDevices.Held> devices, long expiresAt) {
+    String round = key(job.jobId(), job.round());
+    served.add(round);
+    int sum = shards.values().stream().mapToInt(Integer::intValue).sum();
+    returned.computeIfPresent(round, (k, left) -> left > sum ? left - sum : null);
+    metrics.shardsOffered(sum);
+    for (HeldDevices.Held h : devices) {
+      String task = round + "/" + h.deviceId;
+      // A device offered this round again replaces its earlier offer here; as it binds once, the
+      // earlier offer's shards are then not given back (fewer shards trained, never more).
+      outstanding.put(task, new Offered(shards.get(h.deviceId), expiresAt));
+      if (policy != null) {
+        started.put(task, new Started(policy.deviceClass(h.attributes), shards.get(h.deviceId), job.dataWork(), 0));
       }
     }
   }
 
-  /** A device confirmed its task (through any instance). */
-  void confirmed(long jobId, int round, String deviceId, long atMs) {
-    started.computeIfPresent(jobId + "/" + round + "/" + deviceId,
-        (k, s) -> s.confirmedAt() == 0 ? new Started(s.deviceClass(), s.shards(), s.work(), atMs) : s);
+  /** A device bound to a round (through any instance): if it was a MED offer of this instance, its shards are taken. */
+  void bound(long jobId, int round, String deviceId) {
+    outstanding.remove(key(jobId, round) + "/" + deviceId);
+  }
+
+  /** The shards of offers that can no longer be accepted go back to their rounds. */
+  private void reclaim(long now) {
+    var it = outstanding.entrySet().iterator();
+    while (it.hasNext()) {
+      var e = it.next();
+      if (e.getValue().expiresAt() + returnAfterMs <= now) {
+        String task = e.getKey();
+        returned.merge(task.substring(0, task.lastIndexOf('/')), e.getValue().shards(), Integer::sum);
+        metrics.shardsReturned(e.getValue().shards());
+        it.remove();
+      }
+    }
+  }
+
+  /**
+   * A device confirmed its task (through any instance); the duration is learned for the shards it
+   * said it trains (at most those offered, checked at the confirm), else for those offered.
+   */
+  void confirmed(long jobId, int round, String deviceId, long atMs, int trainedShards) {
+    started.computeIfPresent(jobId + "/" + round + "/" + deviceId, (k, s) -> s.confirmedAt() != 0 ? s
+        : new Started(s.deviceClass(), trainedShards > 0 ? Math.min(trainedShards, s.shards()) : s.shards(), s.work(),
+            atMs));
   }
 
   /** A device's task result was counted at the data-plane root: its duration is learned at the next solve. */
@@ -160,12 +227,22 @@ final class MedAllocator {
    */
   Future<MedPlan> plan(GroupPlan plan, Set<Long> open, List<HeldDevices.Held> held) {
     forget(plan);
+    reclaim(clock.getAsLong());
+    plans++;
+    int fingerprint = held.stream().map(h -> h.deviceId).collect(Collectors.toSet()).hashCode();
     List<MedPlanner.Round> rounds = new ArrayList<>();
     for (OfferableJob j : plan.snapshot().jobs()) {
+      if (j.dataWork() == null || !open.contains(j.jobId())) {
+        continue;
+      }
       String key = key(j.jobId(), j.round());
-      if (j.dataWork() != null && open.contains(j.jobId()) && solvesHere(plan, j.jobId()) && !served.contains(key)
-          && !givenUp.contains(key)) {
-        rounds.add(new MedPlanner.Round(j.jobId(), j.dataWork()));
+      int left = returned.getOrDefault(key, 0);
+      DataWork w = j.dataWork();
+      if (left > 0 && mayTry(key, fingerprint)) {
+        rounds.add(new MedPlanner.Round(j.jobId(), new DataWork(left, w.shardBytes(), w.modelBytes(), w.deadlineMs())));
+      } else if ((claimed.contains(key) || solvesHere(plan, j.jobId())) && !served.contains(key)
+          && mayTry(key, fingerprint)) {
+        rounds.add(new MedPlanner.Round(j.jobId(), w));
       }
     }
     MedPlan none = new MedPlan(Map.of(), List.of(), 0, 0, false);
@@ -188,12 +265,25 @@ final class MedAllocator {
       return med.allocate(devices, rounds);
     }, false).onSuccess(p -> {
       if (p != none) {
-        account(plan, p);
+        account(plan, p, fingerprint);
       }
     });
   }
 
-  private void account(GroupPlan plan, MedPlan p) {
+  /** Whether a round is solved this plan: not given up, or given up long enough ago over other devices. */
+  private boolean mayTry(String key, int heldFingerprint) {
+    GaveUp g = givenUp.get(key);
+    if (g == null) {
+      return true;
+    }
+    if (plans - g.atPlan() < RETRY_EVERY_PLANS || g.heldFingerprint() == heldFingerprint) {
+      return false;
+    }
+    metrics.retried();
+    return true;
+  }
+
+  private void account(GroupPlan plan, MedPlan p, int heldFingerprint) {
     metrics.solved(p.solveMs(), p.gap());
     if (p.overran()) {
       metrics.fellBack(FallbackReason.OVERRAN);
@@ -204,7 +294,7 @@ final class MedAllocator {
     Map<Long, Integer> rounds = new LinkedHashMap<>();
     plan.snapshot().jobs().forEach(j -> rounds.put(j.jobId(), j.round()));
     for (MedPlan.Fallback f : p.fallbacks()) {
-      if (givenUp.add(key(f.jobId(), rounds.get(f.jobId())))) {
+      if (givenUp.put(key(f.jobId(), rounds.get(f.jobId())), new GaveUp(heldFingerprint, plans)) == null) {
         metrics.fellBack(FallbackReason.INFEASIBLE);
         LOG.log(System.Logger.Level.WARNING, "round " + rounds.get(f.jobId()) + " of job " + f.jobId()
             + " declares data work MED cannot serve; it is scheduled by device count: " + f.reason());
@@ -217,7 +307,10 @@ final class MedAllocator {
     Set<String> open = new HashSet<>();
     plan.snapshot().jobs().forEach(j -> open.add(key(j.jobId(), j.round())));
     served.retainAll(open);
-    givenUp.retainAll(open);
+    claimed.retainAll(open);
+    returned.keySet().retainAll(open);
+    givenUp.keySet().retainAll(open);
+    outstanding.keySet().removeIf(task -> !open.contains(task.substring(0, task.lastIndexOf('/'))));
   }
 
   /** What a device of this round is asked to train. */

@@ -60,6 +60,7 @@ final class SmallBatchBinder {
   private final Vertx vertx;
   private final LongSupplier clock;
   private final MedAllocator med;
+  private final String instanceId;
   private boolean applying;
   private GroupPlan waiting;
 
@@ -73,7 +74,8 @@ final class SmallBatchBinder {
     this.options = options;
     this.metrics = metrics;
     this.maker = maker;
-    this.med = new MedAllocator(vertx, clock, metrics.med(), instanceId);
+    this.instanceId = instanceId;
+    this.med = new MedAllocator(vertx, clock, metrics.med(), instanceId, options.getOfferTtlMs());
   }
 
   /**
@@ -125,13 +127,18 @@ final class SmallBatchBinder {
    * store, which counts the binding instead). An offer refused as ROUND_FULL stays pending until the
    * device checks in again, which releases it in the store too.
    */
-  void bound(String deviceId) {
+  void bound(long jobId, int round, String deviceId) {
     pending.settled(deviceId);
+    med.bound(jobId, round, deviceId);
   }
 
-  /** A device confirmed its task (through any instance): the start of a MED task's duration. */
-  void confirmed(long jobId, int round, String deviceId, long atMs) {
-    med.confirmed(jobId, round, deviceId, atMs);
+  /**
+   * A device confirmed its task (through any instance): the start of a MED task's duration.
+   *
+   * @param trainedShards the shards it said it trains, 0 when it did not say
+   */
+  void confirmed(long jobId, int round, String deviceId, long atMs, int trainedShards) {
+    med.confirmed(jobId, round, deviceId, atMs, trainedShards);
   }
 
   /** The data-plane root counted a device's task result: the end of a MED task's duration. */
@@ -170,7 +177,7 @@ final class SmallBatchBinder {
     long now = clock.getAsLong();
     expire(now);
     List<HeldDevices.Held> snapshot = held.all();
-    return med.plan(plan, openJobs(plan, now, Set.of()).keySet(), snapshot).compose(medPlan -> {
+    return med.plan(plan, openJobs(plan, now, Set.of(), true).keySet(), snapshot).compose(medPlan -> {
       List<GroupAssigner.Assignment> assignments = new ArrayList<>();
       Map<Long, Map<String, Integer>> shards = new HashMap<>();
       medPlan.assignments().forEach((device, a) -> {
@@ -180,8 +187,36 @@ final class SmallBatchBinder {
       if (assignments.isEmpty()) {
         return Future.succeededFuture();
       }
-      return claim(plan, stillHeld(assignments, snapshot), shards, clock.getAsLong()).mapEmpty();
+      return claimRoundPlans(plan, shards.keySet()).compose(mine -> {
+        assignments.removeIf(a -> !mine.contains(a.jobId()));
+        return claim(plan, stillHeld(assignments, snapshot), shards, clock.getAsLong()).mapEmpty();
+      });
     });
+  }
+
+  /**
+   * Asks the store which of the rounds MED planned here this instance may hand out: a round's shards
+   * go out from one instance even when schedulers named different ones (a leader change). A round
+   * planned elsewhere is left alone here for good; one whose claim failed is tried again next plan.
+   */
+  private Future<Set<Long>> claimRoundPlans(GroupPlan plan, Set<Long> jobIds) {
+    Set<Long> mine = new HashSet<>();
+    List<Future<?>> claims = new ArrayList<>();
+    long now = clock.getAsLong();
+    for (OfferableJob job : plan.snapshot().jobs()) {
+      if (jobIds.contains(job.jobId())) {
+        claims.add(store.claimRoundPlan(job.jobId(), job.round(), instanceId, now).onSuccess(planned -> {
+          if (planned) {
+            mine.add(job.jobId());
+            med.plansHere(job);
+          } else {
+            med.plannedElsewhere(job);
+          }
+        }).onFailure(err -> LOG.log(System.Logger.Level.WARNING, "the data work of job " + job.jobId()
+            + " not claimed; it is planned again next plan: " + err.getMessage())));
+      }
+    }
+    return Future.join(claims).transform(ar -> Future.succeededFuture(mine));
   }
 
   /**
@@ -192,7 +227,7 @@ final class SmallBatchBinder {
   private Future<Void> apply(GroupPlan plan, Set<Long> noRoom) {
     long now = clock.getAsLong();
     expire(now);
-    Map<Long, GroupAssigner.OpenJob> open = openJobs(plan, now, noRoom);
+    Map<Long, GroupAssigner.OpenJob> open = openJobs(plan, now, noRoom, false);
     List<HeldDevices.Held> snapshot = held.all();
     if (snapshot.isEmpty() || open.isEmpty() || plan.groups().isEmpty()) {
       return claim(plan, Map.of(), Map.of(), now).mapEmpty();
@@ -213,12 +248,17 @@ final class SmallBatchBinder {
         });
   }
 
-  /** The plan's rounds this instance can still offer, with what each still wants. */
-  private Map<Long, GroupAssigner.OpenJob> openJobs(GroupPlan plan, long now, Set<Long> noRoom) {
+  /**
+   * The plan's rounds this instance can still offer, with what each still wants.
+   *
+   * @param forMed for MED's own plan, which decides itself which data-work rounds it plans; else only
+   *     the rounds the groups may offer by device count
+   */
+  private Map<Long, GroupAssigner.OpenJob> openJobs(GroupPlan plan, long now, Set<Long> noRoom, boolean forMed) {
     Map<Long, OfferableJob> jobs = new HashMap<>();
     Map<Long, Integer> rounds = new HashMap<>();
     for (OfferableJob j : plan.snapshot().jobs()) {
-      if (!offers.isFull(j.jobId(), j.round()) && !noRoom.contains(j.jobId()) && med.byCount(plan, j)) {
+      if (!offers.isFull(j.jobId(), j.round()) && !noRoom.contains(j.jobId()) && (forMed || med.byCount(plan, j))) {
         jobs.put(j.jobId(), j);
         rounds.put(j.jobId(), j.round());
       }
@@ -322,7 +362,7 @@ final class SmallBatchBinder {
       h.answer.tryComplete(List.of(offer));
     }
     if (given != null) {
-      med.handedOut(job, given, delivered);
+      med.handedOut(job, given, delivered, expiresAt);
     }
     metrics.batchAssigned(delivered.size());
   }

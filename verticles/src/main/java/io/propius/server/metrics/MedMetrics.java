@@ -16,6 +16,8 @@ public final class MedMetrics {
   public static final String FALLBACKS = "propius.med.fallbacks";
   public static final String SHARDS = "propius.med.shards";
   public static final String DURATIONS = "propius.med.durations";
+  public static final String SHARDS_RETURNED = "propius.med.shards.returned";
+  public static final String RETRIES = "propius.med.retries";
 
   /** Why a data-work round was left to device-count scheduling. */
   public enum FallbackReason {
@@ -30,6 +32,8 @@ public final class MedMetrics {
   private final EnumMap<FallbackReason, Counter> fallbacks = new EnumMap<>(FallbackReason.class);
   private final Counter shards;
   private final Counter durations;
+  private final Counter shardsReturned;
+  private final Counter retries;
 
   MedMetrics(MeterRegistry registry) {
     solve = Timer.builder(SOLVE).description("Wall time of a small-batch MED solve over the held devices")
@@ -44,6 +48,12 @@ public final class MedMetrics {
     shards = Counter.builder(SHARDS).description("Shards MED assigned in offers to held devices").register(registry);
     durations = Counter.builder(DURATIONS)
         .description("Confirm-to-upload durations of MED tasks observed, for the per-class task durations")
+        .register(registry);
+    shardsReturned = Counter.builder(SHARDS_RETURNED)
+        .description("Shards of MED offers that expired unaccepted, given back to their round to plan again")
+        .register(registry);
+    retries = Counter.builder(RETRIES)
+        .description("Solves of a data-work round MED had found infeasible, tried again over other held devices")
         .register(registry);
   }
 
@@ -60,6 +70,14 @@ public final class MedMetrics {
 
   public void shardsOffered(int n) {
     shards.increment(n);
+  }
+
+  public void shardsReturned(int n) {
+    shardsReturned.increment(n);
+  }
+
+  public void retried() {
+    retries.increment();
   }
 
   public void durationObserved() {

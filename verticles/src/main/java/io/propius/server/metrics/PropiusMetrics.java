@@ -1,6 +1,7 @@
 package io.propius.server.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -39,7 +40,7 @@ public final class PropiusMetrics {
   public enum Transport { GRPC, WEBSOCKET }
 
   /** Calls the Redis job store makes (a Lua script or a read). */
-  public enum StoreCall { REGISTER, READ, LIST, UPDATE, RESERVE, CLAIM_OFFERS, CONFIRM, EXPIRE_LEASES, PURGE, SET_SCORES, SCHEDULER_LEASE, CONNECT }
+  public enum StoreCall { REGISTER, READ, LIST, UPDATE, RESERVE, CLAIM_OFFERS, CLAIM_ROUND_PLAN, CONFIRM, EXPIRE_LEASES, PURGE, SET_SCORES, SCHEDULER_LEASE, CONNECT }
 
   /** How a store call ended: answered (rule rejections included), Redis unreachable, or an error reply. */
   public enum StoreOutcome { OK, UNAVAILABLE, ERROR }
@@ -64,6 +65,7 @@ public final class PropiusMetrics {
   private final Map<String, Counter> rateLimited = new HashMap<>();
   private final EnumMap<TokenRejection, Counter> tokensRejected = new EnumMap<>(TokenRejection.class);
   private final Map<String, Timer> storeCalls = new ConcurrentHashMap<>();
+  private final EnumMap<StoreCall, DistributionSummary> storeBatchSizes = new EnumMap<>(StoreCall.class);
   private final Map<String, LongSupplier> held = new ConcurrentHashMap<>();
   private final Counter batchAssigned;
   private final EnumMap<ReleaseReason, Counter> batchReleased = new EnumMap<>(ReleaseReason.class);
@@ -90,6 +92,11 @@ public final class PropiusMetrics {
     for (CheckinResult r : CheckinResult.values()) {
       checkins.put(r, Counter.builder("propius.device.checkins").description("Device check-ins")
           .tag("result", tag(r)).register(registry));
+    }
+    for (StoreCall call : new StoreCall[] {StoreCall.RESERVE, StoreCall.CONFIRM}) {
+      storeBatchSizes.put(call, DistributionSummary.builder("propius.store.batch.size")
+          .description("Items per batched Redis script call").tag("call", tag(call))
+          .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).register(registry));
     }
     offers = Counter.builder("propius.device.offers").description("Offers handed to devices").register(registry);
     bindings = Counter.builder("propius.bindings").description("Devices bound to a round (slots reserved)")
@@ -256,6 +263,15 @@ public final class PropiusMetrics {
         .description("Redis job store calls").tag("call", tag(call)).tag("outcome", tag(outcome))
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
         .maximumExpectedValue(Duration.ofSeconds(5)).register(registry)).record(Duration.ofNanos(nanos));
+  }
+
+  /** Items per script call of a batched store call: {@link StoreCall#RESERVE} or {@link StoreCall#CONFIRM}. */
+  public DistributionSummary storeBatchSize(StoreCall call) {
+    DistributionSummary sizes = storeBatchSizes.get(call);
+    if (sizes == null) {
+      throw new IllegalArgumentException("store call " + call + " is not batched");
+    }
+    return sizes;
   }
 
   /** A client manager instance's held devices (small-batch mode), read at scrape time. */

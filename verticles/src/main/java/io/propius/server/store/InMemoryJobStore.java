@@ -33,6 +33,9 @@ public final class InMemoryJobStore implements JobStore {
     /** Small-batch offers of round {@link #offersRound} not yet bound, by device: when they expire. */
     final Map<String, Long> offers = new HashMap<>();
     int offersRound;
+    /** The client manager instance planning the data work of round {@link #plannedRound}. */
+    String planner;
+    int plannedRound;
 
     Entry(Job job) {
       this.job = job;
@@ -171,6 +174,24 @@ public final class InMemoryJobStore implements JobStore {
       e.job = JobTransitions.bind(j, now);
       return Future.succeededFuture(new Reservation(Reservation.Outcome.BOUND, e.job, leaseUntil,
           e.job.state() == JobState.FILLED));
+    }
+  }
+
+  @Override
+  public Future<Boolean> claimRoundPlan(long jobId, int round, String planner, long now) {
+    Entry e = jobs.get(jobId);
+    if (e == null) {
+      return Future.succeededFuture(false);
+    }
+    synchronized (e) {
+      if (e.job.state() != JobState.REQUESTING || e.job.round() != round) {
+        return Future.succeededFuture(false);
+      }
+      if (e.plannedRound != round) {
+        e.plannedRound = round;
+        e.planner = planner;
+      }
+      return Future.succeededFuture(e.planner.equals(planner));
     }
   }
 

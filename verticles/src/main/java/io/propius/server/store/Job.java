@@ -98,7 +98,12 @@ public record Job(
 
   /** The job's state as the API shows it. */
   public JobStatus toStatus() {
-    return JobStatus.newBuilder()
+    JobStatus.Builder status = JobStatus.newBuilder();
+    if (dataWork != null) {
+      status.setDataWork(io.propius.api.grpc.DataWork.newBuilder().setTotalShards(dataWork.totalShards())
+          .setShardBytes(dataWork.shardBytes()).setModelBytes(dataWork.modelBytes()).setDeadlineMs(dataWork.deadlineMs()));
+    }
+    return status
         .setJobId(id).setTenant(tenant).setName(name).setState(state)
         .setTimeStamp(timeStamp).setTotalSched(totalSched).setStartSched(startSched)
         .setJobAddress(jobAddress).setTotalDemand(totalDemand()).setTotalRound(totalRound)

@@ -82,6 +82,18 @@ public interface JobStore {
    */
   Future<List<String>> claimOffers(OfferClaim claim, long now);
 
+  /**
+   * Records that a client manager instance plans the data work of a job's open round, unless another
+   * instance already does: whichever instance a scheduler (old or new leader) names, one instance
+   * hands out a round's shards. Atomic across instances and nodes; the winner asking again is told
+   * yes again.
+   *
+   * @param planner the claiming client manager instance
+   * @return whether {@code planner} plans the round; false when another instance does, or the round
+   *     is not the job's open requesting round
+   */
+  Future<Boolean> claimRoundPlan(long jobId, int round, String planner, long now);
+
   /** Marks a device's binding as started: its lease no longer expires. Idempotent. */
   Future<Confirmation> confirm(long jobId, int round, String deviceId, long now);
 

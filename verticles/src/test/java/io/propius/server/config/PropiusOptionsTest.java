@@ -114,6 +114,10 @@ class PropiusOptionsTest {
         .hasMessageNotContaining("pw@");
     assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_STORE_TYPE", "redis",
         "PROPIUS_STORE_KEY_PREFIX", "a b"))).hasMessageStartingWith("store.keyPrefix must be");
+    assertThat(PropiusOptions.load(null, Map.of("PROPIUS_STORE_TYPE", "redis", "PROPIUS_STORE_MAX_BATCH", "1"))
+        .store().getMaxBatch()).as("batching off").isEqualTo(1);
+    assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_STORE_TYPE", "redis",
+        "PROPIUS_STORE_MAX_BATCH", "0"))).hasMessage("store.maxBatch must be > 0, got 0");
   }
 
   private static final String SECRET = "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=";

@@ -12,9 +12,11 @@ import io.propius.api.query.Constraints;
 import io.propius.policy.JobFields;
 import io.propius.policy.med.plan.DataWork;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -457,6 +459,32 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void oneInstancePlansARoundsDataWorkAndItsRetryIsIdempotent() throws Exception {
+    long id = await(store.register(spec("t", 2, 4), NO_LIMITS, 0)).id();
+    assertThat(await(store.claimRoundPlan(id, 1, "cm-a", 10))).as("no round open").isFalse();
+    await(store.requestRound(id, 4, 0, 0));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Boolean>> claims = List.of(
+          pool.submit(() -> await(store.claimRoundPlan(id, 1, "cm-a", 20))),
+          pool.submit(() -> await(store.claimRoundPlan(id, 1, "cm-b", 20))));
+      assertThat(List.of(claims.get(0).get(), claims.get(1).get())).as("one of two claimants wins")
+          .containsExactlyInAnyOrder(true, false);
+      String winner = claims.get(0).get() ? "cm-a" : "cm-b";
+      String loser = winner.equals("cm-a") ? "cm-b" : "cm-a";
+      assertThat(await(store.claimRoundPlan(id, 1, winner, 30))).as("the winner asking again").isTrue();
+      assertThat(await(store.claimRoundPlan(id, 1, loser, 30))).as("the loser asking again").isFalse();
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(await(store.claimRoundPlan(id, 2, "cm-a", 30))).as("not the open round").isFalse();
+    await(store.endRound(id, 1, 40));
+    await(store.requestRound(id, 4, 0, 50));
+    assertThat(await(store.claimRoundPlan(id, 2, "cm-b", 60))).as("a new round, a new planner").isTrue();
+    assertThat(await(store.claimRoundPlan(9_999, 1, "cm-a", 60))).as("unknown job").isFalse();
+  }
+
+  @Test
   void concurrentClaimsNeverExceedTheBudget() throws Exception {
     long id = await(store.register(spec("t", 1, 50), NO_LIMITS, 0)).id();
     await(store.requestRound(id, 50, 0, 0));
@@ -475,5 +503,109 @@ public abstract class JobStoreContract {
     }
     pool.shutdown();
     assertThat(granted).hasSize(65);
+  }
+
+  /**
+   * Accepts fired all at once (so a batching store sends them in shared batches), every device
+   * twice as a retry would, into a round of demand 100: exactly 100 devices bound, each once; its
+   * second call finds it ALREADY_BOUND (or the round FULL), and nothing is counted twice.
+   */
+  @Test
+  void concurrentBatchedAcceptsWithRetriesBindEachDeviceOnce() {
+    long id = await(store.register(spec("t", 1, 100), NO_LIMITS, 0)).id();
+    await(store.requestRound(id, 100, 0, 0));
+    List<io.vertx.core.Future<Reservation>> calls = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      calls.add(store.reserve(id, 1, "d" + i, 1, 1_000_000));
+      calls.add(store.reserve(id, 1, "d" + i, 2, 2_000_000));
+    }
+    await(io.vertx.core.Future.all(calls));
+    Map<String, List<Reservation.Outcome>> byDevice = new TreeMap<>();
+    for (int i = 0; i < calls.size(); i++) {
+      byDevice.computeIfAbsent("d" + i / 2, k -> new ArrayList<>()).add(calls.get(i).result().outcome());
+    }
+    long bound = byDevice.values().stream().filter(o -> o.contains(Reservation.Outcome.BOUND)).count();
+    assertThat(bound).isEqualTo(100);
+    // Batches on different connections may run in either order: which call of a device came first varies.
+    assertThat(byDevice.values()).allSatisfy(o -> assertThat(o.stream().sorted().toList()).isIn(
+        List.of(Reservation.Outcome.BOUND, Reservation.Outcome.ALREADY_BOUND),
+        List.of(Reservation.Outcome.FULL, Reservation.Outcome.FULL)));
+    Job job = await(store.get(id));
+    assertThat(job.amount()).isEqualTo(100);
+    assertThat(job.attainedService()).isEqualTo(100);
+    assertThat(job.state()).isEqualTo(JobState.FILLED);
+  }
+
+  /**
+   * Accepts for an open round, a closed round and an unknown job, interleaved and fired at once:
+   * each gets its own answer, whichever batch it shares; the open round binds exactly its demand.
+   */
+  @Test
+  void batchedAcceptsAnswerEachItemOnItsOwn() {
+    long open = await(store.register(spec("t", 1, 30), NO_LIMITS, 0)).id();
+    long closed = await(store.register(spec("t", 2, 30), NO_LIMITS, 0)).id();
+    await(store.requestRound(open, 30, 0, 0));
+    await(store.requestRound(closed, 30, 0, 0));
+    await(store.reserve(closed, 1, "early", 1, 1_000_000));
+    await(store.endRound(closed, 1, 2));
+    List<io.vertx.core.Future<Reservation>> calls = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      long job = i % 3 == 0 ? open : i % 3 == 1 ? closed : 9_999;
+      calls.add(store.reserve(job, 1, "d" + i, 3, 1_000_000));
+    }
+    await(io.vertx.core.Future.all(calls));
+    Map<Reservation.Outcome, Integer> toOpen = new EnumMap<>(Reservation.Outcome.class);
+    for (int i = 0; i < calls.size(); i++) {
+      Reservation.Outcome outcome = calls.get(i).result().outcome();
+      switch (i % 3) {
+        case 0 -> toOpen.merge(outcome, 1, Integer::sum);
+        case 1 -> assertThat(outcome).isEqualTo(Reservation.Outcome.CLOSED);
+        default -> assertThat(outcome).isEqualTo(Reservation.Outcome.UNKNOWN_JOB);
+      }
+    }
+    assertThat(toOpen).containsExactlyInAnyOrderEntriesOf(Map.of(Reservation.Outcome.BOUND, 30,
+        Reservation.Outcome.FULL, 20));
+    assertThat(await(store.get(open)).amount()).isEqualTo(30);
+    assertThat(await(store.get(closed)).amount()).as("the closed round kept its one binding").isEqualTo(1);
+  }
+
+  /**
+   * Confirmations fired at once, each twice, next to ones whose lease expired, that hold no slot
+   * and of an unknown job: each is answered on its own, and each binding is confirmed exactly once.
+   */
+  @Test
+  void batchedConfirmationsAnswerEachItemOnItsOwn() {
+    long id = await(store.register(spec("t", 1, 60), NO_LIMITS, 0)).id();
+    await(store.requestRound(id, 60, 0, 0));
+    for (int i = 0; i < 60; i++) {
+      await(store.reserve(id, 1, "d" + i, 1, i < 40 ? 1_000 : 10));
+    }
+    List<io.vertx.core.Future<Confirmation>> calls = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      calls.add(store.confirm(id, 1, "d" + i, 100));
+      calls.add(store.confirm(id, 1, "d" + i, 100));
+      calls.add(store.confirm(id, 1, "none" + i, 100));
+      calls.add(store.confirm(9_999, 1, "d" + i, 100));
+    }
+    await(io.vertx.core.Future.join(calls).otherwise(f -> null));
+    for (int i = 0; i < 60; i++) {
+      List<io.vertx.core.Future<Confirmation>> device = calls.subList(4 * i, 4 * i + 4);
+      if (i < 40) {
+        assertThat(device.subList(0, 2)).allMatch(io.vertx.core.Future::succeeded);
+        assertThat(device.subList(0, 2)).as("one confirms, the other is a retry")
+            .filteredOn(c -> c.result().newlyConfirmed()).hasSize(1);
+      } else {
+        assertThat(code(device.get(0).cause())).isEqualTo(ErrorCode.LEASE_EXPIRED);
+        assertThat(code(device.get(1).cause())).isEqualTo(ErrorCode.LEASE_EXPIRED);
+      }
+      assertThat(code(device.get(2).cause())).isEqualTo(ErrorCode.LEASE_EXPIRED);
+      assertThat(code(device.get(3).cause())).isEqualTo(ErrorCode.NOT_FOUND);
+    }
+    List<ExpiredLease> expired = await(store.expireLeases(200));
+    assertThat(expired).extracting(ExpiredLease::deviceId).as("only the unconfirmed").hasSize(20)
+        .allMatch(d -> Integer.parseInt(d.substring(1)) >= 40);
+    Job job = await(store.get(id));
+    assertThat(job.amount()).isEqualTo(40);
+    assertThat(job.attainedService()).isEqualTo(40);
   }
 }

@@ -3,6 +3,8 @@ package io.propius.server.store;
 import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.grpc.JobState;
@@ -13,11 +15,13 @@ import io.propius.server.scheduler.SchedulerLease;
 import io.propius.server.store.redis.RedisJobStore;
 import io.propius.testing.Futures;
 import io.propius.testing.RedisProcess;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +34,9 @@ class RedisJobStoreTest extends JobStoreContract {
   private static final AtomicInteger STORES = new AtomicInteger();
   private static RedisProcess redis;
   private static Vertx vertx;
+  /** The meters of the store under test. */
+  private PrometheusMeterRegistry registry;
+  private String prefix;
 
   @BeforeAll
   static void startRedis() {
@@ -45,12 +52,18 @@ class RedisJobStoreTest extends JobStoreContract {
 
   @Override
   protected JobStore createStore() {
-    return open("contract" + STORES.incrementAndGet() + ":");
+    registry = PropiusServer.newRegistry();
+    prefix = "contract" + STORES.incrementAndGet() + ":";
+    return open(prefix, registry);
   }
 
   private static JobStore open(String prefix) {
+    return open(prefix, PropiusServer.newRegistry());
+  }
+
+  private static JobStore open(String prefix, PrometheusMeterRegistry registry) {
     RedisJobStore store = new RedisJobStore(vertx, new StoreOptions().setType("redis").setRedisUri(redis.uri())
-        .setKeyPrefix(prefix), new PropiusMetrics(PropiusServer.newRegistry()));
+        .setKeyPrefix(prefix), new PropiusMetrics(registry));
     await(store.open());
     return store;
   }
@@ -114,5 +127,43 @@ class RedisJobStoreTest extends JobStoreContract {
     assertThat(await(lease.holder())).as("only the holder releases").isEqualTo(second);
     await(lease.release("node-b", second.token()));
     assertThat(await(lease.holder())).isNull();
+  }
+
+  /**
+   * Accepts fired at once share script calls (the batch-size meter shows it), and an item Redis
+   * cannot run (its job's bindings key holds a string) fails on its own while the items around it,
+   * in the same batches, bind.
+   */
+  @Test
+  void acceptsFiredAtOnceShareScriptCallsAndABrokenItemFailsAlone() {
+    long healthy = await(store.register(spec("t", 1, 300), NO_LIMITS, 0)).id();
+    long broken = await(store.register(spec("t", 1, 200), NO_LIMITS, 0)).id();
+    await(store.requestRound(healthy, 300, 0, 0));
+    await(store.requestRound(broken, 200, 0, 0));
+    Redis raw = Redis.createClient(vertx, redis.uri());
+    try {
+      await(raw.send(Request.cmd(Command.SET).arg(prefix + "job:" + broken + ":bound").arg("not a hash")));
+    } finally {
+      await(raw.close());
+    }
+    List<Future<Reservation>> calls = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      calls.add(store.reserve(i % 4 == 0 ? broken : healthy, 1, "d" + i, 1, 1_000_000));
+    }
+    await(Future.join(calls).otherwise(f -> null));
+    for (int i = 0; i < calls.size(); i++) {
+      if (i % 4 == 0) {
+        assertThat(calls.get(i).cause()).isInstanceOf(PropiusException.class).hasMessageContaining("WRONGTYPE");
+        assertThat(((PropiusException) calls.get(i).cause()).code()).isEqualTo(ErrorCode.INTERNAL);
+      } else {
+        assertThat(calls.get(i).result().outcome()).isEqualTo(Reservation.Outcome.BOUND);
+      }
+    }
+    assertThat(await(store.get(healthy)).amount()).isEqualTo(300);
+    assertThat(await(store.get(broken)).amount()).isZero();
+    DistributionSummary sizes = registry.get("propius.store.batch.size").tag("call", "reserve").summary();
+    assertThat(sizes.totalAmount()).as("every reservation went in a batch").isEqualTo(400);
+    assertThat(sizes.count()).as("script calls: fewer than reservations").isLessThan(400);
+    assertThat(sizes.max()).isGreaterThan(1);
   }
 }

@@ -56,6 +56,8 @@ public final class LoadGenCli {
     String store;
     @Option(names = "--redis-uri", description = "Redis for --store redis (default: start a throw-away redis-server on a free port)")
     String redisUri;
+    @Option(names = "--redis-max-batch", description = "embedded server's store.maxBatch: most reservations or confirmations per Redis script call, 1 for none (default: the server's)")
+    Integer redisMaxBatch;
     @Option(names = "--instances", defaultValue = "2", description = "embedded server's client manager instances, and the bare endpoint's (default ${DEFAULT-VALUE})")
     int instances;
     @Option(names = "--jobs", defaultValue = "4", description = "jobs that keep a round open (default ${DEFAULT-VALUE})")
@@ -117,6 +119,9 @@ public final class LoadGenCli {
             redis = LocalRedis.start();
           }
           options.store().setRedisUri(o.redisUri != null ? o.redisUri : redis.uri());
+          if (o.redisMaxBatch != null) {
+            options.store().setMaxBatch(o.redisMaxBatch);
+          }
         }
         server = await(PropiusServer.deploy(serverVertx, options.validate(), registry));
         devicesHost = "127.0.0.1";

@@ -57,7 +57,7 @@ import java.util.function.IntFunction;
  * and their ratio are printed as Markdown.
  *
  * <pre>java -jar bench/store/target/store-bench.jar [--devices 20000] [--concurrency 64] [--repeats 3]
- *     [--redis-uri redis://host:port | --redis-server redis-server]</pre>
+ *     [--redis-uri redis://host:port | --redis-server redis-server] [--max-batch store.maxBatch]</pre>
  */
 public final class StoreBench {
   private int devices = 20_000;
@@ -65,7 +65,11 @@ public final class StoreBench {
   private int repeats = 3;
   private String redisUri;
   private String redisServer = "redis-server";
+  /** The Redis store's store.maxBatch; 0 keeps the default. */
+  private int maxBatch;
   private final byte[] secret = new byte[32];
+  /** The redis-server this bench started, whose CPU time it reads; null for --redis-uri. */
+  private Process redisProcess;
 
   public static void main(String[] args) throws Exception {
     StoreBench bench = new StoreBench();
@@ -77,6 +81,7 @@ public final class StoreBench {
         case "--repeats" -> bench.repeats = Integer.parseInt(value);
         case "--redis-uri" -> bench.redisUri = value;
         case "--redis-server" -> bench.redisServer = value;
+        case "--max-batch" -> bench.maxBatch = Integer.parseInt(value);
         default -> {
           System.err.println("unknown argument " + args[i]);
           System.exit(2);
@@ -100,6 +105,7 @@ public final class StoreBench {
           .redirectOutput(dir.resolve("redis.log").toFile()).start();
       awaitPort(port);
       redisUri = "redis://127.0.0.1:" + port;
+      redisProcess = redis;
     }
     try {
       // One discarded run of each first: the JIT compiles the server and client paths.
@@ -119,7 +125,7 @@ public final class StoreBench {
     }
   }
 
-  /** @return {accept path bindings/s, store reserves/s} */
+  /** @return {accept path bindings/s, store reserves/s, CPU µs per reserve: this JVM, redis-server} */
   private double[] measure(String type) throws Exception {
     PropiusOptions options = new PropiusOptions();
     options.jobs().setHost("127.0.0.1").setPort(0);
@@ -128,6 +134,9 @@ public final class StoreBench {
     options.admission().setMaxDemandPerRound(devices);
     options.security().setTokenSecret(Base64.getEncoder().encodeToString(secret));
     options.store().setType(type).setRedisUri(redisUri).setKeyPrefix("bench-" + UUID.randomUUID() + ":");
+    if (maxBatch > 0) {
+      options.store().setMaxBatch(maxBatch);
+    }
     options.validate();
     PrometheusMeterRegistry registry = PropiusServer.newRegistry();
     Vertx serverVertx = PropiusServer.newVertx(registry);
@@ -151,11 +160,15 @@ public final class StoreBench {
           new PropiusMetrics(registry)) : new InMemoryJobStore();
       await(store.open());
       reserveAll(store, Math.min(devices, 5_000));
+      long jvmCpu = jvmCpuNanos();
+      long redisCpu = redisCpuNanos();
       double storeRate = reserveAll(store, devices);
+      double jvmUs = (jvmCpuNanos() - jvmCpu) / 1e3 / devices;
+      double redisUs = "redis".equals(type) ? (redisCpuNanos() - redisCpu) / 1e3 / devices : 0;
       await(store.close());
-      System.err.printf(Locale.ROOT, "%-6s accept path %,10.0f bindings/s   store.reserve %,10.0f/s%n", type, httpRate,
-          storeRate);
-      return new double[] {httpRate, storeRate};
+      System.err.printf(Locale.ROOT, "%-6s accept path %,10.0f bindings/s   store.reserve %,10.0f/s  CPU per reserve: "
+          + "JVM %.1f µs, redis-server %.1f µs%n", type, httpRate, storeRate, jvmUs, redisUs);
+      return new double[] {httpRate, storeRate, jvmUs, redisUs};
     } finally {
       await(clientVertx.close());
       await(serverVertx.close());
@@ -261,6 +274,28 @@ public final class StoreBench {
         redisHttp / memHttp);
     System.out.printf(Locale.ROOT, "| JobStore.reserve alone (reservations/s) | %,.0f | %,.0f | %.2f |%n", memStore,
         redisStore, redisStore / memStore);
+    // CPU time does not depend on how busy a shared machine is nearly as much as rates do.
+    System.out.printf(Locale.ROOT, "| JobStore.reserve alone, CPU µs per reservation (bench JVM + redis-server) | %.1f | "
+        + "%.1f + %.1f | |%n", median(memory, 2), median(redis, 2), median(redis, 3));
+  }
+
+  /** CPU time of this whole JVM (every thread), as the OS counts it. */
+  private static long jvmCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** User + system CPU time of the redis-server this bench started (from /proc), or 0. */
+  private long redisCpuNanos() throws IOException {
+    Path stat = Path.of("/proc/" + (redisProcess == null ? 0 : redisProcess.pid()) + "/stat");
+    if (redisProcess == null || !Files.exists(stat)) {
+      return 0;
+    }
+    String line = Files.readString(stat);
+    // Fields after the command name, which is in parentheses: utime and stime are the 12th and 13th.
+    String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return ticks * 10_000_000L; // USER_HZ is 100 on Linux
   }
 
   private static double median(List<double[]> runs, int column) {

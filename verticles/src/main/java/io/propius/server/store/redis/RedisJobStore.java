@@ -35,7 +35,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * The job store in Redis, shared by every server process pointed at it. Reservation, confirmation
- * and lease expiry (the hot path) are Lua scripts that apply the rules in one atomic step; the rare
+ * and lease expiry (the hot path) are Lua scripts that apply the rules in one atomic step, each
+ * script call over many items: the reservations (confirmations) that arrive while earlier ones are
+ * on their way leave together ({@link ScriptBatcher}), each answered on its own; the rare
  * job-level operations read the job, apply {@link JobTransitions} here, and write the changed fields
  * back with a compare-and-set on the job's version, retrying on a conflict, so the state machine is
  * written once. Registration checks the admission limits against counters kept in Redis in the same
@@ -44,6 +46,8 @@ import java.util.function.UnaryOperator;
  * ({@link RedisFailures}), and the connections are made again by themselves when it is back.
  */
 public final class RedisJobStore implements JobStore {
+  /** A round's planner outlives any round by far; the key then vanishes without a purge. */
+  private static final long ROUND_PLAN_TTL_MS = 7L * 24 * 3_600_000;
   /** Compare-and-set attempts before a job-level operation gives up (only under extreme contention). */
   private static final int MAX_ATTEMPTS = 64;
   /** Leases expired or ended jobs purged per script call, to keep each call short. */
@@ -57,6 +61,8 @@ public final class RedisJobStore implements JobStore {
   private final Map<Long, Job> fixedFields = new ConcurrentHashMap<>();
   private final PropiusMetrics metrics;
   private final long timeoutMs;
+  private final ScriptBatcher<ReserveItem, Response> reservations;
+  private final ScriptBatcher<ConfirmItem, Response> confirmations;
   /** The Redis URI without its password, for messages. */
   private final String where;
 
@@ -67,6 +73,11 @@ public final class RedisJobStore implements JobStore {
     this.metrics = metrics;
     this.timeoutMs = options.getTimeoutMs();
     this.where = options.redisUriForDisplay();
+    // One batch in flight per connection and kind keeps every connection busy under load.
+    this.reservations = new ScriptBatcher<>(this::reserveBatch, options.getMaxBatch(), options.getPoolSize(),
+        metrics.storeBatchSize(StoreCall.RESERVE));
+    this.confirmations = new ScriptBatcher<>(this::confirmBatch, options.getMaxBatch(), options.getPoolSize(),
+        metrics.storeBatchSize(StoreCall.CONFIRM));
   }
 
   /**
@@ -238,12 +249,11 @@ public final class RedisJobStore implements JobStore {
   @Override
   public Future<Reservation> reserve(long jobId, int round, String deviceId, long now, long leaseUntil) {
     Job known = fixedFields.get(jobId);
-    List<String> args = new ArrayList<>(6 + JobHash.CHANGING.size());
-    args.addAll(List.of(Integer.toString(round), deviceId, Long.toString(now), Long.toString(leaseUntil),
-        RedisKeys.leaseMember(jobId, round, deviceId), known == null ? "1" : "0"));
-    args.addAll(JobHash.CHANGING);
-    return eval(StoreCall.RESERVE, RedisScript.RESERVE, List.of(keys.job(jobId), keys.bound(jobId), keys.leases()),
-        args).compose(r -> {
+    return reservations.submit(new ReserveItem(jobId, round, deviceId, now, leaseUntil, known == null))
+        .compose(r -> {
+          if ("ERROR".equals(r.get(0).toString())) {
+            return Future.failedFuture(itemError(r));
+          }
           Reservation.Outcome outcome = Reservation.Outcome.valueOf(r.get(0).toString());
           if (outcome == Reservation.Outcome.UNKNOWN_JOB) {
             return Future.succeededFuture(new Reservation(outcome, null, 0, false));
@@ -264,6 +274,31 @@ public final class RedisJobStore implements JobStore {
             default -> new Reservation(outcome, before, 0, false);
           });
         });
+  }
+
+  /** One reservation of a batch; {@code whole} asks for the job's whole hash (its fixed fields are not known). */
+  private record ReserveItem(long jobId, int round, String deviceId, long now, long leaseUntil, boolean whole) {
+  }
+
+  /** Runs reserve.lua over a batch of reservations: one answer per item, in order. */
+  private Future<List<Response>> reserveBatch(List<ReserveItem> items) {
+    List<String> args = batchArgs(6 * items.size());
+    for (ReserveItem item : items) {
+      args.add(Long.toString(item.jobId()));
+      args.add(Integer.toString(item.round()));
+      args.add(item.deviceId());
+      args.add(Long.toString(item.now()));
+      args.add(Long.toString(item.leaseUntil()));
+      args.add(item.whole() ? "1" : "0");
+    }
+    return eval(StoreCall.RESERVE, RedisScript.RESERVE, List.of(keys.leases()), args).map(RedisJobStore::items);
+  }
+
+  @Override
+  public Future<Boolean> claimRoundPlan(long jobId, int round, String planner, long now) {
+    return eval(StoreCall.CLAIM_ROUND_PLAN, RedisScript.CLAIM_ROUND_PLAN,
+        List.of(keys.job(jobId), keys.roundPlanner(jobId, round)),
+        List.of(Integer.toString(round), planner, Long.toString(ROUND_PLAN_TTL_MS))).map(r -> r.toInteger() == 1);
   }
 
   @Override
@@ -301,16 +336,58 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public Future<Confirmation> confirm(long jobId, int round, String deviceId, long now) {
-    return eval(StoreCall.CONFIRM, RedisScript.CONFIRM, List.of(keys.job(jobId), keys.bound(jobId), keys.leases()),
-        List.of(Integer.toString(round), deviceId, Long.toString(now), RedisKeys.leaseMember(jobId, round, deviceId)))
+    Job known = fixedFields.get(jobId);
+    return confirmations.submit(new ConfirmItem(jobId, round, deviceId, now, known == null))
         .compose(r -> switch (r.get(0).toString()) {
           case "NOT_FOUND" -> notFound(jobId);
           case "EXPIRED" -> Future.failedFuture(new PropiusException(ErrorCode.LEASE_EXPIRED, "device '" + deviceId
               + "' holds no slot in round " + round + " of job " + jobId
               + ": its lease expired or the round moved on; check in again"));
-          default -> Future.succeededFuture(new Confirmation(JobHash.decode(r.get(1)).job(),
-              "1".equals(r.get(0).toString())));
+          case "ERROR" -> Future.failedFuture(itemError(r));
+          default -> {
+            boolean newly = "1".equals(r.get(0).toString());
+            Job job = known == null ? remember(JobHash.decode(r.get(1)).job()) : JobHash.withChanging(known, r.get(1));
+            yield job != null ? Future.succeededFuture(new Confirmation(job, newly))
+                : get(jobId).map(this::remember).map(current -> new Confirmation(current, newly));
+          }
         });
+  }
+
+  /** One confirmation of a batch; {@code whole} as for {@link ReserveItem}. */
+  private record ConfirmItem(long jobId, int round, String deviceId, long now, boolean whole) {
+  }
+
+  /** Runs confirm.lua over a batch of confirmations: one answer per item, in order. */
+  private Future<List<Response>> confirmBatch(List<ConfirmItem> items) {
+    List<String> args = batchArgs(5 * items.size());
+    for (ConfirmItem item : items) {
+      args.add(Long.toString(item.jobId()));
+      args.add(Integer.toString(item.round()));
+      args.add(item.deviceId());
+      args.add(Long.toString(item.now()));
+      args.add(item.whole() ? "1" : "0");
+    }
+    return eval(StoreCall.CONFIRM, RedisScript.CONFIRM, List.of(keys.leases()), args).map(RedisJobStore::items);
+  }
+
+  /** What reserve.lua and confirm.lua take before their items: the job key prefix, the changing fields' names. */
+  private List<String> batchArgs(int itemArgs) {
+    List<String> args = new ArrayList<>(2 + JobHash.CHANGING.size() + itemArgs);
+    args.add(keys.jobPrefix());
+    args.add(Integer.toString(JobHash.CHANGING.size()));
+    args.addAll(JobHash.CHANGING);
+    return args;
+  }
+
+  private static List<Response> items(Response batch) {
+    List<Response> items = new ArrayList<>(batch.size());
+    batch.forEach(items::add);
+    return items;
+  }
+
+  /** An item the batch script could not run (a key of the wrong type): this item fails, not its batch. */
+  private static PropiusException itemError(Response item) {
+    return new PropiusException(ErrorCode.INTERNAL, "job store error: " + item.get(1));
   }
 
   @Override

@@ -60,7 +60,8 @@ record RedisKeys(String prefix) {
     return job(id) + ":offers:" + round;
   }
 
-  static String leaseMember(long jobId, int round, String deviceId) {
-    return jobId + ":" + round + ":" + deviceId;
+  /** The client manager instance planning a round's data work; expires itself. */
+  String roundPlanner(long id, int round) {
+    return job(id) + ":planner:" + round;
   }
 }

@@ -13,6 +13,7 @@ enum RedisScript {
   UPDATE("update.lua"),
   RESERVE("reserve.lua"),
   CLAIM_OFFERS("claim-offers.lua"),
+  CLAIM_ROUND_PLAN("claim-round-plan.lua"),
   CONFIRM("confirm.lua"),
   EXPIRE_LEASES("expire-leases.lua"),
   PURGE_ENDED("purge-ended.lua"),

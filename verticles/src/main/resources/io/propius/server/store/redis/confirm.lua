@@ -1,26 +1,51 @@
--- Marks a device's binding as started (lease deadline 0): it no longer expires. Idempotent.
--- Returns {'NOT_FOUND'}, {'EXPIRED'}, or {'1' when this call confirmed / '0' when already, job fields}.
--- KEYS: job (hash), its bindings (hash), leases (zset)
--- ARGV: round, device id, now, lease member
-local round = redis.call('HGET', KEYS[1], 'round')
-if not round then
-  return {'NOT_FOUND'}
+-- Marks bindings as started (lease deadline 0): they no longer expire. Idempotent. Batched: several
+-- confirmations in one atomic step, one after the other, each as if it came alone. Returns per
+-- item, in order: {'NOT_FOUND'}, {'EXPIRED'}, {'1' when this call confirmed / '0' when already,
+-- job}, or {'ERROR', message} for an item that failed (the others go on). The job is the whole
+-- hash when the item asks for it, else the values of the named fields (as in reserve.lua).
+-- KEYS: leases (zset)
+-- ARGV: job key prefix, number of field names, the field names, then 5 values per item: job id,
+--       round, device id, now, '1' for the whole hash
+local fieldCount = tonumber(ARGV[2])
+local fields = {unpack(ARGV, 3, 2 + fieldCount)}
+
+local function confirm(jobKey, round, device, now, member, whole)
+  local current = redis.call('HGET', jobKey, 'round')
+  if not current then
+    return {'NOT_FOUND'}
+  end
+  local lease = false
+  if current == round then
+    lease = redis.call('HGET', jobKey .. ':bound', device)
+  end
+  if not lease then
+    return {'EXPIRED'}
+  end
+  local deadline = tonumber(lease)
+  if deadline ~= 0 and deadline < tonumber(now) then
+    return {'EXPIRED'}
+  end
+  local newly = '0'
+  if deadline ~= 0 then
+    redis.call('HSET', jobKey .. ':bound', device, 0)
+    redis.call('ZREM', KEYS[1], member)
+    newly = '1'
+  end
+  if whole == '1' then
+    return {newly, redis.call('HGETALL', jobKey)}
+  end
+  return {newly, redis.call('HMGET', jobKey, unpack(fields))}
 end
-local lease = false
-if round == ARGV[1] then
-  lease = redis.call('HGET', KEYS[2], ARGV[2])
+
+local results = {}
+for i = 3 + fieldCount, #ARGV, 5 do
+  local id, round, device = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local ok, result = pcall(confirm, ARGV[1] .. id, round, device, ARGV[i + 3], id .. ':' .. round .. ':' .. device,
+    ARGV[i + 4])
+  if ok then
+    results[#results + 1] = result
+  else
+    results[#results + 1] = {'ERROR', tostring(type(result) == 'table' and result.err or result)}
+  end
 end
-if not lease then
-  return {'EXPIRED'}
-end
-local deadline = tonumber(lease)
-if deadline ~= 0 and deadline < tonumber(ARGV[3]) then
-  return {'EXPIRED'}
-end
-local newly = '0'
-if deadline ~= 0 then
-  redis.call('HSET', KEYS[2], ARGV[2], 0)
-  redis.call('ZREM', KEYS[3], ARGV[4])
-  newly = '1'
-end
-return {newly, redis.call('HGETALL', KEYS[1])}
+return results
