@@ -90,6 +90,8 @@ public abstract class JobStoreContract {
     assertThat(await(store.listLive())).filteredOn(j -> j.id() == a.id()).extracting(Job::dataPlaneAudience)
         .containsExactly("leaf-eu");
     assertThat(await(store.get(plain.id())).dataPlaneAudience()).isEmpty();
+    // The client manager names the audience in the task token from the job the reservation returns.
+    assertThat(await(store.reserve(a.id(), 1, "phone-1", 4, 1_000)).job().dataPlaneAudience()).isEqualTo("leaf-eu");
   }
 
   @Test
