@@ -44,7 +44,7 @@ dataplane=bench/dataplane/target/dataplane-bench.jar
 med=bench/med/target/med-bench.jar
 
 run checkin "check-in >= 0.8x bare (wrk); p99 at half of peak <= 5 ms" "ratio|p99 at half" \
-  "bench/checkin/run.sh 3 5 64 10" "HALF_PEAK=0 bench/checkin/run.sh 1 1 8 1"
+  "bench/checkin/run.sh 3 5 64 10" "bench/checkin/run.sh 1 2 8 1"
 run binding "Redis binding >= 0.6x bare per request, >= 0.7x in-memory" "target" \
   "bench/redis/binding.sh 3 2 3 1" "bench/redis/binding.sh 1 1 1 1"
 run dataplane "plans >= 0.9x nginx at 1 and 16 MB, 16 and 64 concurrent; 1 and 16 MB uploads >= 0.8x the sink at 16 concurrent; 30 KB upload < 40 us leaf CPU" "^\\| (plan|upload)" \

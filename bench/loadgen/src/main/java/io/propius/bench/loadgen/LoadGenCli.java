@@ -183,6 +183,11 @@ public final class LoadGenCli {
             List<PhaseResult> runs = new ArrayList<>(peaks.get(op));
             runs.sort(Comparator.comparingDouble(PhaseResult::perSecond));
             PhaseResult peak = runs.get(runs.size() / 2);
+            if (peak.perSecond() == 0) {
+              throw new IllegalStateException(op.name().toLowerCase(Locale.ROOT) + " completed nothing in its peak"
+                  + " phase (" + o.durationS + " s measured), so it has no half of peak to run at; see the"
+                  + " server's log, or measure for longer");
+            }
             results.add(peak.withRuns(peaks.get(op)));
             results.add(print(await(devices.run(op, 0, peak.perSecond() / 2, o.warmupS, o.durationS))));
           }
