@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +27,7 @@ final class Contributions {
   private final Journal journal;
   private final EdgeMetrics metrics;
   private final Consumer<RoundAggregate> changed;
+  private final BiConsumer<RoundAggregate, String> counted;
   /** Dedupe keys ({@code job/tokenRound/device}) of contributions journaled and folded (each round lists its own). */
   private final Set<String> seen = new HashSet<>();
   /** Dedupe keys of contributions being journaled: a concurrent retry waits for the first. */
@@ -41,12 +43,18 @@ final class Contributions {
    */
   private boolean commitScheduled;
 
-  /** @param changed told when a round's aggregate grew */
-  Contributions(Vertx vertx, Journal journal, EdgeMetrics metrics, Consumer<RoundAggregate> changed) {
+  /**
+   * @param changed told when a round's aggregate grew
+   * @param counted told of each contribution's dedupe key as it is counted (not on replay), before
+   *                {@code changed} for it
+   */
+  Contributions(Vertx vertx, Journal journal, EdgeMetrics metrics, Consumer<RoundAggregate> changed,
+                BiConsumer<RoundAggregate, String> counted) {
     this.vertx = vertx;
     this.journal = journal;
     this.metrics = metrics;
     this.changed = changed;
+    this.counted = counted;
   }
 
   /** The key under which a device's token counts once: the token's job, round and device. */
@@ -78,6 +86,7 @@ final class Contributions {
     if (!journal.keeps()) {
       r.add(values, weight);
       count(r, dedupeKey);
+      counted.accept(r, dedupeKey);
       changed.accept(r);
       return Future.succeededFuture(false);
     }
@@ -116,11 +125,24 @@ final class Contributions {
     RoundAggregate r = batch.round();
     if (written.succeeded()) {
       r.addAll(batch.sum());
-      batch.keys().forEach(k -> count(r, k));
+      batch.keys().forEach(k -> {
+        count(r, k);
+        counted.accept(r, k);
+      });
       changed.accept(r);
     }
     batch.keys().forEach(accepting::remove);
     batch.settle(written);
+  }
+
+  /** The device of a {@link #dedupeKey} (which may itself contain '/'). */
+  static String deviceOf(String dedupeKey) {
+    return dedupeKey.split("/", 3)[2];
+  }
+
+  /** The token round of a {@link #dedupeKey}. */
+  static int roundOf(String dedupeKey) {
+    return Integer.parseInt(dedupeKey.split("/", 3)[1]);
   }
 
   /** Contributions from a replayed journal record. */

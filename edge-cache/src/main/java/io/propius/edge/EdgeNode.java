@@ -46,8 +46,9 @@ public final class EdgeNode {
     void ready(RoundKey key, long contributors, double weight, String reason);
 
     /**
-     * A device's first upload for its task was counted at this node (retries are not told again),
-     * so the control plane can learn how long tasks take.
+     * A device's first upload for its task was counted at this node or, told by a child's push,
+     * in its subtree (retries and repeated pushes are not told again), so the control plane can
+     * learn how long tasks take.
      *
      * @param round the round of the device's task (an async update may be counted in a later one)
      */
@@ -83,8 +84,20 @@ public final class EdgeNode {
     this.rounds = new Rounds(options, journal, parent, clock, progress::started);
     PlanCache cache = new PlanCache(options.getCacheBytes(), options.getPlanTtlMs(), metrics, store::delete);
     this.plans = new Plans(vertx, role, metrics, journal, store, cache, parent, clock);
-    this.contributions = new Contributions(vertx, journal, metrics, progress::changed);
+    this.contributions = new Contributions(vertx, journal, metrics, progress::changed, this::counted);
     journal.compactWith(this::snapshot);
+  }
+
+  /** Below the root, a device's first upload goes up with the push that first covers it. */
+  private void counted(RoundAggregate r, String dedupeKey) {
+    if (role != EdgeRole.ROOT) {
+      r.uploaded(Contributions.deviceOf(dedupeKey), Contributions.roundOf(dedupeKey), clock.getAsLong());
+    }
+  }
+
+  /** This node's clock, in epoch milliseconds. */
+  public long now() {
+    return clock.getAsLong();
   }
 
   private Collection<RoundAggregate> heldRounds() {
@@ -362,15 +375,26 @@ public final class EdgeNode {
     if (!r.isNewer(update)) {
       return Future.succeededFuture(reply(r, false));
     }
-    return journal.append(new Journal.PartialEntry(r.key(), update)).map(v -> {
-      boolean applied = r.offer(update);
+    return journal.append(new Journal.PartialEntry(r.key(), update.withoutUploads())).map(v -> {
+      List<PartialUpdate.Upload> uploads = r.offered(update);
+      boolean applied = uploads != null;
       if (applied) {
+        uploads.forEach(u -> passOn(r, u));
         r.touch(clock.getAsLong());
         metrics.partialReceived();
         progress.changed(r);
       }
       return reply(r, applied);
     });
+  }
+
+  /** An upload first seen in a child's push: told to the control plane at the root, else pushed on up. */
+  private void passOn(RoundAggregate r, PartialUpdate.Upload u) {
+    if (role != EdgeRole.ROOT) {
+      r.uploaded(u.deviceId(), u.round(), u.atMs());
+    } else if (listener != null) {
+      listener.uploaded(r.key().job(), u.round(), u.deviceId(), u.atMs());
+    }
   }
 
   private static JsonObject reply(RoundAggregate r, boolean applied) {

@@ -161,7 +161,8 @@ public final class PropiusServer {
     // Outside cluster mode there is one scheduler; in it, the one holding the lease in Redis decides.
     SchedulerLease lease = cluster.clustered() ? ((RedisJobStore) store).schedulerLease() : null;
     JobEvents events = new JobEvents(vertx.eventBus(), clock);
-    JobService jobs = new JobService(store, events, options.jobs(), options.admission(), metrics, clock);
+    JobService jobs = new JobService(store, events, options.jobs(), options.admission(), options.security(),
+        metrics, clock);
     PropiusServer server = new PropiusServer(vertx, store, options, roles);
     DevicesOptions devices = options.devices();
 

@@ -83,7 +83,7 @@ class ObservabilityTest {
 
       String scrape = await(server.http.get(server.server.adminPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
       assertThat(scrape).contains("propius_bindings_total 1.0", "propius_round_fill_seconds_count 1",
-          "propius_jobs{state=\"filled\"}", "vertx_http_server_requests_total",
+          "propius_jobs{state=\"filled\"}", "vertx_eventbus_published_total",
           "propius_accepts_rejected_total{reason=\"full\"} 1.0", "propius_batch_offer_claims_total{outcome=\"refused\"}",
           "propius_policy_switches_total{policy=\"fifo\"} 1.0",
           "propius_med_fallbacks_total{reason=\"overran\"} 0.0", "propius_med_solve_seconds_count 0");

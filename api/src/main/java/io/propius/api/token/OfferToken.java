@@ -22,12 +22,39 @@ public record OfferToken(String deviceId, long jobId, int round, long expiresAtM
   }
 
   public String encode(TokenSigner signer) {
-    JsonObject claims = new JsonObject().put("sub", deviceId).put("job", jobId).put("round", round)
-        .put("exp_ms", expiresAtMs);
-    if (shards > 0) {
-      claims.put("shards", shards);
+    return signer.sign(TYP, null, claimsJson());
+  }
+
+  /**
+   * The claims as JSON, byte for byte what {@link JsonObject#encode} gives for them. Written out
+   * directly, as every check-in signs one per offer: an id that would need escaping (never a valid
+   * device id) takes the general encoder.
+   */
+  String claimsJson() {
+    if (!isPlainAscii(deviceId)) {
+      JsonObject claims = new JsonObject().put("sub", deviceId).put("job", jobId).put("round", round)
+          .put("exp_ms", expiresAtMs);
+      if (shards > 0) {
+        claims.put("shards", shards);
+      }
+      return claims.encode();
     }
-    return signer.sign(TYP, null, claims);
+    return "{\"sub\":\"" + deviceId + "\",\"job\":" + jobId + ",\"round\":" + round + ",\"exp_ms\":" + expiresAtMs
+        + (shards > 0 ? ",\"shards\":" + shards + "}" : "}");
+  }
+
+  /** Printable ASCII without quote or backslash: what JSON carries unescaped. */
+  private static boolean isPlainAscii(String s) {
+    if (s == null) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

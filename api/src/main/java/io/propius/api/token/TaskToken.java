@@ -35,7 +35,12 @@ public record TaskToken(long jobId, int round, String deviceId, String audience,
    *     malformed or expired
    */
   public static TaskToken verify(AudienceKeys verifier, String token, long nowMs) {
-    JsonObject p = CompactJws.verify(token, TYP, verifier.keys(), "task token");
+    JsonObject p;
+    try {
+      p = CompactJws.verify(token, TYP, verifier.keys(), "task token");
+    } catch (TokenRejectedException e) {
+      throw e.reason() == TokenRejection.SIGNATURE ? misrouted(verifier, token, e) : e;
+    }
     TaskToken t;
     try {
       t = new TaskToken(p.getLong("job"), p.getInteger("round"), p.getString("sub"), p.getString("aud"),
@@ -54,6 +59,18 @@ public record TaskToken(long jobId, int round, String deviceId, String audience,
       throw new TokenRejectedException(TokenRejection.EXPIRED, "task token expired");
     }
     return t;
+  }
+
+  /**
+   * A token for another audience is signed with that audience's key, so it never verifies here; its
+   * unverified {@code aud} tells a device sent to the wrong node (a job's address and audience that
+   * do not match) apart from a forgery, for the operator. Either way it is refused.
+   */
+  private static TokenRejectedException misrouted(AudienceKeys verifier, String token, TokenRejectedException e) {
+    String aud = CompactJws.unverifiedClaim(token, "aud");
+    return aud == null || aud.equals(verifier.audience()) ? e
+        : new TokenRejectedException(TokenRejection.WRONG_AUDIENCE, "task token is for data-plane node '" + aud
+            + "', not '" + verifier.audience() + "'");
   }
 
   /**

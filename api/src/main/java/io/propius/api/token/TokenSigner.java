@@ -56,8 +56,13 @@ public final class TokenSigner {
   }
 
   String sign(String typ, String audience, JsonObject claims) {
+    return sign(typ, audience, claims.encode());
+  }
+
+  /** @param claimsJson the claims as an encoded JSON object */
+  String sign(String typ, String audience, String claimsJson) {
     Derived d = current;
-    return CompactJws.sign(typ, audience == null ? d.offers : d.node(audience), claims);
+    return CompactJws.sign(typ, audience == null ? d.offers : d.node(audience), claimsJson);
   }
 
   KeyRing offerKeys() {

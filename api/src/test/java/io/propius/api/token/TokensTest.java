@@ -65,6 +65,15 @@ class TokensTest {
     String forLeaf2 = new TaskToken(7, 3, "phone-1", "leaf-2", 1_000).encode(signer);
     assertThat(TaskToken.verify(signer.audienceKeys("leaf-2"), forLeaf2, 0).deviceId()).isEqualTo("phone-1");
     assertThat(code(() -> TaskToken.verify(leaf, forLeaf2, 0))).isEqualTo(ErrorCode.UNAUTHENTICATED);
+    assertThat(message(() -> TaskToken.verify(leaf, forLeaf2, 0)))
+        .isEqualTo("task token is for data-plane node 'leaf-2', not 'leaf-1'");
+    assertThatThrownBy(() -> TaskToken.verify(leaf, forLeaf2, 0)).isInstanceOfSatisfying(TokenRejectedException.class,
+        e -> assertThat(e.reason()).isEqualTo(TokenRejection.WRONG_AUDIENCE));
+    // Leaf 2's signature over a payload that names leaf 1: a forgery, not a misrouted token.
+    String[] parts = forLeaf2.split("\\.");
+    String forged = parts[0] + "." + new TaskToken(7, 3, "phone-1", "leaf-1", 1_000).encode(signer).split("\\.")[1]
+        + "." + parts[2];
+    assertThat(message(() -> TaskToken.verify(leaf, forged, 0))).isEqualTo("task token has an invalid signature");
   }
 
   @Test

@@ -19,6 +19,7 @@ public final class JobSpec {
   private final Map<String, Double> privateConstraints = new LinkedHashMap<>();
   private String reducer = "fedavg";
   private String dataPlaneAddress = "";
+  private String dataPlaneAudience = "";
 
   /** A job called {@code name} that expects {@code totalRounds} rounds of {@code estDemand} devices. */
   public static JobSpec of(String name, int totalRounds, int estDemand) {
@@ -58,6 +59,15 @@ public final class JobSpec {
     return this;
   }
 
+  /**
+   * The data-plane audience behind {@link #dataPlaneAddress}: devices' task tokens for this job are
+   * valid only at the nodes of that audience. Empty: the server's {@code security.taskAudience}.
+   */
+  public JobSpec dataPlaneAudience(String audience) {
+    this.dataPlaneAudience = audience;
+    return this;
+  }
+
   public String name() {
     return name;
   }
@@ -69,6 +79,7 @@ public final class JobSpec {
   RegisterJobRequest toRequest() {
     return RegisterJobRequest.newBuilder().setName(name).setTenant(tenant).setTotalRounds(totalRounds)
         .setEstDemand(estDemand).putAllPublicConstraints(publicConstraints).putAllPrivateConstraints(privateConstraints)
-        .setDataPlane(DataPlaneOptions.newBuilder().setReducer(reducer).setAddress(dataPlaneAddress)).build();
+        .setDataPlane(DataPlaneOptions.newBuilder().setReducer(reducer).setAddress(dataPlaneAddress)
+            .setAudience(dataPlaneAudience)).build();
   }
 }

@@ -51,8 +51,10 @@ class JobClientTest {
       List<JobEvent> events = new CopyOnWriteArrayList<>();
       job.addListener(events::add);
       String tag = transport.name().toLowerCase();
-      long id = job.register(JobSpec.of("blocking-" + tag, 2, 3).requirePublic("cpu_cores", 2));
+      long id = job.register(JobSpec.of("blocking-" + tag, 2, 3).requirePublic("cpu_cores", 2)
+          .dataPlaneAudience("sdk-" + tag));
       assertThat(id).isPositive();
+      assertThat(job.status().getDataPlane().getAudience()).isEqualTo("sdk-" + tag);
       int round = job.requestRound(3);
       assertThat(round).isEqualTo(1);
 

@@ -34,6 +34,11 @@ public final class RoundAggregate {
   private Accumulator spare;
   /** Dedupe keys of the device contributions in {@link #own}, in the order they were counted. */
   private final List<String> counted = new ArrayList<>();
+  /**
+   * Uploads in the subtree for the parent, not yet acknowledged by it (below the root only; a
+   * sample, so at most {@link PartialUpdate#MAX_UPLOADS}; not journaled). Version 0: not pushed yet.
+   */
+  private final List<PartialUpdate.Upload> uploads = new ArrayList<>();
   private long childVersions;
   private long pushedVersion;
   private boolean pushing;
@@ -131,6 +136,16 @@ public final class RoundAggregate {
         e.getValue().partial.contributors(), e.getValue().partial.weight(), e.getValue().partial.state())).toList();
   }
 
+  /**
+   * Notes a device's first upload counted in the subtree, to go up with the next push. Must be
+   * called before the push covering its contribution starts, so that push carries it.
+   */
+  public void uploaded(String deviceId, int round, long atMs) {
+    if (uploads.size() < PartialUpdate.MAX_UPLOADS) {
+      uploads.add(new PartialUpdate.Upload(deviceId, round, atMs, 0));
+    }
+  }
+
   /** Notes a change at {@code now}: a round is retired only after a quiet retention period. */
   public void touch(long now) {
     lastChange = Math.max(lastChange, now);
@@ -148,14 +163,26 @@ public final class RoundAggregate {
    * @throws IllegalArgumentException when the state does not fit this round's reducer and length
    */
   public boolean offer(PartialUpdate update) {
+    return offered(update) != null;
+  }
+
+  /**
+   * Keeps a child's partial if it is newer than the one held.
+   *
+   * @return null for a repeat or an out-of-order push (changing nothing), else the uploads it
+   *     carries that no earlier applied push of the child carried
+   * @throws IllegalArgumentException when the state does not fit this round's reducer and length
+   */
+  public List<PartialUpdate.Upload> offered(PartialUpdate update) {
     if (!isNewer(update)) {
-      return false;
+      return null;
     }
     ChildState held = children.get(update.nodeId());
+    long heldVersion = held == null ? 0 : held.version;
     Accumulator partial = reducer.fromState(spec.tensorLength(), update.contributors(), update.weight(), update.state());
     children.put(update.nodeId(), new ChildState(update.version(), partial));
-    childVersions += update.version() - (held == null ? 0 : held.version);
-    return true;
+    childVersions += update.version() - heldVersion;
+    return update.uploads().stream().filter(u -> u.version() > heldVersion).toList();
   }
 
   /** Whether this partial is newer than the one held for its child. */
@@ -188,7 +215,10 @@ public final class RoundAggregate {
     }
     pushing = true;
     Accumulator total = total();
-    return new PartialUpdate(nodeId, version(), total.contributors(), total.weight(), total.state());
+    long v = version();
+    // An upload first goes up with this version; resent with it until the parent acknowledges it.
+    uploads.replaceAll(u -> u.version() == 0 ? new PartialUpdate.Upload(u.deviceId(), u.round(), u.atMs(), v) : u);
+    return new PartialUpdate(nodeId, v, total.contributors(), total.weight(), total.state(), List.copyOf(uploads));
   }
 
   /** Whether a push to the parent is in flight. */
@@ -200,6 +230,7 @@ public final class RoundAggregate {
   public void pushed(long acknowledged) {
     pushing = false;
     pushedVersion = Math.max(pushedVersion, acknowledged);
+    uploads.removeIf(u -> u.version() != 0 && u.version() <= pushedVersion);
   }
 
   public boolean closed() {

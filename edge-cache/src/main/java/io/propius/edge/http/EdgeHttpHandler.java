@@ -415,11 +415,13 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
     String version = header(req, "Propius-Version");
     String contributors = header(req, "Propius-Contributors");
     String weight = header(req, "Propius-Weight");
+    String uploads = req.getHeader("Propius-Uploads");
+    long limit = TensorHeader.BYTES + (uploads == null ? 0 : PartialUpdate.MAX_UPLOADS_BYTES);
     node.round(key)
-        .compose(r -> Exchange.body(req, TensorHeader.BYTES + 8L * r.reducer().stateLength(r.spec().tensorLength()),
+        .compose(r -> Exchange.body(req, limit + 8L * r.reducer().stateLength(r.spec().tensorLength()),
                 "partial state")
             .compose(body -> node.acceptPartial(r, PartialUpdate.parse(child, version, contributors, weight,
-                body.getBytes()))))
+                uploads == null ? null : uploads.trim(), body.getBytes(), node.now()))))
         .onSuccess(reply -> Exchange.json(req.response(), 200, reply))
         .onFailure(err -> respondFailure(req, err));
   }

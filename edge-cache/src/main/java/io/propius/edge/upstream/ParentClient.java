@@ -70,12 +70,16 @@ public final class ParentClient {
 
   /** @return the parent's answer: {@code applied} and whether the round is {@code closed} */
   public Future<JsonObject> push(RoundKey key, PartialUpdate update) {
-    Buffer body = Buffer.buffer(Tensors.encode(update.state(), DType.FLOAT64));
+    byte[] uploads = update.encodeUploads();
+    Buffer body = Buffer.buffer(Tensors.encode(update.state(), DType.FLOAT64)).appendBytes(uploads);
     RequestOptions extra = new RequestOptions()
         .putHeader("Propius-Node", update.nodeId())
         .putHeader("Propius-Version", Long.toString(update.version()))
         .putHeader("Propius-Contributors", Long.toString(update.contributors()))
         .putHeader("Propius-Weight", Double.toString(update.weight()));
+    if (uploads.length > 0) {
+      extra.putHeader("Propius-Uploads", Integer.toString(uploads.length));
+    }
     return call(HttpMethod.PUT, "/v1/partials/" + key.job() + "/" + key.round(), extra, body, JsonObject::new);
   }
 

@@ -3,15 +3,65 @@ package io.propius.edge.upstream;
 import io.propius.api.PropiusException;
 import io.propius.api.tensor.TensorFormatException;
 import io.propius.api.tensor.Tensors;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * A child's partial aggregate for one round as it travels up: its cumulative reducer state, the
  * contributions and weight in it, and a version (the child's cumulative contributor count) that
- * only grows, so the parent keeps the newest and a repeated push changes nothing.
+ * only grows, so the parent keeps the newest and a repeated push changes nothing. It may also carry
+ * the subtree's device uploads not yet acknowledged ({@link Upload}), so the root can tell the
+ * control plane how long tasks took at the leaves too.
  */
-public record PartialUpdate(String nodeId, long version, long contributors, double weight, double[] state) {
-  /** Longest node id a push may name. */
+public record PartialUpdate(String nodeId, long version, long contributors, double weight, double[] state,
+                            List<Upload> uploads) {
+  /** Longest node id a push may name; also the longest device id of an upload it carries. */
   public static final int MAX_NODE_ID = 128;
+  /** Most uploads one push carries: the durations are a sample, the push must stay small. */
+  public static final int MAX_UPLOADS = 1000;
+  /** Most bytes of the uploads trailer ({@link #MAX_UPLOADS} entries of the longest device id). */
+  public static final int MAX_UPLOADS_BYTES = MAX_UPLOADS * (MAX_NODE_ID + 96);
+  /** How far in the future an upload time may be, for the clocks of two machines. */
+  public static final long MAX_CLOCK_SKEW_MS = 60_000;
+
+  /**
+   * A device's first accepted upload for its task somewhere in the child's subtree.
+   *
+   * @param round   the round of the device's task
+   * @param version the child's version in the first push that carried it: the parent passes it on
+   *                only when that version is newer than the child's version it held, so a push
+   *                repeated after a lost answer does not count it twice
+   */
+  public record Upload(String deviceId, int round, long atMs, long version) {
+    JsonObject toJson() {
+      return new JsonObject().put("device", deviceId).put("round", round).put("at_ms", atMs).put("version", version);
+    }
+  }
+
+  /** A partial without uploads (as journaled, or from a node whose devices uploaded nothing new). */
+  public PartialUpdate(String nodeId, long version, long contributors, double weight, double[] state) {
+    this(nodeId, version, contributors, weight, state, List.of());
+  }
+
+  /** The uploads trailer of a push body: a JSON array, empty bytes when there are none. */
+  public byte[] encodeUploads() {
+    if (uploads.isEmpty()) {
+      return new byte[0];
+    }
+    JsonArray out = new JsonArray();
+    uploads.forEach(u -> out.add(u.toJson()));
+    return out.encode().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Without uploads: what the parent journals and keeps. */
+  public PartialUpdate withoutUploads() {
+    return uploads.isEmpty() ? this : new PartialUpdate(nodeId, version, contributors, weight, state);
+  }
 
   /**
    * A push as it arrives: the {@code Propius-Node}, {@code -Version}, {@code -Contributors} and
@@ -20,6 +70,20 @@ public record PartialUpdate(String nodeId, long version, long contributors, doub
    * @throws PropiusException INVALID_ARGUMENT naming what is wrong
    */
   public static PartialUpdate parse(String nodeId, String version, String contributors, String weight, byte[] body) {
+    return parse(nodeId, version, contributors, weight, null, body, Long.MAX_VALUE - MAX_CLOCK_SKEW_MS);
+  }
+
+  /**
+   * A push as it arrives, its body the tensor followed by {@code Propius-Uploads} bytes (when that
+   * header is sent) of a JSON array of uploads: {@code device}, {@code round}, {@code at_ms},
+   * {@code version}.
+   *
+   * @param uploadsBytes the {@code Propius-Uploads} header's text, or null when absent
+   * @param nowMs        the receiver's clock: an upload may not be later (but for clock skew)
+   * @throws PropiusException INVALID_ARGUMENT naming what is wrong
+   */
+  public static PartialUpdate parse(String nodeId, String version, String contributors, String weight,
+                                    String uploadsBytes, byte[] body, long nowMs) {
     if (nodeId.isEmpty() || nodeId.length() > MAX_NODE_ID) {
       throw PropiusException.invalid("header Propius-Node must have 1 to " + MAX_NODE_ID + " characters");
     }
@@ -34,11 +98,66 @@ public record PartialUpdate(String nodeId, long version, long contributors, doub
     if (!Double.isFinite(w) || w < 0) {
       throw PropiusException.invalid("header Propius-Weight must be a finite number >= 0, got " + w);
     }
+    long trailer = uploadsBytes == null ? 0 : count("Propius-Uploads", uploadsBytes);
+    if (trailer > Math.min(body.length, MAX_UPLOADS_BYTES)) {
+      throw PropiusException.invalid("header Propius-Uploads says " + trailer + " bytes of uploads, the body has "
+          + body.length + " bytes (at most " + MAX_UPLOADS_BYTES + " of uploads)");
+    }
+    int tensorEnd = body.length - (int) trailer;
+    List<Upload> uploads = trailer == 0 ? List.of()
+        : uploads(new String(body, tensorEnd, (int) trailer, StandardCharsets.UTF_8), v, c, nowMs);
     try {
-      return new PartialUpdate(nodeId, v, c, w, Tensors.decode(body));
+      return new PartialUpdate(nodeId, v, c, w, Tensors.decode(Arrays.copyOf(body, tensorEnd)), uploads);
     } catch (TensorFormatException e) {
       throw PropiusException.invalid("partial state: " + e.getMessage());
     }
+  }
+
+  private static List<Upload> uploads(String text, long version, long contributors, long nowMs) {
+    JsonArray array;
+    try {
+      array = new JsonArray(text);
+    } catch (DecodeException e) {
+      throw PropiusException.invalid("uploads must be a JSON array: " + shorten(e.getMessage()));
+    }
+    if (array.size() > Math.min(contributors, MAX_UPLOADS)) {
+      throw PropiusException.invalid("a push with " + contributors + " contributors carries " + array.size()
+          + " uploads; at most one per contributor and " + MAX_UPLOADS + " are allowed");
+    }
+    List<Upload> out = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject entry)) {
+        throw PropiusException.invalid("upload " + i + " must be an object");
+      }
+      out.add(upload(i, entry, version, nowMs));
+    }
+    return List.copyOf(out);
+  }
+
+  private static Upload upload(int i, JsonObject entry, long version, long nowMs) {
+    Object device = entry.getValue("device");
+    if (!(device instanceof String id) || id.isBlank() || id.length() > MAX_NODE_ID) {
+      throw PropiusException.invalid("upload " + i + " must name its device: 'device' of 1 to " + MAX_NODE_ID
+          + " characters");
+    }
+    long round = whole(i, entry, "round", 0, Integer.MAX_VALUE);
+    long at = whole(i, entry, "at_ms", 1, Long.MAX_VALUE);
+    if (at > nowMs + MAX_CLOCK_SKEW_MS) {
+      throw PropiusException.invalid("upload " + i + " of device '" + shorten(id) + "' is at " + at
+          + ", in the future (now " + nowMs + ")");
+    }
+    long counted = whole(i, entry, "version", 1, version);
+    return new Upload(id, (int) round, at, counted);
+  }
+
+  private static long whole(int i, JsonObject entry, String field, long min, long max) {
+    Object value = entry.getValue(field);
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < min
+        || ((Number) value).longValue() > max) {
+      throw PropiusException.invalid("upload " + i + " needs '" + field + "', a whole number from " + min + " to "
+          + max + ", got " + shorten(String.valueOf(value)));
+    }
+    return ((Number) value).longValue();
   }
 
   private static long count(String header, String text) {

@@ -10,7 +10,12 @@ import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
 import io.propius.edge.testing.RandomInputs;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,6 +63,89 @@ class PartialUpdateFuzzTest {
           .isInstanceOfSatisfying(PropiusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
     }
     assertThat(PartialUpdate.parse("leaf-1", "3", "3", "2.5", state).state()).containsExactly(1, 2);
+  }
+
+  /**
+   * The uploads trailer, random and near-valid: read (each upload naming a device, at a time not in
+   * the future, with a version within the push's, no more of them than contributors) or refused
+   * with INVALID_ARGUMENT.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void aPushsUploadsAreReadOrRefusedWithInvalidArgument(long seed) {
+    RandomInputs random = new RandomInputs(seed);
+    long now = 1_000_000;
+    String contributors = String.valueOf(random.between(0, 4));
+    byte[] state = Tensors.encode(new double[] {1, 2}, DType.FLOAT64);
+    byte[] trailer = random.fromOneOf(() -> uploads(random, now), () -> random.bytes(30),
+        () -> random.string(40).getBytes(StandardCharsets.UTF_8));
+    byte[] body = Arrays.copyOf(state, state.length + trailer.length);
+    System.arraycopy(trailer, 0, body, state.length, trailer.length);
+    String declared = random.fromOneOf(() -> String.valueOf(trailer.length), () -> number(random));
+    assertDoesNotThrow(() -> {
+      try {
+        PartialUpdate update = PartialUpdate.parse("leaf-1", "4", contributors, "1", declared, body, now);
+        assertThat(update.state()).containsExactly(1, 2);
+        assertThat((long) update.uploads().size()).isLessThanOrEqualTo(update.contributors());
+        assertThat(update.uploads()).allSatisfy(u -> {
+          assertThat(u.deviceId()).isNotBlank();
+          assertThat(u.atMs()).isPositive().isLessThanOrEqualTo(now + PartialUpdate.MAX_CLOCK_SKEW_MS);
+          assertThat(u.version()).isBetween(1L, 4L);
+          assertThat(u.round()).isNotNegative();
+        });
+      } catch (PropiusException refused) {
+        assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+      }
+    }, () -> "seed " + seed + ", contributors " + contributors + ", Propius-Uploads " + Json.encode(declared)
+        + ", trailer " + RandomInputs.hex(trailer));
+  }
+
+  @Test
+  void uploadsInTheFutureWithoutADeviceOrMoreThanContributorsAreRefusedWithTheReason() {
+    byte[] state = Tensors.encode(new double[] {1, 2}, DType.FLOAT64);
+    long now = 1_000_000;
+    JsonObject good = new JsonObject().put("device", "phone-1").put("round", 1).put("at_ms", now).put("version", 2);
+    Map<JsonArray, String> bad = Map.of(
+        new JsonArray().add(good.copy().put("at_ms", now + PartialUpdate.MAX_CLOCK_SKEW_MS + 1)), "in the future",
+        new JsonArray().add(good.copy().put("device", "")), "must name its device",
+        new JsonArray().add(good.copy().putNull("device")),
+        "must name its device",
+        new JsonArray().add(good).add(good.copy().put("device", "phone-2")).add(good.copy().put("device", "phone-3")),
+        "carries 3 uploads",
+        new JsonArray().add(good.copy().put("version", 3)), "'version', a whole number from 1 to 2");
+    bad.forEach((uploads, reason) -> {
+      byte[] trailer = uploads.encode().getBytes(StandardCharsets.UTF_8);
+      assertThatThrownBy(() -> PartialUpdate.parse("leaf-1", "2", "2", "1", String.valueOf(trailer.length),
+          concat(state, trailer), now)).isInstanceOfSatisfying(PropiusException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+            assertThat(e.getMessage()).contains(reason);
+          });
+    });
+    PartialUpdate sent = new PartialUpdate("leaf-1", 2, 2, 1, new double[] {1, 2},
+        List.of(new PartialUpdate.Upload("phone-1", 1, now, 2)));
+    byte[] trailer = sent.encodeUploads();
+    assertThat(PartialUpdate.parse("leaf-1", "2", "2", "1", String.valueOf(trailer.length), concat(state, trailer), now)
+        .uploads()).isEqualTo(sent.uploads());
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  /** A JSON array of 0 to 5 uploads, each field valid or not. */
+  private static byte[] uploads(RandomInputs random, long now) {
+    JsonArray out = new JsonArray();
+    for (int i = random.between(0, 5); i > 0; i--) {
+      out.add(new JsonObject()
+          .put("device", random.bool() ? "phone-" + i : random.fromOneOf(() -> "", () -> random.string(200), () -> 7))
+          .put("round", random.bool() ? random.between(0, 3) : random.fromOneOf(() -> -1, () -> "1", () -> 1.5))
+          .put("at_ms", random.bool() ? now - random.between(0, 1000) : random.anyLong())
+          .put("version", random.bool() ? random.between(1, 4) : random.between(-2, 10)));
+    }
+    return (random.bool() ? out : random.fromOneOf(() -> (Object) new JsonObject(), () -> 5)).toString()
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   /** A header value: half the time a plain valid count, so that enough pushes get past the headers to their body. */

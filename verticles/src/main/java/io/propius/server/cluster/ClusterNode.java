@@ -13,6 +13,7 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +32,16 @@ public final class ClusterNode {
   private ClusterNode() {
   }
 
-  /** A Vert.x instance whose own metrics (HTTP, event bus, pools) go to {@code registry}. */
+  /**
+   * A Vert.x instance whose own metrics (event bus, pools; HTTP server only with
+   * admin.httpServerMetrics) go to {@code registry}.
+   */
   public static Future<Vertx> vertx(PropiusOptions options, PrometheusMeterRegistry registry) {
-    VertxOptions vertxOptions = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true);
+    if (!options.admin().isHttpServerMetrics()) {
+      metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER);
+    }
+    VertxOptions vertxOptions = new VertxOptions().setMetricsOptions(metrics);
     ClusterOptions cluster = options.cluster();
     if (!cluster.isEnabled()) {
       return Future.succeededFuture(Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(registry))

@@ -1,7 +1,9 @@
 package io.propius.server.config;
 
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -27,6 +29,13 @@ public final class SecurityOptions {
    * behind {@code devices.dataPlaneUrl}. {@value #ROOT_AUDIENCE} is the server's own root.
    */
   private String taskAudience = ROOT_AUDIENCE;
+  /**
+   * The data-plane audiences a job may name in {@code data_plane.audience} (besides
+   * {@code taskAudience}), comma-separated. Empty: any well-formed name. A deployment lists its edge
+   * trees here so a job naming an audience no node serves is refused at registration instead of
+   * having every upload refused.
+   */
+  private String audiences = "";
   /**
    * Operator keys of {@code /v1/admin/*}: name → key and whether it may write. Empty: the admin
    * API is open (the embedded default; a warning is logged).
@@ -78,6 +87,32 @@ public final class SecurityOptions {
   public SecurityOptions setTaskAudience(String taskAudience) {
     this.taskAudience = taskAudience;
     return this;
+  }
+
+  public String getAudiences() {
+    return audiences;
+  }
+
+  public SecurityOptions setAudiences(String audiences) {
+    this.audiences = audiences;
+    return this;
+  }
+
+  /** {@link #audiences} as a list; empty when any audience is allowed. */
+  public List<String> audienceList() {
+    return audiences == null ? List.of()
+        : Arrays.stream(audiences.split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList();
+  }
+
+  /** Whether a job may name {@code audience} (well-formed is checked by the caller). */
+  public boolean allowsAudience(String audience) {
+    List<String> allowed = audienceList();
+    return allowed.isEmpty() || allowed.contains(audience) || taskAudience.equals(audience);
+  }
+
+  /** Whether {@code audience} is a well-formed audience name. */
+  public static boolean validAudience(String audience) {
+    return TENANT.matcher(audience).matches();
   }
 
   public Map<String, AdminKey> getAdminKeys() {
@@ -138,9 +173,15 @@ public final class SecurityOptions {
     if (!keysFile.isEmpty() && !tokenSecret.isEmpty()) {
       throw new IllegalArgumentException("security.keysFile and security.tokenSecret are alternatives; set one");
     }
-    if (!TENANT.matcher(taskAudience).matches()) {
+    if (!validAudience(taskAudience)) {
       throw new IllegalArgumentException("security.taskAudience '" + taskAudience + "' must be lower-case letters, "
           + "digits, '_' or '-'");
+    }
+    for (String audience : audienceList()) {
+      if (!validAudience(audience)) {
+        throw new IllegalArgumentException("security.audiences: '" + audience + "' must be lower-case letters, "
+            + "digits, '_' or '-'");
+      }
     }
     adminKeys.forEach((name, k) -> {
       if (k == null || k.key == null || k.key.length() < 16) {

@@ -73,7 +73,7 @@ public final class ClientManagerVerticle extends VerticleBase {
   private HttpServer server;
 
   /**
-   * @param taskAudience the data-plane node(s) task tokens are for (security.taskAudience)
+   * @param taskAudience the data-plane node(s) task tokens are for when the job names none (security.taskAudience)
    * @param limiter    check-in rate limits, shared by the instances
    * @param smallBatch hold check-ins for job-group plans (small-batch mode) instead of answering at once
    */
@@ -233,7 +233,8 @@ public final class ClientManagerVerticle extends VerticleBase {
     if (chosen.isEmpty()) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, PropiusException.retryAfterHeader(retryAfter));
     }
-    ctx.json(new CheckinResponse(deviceId, chosen, retryAfter).toJson());
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new CheckinResponse(deviceId, chosen, retryAfter).toBuffer());
   }
 
   /**
@@ -281,7 +282,8 @@ public final class ClientManagerVerticle extends VerticleBase {
           }
         }
         long taskExpires = now + options.getTaskTtlMs();
-        String token = new TaskToken(job.id(), job.round(), deviceId, taskAudience, taskExpires, offer.shards())
+        String audience = job.dataPlaneAudience().isEmpty() ? taskAudience : job.dataPlaneAudience();
+        String token = new TaskToken(job.id(), job.round(), deviceId, audience, taskExpires, offer.shards())
             .encode(signer);
         String dataPlane = job.dataPlaneAddress().isEmpty() ? options.getDataPlaneUrl() : job.dataPlaneAddress();
         ctx.json(new Binding(job.id(), job.round(), deviceId, token, dataPlane, r.leaseUntil(), taskExpires).toJson());

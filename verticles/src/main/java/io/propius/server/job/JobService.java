@@ -19,6 +19,7 @@ import io.propius.api.grpc.RequestRoundResponse;
 import io.propius.api.query.Constraints;
 import io.propius.server.config.AdmissionOptions;
 import io.propius.server.config.JobsOptions;
+import io.propius.server.config.SecurityOptions;
 import io.propius.server.metrics.PropiusMetrics;
 import io.propius.server.store.Job;
 import io.propius.server.store.JobSpec;
@@ -42,15 +43,17 @@ public final class JobService {
   private final JobEvents events;
   private final JobsOptions options;
   private final AdmissionOptions admission;
+  private final SecurityOptions security;
   private final PropiusMetrics metrics;
   private final LongSupplier clock;
 
   public JobService(JobStore store, JobEvents events, JobsOptions options, AdmissionOptions admission,
-                    PropiusMetrics metrics, LongSupplier clock) {
+                    SecurityOptions security, PropiusMetrics metrics, LongSupplier clock) {
     this.store = store;
     this.events = events;
     this.options = options;
     this.admission = admission;
+    this.security = security;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -106,11 +109,20 @@ public final class JobService {
     if (!address.isEmpty()) {
       checkUrl(address);
     }
+    String audience = req.getDataPlane().getAudience();
+    if (!audience.isEmpty() && !SecurityOptions.validAudience(audience)) {
+      throw PropiusException.invalid("data_plane.audience '" + audience + "' is not valid (lower-case letters, digits, "
+          + "'_' and '-', at most 64)");
+    }
+    if (!audience.isEmpty() && !security.allowsAudience(audience)) {
+      throw PropiusException.invalid("data_plane.audience '" + audience + "' is not one of security.audiences "
+          + security.audienceList() + " nor security.taskAudience '" + security.getTaskAudience() + "'");
+    }
     if (req.getJobAddress().length() > 256) {
       throw PropiusException.invalid("job_address is longer than 256 characters");
     }
     return new JobSpec(tenant, req.getName(), req.getTotalRounds(), req.getEstDemand(), pub, priv, req.getJobAddress(),
-        reducer, address);
+        reducer, address, audience);
   }
 
   /** {@code demand} is a uint32 read as unsigned. */

@@ -14,6 +14,7 @@ import java.util.Comparator;
  * store hands out a new one after every change. Times are ms since the epoch.
  *
  * @param filledAt when the current round last reached its demand, 0 when it has not
+ * @param dataPlaneAudience the data-plane audience its task tokens name; empty for security.taskAudience
  * @param reason   why the job is EXPIRED, empty otherwise
  * @param dataWork the data work the current (or last) round declared for MED; null when it declared none
  */
@@ -41,6 +42,7 @@ public record Job(
     long lastHeartbeat,
     String reducer,
     String dataPlaneAddress,
+    String dataPlaneAudience,
     String reason,
     DataWork dataWork) {
 
@@ -109,7 +111,8 @@ public record Job(
         .setScore(score).putAllPublicConstraints(publicConstraints.bounds())
         .putAllPrivateConstraints(privateConstraints.bounds()).setEstDemand(estDemand)
         .setRoundsCompleted(roundsCompleted).setRoundTimeTotal(roundTimeTotal).setLastHeartbeat(lastHeartbeat)
-        .setDataPlane(DataPlaneOptions.newBuilder().setReducer(reducer).setAddress(dataPlaneAddress))
+        .setDataPlane(DataPlaneOptions.newBuilder().setReducer(reducer).setAddress(dataPlaneAddress)
+            .setAudience(dataPlaneAudience))
         .setReason(reason)
         .build();
   }

@@ -29,6 +29,7 @@ final class JobDraft {
   long lastHeartbeat;
   String reducer;
   String dataPlaneAddress;
+  String dataPlaneAudience;
   String reason;
   DataWork dataWork;
 
@@ -56,6 +57,7 @@ final class JobDraft {
     lastHeartbeat = j.lastHeartbeat();
     reducer = j.reducer();
     dataPlaneAddress = j.dataPlaneAddress();
+    dataPlaneAudience = j.dataPlaneAudience();
     reason = j.reason();
     dataWork = j.dataWork();
   }
@@ -63,6 +65,7 @@ final class JobDraft {
   Job build() {
     return new Job(id, tenant, name, state, timeStamp, totalSched, startSched, filledAt, jobAddress, estDemand,
         totalRound, attainedService, round, demand, amount, score, publicConstraints, privateConstraints,
-        roundsCompleted, roundTimeTotal, lastHeartbeat, reducer, dataPlaneAddress, reason, dataWork);
+        roundsCompleted, roundTimeTotal, lastHeartbeat, reducer, dataPlaneAddress, dataPlaneAudience, reason,
+        dataWork);
   }
 }

@@ -2,7 +2,11 @@ package io.propius.server.store;
 
 import io.propius.api.query.Constraints;
 
-/** What a job asks for at registration, already validated. */
+/**
+ * What a job asks for at registration, already validated.
+ *
+ * @param dataPlaneAudience the data-plane audience its task tokens name; empty for security.taskAudience
+ */
 public record JobSpec(
     String tenant,
     String name,
@@ -12,5 +16,6 @@ public record JobSpec(
     Constraints privateConstraints,
     String jobAddress,
     String reducer,
-    String dataPlaneAddress) {
+    String dataPlaneAddress,
+    String dataPlaneAudience) {
 }

@@ -22,7 +22,8 @@ public final class JobTransitions {
   public static Job register(long id, JobSpec spec, long now) {
     return new Job(id, spec.tenant(), spec.name(), JobState.IDLE, now, 0, 0, 0, spec.jobAddress(),
         spec.estDemand(), spec.totalRound(), 0, 0, 0, 0, 0, spec.publicConstraints(), spec.privateConstraints(),
-        0, 0, now, spec.reducer(), spec.dataPlaneAddress(), "", null);
+        0, 0, now, spec.reducer(), spec.dataPlaneAddress(), spec.dataPlaneAudience(), "",
+        null);
   }
 
   /** @throws PropiusException when the job is finished or expired */

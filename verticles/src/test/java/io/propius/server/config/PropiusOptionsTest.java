@@ -49,6 +49,19 @@ class PropiusOptionsTest {
   }
 
   @Test
+  void jobAudiencesLoadFromTheEnvironmentAndAreChecked() {
+    SecurityOptions security = PropiusOptions.load(null, Map.of("PROPIUS_SECURITY_AUDIENCES", "leaf-eu, leaf-us"))
+        .security();
+    assertThat(security.audienceList()).containsExactly("leaf-eu", "leaf-us");
+    assertThat(security.allowsAudience("leaf-us")).isTrue();
+    assertThat(security.allowsAudience("root")).isTrue(); // security.taskAudience
+    assertThat(security.allowsAudience("leaf-xx")).isFalse();
+    assertThat(new SecurityOptions().allowsAudience("leaf-xx")).isTrue();
+    assertThatThrownBy(() -> PropiusOptions.load(null, Map.of("PROPIUS_SECURITY_AUDIENCES", "leaf-eu,Leaf US")))
+        .hasMessage("security.audiences: 'Leaf US' must be lower-case letters, digits, '_' or '-'");
+  }
+
+  @Test
   void smallBatchSettingsLoad() {
     PropiusOptions o = PropiusOptions.load(null, Map.of("PROPIUS_SCHEDULER_MODE", "small-batch",
         "PROPIUS_DEVICES_HOLD_MS", "5000", "PROPIUS_DEVICES_HOLD_CAPACITY", "100"));

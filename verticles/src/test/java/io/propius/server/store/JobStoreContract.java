@@ -50,7 +50,7 @@ public abstract class JobStoreContract {
 
   protected static JobSpec spec(String tenant, int rounds, int estDemand) {
     return new JobSpec(tenant, "job", rounds, estDemand, Constraints.of(Map.of("cpu_cores", 2.0), "public"),
-        Constraints.of(Map.of("dataset_size", 100.0), "private"), "10.0.0.1:5000", "fedavg", "");
+        Constraints.of(Map.of("dataset_size", 100.0), "private"), "10.0.0.1:5000", "fedavg", "", "");
   }
 
   private static ErrorCode code(Throwable t) {
@@ -73,6 +73,25 @@ public abstract class JobStoreContract {
     assertThat(read.reducer()).isEqualTo("fedavg");
     assertThat(await(store.listLive())).extracting(Job::id).containsExactlyInAnyOrder(a.id(), b.id());
     assertThat(code(failure(store.get(9_999)))).isEqualTo(ErrorCode.NOT_FOUND);
+  }
+
+  @Test
+  void theDataPlaneAddressAndAudienceStayWithTheJobThroughItsRounds() {
+    JobSpec s = spec("t", 2, 1);
+    Job a = await(store.register(new JobSpec(s.tenant(), s.name(), s.totalRound(), s.estDemand(), s.publicConstraints(),
+        s.privateConstraints(), s.jobAddress(), s.reducer(), "https://leaf-eu.example:8443", "leaf-eu"), NO_LIMITS, 1));
+    Job plain = await(store.register(s, NO_LIMITS, 2));
+    await(store.requestRound(a.id(), 1, 1, 3));
+    Job read = await(store.get(a.id()));
+    assertThat(read.round()).isEqualTo(1);
+    assertThat(read.dataPlaneAddress()).isEqualTo("https://leaf-eu.example:8443");
+    assertThat(read.dataPlaneAudience()).isEqualTo("leaf-eu");
+    assertThat(read.toStatus().getDataPlane().getAudience()).isEqualTo("leaf-eu");
+    assertThat(await(store.listLive())).filteredOn(j -> j.id() == a.id()).extracting(Job::dataPlaneAudience)
+        .containsExactly("leaf-eu");
+    assertThat(await(store.get(plain.id())).dataPlaneAudience()).isEmpty();
+    // The client manager names the audience in the task token from the job the reservation returns.
+    assertThat(await(store.reserve(a.id(), 1, "phone-1", 4, 1_000)).job().dataPlaneAudience()).isEqualTo("leaf-eu");
   }
 
   @Test

@@ -69,6 +69,11 @@ public final class DeviceLoad {
    * 0, else that many operations per second (open loop).
    */
   public Future<PhaseResult> run(Op op, int inFlight, double ratePerSecond, double warmupS, double measureS) {
+    if (inFlight <= 0 && !(ratePerSecond > 0)) {
+      // Neither a loop nor a schedule would ever send anything, and the phase would wait forever.
+      return Future.failedFuture(new IllegalArgumentException(op.name().toLowerCase(Locale.ROOT)
+          + ": a phase needs operations in flight or a rate above 0, got " + inFlight + " and " + ratePerSecond));
+    }
     Promise<PhaseResult> done = Promise.promise();
     Phase phase = new Phase(op, warmupS, measureS, done);
     vertx.runOnContext(v -> {

@@ -26,6 +26,7 @@ public final class JobDriver {
   private final GrpcClient grpc;
   private final JobManagerGrpcClient jobs;
   private final int demand;
+  private final long pollMs;
   private final List<Long> ids = new ArrayList<>();
   private final AtomicLong roundsFilled = new AtomicLong();
   private long timer = -1;
@@ -33,11 +34,17 @@ public final class JobDriver {
   private volatile boolean stopped;
 
   public JobDriver(Vertx vertx, String host, int port, int demand) {
+    this(vertx, host, port, demand, 5);
+  }
+
+  /** @param pollMs how often each job's state is polled (and a filled round replaced) */
+  public JobDriver(Vertx vertx, String host, int port, int demand, long pollMs) {
     this.vertx = vertx;
     this.grpc = GrpcClient.client(vertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false));
     this.jobs = JobManagerGrpcClient.create(grpc, SocketAddress.inetSocketAddress(port, host));
     this.demand = demand;
+    this.pollMs = pollMs;
   }
 
   /** Registers {@code count} jobs and opens their first rounds. */
@@ -53,7 +60,7 @@ public final class JobDriver {
           })
           .mapEmpty();
     }
-    return chain.onSuccess(v -> timer = vertx.setPeriodic(5, t -> poll()));
+    return chain.onSuccess(v -> timer = vertx.setPeriodic(pollMs, t -> poll()));
   }
 
   /** Rounds that filled and were replaced by a new one. */

@@ -24,10 +24,12 @@ import picocli.CommandLine;
 /**
  * The load generator's command line: {@code run} drives a live server (embedded by default) and the
  * bare baseline; {@code cluster} compares one process with clusters of device nodes behind HAProxy;
- * {@code window-memory} measures the sliding window's bytes per device.
+ * {@code window-memory} measures the sliding window's bytes per device; {@code bare} and
+ * {@code hold-jobs} set up a run of an external load generator ({@code bench/checkin/run.sh}).
  */
 @Command(name = "propius-loadgen", mixinStandardHelpOptions = true,
-    subcommands = {LoadGenCli.Run.class, ClusterBench.class, LoadGenCli.WindowMemory.class},
+    subcommands = {LoadGenCli.Run.class, ClusterBench.class, LoadGenCli.WindowMemory.class, BareCommand.class,
+        HoldJobsCommand.class},
     description = "Load generator for a live Propius server, with a bare Vert.x baseline in the same run.")
 public final class LoadGenCli {
   // The same handler as SimulatorCli's: the two bench tools share no module (the simulator needs only
@@ -113,6 +115,7 @@ public final class LoadGenCli {
         options.jobs().setHost("127.0.0.1").setPort(0);
         options.devices().setHost("127.0.0.1").setPort(0).setInstances(o.instances);
         options.admin().setHost("127.0.0.1").setPort(0);
+        options.dataPlane().setHost("127.0.0.1").setPort(0);
         options.store().setType(o.store);
         if (o.store.equals("redis")) {
           if (o.redisUri == null) {
@@ -180,6 +183,11 @@ public final class LoadGenCli {
             List<PhaseResult> runs = new ArrayList<>(peaks.get(op));
             runs.sort(Comparator.comparingDouble(PhaseResult::perSecond));
             PhaseResult peak = runs.get(runs.size() / 2);
+            if (peak.perSecond() == 0) {
+              throw new IllegalStateException(op.name().toLowerCase(Locale.ROOT) + " completed nothing in its peak"
+                  + " phase (" + o.durationS + " s measured), so it has no half of peak to run at; see the"
+                  + " server's log, or measure for longer");
+            }
             results.add(peak.withRuns(peaks.get(op)));
             results.add(print(await(devices.run(op, 0, peak.perSecond() / 2, o.warmupS, o.durationS))));
           }
@@ -230,7 +238,7 @@ public final class LoadGenCli {
       return r;
     }
 
-    private static String[] hostPort(String s) {
+    static String[] hostPort(String s) {
       int i = s.lastIndexOf(':');
       if (i <= 0) {
         throw new IllegalArgumentException("expected host:port, got '" + s + "'");

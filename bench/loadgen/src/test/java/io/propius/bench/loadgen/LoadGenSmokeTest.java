@@ -21,7 +21,7 @@ class LoadGenSmokeTest {
 
   private static LoadReport run(String store) throws Exception {
     LoadGenCli.Run options = new LoadGenCli.Run();
-    new CommandLine(options).parseArgs("--warmup", "0.2", "--duration", "0.5", "--in-flight", "4", "--connections", "4",
+    new CommandLine(options).parseArgs("--warmup", "0.5", "--duration", "1", "--in-flight", "4", "--connections", "4",
         "--jobs", "2", "--demand", "10", "--store", store, "--repeat", "1");
     return new LoadGenCli.LoadGen(options).run();
   }

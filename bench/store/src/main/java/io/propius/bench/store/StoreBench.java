@@ -204,7 +204,7 @@ public final class StoreBench {
   private double reserveAll(JobStore store, int n) {
     long now = System.currentTimeMillis();
     long jobId = await(store.register(new JobSpec("bench", "bench", 1, n, Constraints.NONE, Constraints.NONE, "",
-        "fedavg", ""), new AdmissionLimits(1_000, Long.MAX_VALUE, Long.MAX_VALUE), now)).id();
+        "fedavg", "", ""), new AdmissionLimits(1_000, Long.MAX_VALUE, Long.MAX_VALUE), now)).id();
     await(store.requestRound(jobId, n, 1, now));
     AtomicInteger bound = new AtomicInteger();
     long started = System.nanoTime();

@@ -67,6 +67,7 @@ final class JobHash {
     f.put("lastHeartbeat", Long.toString(j.lastHeartbeat()));
     f.put("reducer", j.reducer());
     f.put("dataPlaneAddress", j.dataPlaneAddress());
+    f.put("dataPlaneAudience", j.dataPlaneAudience());
     f.put("reason", j.reason());
     f.put("dataWork", dataWork(j.dataWork()));
     return f;
@@ -160,7 +161,7 @@ final class JobHash {
         values.get(9).toInteger(),
         values.get(10).toLong(),
         values.get(11).toLong(),
-        known.reducer(), known.dataPlaneAddress(),
+        known.reducer(), known.dataPlaneAddress(), known.dataPlaneAudience(),
         values.get(12).toString(),
         dataWork(values.get(14) == null ? null : values.get(14).toString()));
   }
@@ -198,6 +199,7 @@ final class JobHash {
         Long.parseLong(f.get("lastHeartbeat")),
         f.get("reducer"),
         f.get("dataPlaneAddress"),
+        f.getOrDefault("dataPlaneAudience", ""), // none in a job written before the field existed
         f.get("reason"),
         dataWork(f.get("dataWork")));
     return new Versioned(job, f.get(VERSION));
