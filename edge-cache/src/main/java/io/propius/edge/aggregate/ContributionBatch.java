@@ -46,13 +46,21 @@ public final class ContributionBatch {
     return done.future();
   }
 
-  /** Tells the uploads in the batch whether it was journaled. */
+  /**
+   * Tells the uploads in the batch whether it was journaled, and gives its accumulator back to the
+   * round: by now its record is written (or failed) and its sum merged, so nothing reads it.
+   */
   public void settle(AsyncResult<Void> written) {
+    round.recycle(sum);
     done.handle(written);
   }
 
-  /** The batch as one journal record. */
+  /**
+   * The batch as one journal record. It shares the batch's state vector instead of copying it: once
+   * the batch is handed to the journal nothing is added to it, and its accumulator is only reused
+   * after {@link #settle}, when the record has been encoded and written.
+   */
   public Journal.ContributionsEntry entry() {
-    return new Journal.ContributionsEntry(round.key(), keys, sum.contributors(), sum.weight(), sum.state());
+    return new Journal.ContributionsEntry(round.key(), keys, sum.contributors(), sum.weight(), sum.sharedState());
   }
 }

@@ -27,6 +27,11 @@ public final class RoundAggregate {
   private final Reducer reducer;
   private final Accumulator own;
   private final Map<String, ChildState> children = new HashMap<>();
+  /**
+   * The accumulator of the last batch merged, kept for the next one. One is enough: a batch fills
+   * while the previous one is journaled, and takes the spare of the one before.
+   */
+  private Accumulator spare;
   /** Dedupe keys of the device contributions in {@link #own}, in the order they were counted. */
   private final List<String> counted = new ArrayList<>();
   /**
@@ -98,9 +103,26 @@ public final class RoundAggregate {
     return List.copyOf(counted);
   }
 
-  /** An empty accumulator for contributions to this round. */
+  /**
+   * An empty accumulator for contributions to this round: one given back by {@link #recycle}, cleared,
+   * or a new one. Reusing them spares a busy node a fresh (zeroed) state vector per group commit.
+   */
   public Accumulator newAccumulator() {
-    return reducer.newAccumulator(spec.tensorLength());
+    Accumulator reused = spare;
+    if (reused == null) {
+      return reducer.newAccumulator(spec.tensorLength());
+    }
+    spare = null;
+    reused.clear();
+    return reused;
+  }
+
+  /**
+   * Takes back an accumulator from {@link #newAccumulator} that nothing reads any more (its batch
+   * journaled and merged, or failed), for a later batch.
+   */
+  public void recycle(Accumulator done) {
+    spare = done;
   }
 
   /** The contributions uploaded to this node itself, without its children's. */

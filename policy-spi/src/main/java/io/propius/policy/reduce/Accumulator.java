@@ -29,6 +29,25 @@ public interface Accumulator {
   /** A copy of the reducer-specific state vector (what travels up the tree). */
   double[] state();
 
+  /**
+   * The state vector itself when the accumulator can hand it out without a copy, else a copy: for a
+   * caller that only reads it, and only until the accumulator next changes (a group commit encoding
+   * it into a journal record), which spares copying a vector per commit.
+   */
+  default double[] sharedState() {
+    return state();
+  }
+
+  /**
+   * Empties the accumulator for reuse, as if freshly made by its reducer, so a busy node need not
+   * allocate (and zero) a state vector per batch.
+   *
+   * @throws UnsupportedOperationException when this accumulator cannot be reused
+   */
+  default void clear() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be cleared");
+  }
+
   /** The aggregate tensor so far. */
   double[] result();
 }

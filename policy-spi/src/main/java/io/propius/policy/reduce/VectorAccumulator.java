@@ -13,6 +13,8 @@ public abstract class VectorAccumulator implements Accumulator {
   protected final double[] state;
   private long contributors;
   private double weight;
+  /** Cleared but not yet emptied: the state holds a previous batch until the first fold overwrites it. */
+  private boolean stale;
 
   protected VectorAccumulator(int length, double[] state, long contributors, double weight) {
     if (length < 0) {
@@ -30,6 +32,24 @@ public abstract class VectorAccumulator implements Accumulator {
   /** Merges another state of the same layout into {@link #state}. */
   protected abstract void combine(double[] other);
 
+  /** The aggregate tensor computed from {@link #state}; see {@link #result}. */
+  protected abstract double[] aggregate();
+
+  /** Writes the empty state (what the reducer's new accumulator starts from) into {@link #state}. */
+  protected void empty() {
+    Arrays.fill(state, 0);
+  }
+
+  /**
+   * Folds the first contribution after {@link #clear}, over the previous contents of {@link #state}.
+   * Subclasses whose fold of one contribution into the empty state is a plain write override this,
+   * so that reuse costs no pass to empty the state first.
+   */
+  protected void foldFirst(double[] values, double weight) {
+    empty();
+    fold(values, weight);
+  }
+
   @Override
   public final void add(double[] values, double w) {
     if (values.length != length) {
@@ -38,7 +58,12 @@ public abstract class VectorAccumulator implements Accumulator {
     if (!(w > 0) || Double.isInfinite(w)) {
       throw new IllegalArgumentException("sample weight must be positive and finite, got " + w);
     }
-    fold(values, w);
+    if (stale) {
+      stale = false;
+      foldFirst(values, w);
+    } else {
+      fold(values, w);
+    }
     contributors++;
     weight += w;
   }
@@ -50,6 +75,8 @@ public abstract class VectorAccumulator implements Accumulator {
           + getClass().getSimpleName() + " of length " + length);
     }
     VectorAccumulator o = (VectorAccumulator) other;
+    settle();
+    o.settle();
     combine(o.state);
     contributors += o.contributors;
     weight += o.weight;
@@ -67,7 +94,36 @@ public abstract class VectorAccumulator implements Accumulator {
 
   @Override
   public final double[] state() {
+    settle();
     return state.clone();
+  }
+
+  @Override
+  public final double[] result() {
+    settle();
+    return aggregate();
+  }
+
+  @Override
+  public final double[] sharedState() {
+    settle();
+    return state;
+  }
+
+  /** Empties lazily: the next fold overwrites the state instead of adding to it. */
+  @Override
+  public final void clear() {
+    contributors = 0;
+    weight = 0;
+    stale = true;
+  }
+
+  /** Empties the state now if {@link #clear} left it stale and something reads it before a fold. */
+  private void settle() {
+    if (stale) {
+      stale = false;
+      empty();
+    }
   }
 
   /** Checks a received state's length; for {@link Reducer#fromState} implementations. */
@@ -80,6 +136,7 @@ public abstract class VectorAccumulator implements Accumulator {
 
   @Override
   public String toString() {
+    settle();
     return getClass().getSimpleName() + "[n=" + length + ", contributors=" + contributors + ", weight=" + weight
         + ", state=" + Arrays.toString(Arrays.copyOf(state, Math.min(4, state.length))) + "...]";
   }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BuiltinReducersTest {
   @Test
@@ -69,5 +71,38 @@ class BuiltinReducersTest {
     assertThatThrownBy(() -> r.newAccumulator(3).add(new double[3], 0)).hasMessageContaining("positive");
     assertThatThrownBy(() -> r.newAccumulator(3).merge(r.newAccumulator(4))).hasMessageContaining("length 3");
     assertThatThrownBy(() -> r.fromState(3, 1, 1, new double[2])).hasMessageContaining("expected 3");
+  }
+
+  /** A cleared accumulator behaves exactly as a new one, whatever is read or folded first. */
+  @ParameterizedTest
+  @ValueSource(strings = {"fedavg", "sum", "metrics"})
+  void aClearedAccumulatorIsANewOne(String name) {
+    Reducer r = Reducers.load(name);
+    Random rnd = new Random(11);
+    double[] x = rnd.doubles(3, -1, 1).toArray();
+    double[] y = rnd.doubles(3, -1, 1).toArray();
+    Accumulator fresh = r.newAccumulator(3);
+    fresh.add(x, 2);
+    fresh.add(y, 5);
+
+    Accumulator reused = r.newAccumulator(3);
+    reused.add(y, 7);
+    reused.clear();
+    assertThat(reused.contributors()).isZero();
+    assertThat(reused.weight()).isZero();
+    assertThat(reused.state()).containsExactly(r.newAccumulator(3).state());
+    reused.clear();
+    reused.add(x, 2);
+    reused.add(y, 5);
+    assertThat(reused.state()).containsExactly(fresh.state());
+    assertThat(reused.sharedState()).containsExactly(fresh.state());
+    assertThat(reused.result()).containsExactly(fresh.result());
+
+    Accumulator merged = r.newAccumulator(3);
+    merged.add(y, 1);
+    merged.clear();
+    merged.merge(fresh);
+    assertThat(merged.state()).containsExactly(fresh.state());
+    assertThat(merged.contributors()).isEqualTo(2);
   }
 }

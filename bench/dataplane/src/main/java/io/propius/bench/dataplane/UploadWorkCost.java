@@ -20,7 +20,10 @@ import picocli.CommandLine.Option;
  * What a journaled leaf does with an upload's bytes apart from HTTP, step by step, in thread CPU
  * time per MB of float32 payload: the decode into doubles (in 64 KiB chunks, as bodies arrive),
  * the FedAvg fold, and the steps of a group commit (a fresh accumulator, the copy of its state for
- * the journal record, the record's encoding, the merge into the round). The leaf's classes
+ * the journal record, the record's encoding, the merge into the round). The last column is what the
+ * leaf does instead of a fresh accumulator and a fold since issue 19: the first fold into a reused,
+ * cleared one (which overwrites the state instead of adding to zeros); the journal record shares the
+ * state instead of copying it. The leaf's classes
  * themselves, no HTTP, no journal file: the floor under the leaf's CPU per MB in
  * {@link DataPlaneBench}, whose sink does none of this.
  *
@@ -46,8 +49,8 @@ public final class UploadWorkCost implements Runnable {
   @Override
   public void run() {
     System.out.printf(Locale.ROOT, "Java %s; µs of thread CPU per MB of float32 payload (median of %d rounds"
-        + " after one warm-up)%n%n| values | decode | fold | new accumulator | state copy | encode | merge |%n"
-        + "|---|---|---|---|---|---|---|%n", Runtime.version(), rounds - 1);
+        + " after one warm-up)%n%n| values | decode | fold | new accumulator | state copy | encode | merge | cleared: first fold |%n"
+        + "|---|---|---|---|---|---|---|---|%n", Runtime.version(), rounds - 1);
     for (int n : values) {
       measure(n);
     }
@@ -69,9 +72,9 @@ public final class UploadWorkCost implements Runnable {
     double[] decoded = new double[n];
     ByteBuffer record = ByteBuffer.allocateDirect(8 * n).order(ByteOrder.LITTLE_ENDIAN);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    double[][] perStep = new double[6][rounds - 1];
+    double[][] perStep = new double[7][rounds - 1];
     for (int r = 0; r < rounds; r++) {
-      long[] at = new long[7];
+      long[] at = new long[8];
       at[0] = threads.getCurrentThreadCpuTime();
       for (int k = 0; k < reps; k++) {
         TensorDecoder decoder = new TensorDecoder(count -> null, length -> decoded);
@@ -103,8 +106,13 @@ public final class UploadWorkCost implements Runnable {
         round.merge(batch);
       }
       at[6] = threads.getCurrentThreadCpuTime();
+      for (int k = 0; k < reps; k++) {
+        batch.clear();
+        batch.add(decoded, 10);
+      }
+      at[7] = threads.getCurrentThreadCpuTime();
       if (r > 0) {
-        for (int s = 0; s < 6; s++) {
+        for (int s = 0; s < 7; s++) {
           perStep[s][r - 1] = (at[s + 1] - at[s]) / 1e3 / (reps * payloadMb);
         }
       }

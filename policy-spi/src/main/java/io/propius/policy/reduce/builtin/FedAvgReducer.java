@@ -30,7 +30,14 @@ public final class FedAvgReducer extends ElementwiseReducer {
     }
 
     @Override
-    public double[] result() {
+    protected void foldFirst(double[] values, double weight) {
+      for (int i = 0; i < length; i++) {
+        state[i] = weight * values[i];
+      }
+    }
+
+    @Override
+    protected double[] aggregate() {
       double w = weight();
       double[] mean = new double[length];
       if (w > 0) {

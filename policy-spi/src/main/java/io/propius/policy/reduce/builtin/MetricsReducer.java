@@ -29,10 +29,9 @@ public final class MetricsReducer implements Reducer {
 
   @Override
   public Accumulator newAccumulator(int tensorLength) {
-    double[] state = new double[3 * tensorLength];
-    Arrays.fill(state, tensorLength, 2 * tensorLength, Double.POSITIVE_INFINITY);
-    Arrays.fill(state, 2 * tensorLength, 3 * tensorLength, Double.NEGATIVE_INFINITY);
-    return new Summary(tensorLength, state, 0, 0);
+    Summary summary = new Summary(tensorLength, new double[3 * tensorLength], 0, 0);
+    summary.empty();
+    return summary;
   }
 
   @Override
@@ -56,6 +55,13 @@ public final class MetricsReducer implements Reducer {
     }
 
     @Override
+    protected void empty() {
+      Arrays.fill(state, 0, length, 0);
+      Arrays.fill(state, length, 2 * length, Double.POSITIVE_INFINITY);
+      Arrays.fill(state, 2 * length, 3 * length, Double.NEGATIVE_INFINITY);
+    }
+
+    @Override
     protected void combine(double[] other) {
       for (int i = 0; i < length; i++) {
         state[i] += other[i];
@@ -65,7 +71,7 @@ public final class MetricsReducer implements Reducer {
     }
 
     @Override
-    public double[] result() {
+    protected double[] aggregate() {
       long n = contributors();
       double[] out = new double[4 * length];
       for (int i = 0; i < length; i++) {

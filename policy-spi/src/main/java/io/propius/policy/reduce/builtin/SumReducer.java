@@ -14,8 +14,8 @@ public final class SumReducer extends ElementwiseReducer {
     return new PlainSums(length, state, contributors, weight);
   }
 
-  // Same shape as FedAvgReducer.WeightedSums on purpose: only fold (no weight) and result (no
-  // division) differ, and those two methods are the whole of each reducer.
+  // Same shape as FedAvgReducer.WeightedSums on purpose: only the folds (no weight) and aggregate (no
+  // division) differ, and those methods are the whole of each reducer.
   private static final class PlainSums extends Sums {
     PlainSums(int length, double[] state, long contributors, double weight) {
       super(length, state, contributors, weight);
@@ -29,7 +29,12 @@ public final class SumReducer extends ElementwiseReducer {
     }
 
     @Override
-    public double[] result() {
+    protected void foldFirst(double[] values, double weight) {
+      System.arraycopy(values, 0, state, 0, length);
+    }
+
+    @Override
+    protected double[] aggregate() {
       return state.clone();
     }
   }
