@@ -30,23 +30,25 @@ public final class CheckinLimiter {
 
   /** @throws PropiusException RATE_LIMITED naming the limit that was hit */
   public void admit(String deviceId, HttpServerRequest request, long nowNanos) {
+    // The refusal messages are built only for a refusal: this runs on every check-in.
     if (perDevice != null) {
-      refuseIfEmpty(perDevice.take(deviceId, nowNanos), "device", "device '" + deviceId + "' checks in too often",
-          "devices.rateLimit.perDevice");
+      long waitMs = perDevice.take(deviceId, nowNanos);
+      if (waitMs > 0) {
+        refuse(waitMs, "device", "device '" + deviceId + "' checks in too often", "devices.rateLimit.perDevice");
+      }
     }
     if (perAddress != null && request.remoteAddress() != null) {
       String peer = request.remoteAddress().hostAddress();
       String address = proxies.trusts(peer) ? proxies.client(peer, request.headers().getAll(FORWARDED_FOR)) : peer;
-      refuseIfEmpty(perAddress.take(address, nowNanos), "address", "too many check-ins from address " + address,
-          "devices.rateLimit.perAddress");
+      long waitMs = perAddress.take(address, nowNanos);
+      if (waitMs > 0) {
+        refuse(waitMs, "address", "too many check-ins from address " + address, "devices.rateLimit.perAddress");
+      }
     }
   }
 
-  private void refuseIfEmpty(long waitMs, String limit, String what, String setting) {
-    if (waitMs > 0) {
-      metrics.rateLimited(limit);
-      throw new PropiusException(ErrorCode.RATE_LIMITED, what + " (" + setting + "); retry in " + waitMs + " ms",
-          waitMs);
-    }
+  private void refuse(long waitMs, String limit, String what, String setting) {
+    metrics.rateLimited(limit);
+    throw new PropiusException(ErrorCode.RATE_LIMITED, what + " (" + setting + "); retry in " + waitMs + " ms", waitMs);
   }
 }
