@@ -210,9 +210,7 @@ class ClusterThroughHaproxyTest {
   private static List<String> checkIn(long jobId, String prefix, int n) {
     List<Future<String>> offers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      offers.add(devices.checkin(prefix + i, ATTRIBUTES).map(r -> r.bodyAsJsonObject().getJsonArray("offers").stream()
-          .map(JsonObject.class::cast).filter(o -> o.getLong("job_id") == jobId).findFirst()
-          .orElseThrow(() -> new AssertionError("no offer in " + r.bodyAsString())).getString("offer")));
+      offers.add(devices.offerOf(prefix + i, ATTRIBUTES, jobId));
     }
     await(Future.all(offers), Duration.ofSeconds(60));
     return offers.stream().map(Future::result).toList();

@@ -10,6 +10,7 @@ import io.propius.api.grpc.JobStatus;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.server.testing.Devices;
+import io.propius.server.testing.RedisServerEnv;
 import io.propius.testing.FreePort;
 import io.propius.testing.RedisProcess;
 import io.propius.testing.ServerProcess;
@@ -29,7 +30,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -72,19 +72,9 @@ class BatchedAcceptsThreeProcessTest {
       if (s == 0) {
         jobsPort = FreePort.find();
       }
-      Map<String, String> env = new HashMap<>();
-      env.put("PROPIUS_STORE_TYPE", "redis");
-      env.put("PROPIUS_STORE_REDIS_URI", redis.uri());
-      env.put("PROPIUS_STORE_KEY_PREFIX", "batched:");
+      Map<String, String> env =
+          RedisServerEnv.of(redis, "batched:", s == 0 ? jobsPort : FreePort.find(), port, adminPort);
       env.put("PROPIUS_SECURITY_TOKEN_SECRET", Base64.getEncoder().encodeToString(secret));
-      env.put("PROPIUS_JOBS_HOST", "127.0.0.1");
-      env.put("PROPIUS_JOBS_PORT", Integer.toString(s == 0 ? jobsPort : FreePort.find()));
-      env.put("PROPIUS_DEVICES_HOST", "127.0.0.1");
-      env.put("PROPIUS_DEVICES_PORT", Integer.toString(port));
-      env.put("PROPIUS_ADMIN_HOST", "127.0.0.1");
-      env.put("PROPIUS_ADMIN_PORT", Integer.toString(adminPort));
-      env.put("PROPIUS_DATA_PLANE_HOST", "127.0.0.1");
-      env.put("PROPIUS_DATA_PLANE_PORT", "0");
       env.put("PROPIUS_SCHEDULER_TICK_MS", "200");
       servers.add(keep(ServerProcess.start(env)));
       devicePorts.add(port);
@@ -110,9 +100,7 @@ class BatchedAcceptsThreeProcessTest {
     int devices = 600;
     List<Future<String>> offers = new ArrayList<>();
     for (int i = 0; i < devices; i++) {
-      offers.add(endpoints.get(i % 3).checkin("d" + i, ATTRIBUTES).map(r -> r.bodyAsJsonObject().getJsonArray("offers")
-          .stream().map(JsonObject.class::cast).filter(o -> o.getLong("job_id") == jobId).findFirst()
-          .orElseThrow(() -> new AssertionError("no offer in " + r.bodyAsString())).getString("offer")));
+      offers.add(endpoints.get(i % 3).offerOf("d" + i, ATTRIBUTES, jobId));
     }
     await(Future.all(offers), Duration.ofSeconds(60));
 

@@ -14,6 +14,7 @@ import io.propius.api.grpc.JobStatus;
 import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.api.grpc.RequestRoundRequest;
 import io.propius.api.grpc.WatchJobRequest;
+import io.propius.server.testing.RedisServerEnv;
 import io.propius.testing.FreePort;
 import io.propius.testing.RedisProcess;
 import io.propius.testing.ServerProcess;
@@ -30,7 +31,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -91,20 +91,8 @@ class RedisDurabilityTest {
     new SecureRandom().nextBytes(secret);
     int jobsPort = FreePort.find();
     devicesPort = FreePort.find();
-    Map<String, String> env = new HashMap<>();
-    env.put("PROPIUS_STORE_TYPE", "redis");
-    env.put("PROPIUS_STORE_REDIS_URI", redis.uri());
-    env.put("PROPIUS_STORE_KEY_PREFIX", "durable:");
+    Map<String, String> env = RedisServerEnv.of(redis, "durable:", jobsPort, devicesPort, 0);
     env.put("PROPIUS_SECURITY_TOKEN_SECRET", Base64.getEncoder().encodeToString(secret));
-    env.put("PROPIUS_JOBS_HOST", "127.0.0.1");
-    env.put("PROPIUS_JOBS_PORT", Integer.toString(jobsPort));
-    env.put("PROPIUS_DEVICES_HOST", "127.0.0.1");
-    env.put("PROPIUS_DEVICES_PORT", Integer.toString(devicesPort));
-    env.put("PROPIUS_ADMIN_HOST", "127.0.0.1");
-    env.put("PROPIUS_ADMIN_PORT", "0");
-    // Never the default 8090: other builds on this machine may be using it.
-    env.put("PROPIUS_DATA_PLANE_HOST", "127.0.0.1");
-    env.put("PROPIUS_DATA_PLANE_PORT", "0");
     env.put("PROPIUS_SCHEDULER_TICK_MS", "200");
 
     ServerProcess first = keep(ServerProcess.start(env));

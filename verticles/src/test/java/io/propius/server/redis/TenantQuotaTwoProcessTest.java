@@ -12,6 +12,7 @@ import io.propius.server.config.AdmissionOptions.TenantQuota;
 import io.propius.server.config.PropiusOptions;
 import io.propius.testing.FreePort;
 import io.propius.server.testing.GrpcFailure;
+import io.propius.server.testing.RedisServerEnv;
 import io.propius.testing.RedisProcess;
 import io.propius.testing.ServerProcess;
 import io.propius.server.testing.TestServer;
@@ -22,7 +23,6 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,19 +37,8 @@ class TenantQuotaTwoProcessTest {
   void openDemandQuotaHoldsAcrossTwoProcesses() {
     try (RedisProcess redis = RedisProcess.ephemeral()) {
       int jobsPort = FreePort.find();
-      Map<String, String> env = new HashMap<>();
-      env.put("PROPIUS_STORE_TYPE", "redis");
-      env.put("PROPIUS_STORE_REDIS_URI", redis.uri());
-      env.put("PROPIUS_STORE_KEY_PREFIX", "quota:");
+      Map<String, String> env = RedisServerEnv.of(redis, "quota:", jobsPort, 0, 0);
       env.put("PROPIUS_ADMISSION_TENANTS", "{\"q\":{\"maxOpenDemand\":10}}");
-      env.put("PROPIUS_JOBS_HOST", "127.0.0.1");
-      env.put("PROPIUS_JOBS_PORT", Integer.toString(jobsPort));
-      env.put("PROPIUS_DEVICES_HOST", "127.0.0.1");
-      env.put("PROPIUS_DEVICES_PORT", "0");
-      env.put("PROPIUS_ADMIN_HOST", "127.0.0.1");
-      env.put("PROPIUS_ADMIN_PORT", "0");
-      env.put("PROPIUS_DATA_PLANE_HOST", "127.0.0.1");
-      env.put("PROPIUS_DATA_PLANE_PORT", "0");
       PropiusOptions options = TestServer.testOptions();
       options.store().setType("redis").setRedisUri(redis.uri()).setKeyPrefix("quota:");
       options.admission().getTenants().put("q", new TenantQuota(0, 0, 10));

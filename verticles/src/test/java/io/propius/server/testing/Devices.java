@@ -68,6 +68,13 @@ public final class Devices {
     return post("/v1/confirm", new JsonObject().put("task_token", taskToken));
   }
 
+  /** Checks in once; the offer token of {@code jobId}, or an AssertionError naming the answer that had none. */
+  public Future<String> offerOf(String deviceId, JsonObject attributes, long jobId) {
+    return checkin(deviceId, attributes).map(r -> r.bodyAsJsonObject().getJsonArray("offers").stream()
+        .map(JsonObject.class::cast).filter(o -> o.getLong("job_id") == jobId).findFirst()
+        .orElseThrow(() -> new AssertionError("no offer in " + r.bodyAsString())).getString("offer"));
+  }
+
   /** Checks in until an offer for {@code jobId} shows up (the scheduler publishes asynchronously). */
   public JsonObject awaitOffer(String deviceId, JsonObject attributes, long jobId) {
     JsonObject[] found = new JsonObject[1];
