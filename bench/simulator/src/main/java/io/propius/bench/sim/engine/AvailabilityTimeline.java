@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  * at exactly the same time (a few per run of tens of millions, by the birthday paradox on doubles)
  * may leave the two queues in different orders; the simulation then takes them in the order they
  * were drawn here, which is as repeatable.
+ *
+ * <p>Once the simulation only counts what is left ({@link #rest}), the toggles are counted here
+ * rather than handed over, and the random draws ({@link DrawPairs}) move to a helper thread on the
+ * core the simulation's thread no longer uses.
  */
 final class AvailabilityTimeline implements AutoCloseable {
   private static final int CHUNK = 1 << 14;
@@ -38,6 +42,8 @@ final class AvailabilityTimeline implements AutoCloseable {
   private Thread producer;
   private volatile Throwable failure;
   private volatile long producerCpuNanos;
+  /** The drawing thread's CPU time when it started counting; -1 if it never did. */
+  private volatile long producerCpuAtCount = -1;
   /** Set by {@link #rest}: from the next chunk on, toggles are only counted. */
   private volatile boolean countOnly;
   // What the drawing thread counted without handing over (read after it has ended).
@@ -156,6 +162,14 @@ final class AvailabilityTimeline implements AutoCloseable {
     }
   }
 
+  /**
+   * CPU time the drawing thread used while it only counted (after {@link #rest}), when the
+   * simulation's thread waits for it; valid after {@link #close}.
+   */
+  long countingCpuNanos() {
+    return producerCpuAtCount < 0 ? 0 : producerCpuNanos - producerCpuAtCount;
+  }
+
   /** CPU time the drawing threads used; valid after {@link #close}. */
   long cpuNanos() {
     return producerCpuNanos + (pairs == null ? 0 : pairs.helperCpuNanos());
@@ -253,7 +267,12 @@ final class AvailabilityTimeline implements AutoCloseable {
         chunk.devices[chunk.size++] = d;
         if (chunk.size == CHUNK) {
           ready.put(chunk);
-          chunk = countOnly ? null : free.take();
+          if (countOnly) {
+            chunk = null;
+            producerCpuAtCount = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+          } else {
+            chunk = free.take();
+          }
         }
       }
     } catch (InterruptedException e) {

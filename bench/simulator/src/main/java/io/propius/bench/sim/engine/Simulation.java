@@ -147,7 +147,7 @@ public final class Simulation {
       double end = simulate(progress);
       long cpu = threads.getCurrentThreadCpuTime() - cpuStarted;
       timeline.close();
-      return result(end, System.nanoTime() - started, cpu + timeline.cpuNanos(), cpu);
+      return result(end, System.nanoTime() - started, cpu + timeline.cpuNanos(), cpu, cpu + timeline.countingCpuNanos());
     }
   }
 
@@ -585,10 +585,10 @@ public final class Simulation {
     return sb.toString();
   }
 
-  private RunResult result(double end, long wallNanos, long cpuNanos, long mainCpuNanos) {
+  private RunResult result(double end, long wallNanos, long cpuNanos, long mainCpuNanos, long pathCpuNanos) {
     return RunResult.of(method.name(), devices.size, jobs, end, state, endS, roundsDone, schedDelayTotal,
         new RunResult.Counters(events, bindings, Math.round(fruitlessCheckins), tasksFailedOffline, tasksCancelled,
             roundAttempts, roundFailures, contributingS, wastedS, onlineDeviceSeconds),
-        wallNanos, cpuNanos, mainCpuNanos);
+        wallNanos, cpuNanos, mainCpuNanos, pathCpuNanos);
   }
 }
