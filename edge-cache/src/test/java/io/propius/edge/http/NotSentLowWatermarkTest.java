@@ -1,9 +1,12 @@
 package io.propius.edge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.testing.EdgeTree;
 import io.propius.testing.EdgeProcess;
+import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -15,7 +18,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +49,14 @@ class NotSentLowWatermarkTest {
   @Test
   void withoutTheBoundTheKernelQueuesFarMore() throws Exception {
     assertThat(unsentOfAStalledDownload(List.of("--tcp-notsent-lowat", "0"))).isGreaterThan(4 * BOUND);
+  }
+
+  @Test
+  void aNegativeBoundIsRefusedNamingTheSetting() {
+    assertThatThrownBy(() -> new DataPlaneOptions().setTcpNotSentLowatBytes(-1).validate())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dataPlane.tcpNotSentLowatBytes must be 0 (the kernel's default) or a positive number")
+        .hasMessageEndingWith("got -1");
   }
 
   /** The most bytes the leaf's socket held unsent while a client read nothing of a 16 MB plan. */
