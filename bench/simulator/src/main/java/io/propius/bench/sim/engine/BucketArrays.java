@@ -7,10 +7,14 @@ import java.util.List;
  * The calendar queue's bucket arrays, recycled. Every simulated minute fills a bucket and empties
  * one; with ten million devices a bucket grows to megabytes, and allocating it afresh each time
  * cost gigabytes a second of zeroed memory, copies and collections. Arrays come in lengths of
- * {@code 128 × 2^k}; one that is given back waits for the next bucket of its size.
+ * {@code 128 × 2^k}; one that is given back waits for the next bucket of its size. Once the run is
+ * under way, about one array of each size is given back and taken again per simulated minute, so
+ * a few spares of each size suffice; more are left to the collector (at the start, when every
+ * bucket grows at once, each gives back one array of every smaller size).
  */
 final class BucketArrays {
   private static final int SMALLEST = 128;
+  private static final int SPARES = 32;
 
   private final List<List<long[]>> spare = new ArrayList<>();
 
@@ -32,7 +36,10 @@ final class BucketArrays {
     while (spare.size() <= size) {
       spare.add(new ArrayList<>());
     }
-    spare.get(size).add(array);
+    List<long[]> free = spare.get(size);
+    if (free.size() < SPARES) {
+      free.add(array);
+    }
   }
 
   private static int sizeClass(int length) {
