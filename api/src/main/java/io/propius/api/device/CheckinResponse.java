@@ -2,7 +2,6 @@ package io.propius.api.device;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.propius.api.JsonStrings;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,39 +25,10 @@ public record CheckinResponse(String deviceId, List<Offer> offers, long retryAft
   }
 
   /**
-   * The bytes of {@code toJson().toBuffer()}, written without building the JSON tree: a server
-   * writes one per check-in. When every string is plain (ids and signed tokens always are) they
-   * are copied as they are; otherwise Jackson's generator escapes them.
+   * The bytes of {@code toJson().toBuffer()}, streamed by Jackson's generator without building the
+   * JSON tree: a server writes one per check-in.
    */
   public Buffer toBuffer() {
-    if (!isPlain()) {
-      return escaped();
-    }
-    StringBuilder json = new StringBuilder(64 + 320 * offers.size());
-    json.append("{\"device_id\":\"").append(deviceId).append("\",\"offers\":[");
-    for (int i = 0; i < offers.size(); i++) {
-      if (i > 0) {
-        json.append(',');
-      }
-      offers.get(i).appendPlain(json);
-    }
-    json.append("],\"retry_after_ms\":").append(retryAfterMs).append('}');
-    return Buffer.buffer(json.toString());
-  }
-
-  private boolean isPlain() {
-    if (!JsonStrings.isPlain(deviceId)) {
-      return false;
-    }
-    for (Offer o : offers) {
-      if (!o.isPlain()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private Buffer escaped() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(128 + 384 * offers.size());
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();

@@ -1,7 +1,6 @@
 package io.propius.api.device;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.propius.api.JsonStrings;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -65,35 +64,6 @@ public record Offer(long jobId, int round, Map<String, Double> privateConstraint
       g.writeNumberField("deadline_ms", work.deadlineMs());
     }
     g.writeEndObject();
-  }
-
-  /** Whether {@link #appendPlain} may write this offer: its strings need no escaping, its numbers are finite. */
-  boolean isPlain() {
-    if (!JsonStrings.isPlain(offer)) {
-      return false;
-    }
-    for (Map.Entry<String, Double> c : privateConstraints.entrySet()) {
-      if (!JsonStrings.isPlain(c.getKey()) || c.getValue() == null || !Double.isFinite(c.getValue())) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Appends what {@link #writeTo} writes, for an offer that {@link #isPlain}. */
-  void appendPlain(StringBuilder json) {
-    json.append("{\"job_id\":").append(jobId).append(",\"round\":").append(round).append(",\"private_constraints\":{");
-    boolean first = true;
-    for (Map.Entry<String, Double> c : privateConstraints.entrySet()) {
-      json.append(first ? "\"" : ",\"").append(c.getKey()).append("\":").append(c.getValue().doubleValue());
-      first = false;
-    }
-    json.append("},\"offer\":\"").append(offer).append("\",\"expires_at_ms\":").append(expiresAtMs);
-    if (work != null) {
-      json.append(",\"shards\":").append(work.shards()).append(",\"shard_bytes\":").append(work.shardBytes())
-          .append(",\"model_bytes\":").append(work.modelBytes()).append(",\"deadline_ms\":").append(work.deadlineMs());
-    }
-    json.append('}');
   }
 
   public static Offer fromJson(JsonObject json) {

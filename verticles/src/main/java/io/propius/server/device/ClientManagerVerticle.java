@@ -7,7 +7,6 @@ import io.propius.api.device.AcceptRequest;
 import io.propius.api.device.Attributes;
 import io.propius.api.device.Binding;
 import io.propius.api.device.CheckinRequest;
-import io.propius.api.device.CheckinResponse;
 import io.propius.api.device.ConfirmRequest;
 import io.propius.api.device.DeviceIds;
 import io.propius.api.device.JsonFields;
@@ -74,6 +73,7 @@ public final class ClientManagerVerticle extends VerticleBase {
   private final LongSupplier clock;
   private final String instanceId = "cm-" + UUID.randomUUID().toString().substring(0, 8);
   private final OfferSelector offers = new OfferSelector();
+  private final CheckinAnswer answers = new CheckinAnswer();
   private final SplittableRandom random = new SplittableRandom();
   private SlidingWindow window;
   private SmallBatchBinder batch;
@@ -285,7 +285,7 @@ public final class ClientManagerVerticle extends VerticleBase {
     if (chosen.isEmpty()) {
       response.putHeader(HttpHeaders.RETRY_AFTER, PropiusException.retryAfterHeader(retryAfter));
     }
-    response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(new CheckinResponse(deviceId, chosen, retryAfter).toBuffer());
+    response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(answers.write(deviceId, chosen, retryAfter));
   }
 
   /**
