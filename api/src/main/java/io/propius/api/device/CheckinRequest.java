@@ -1,13 +1,13 @@
 package io.propius.api.device;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.propius.api.PropiusException;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.jackson.JacksonCodec;
 import java.io.IOException;
 
 /**
@@ -19,11 +19,11 @@ public record CheckinRequest(String deviceId, Attributes attributes) {
   private static final Object AN_OBJECT = new JsonObject();
   private static final Object AN_ARRAY = new JsonArray();
 
-  static {
-    // Vert.x's JSON codec allows comments on the parser factory it shares with JacksonCodec when it
-    // loads; the request bodies read here were always read through it, comments included.
-    Json.CODEC.getClass();
-  }
+  /**
+   * Configured as Vert.x configures the parser of its JSON codec, which read check-ins before:
+   * comments allowed, Jackson's default limits (nesting, number and string lengths).
+   */
+  private static final JsonFactory JSON = JsonFactory.builder().enable(JsonReadFeature.ALLOW_JAVA_COMMENTS).build();
 
   public static CheckinRequest fromJson(JsonObject json) {
     Object attributes = json.getValue("attributes");
@@ -43,7 +43,8 @@ public record CheckinRequest(String deviceId, Attributes attributes) {
     }
     Object deviceId = null;
     Object attributes = null;
-    try (JsonParser p = JacksonCodec.createParser(body)) {
+    byte[] bytes = body.getBytes();
+    try (JsonParser p = JSON.createParser(bytes, 0, bytes.length)) {
       JsonToken first = p.nextToken();
       if (first == JsonToken.VALUE_NULL && p.nextToken() == null) {
         throw empty();
