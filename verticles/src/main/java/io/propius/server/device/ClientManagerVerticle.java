@@ -30,16 +30,16 @@ import io.propius.server.store.JobStore;
 import io.propius.server.store.Reservation;
 import io.propius.api.tls.Tls;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -141,7 +141,7 @@ public final class ClientManagerVerticle extends VerticleBase {
         : new PropiusException(ErrorCode.INVALID_ARGUMENT, "request failed with HTTP " + ctx.statusCode())));
     router.errorHandler(404, ctx -> fail(ctx, new PropiusException(ErrorCode.NOT_FOUND,
         "no such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
-    router.errorHandler(405, ctx -> respond(ctx, 405, new PropiusException(ErrorCode.INVALID_ARGUMENT,
+    router.errorHandler(405, ctx -> respond(ctx.response(), 405, new PropiusException(ErrorCode.INVALID_ARGUMENT,
         "method " + ctx.request().method() + " is not allowed on " + ctx.request().path()).toJson()));
     // Port 0 means "any free port"; Vert.x shares one random port among servers listening on the
     // same negative port, which is what the instances of this deployment must do.
@@ -218,7 +218,7 @@ public final class ClientManagerVerticle extends VerticleBase {
   /**
    * A check-in the router need not see: {@code POST /v1/checkin} over HTTP/1.x with a body whose
    * length is given and within the limit, and nothing to negotiate first. It is what every device
-   * client sends, and skipping the router and its body handler saves a tenth of a check-in's CPU.
+   * client sends, and the router with its body handler took a tenth of the event loops' time.
    */
   private boolean takesDirectly(HttpServerRequest req) {
     if (req.method() != HttpMethod.POST || !CHECKIN_PATH.equals(req.path()) || req.version() == HttpVersion.HTTP_2) {
@@ -421,10 +421,6 @@ public final class ClientManagerVerticle extends VerticleBase {
       response.putHeader(HttpHeaders.RETRY_AFTER, PropiusException.retryAfterHeader(failure.retryAfterMs()));
     }
     respond(response, failure.code().httpStatus(), failure.toJson());
-  }
-
-  private static void respond(RoutingContext ctx, int status, JsonObject body) {
-    respond(ctx.response(), status, body);
   }
 
   private static void respond(HttpServerResponse response, int status, JsonObject body) {
