@@ -363,18 +363,14 @@ public final class Journal {
     // Not on the writer thread: the snapshot (every seen device token) takes tens of milliseconds
     // to encode and force, and the appends of that time would wait behind it.
     compacting = vertx.executeBlocking(() -> {
-      // Direct: a heap buffer is zeroed when allocated and copied again into a direct one by the
-      // channel, two more passes over a snapshot that holds every round's state vector.
-      ByteBuf encoded = Unpooled.directBuffer(sizeHint);
+      ByteBuf encoded = Unpooled.buffer(sizeHint);
+      live.forEach(e -> encode(encoded, e));
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
-        live.forEach(e -> encode(encoded, e));
         writeAll(ch, encoded);
         ch.force(true);
-        return new Prepared(temp, encoded.readableBytes(), logOffset);
-      } finally {
-        encoded.release();
       }
+      return new Prepared(temp, encoded.readableBytes(), logOffset);
     }, false);
     compacting.onComplete(ar -> {
       compacting = null;
