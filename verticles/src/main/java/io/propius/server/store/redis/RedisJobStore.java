@@ -258,17 +258,12 @@ public final class RedisJobStore implements JobStore {
 
   /** Runs reserve.lua over a batch of reservations: one answer per item, in order. */
   private Future<List<Future<Reservation>>> reserveBatch(List<ReserveItem> items) {
-    List<String> args = batchArgs(6 * items.size());
+    Request evalsha = batchCall(RedisScript.RESERVE);
     for (ReserveItem item : items) {
-      args.add(Long.toString(item.jobId()));
-      args.add(Integer.toString(item.round()));
-      args.add(item.deviceId());
-      args.add(Long.toString(item.now()));
-      args.add(Long.toString(item.leaseUntil()));
-      args.add(item.known() == null ? "1" : "0");
+      evalsha.arg(item.jobId()).arg(item.round()).arg(item.deviceId()).arg(item.now()).arg(item.leaseUntil())
+          .arg(item.known() == null ? "1" : "0");
     }
-    return eval(StoreCall.RESERVE, RedisScript.RESERVE, List.of(keys.leases()), args)
-        .map(reply -> reservations(items, reply));
+    return eval(StoreCall.RESERVE, RedisScript.RESERVE, evalsha).map(reply -> reservations(items, reply));
   }
 
   /**
@@ -370,16 +365,12 @@ public final class RedisJobStore implements JobStore {
 
   /** Runs confirm.lua over a batch of confirmations: one answer per item, in order. */
   private Future<List<Future<Confirmation>>> confirmBatch(List<ConfirmItem> items) {
-    List<String> args = batchArgs(5 * items.size());
+    Request evalsha = batchCall(RedisScript.CONFIRM);
     for (ConfirmItem item : items) {
-      args.add(Long.toString(item.jobId()));
-      args.add(Integer.toString(item.round()));
-      args.add(item.deviceId());
-      args.add(Long.toString(item.now()));
-      args.add(item.known() == null ? "1" : "0");
+      evalsha.arg(item.jobId()).arg(item.round()).arg(item.deviceId()).arg(item.now())
+          .arg(item.known() == null ? "1" : "0");
     }
-    return eval(StoreCall.CONFIRM, RedisScript.CONFIRM, List.of(keys.leases()), args)
-        .map(reply -> confirmations(items, reply));
+    return eval(StoreCall.CONFIRM, RedisScript.CONFIRM, evalsha).map(reply -> confirmations(items, reply));
   }
 
   /** The items' confirmations; a confirmation changes no job, so the script sends each job once. */
@@ -410,13 +401,15 @@ public final class RedisJobStore implements JobStore {
     return answers;
   }
 
-  /** What reserve.lua and confirm.lua take before their items: the job key prefix, the changing fields' names. */
-  private List<String> batchArgs(int itemArgs) {
-    List<String> args = new ArrayList<>(2 + JobHash.CHANGING.size() + itemArgs);
-    args.add(keys.jobPrefix());
-    args.add(Integer.toString(JobHash.CHANGING.size()));
-    args.addAll(JobHash.CHANGING);
-    return args;
+  /**
+   * A call of reserve.lua or confirm.lua with what they take before their items (the job key
+   * prefix, the changing fields' names); the items' values are added as numbers and text, without
+   * intermediate lists.
+   */
+  private Request batchCall(RedisScript script) {
+    Request evalsha = evalsha(script, List.of(keys.leases())).arg(keys.jobPrefix()).arg(JobHash.CHANGING.size());
+    JobHash.CHANGING.forEach(evalsha::arg);
+    return evalsha;
   }
 
   /** An item the batch script could not run (a key of the wrong type): this item fails, not its batch. */
@@ -508,19 +501,25 @@ public final class RedisJobStore implements JobStore {
 
   /** Runs a script by its SHA-1, loading it again if Redis lost it (a restart, SCRIPT FLUSH). */
   Future<Response> eval(StoreCall call, RedisScript script, List<String> keyNames, List<String> args) {
-    return call(call, redis.send(evalsha(script, keyNames, args), timeoutMs).recover(err -> {
+    Request evalsha = evalsha(script, keyNames);
+    args.forEach(evalsha::arg);
+    return eval(call, script, evalsha);
+  }
+
+  private Future<Response> eval(StoreCall call, RedisScript script, Request evalsha) {
+    return call(call, redis.send(evalsha, timeoutMs).recover(err -> {
       if (!RedisFailures.isNoScript(err)) {
         return Future.failedFuture(err);
       }
       return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source), timeoutMs)
-          .compose(v -> redis.send(evalsha(script, keyNames, args), timeoutMs));
+          .compose(v -> redis.send(evalsha, timeoutMs));
     }));
   }
 
-  private static Request evalsha(RedisScript script, List<String> keyNames, List<String> args) {
+  /** EVALSHA of the script with its keys; the arguments follow. */
+  private static Request evalsha(RedisScript script, List<String> keyNames) {
     Request evalsha = Request.cmd(Command.EVALSHA).arg(script.sha).arg(keyNames.size());
     keyNames.forEach(evalsha::arg);
-    args.forEach(evalsha::arg);
     return evalsha;
   }
 
