@@ -41,6 +41,23 @@ public final class AudienceKeys {
     return NodeCredential.TYP.equals(typ) ? Kind.NODE : Kind.OTHER;
   }
 
+  /**
+   * A token for another audience is signed with that audience's key, so it never verifies here; its
+   * unverified {@code aud} tells a token sent to the wrong node (a job's address and audience that do
+   * not match, a node pointed at another parent) apart from a forgery, for the operator. Either way it
+   * is refused.
+   *
+   * @param forWhat how the message starts, e.g. "task token is for data-plane node"
+   */
+  TokenRejectedException misrouted(String token, TokenRejectedException rejected, String forWhat) {
+    if (rejected.reason() != TokenRejection.SIGNATURE) {
+      return rejected;
+    }
+    String aud = CompactJws.unverifiedClaim(token, "aud");
+    return aud == null || aud.equals(audience) ? rejected
+        : new TokenRejectedException(TokenRejection.WRONG_AUDIENCE, forWhat + " '" + aud + "', not '" + audience + "'");
+  }
+
   static String requireAudience(String audience) {
     if (audience == null || !AUDIENCE.matcher(audience).matches()) {
       throw new IllegalArgumentException("data-plane audience '" + audience

@@ -39,7 +39,7 @@ public record TaskToken(long jobId, int round, String deviceId, String audience,
     try {
       p = CompactJws.verify(token, TYP, verifier.keys(), "task token");
     } catch (TokenRejectedException e) {
-      throw e.reason() == TokenRejection.SIGNATURE ? misrouted(verifier, token, e) : e;
+      throw verifier.misrouted(token, e, "task token is for data-plane node");
     }
     TaskToken t;
     try {
@@ -59,18 +59,6 @@ public record TaskToken(long jobId, int round, String deviceId, String audience,
       throw new TokenRejectedException(TokenRejection.EXPIRED, "task token expired");
     }
     return t;
-  }
-
-  /**
-   * A token for another audience is signed with that audience's key, so it never verifies here; its
-   * unverified {@code aud} tells a device sent to the wrong node (a job's address and audience that
-   * do not match) apart from a forgery, for the operator. Either way it is refused.
-   */
-  private static TokenRejectedException misrouted(AudienceKeys verifier, String token, TokenRejectedException e) {
-    String aud = CompactJws.unverifiedClaim(token, "aud");
-    return aud == null || aud.equals(verifier.audience()) ? e
-        : new TokenRejectedException(TokenRejection.WRONG_AUDIENCE, "task token is for data-plane node '" + aud
-            + "', not '" + verifier.audience() + "'");
   }
 
   /**

@@ -77,6 +77,22 @@ class TokensTest {
   }
 
   @Test
+  void aNodeCredentialIsValidOnlyAtTheParentItNames() {
+    String forRoot = new NodeCredential("leaf-1", "root", 1_000).encode(signer);
+    assertThat(NodeCredential.verify(signer.audienceKeys("root"), forRoot, 0).nodeId()).isEqualTo("leaf-1");
+    assertThatThrownBy(() -> NodeCredential.verify(signer.audienceKeys("mid-2"), forRoot, 0))
+        .isInstanceOfSatisfying(TokenRejectedException.class, e -> {
+          assertThat(e.reason()).isEqualTo(TokenRejection.WRONG_AUDIENCE);
+          assertThat(e.getMessage()).isEqualTo("node credential is for parent 'root', not 'mid-2'");
+        });
+    String[] parts = forRoot.split("\\.");
+    String forged = parts[0] + "." + new NodeCredential("leaf-1", "mid-2", 1_000).encode(signer).split("\\.")[1]
+        + "." + parts[2];
+    assertThat(message(() -> NodeCredential.verify(signer.audienceKeys("mid-2"), forged, 0)))
+        .isEqualTo("node credential has an invalid signature");
+  }
+
+  @Test
   void anOfferTokenIsNeverATaskTokenNorANodeCredential() {
     String offer = new OfferToken("phone-1", 7, 3, 1_000).encode(signer);
     assertThat(OfferToken.verify(signer, offer, "phone-1", 0).jobId()).isEqualTo(7);

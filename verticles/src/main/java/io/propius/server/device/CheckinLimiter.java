@@ -37,8 +37,10 @@ public final class CheckinLimiter {
         refuse(waitMs, "device", "device '" + deviceId + "' checks in too often", "devices.rateLimit.perDevice");
       }
     }
-    if (perAddress != null && request.remoteAddress() != null) {
-      String peer = request.remoteAddress().hostAddress();
+    // The connection's address: the router's request wrapper parses Forwarded headers (scheme, authority) on its
+    // first call, a tenth of the limiter's time, for a proxy header this class reads itself when it trusts the peer.
+    if (perAddress != null && request.connection().remoteAddress() != null) {
+      String peer = request.connection().remoteAddress().hostAddress();
       String address = proxies.trusts(peer) ? proxies.client(peer, request.headers().getAll(FORWARDED_FOR)) : peer;
       long waitMs = perAddress.take(address, nowNanos);
       if (waitMs > 0) {
