@@ -309,7 +309,10 @@ public final class RedisJobStore implements JobStore {
     return answers;
   }
 
-  /** The job in a script's answer: its changing fields over the known fixed ones, or the whole hash; null if not the known job. */
+  /**
+   * The job in a script's answer: its changing fields over the known fixed ones, or the whole hash;
+   * null when it is not the known job.
+   */
   private Job found(Job known, Response job) {
     return known == null ? remember(JobHash.decode(job).job()) : JobHash.withChanging(known, job);
   }

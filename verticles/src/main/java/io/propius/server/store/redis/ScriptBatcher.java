@@ -37,7 +37,8 @@ final class ScriptBatcher<T, R> {
    * @param script runs one batch and answers its items, in order
    * @param sizes records the items of every batch sent
    */
-  ScriptBatcher(Function<List<T>, Future<List<Future<R>>>> script, int maxBatch, int maxInFlight, DistributionSummary sizes) {
+  ScriptBatcher(Function<List<T>, Future<List<Future<R>>>> script, int maxBatch, int maxInFlight,
+                DistributionSummary sizes) {
     this.script = script;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
