@@ -65,6 +65,9 @@ public final class EdgeMain implements Callable<Integer> {
   Long pushIntervalMs;
   @Option(names = "--push-threshold", paramLabel = "N", description = "push at once after N new contributions (default 100)")
   Integer pushThreshold;
+  @Option(names = "--tcp-notsent-lowat", paramLabel = "BYTES", description = "unsent bytes a connection may queue"
+      + " (TCP_NOTSENT_LOWAT; default 131072, 0: the kernel's default)")
+  Long tcpNotSentLowat;
   @Option(names = "--max-upload-mb", paramLabel = "N", description = "largest result upload (default 64)")
   Long maxUploadMb;
   @Option(names = "--allow-non-finite", paramLabel = "B", arity = "1", description = "accept NaN/Inf values (default false)")
@@ -130,6 +133,9 @@ public final class EdgeMain implements Callable<Integer> {
       }
       if (pushThreshold != null) {
         options.setPushThreshold(pushThreshold);
+      }
+      if (tcpNotSentLowat != null) {
+        options.setTcpNotSentLowatBytes(tcpNotSentLowat);
       }
       if (maxUploadMb != null) {
         options.setMaxUploadBytes(maxUploadMb * 1024 * 1024);

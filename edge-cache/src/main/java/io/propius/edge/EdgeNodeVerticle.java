@@ -12,6 +12,7 @@ import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
 import io.propius.edge.grpc.DataPlaneEndpoint;
 import io.propius.edge.http.EdgeHttpHandler;
+import io.propius.edge.http.NotSentLowWatermark;
 import io.propius.edge.metrics.EdgeMetrics;
 import io.propius.edge.plan.PlanStore;
 import io.propius.edge.upstream.ParentClient;
@@ -115,6 +116,7 @@ public final class EdgeNodeVerticle extends VerticleBase {
               // Plans can be tens of MB: the default 64 KiB HTTP/2 windows would make them crawl.
               .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_WINDOW))
               .setHttp2ConnectionWindowSize(HTTP2_WINDOW), options.getTls())
+          .connectionHandler(new NotSentLowWatermark(options.getTcpNotSentLowatBytes()))
           .requestHandler(req -> {
             String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
             if (type != null && type.startsWith("application/grpc")) {

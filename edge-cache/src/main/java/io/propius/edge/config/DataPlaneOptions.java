@@ -54,6 +54,13 @@ public final class DataPlaneOptions {
    * above the longest round plus the task-token lifetime.
    */
   private long roundRetentionMs = 6 * 3_600_000L;
+  /**
+   * Bytes a connection may hold in its send buffer that TCP has not sent yet (Linux
+   * {@code TCP_NOTSENT_LOWAT}); 0: the kernel's default, no bound. Bounded, large plans leave at
+   * the pace of the client's window instead of queueing megabytes that the client's reads then
+   * have to release (see {@code NotSentLowWatermark}).
+   */
+  private long tcpNotSentLowatBytes = 128 * 1024;
   /** Retry hint (Retry-After) given with 503 when the parent is unreachable. */
   private long retryAfterMs = 2_000;
   /** Give up on a parent request after this long. */
@@ -239,6 +246,15 @@ public final class DataPlaneOptions {
     return this;
   }
 
+  public long getTcpNotSentLowatBytes() {
+    return tcpNotSentLowatBytes;
+  }
+
+  public DataPlaneOptions setTcpNotSentLowatBytes(long tcpNotSentLowatBytes) {
+    this.tcpNotSentLowatBytes = tcpNotSentLowatBytes;
+    return this;
+  }
+
   public long getUpstreamTimeoutMs() {
     return upstreamTimeoutMs;
   }
@@ -279,6 +295,10 @@ public final class DataPlaneOptions {
     positive("upstreamTimeoutMs", upstreamTimeoutMs);
     positive("journalCompactBytes", journalCompactBytes);
     positive("roundRetentionMs", roundRetentionMs);
+    if (tcpNotSentLowatBytes < 0 || tcpNotSentLowatBytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("dataPlane.tcpNotSentLowatBytes must be 0 (the kernel's default) or a"
+          + " positive number of bytes below 2 GiB, got " + tcpNotSentLowatBytes);
+    }
     if (maxPlanBytes > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException("dataPlane.maxPlanBytes must be below 2 GiB, got " + maxPlanBytes);
     }

@@ -209,10 +209,13 @@ public final class DataPlaneBench {
               () -> record(theirs, load.run(nginx.port, level, warmupMs, durationMs,
                   i -> new LoadGenerator.Call(HttpMethod.GET, "/plan" + mb + ".bin", planToken, null),
                   nginx::cpuNanos)).megabytesPerSecond());
-          table.append(String.format(Locale.ROOT, "| plan download %d MB, %d concurrent | %.0f MB/s; CPU: leaf %.0f µs/MB"
-                  + " | nginx %.0f MB/s; CPU: nginx %.0f µs/MB | %.2f× (runs: %s) |%n", mb, level, pair.a(),
-              median(mine, LoadGenerator.Result::serverCpuMicrosPerMegabyte), pair.b(),
-              median(theirs, LoadGenerator.Result::serverCpuMicrosPerMegabyte), pair.ratio(), pair.ratios()));
+          table.append(String.format(Locale.ROOT, "| plan download %d MB, %d concurrent | %.0f MB/s; CPU: leaf %.0f µs/MB,"
+                  + " load generator %.0f µs/MB | nginx %.0f MB/s; CPU: nginx %.0f µs/MB, load generator %.0f µs/MB"
+                  + " | %.2f× (runs: %s) |%n", mb, level, pair.a(),
+              median(mine, LoadGenerator.Result::serverCpuMicrosPerMegabyte),
+              median(mine, LoadGenerator.Result::cpuMicrosPerMegabyte), pair.b(),
+              median(theirs, LoadGenerator.Result::serverCpuMicrosPerMegabyte),
+              median(theirs, LoadGenerator.Result::cpuMicrosPerMegabyte), pair.ratio(), pair.ratios()));
         }
         round++;
       }

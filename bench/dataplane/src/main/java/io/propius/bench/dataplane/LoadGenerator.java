@@ -46,6 +46,11 @@ final class LoadGenerator {
       return cpuSeconds * 1e6 / requests;
     }
 
+    /** This process's CPU per MB of response bodies: the load generator's cost of reading them. */
+    double cpuMicrosPerMegabyte() {
+      return cpuSeconds * 1e6 / (bytes / (1024.0 * 1024));
+    }
+
     /** The server process's CPU per request. */
     double serverCpuMicrosPerRequest() {
       return serverCpuSeconds * 1e6 / requests;

@@ -23,7 +23,8 @@ class DataPlaneBenchSmokeTest {
       + " load generator (\\d+) µs \\| discard sink (\\d+) uploads/s, [0-9.]+ MB/s; CPU each: sink (\\d+) µs"
       + " \\(\\d+ µs/MB\\), load generator (\\d+) µs \\| ([0-9.]+)×");
   private static final Pattern PLAN = Pattern.compile("\\| plan download 1 MB, 2 concurrent \\| (\\d+) MB/s; CPU: leaf"
-      + " (\\d+) µs/MB \\| nginx (\\d+) MB/s; CPU: nginx (\\d+) µs/MB \\| ([0-9.]+)×");
+      + " (\\d+) µs/MB, load generator (\\d+) µs/MB \\| nginx (\\d+) MB/s; CPU: nginx (\\d+) µs/MB,"
+      + " load generator (\\d+) µs/MB \\| ([0-9.]+)×");
   private static final Pattern COMMITS = Pattern.compile(
       "journaled leaf, 30 KB, 4 concurrent: ([0-9.]+) uploads per group commit, (\\d+) µs per commit");
 
@@ -34,7 +35,7 @@ class DataPlaneBenchSmokeTest {
 
     Matcher plan = PLAN.matcher(report);
     assertThat(plan.find()).as(report).isTrue();
-    for (int g = 1; g <= 4; g++) {
+    for (int g = 1; g <= 6; g++) {
       assertThat(Long.parseLong(plan.group(g))).isPositive();
     }
 
