@@ -12,8 +12,9 @@
 -- wrong type) answers {'ERROR', message} and changes nothing; the others go on.
 -- Each job's counters are read once per batch and written once at its end.
 -- KEYS: leases (zset)
--- ARGV: job key prefix, number of field names, the field names; then 6 values per item: job id,
---       round, device id, now, lease deadline, '1' for the whole hash
+-- ARGV: job key prefix, number of field names, the field names starting with state, round,
+--       amount, demand; then 6 values per item: job id, round, device id, now, lease deadline,
+--       '1' for the whole hash
 local REQUESTING, FILLED = 2, 3 -- JobState numbers in propius.proto
 local fieldCount = tonumber(ARGV[2])
 local fields = {unpack(ARGV, 3, 2 + fieldCount)}
@@ -35,7 +36,10 @@ local function reserve(jobKey, round, device, now, deadline, member, whole)
   end
   local job = jobs[jobKey]
   if not job then
-    local s = redis.call('HMGET', jobKey, 'state', 'round', 'amount', 'demand')
+    local s = found
+    if whole == '1' or not found then
+      s = redis.call('HMGET', jobKey, 'state', 'round', 'amount', 'demand')
+    end
     if not s[1] then
       return {'UNKNOWN_JOB'}
     end
