@@ -12,20 +12,21 @@ import sys
 # check-in handler (the HTTP work the bare endpoint does as well).
 STEPS = [
     ("check-in handler (all of it)", ["ClientManagerVerticle.checkin("], None),
-    ("JSON parse (request body)", ["ClientManagerVerticle.body(", "CheckinRequest.fromJson("], None),
+    ("JSON parse (request body)", ["CheckinRequest.fromBuffer(", "ClientManagerVerticle.body(", "CheckinRequest.fromJson("], None),
     ("rate limiter", ["CheckinLimiter.admit("], None),
     ("window record", ["SlidingWindow.record("], None),
     ("offer selection", ["OfferSelector.select("], None),
     ("offer token signing", ["OfferToken.encode("], None),
     ("  of which HMAC", ["javax.crypto.Mac."], "offer token signing"),
     ("response: build, encode, write", ["ClientManagerVerticle.answerCheckin("], None),
-    ("  of which JSON build + encode", ["CheckinResponse.toJson(", "CheckinResponse.toBuffer(", "Json.encodeToBuffer(",
+    ("  of which JSON build + encode", ["CheckinAnswer.write(", "CheckinResponse.toJson(", "CheckinResponse.toBuffer(", "Json.encodeToBuffer(",
                                         "JsonObject.encode", "JsonObject.toBuffer"], "response: build, encode, write"),
     ("  of which HTTP write", ["Http1xServerResponse.end("], "response: build, encode, write"),
     ("Propius metrics", ["io.propius.server.metrics."], None),
     ("Vert.x HTTP server metrics", ["io.vertx.micrometer.impl.VertxHttpServerMetrics"], None),
     ("other Vert.x metrics", ["io.vertx.micrometer.impl.VertxNetServerMetrics", "io.vertx.micrometer.impl.VertxPool"], None),
     ("Vert.x Web router + BodyHandler outside the handler", ["io.vertx.ext.web."], "NOT handler"),
+    ("request body collected (before the router, outside the handler)", ["HttpEventHandler.body(", "Http1xServerRequest.body("], "NOT handler"),
     ("Netty/Vert.x HTTP outside the handler", [""], "NOT handler"),
 ]
 

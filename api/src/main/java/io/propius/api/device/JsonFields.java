@@ -10,7 +10,11 @@ public final class JsonFields {
   }
 
   public static String requireString(JsonObject json, String field, int maxLength) {
-    Object v = json.getValue(field);
+    return requireString(json.getValue(field), field, maxLength);
+  }
+
+  /** The value {@code v} of {@code field} (as Vert.x decodes JSON: null when missing) as a string. */
+  static String requireString(Object v, String field, int maxLength) {
     if (v == null) {
       throw PropiusException.invalid("field '" + field + "' is missing");
     }
@@ -40,9 +44,13 @@ public final class JsonFields {
       return new JsonObject();
     }
     if (!(v instanceof JsonObject o)) {
-      throw PropiusException.invalid("field '" + field + "' must be an object, got " + typeName(v));
+      throw notAnObject(field, v);
     }
     return o;
+  }
+
+  static PropiusException notAnObject(String field, Object v) {
+    return PropiusException.invalid("field '" + field + "' must be an object, got " + typeName(v));
   }
 
   static String typeName(Object v) {

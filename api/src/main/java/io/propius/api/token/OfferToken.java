@@ -1,6 +1,7 @@
 package io.propius.api.token;
 
 import io.propius.api.ErrorCode;
+import io.propius.api.JsonStrings;
 import io.propius.api.PropiusException;
 import io.vertx.core.json.JsonObject;
 
@@ -31,7 +32,7 @@ public record OfferToken(String deviceId, long jobId, int round, long expiresAtM
    * device id) takes the general encoder.
    */
   String claimsJson() {
-    if (!isPlainAscii(deviceId)) {
+    if (!JsonStrings.isPlain(deviceId)) {
       JsonObject claims = new JsonObject().put("sub", deviceId).put("job", jobId).put("round", round)
           .put("exp_ms", expiresAtMs);
       if (shards > 0) {
@@ -41,20 +42,6 @@ public record OfferToken(String deviceId, long jobId, int round, long expiresAtM
     }
     return "{\"sub\":\"" + deviceId + "\",\"job\":" + jobId + ",\"round\":" + round + ",\"exp_ms\":" + expiresAtMs
         + (shards > 0 ? ",\"shards\":" + shards + "}" : "}");
-  }
-
-  /** Printable ASCII without quote or backslash: what JSON carries unescaped. */
-  private static boolean isPlainAscii(String s) {
-    if (s == null) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

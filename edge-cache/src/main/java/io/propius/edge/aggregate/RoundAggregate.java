@@ -198,7 +198,8 @@ public final class RoundAggregate {
 
   /** The subtree's aggregate: this node's contributions merged with every child's newest partial. */
   public Accumulator total() {
-    Accumulator sum = reducer.fromState(spec.tensorLength(), own.contributors(), own.weight(), own.state());
+    // fromState copies the state it is given: no copy of our own before that.
+    Accumulator sum = reducer.fromState(spec.tensorLength(), own.contributors(), own.weight(), own.sharedState());
     children.values().forEach(c -> sum.merge(c.partial));
     return sum;
   }
@@ -218,7 +219,9 @@ public final class RoundAggregate {
     long v = version();
     // An upload first goes up with this version; resent with it until the parent acknowledges it.
     uploads.replaceAll(u -> u.version() == 0 ? new PartialUpdate.Upload(u.deviceId(), u.round(), u.atMs(), v) : u);
-    return new PartialUpdate(nodeId, v, total.contributors(), total.weight(), total.state(), List.copyOf(uploads));
+    // The total is this push's own accumulator, so its state can go out without another copy.
+    return new PartialUpdate(nodeId, v, total.contributors(), total.weight(), total.sharedState(),
+        List.copyOf(uploads));
   }
 
   /** Whether a push to the parent is in flight. */

@@ -1,5 +1,6 @@
 package io.propius.edge.upstream;
 
+import io.netty.buffer.Unpooled;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.round.RoundSpec;
@@ -21,6 +22,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.function.Function;
@@ -71,7 +73,11 @@ public final class ParentClient {
   /** @return the parent's answer: {@code applied} and whether the round is {@code closed} */
   public Future<JsonObject> push(RoundKey key, PartialUpdate update) {
     byte[] uploads = update.encodeUploads();
-    Buffer body = Buffer.buffer(Tensors.encode(update.state(), DType.FLOAT64)).appendBytes(uploads);
+    byte[] state = Tensors.encode(update.state(), DType.FLOAT64);
+    // The two parts side by side rather than appended: appending copied the state (tens of MB for
+    // a model-sized tensor) into a buffer grown to twice its size.
+    Buffer body = uploads.length == 0 ? Buffer.buffer(state)
+        : BufferInternal.buffer(Unpooled.wrappedBuffer(state, uploads));
     RequestOptions extra = new RequestOptions()
         .putHeader("Propius-Node", update.nodeId())
         .putHeader("Propius-Version", Long.toString(update.version()))

@@ -539,6 +539,47 @@ public abstract class JobStoreContract {
   }
 
   /**
+   * Accepts fired at once into one round: each answer carries the job as its own call left it,
+   * whichever batch it shared (a batching store may send a job once per batch and derive the rest):
+   * the bound calls see every amount from 1 to the demand once, only the one that filled the round
+   * says so (with its own time as the fill time), and the calls too late see the round full.
+   */
+  @Test
+  void batchedAcceptsEachSeeTheJobAsTheirCallLeftIt() {
+    long id = await(store.register(spec("t", 1, 50), NO_LIMITS, 0)).id();
+    await(store.requestRound(id, 50, 0, 0));
+    List<io.vertx.core.Future<Reservation>> calls = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      calls.add(store.reserve(id, 1, "d" + i, 100 + i, 1_000_000));
+    }
+    await(io.vertx.core.Future.all(calls));
+    List<Integer> amounts = new ArrayList<>();
+    List<Integer> filledBy = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
+      Reservation r = calls.get(i).result();
+      if (r.outcome() == Reservation.Outcome.BOUND) {
+        amounts.add(r.job().amount());
+        assertThat(r.job().attainedService()).isEqualTo(r.job().amount());
+        if (r.filledNow()) {
+          filledBy.add(i);
+          assertThat(r.job().state()).isEqualTo(JobState.FILLED);
+          assertThat(r.job().filledAt()).isEqualTo(100 + i);
+        } else {
+          assertThat(r.job().state()).isEqualTo(JobState.REQUESTING);
+        }
+      } else {
+        assertThat(r.outcome()).isEqualTo(Reservation.Outcome.FULL);
+        assertThat(r.job().amount()).isEqualTo(50);
+        assertThat(r.job().state()).isEqualTo(JobState.FILLED);
+      }
+    }
+    assertThat(amounts).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.rangeClosed(1, 50).boxed()
+        .toList());
+    assertThat(filledBy).hasSize(1);
+    assertThat(await(store.get(id)).filledAt()).isEqualTo(100 + filledBy.get(0));
+  }
+
+  /**
    * Accepts for an open round, a closed round and an unknown job, interleaved and fired at once:
    * each gets its own answer, whichever batch it shares; the open round binds exactly its demand.
    */
@@ -596,6 +637,10 @@ public abstract class JobStoreContract {
         assertThat(device.subList(0, 2)).allMatch(io.vertx.core.Future::succeeded);
         assertThat(device.subList(0, 2)).as("one confirms, the other is a retry")
             .filteredOn(c -> c.result().newlyConfirmed()).hasSize(1);
+        assertThat(device.subList(0, 2)).as("each answer carries the job").allSatisfy(c -> {
+          assertThat(c.result().job().id()).isEqualTo(id);
+          assertThat(c.result().job().amount()).isEqualTo(60);
+        });
       } else {
         assertThat(code(device.get(0).cause())).isEqualTo(ErrorCode.LEASE_EXPIRED);
         assertThat(code(device.get(1).cause())).isEqualTo(ErrorCode.LEASE_EXPIRED);

@@ -166,4 +166,55 @@ class RedisJobStoreTest extends JobStoreContract {
     assertThat(sizes.count()).as("script calls: fewer than reservations").isLessThan(400);
     assertThat(sizes.max()).isGreaterThan(1);
   }
+
+  /**
+   * The Redis data wiped while the store runs, and a new job registered (by another process) under
+   * the id of one whose fixed fields the store keeps: accepts and confirmations fired at once (several items of the job
+   * per batch, the later ones without the job in their answer) all carry the new job, not the old.
+   */
+  @Test
+  void afterTheDataIsWipedBatchedAnswersCarryTheJobThatNowHasTheId() {
+    long old = await(store.register(spec("old", 1, 10), NO_LIMITS, 5)).id();
+    await(store.requestRound(old, 10, 0, 6));
+    assertThat(await(store.reserve(old, 1, "early", 7, 1_000_000)).outcome()).isEqualTo(Reservation.Outcome.BOUND);
+    Redis raw = Redis.createClient(vertx, redis.uri());
+    try {
+      List<Response> keys = await(raw.send(Request.cmd(Command.KEYS).arg(prefix + "*"))).stream().toList();
+      Request del = Request.cmd(Command.DEL);
+      keys.forEach(k -> del.arg(k.toString()));
+      await(raw.send(del));
+    } finally {
+      await(raw.close());
+    }
+    // Another process registers the new job: this store still keeps the old job's fixed fields.
+    JobStore other = open(prefix);
+    long reused;
+    try {
+      reused = await(other.register(spec("new", 1, 40), NO_LIMITS, 50)).id();
+      await(other.requestRound(reused, 40, 0, 51));
+    } finally {
+      await(other.close());
+    }
+    assertThat(reused).as("ids start again on wiped data").isEqualTo(old);
+    List<Future<Reservation>> accepts = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      accepts.add(store.reserve(reused, 1, "d" + i, 100 + i, 1_000_000));
+    }
+    await(Future.all(accepts));
+    assertThat(accepts).allSatisfy(a -> {
+      assertThat(a.result().outcome()).isEqualTo(Reservation.Outcome.BOUND);
+      assertThat(a.result().job().tenant()).isEqualTo("new");
+      assertThat(a.result().job().timeStamp()).isEqualTo(50);
+    });
+    List<Future<Confirmation>> confirms = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      confirms.add(store.confirm(reused, 1, "d" + i, 200));
+    }
+    await(Future.all(confirms));
+    assertThat(confirms).allSatisfy(c -> {
+      assertThat(c.result().newlyConfirmed()).isTrue();
+      assertThat(c.result().job().tenant()).isEqualTo("new");
+      assertThat(c.result().job().amount()).isEqualTo(40);
+    });
+  }
 }

@@ -52,7 +52,8 @@ import java.util.function.IntFunction;
  * devices; that many devices then accept over HTTP ({@code POST /v1/accept}, the real binding
  * path: token check, slot reservation, binding reply) with {@code --concurrency} requests in flight.
  * Offers are signed with the deployment's token secret exactly as a check-in would sign them, so
- * only accepts are timed. A second figure times {@code JobStore.reserve} alone, without HTTP.
+ * only accepts are timed. Further figures time {@code JobStore.reserve} alone, without HTTP, and
+ * take the CPU time per reservation and per confirmation of this JVM and of redis-server.
  * After one discarded warm-up run of each, the stores alternate over {@code --repeats} runs; medians
  * and their ratio are printed as Markdown.
  *
@@ -159,16 +160,25 @@ public final class StoreBench {
       JobStore store = "redis".equals(type) ? new RedisJobStore(clientVertx, options.store(),
           new PropiusMetrics(registry)) : new InMemoryJobStore();
       await(store.open());
-      reserveAll(store, Math.min(devices, 5_000));
+      confirmAll(store, reserveAll(store, Math.min(devices, 5_000)), Math.min(devices, 5_000));
       long jvmCpu = jvmCpuNanos();
       long redisCpu = redisCpuNanos();
-      double storeRate = reserveAll(store, devices);
+      long started = System.nanoTime();
+      long jobId = reserveAll(store, devices);
+      double storeRate = devices / ((System.nanoTime() - started) / 1e9);
       double jvmUs = (jvmCpuNanos() - jvmCpu) / 1e3 / devices;
-      double redisUs = "redis".equals(type) ? (redisCpuNanos() - redisCpu) / 1e3 / devices : 0;
+      boolean redis = "redis".equals(type);
+      double redisUs = redis ? (redisCpuNanos() - redisCpu) / 1e3 / devices : 0;
+      jvmCpu = jvmCpuNanos();
+      redisCpu = redisCpuNanos();
+      confirmAll(store, jobId, devices);
+      double confirmJvmUs = (jvmCpuNanos() - jvmCpu) / 1e3 / devices;
+      double confirmRedisUs = redis ? (redisCpuNanos() - redisCpu) / 1e3 / devices : 0;
       await(store.close());
       System.err.printf(Locale.ROOT, "%-6s accept path %,10.0f bindings/s   store.reserve %,10.0f/s  CPU per reserve: "
-          + "JVM %.1f µs, redis-server %.1f µs%n", type, httpRate, storeRate, jvmUs, redisUs);
-      return new double[] {httpRate, storeRate, jvmUs, redisUs};
+          + "JVM %.1f µs, redis-server %.1f µs; per confirm: JVM %.1f µs, redis-server %.1f µs%n", type, httpRate,
+          storeRate, jvmUs, redisUs, confirmJvmUs, confirmRedisUs);
+      return new double[] {httpRate, storeRate, jvmUs, redisUs, confirmJvmUs, confirmRedisUs};
     } finally {
       await(clientVertx.close());
       await(serverVertx.close());
@@ -201,24 +211,37 @@ public final class StoreBench {
     return rate;
   }
 
-  private double reserveAll(JobStore store, int n) {
+  /** Reserves a slot for each of {@code n} devices in a new job's round; @return the job's id. */
+  private long reserveAll(JobStore store, int n) {
     long now = System.currentTimeMillis();
     long jobId = await(store.register(new JobSpec("bench", "bench", 1, n, Constraints.NONE, Constraints.NONE, "",
         "fedavg", "", ""), new AdmissionLimits(1_000, Long.MAX_VALUE, Long.MAX_VALUE), now)).id();
     await(store.requestRound(jobId, n, 1, now));
     AtomicInteger bound = new AtomicInteger();
-    long started = System.nanoTime();
     await(inFlight(n, i -> store.reserve(jobId, 1, "dev-" + i, now, now + 600_000).map(r -> {
       if (r.outcome() == Reservation.Outcome.BOUND) {
         bound.incrementAndGet();
       }
       return null;
     })));
-    double rate = n / ((System.nanoTime() - started) / 1e9);
     if (bound.get() != n) {
       throw new IllegalStateException(bound.get() + " of " + n + " reserved");
     }
-    return rate;
+    return jobId;
+  }
+
+  /** Confirms the bindings {@link #reserveAll} made; each must be newly confirmed. */
+  private void confirmAll(JobStore store, long jobId, int n) {
+    AtomicInteger confirmed = new AtomicInteger();
+    await(inFlight(n, i -> store.confirm(jobId, 1, "dev-" + i, System.currentTimeMillis()).map(c -> {
+      if (c.newlyConfirmed()) {
+        confirmed.incrementAndGet();
+      }
+      return null;
+    })));
+    if (confirmed.get() != n) {
+      throw new IllegalStateException(confirmed.get() + " of " + n + " confirmed");
+    }
   }
 
   /** Runs {@code n} calls with at most {@code concurrency} in flight; fails on the first failure. */
@@ -277,6 +300,8 @@ public final class StoreBench {
     // CPU time does not depend on how busy a shared machine is nearly as much as rates do.
     System.out.printf(Locale.ROOT, "| JobStore.reserve alone, CPU µs per reservation (bench JVM + redis-server) | %.1f | "
         + "%.1f + %.1f | |%n", median(memory, 2), median(redis, 2), median(redis, 3));
+    System.out.printf(Locale.ROOT, "| JobStore.confirm alone, CPU µs per confirmation (bench JVM + redis-server) | %.1f | "
+        + "%.1f + %.1f | |%n", median(memory, 4), median(redis, 4), median(redis, 5));
   }
 
   /** CPU time of this whole JVM (every thread), as the OS counts it. */

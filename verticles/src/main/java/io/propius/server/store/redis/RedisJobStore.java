@@ -27,6 +27,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,8 +62,8 @@ public final class RedisJobStore implements JobStore {
   private final Map<Long, Job> fixedFields = new ConcurrentHashMap<>();
   private final PropiusMetrics metrics;
   private final long timeoutMs;
-  private final ScriptBatcher<ReserveItem, Response> reservations;
-  private final ScriptBatcher<ConfirmItem, Response> confirmations;
+  private final ScriptBatcher<ReserveItem, Reservation> reservations;
+  private final ScriptBatcher<ConfirmItem, Confirmation> confirmations;
   /** The Redis URI without its password, for messages. */
   private final String where;
 
@@ -248,50 +249,72 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public Future<Reservation> reserve(long jobId, int round, String deviceId, long now, long leaseUntil) {
-    Job known = fixedFields.get(jobId);
-    return reservations.submit(new ReserveItem(jobId, round, deviceId, now, leaseUntil, known == null))
-        .compose(r -> {
-          if ("ERROR".equals(r.get(0).toString())) {
-            return Future.failedFuture(itemError(r));
-          }
-          Reservation.Outcome outcome = Reservation.Outcome.valueOf(r.get(0).toString());
-          if (outcome == Reservation.Outcome.UNKNOWN_JOB) {
-            return Future.succeededFuture(new Reservation(outcome, null, 0, false));
-          }
-          Job before = known == null ? remember(JobHash.decode(r.get(2)).job()) : JobHash.withChanging(known, r.get(2));
-          if (before == null) {
-            // The known job is gone (Redis data wiped, id used again): read the job as it is now.
-            return get(jobId).map(this::remember).map(current -> new Reservation(outcome, current,
-                outcome == Reservation.Outcome.BOUND ? leaseUntil : 0, false));
-          }
-          return Future.succeededFuture(switch (outcome) {
-            case BOUND -> {
-              // The script returned the job as it found it and made exactly this change.
-              Job after = JobTransitions.bind(before, now);
-              yield new Reservation(outcome, after, leaseUntil, after.state() == JobState.FILLED);
-            }
-            case ALREADY_BOUND -> new Reservation(outcome, before, r.get(1).toLong(), false);
-            default -> new Reservation(outcome, before, 0, false);
-          });
-        });
+    return reservations.submit(new ReserveItem(jobId, round, deviceId, now, leaseUntil, fixedFields.get(jobId)));
   }
 
-  /** One reservation of a batch; {@code whole} asks for the job's whole hash (its fixed fields are not known). */
-  private record ReserveItem(long jobId, int round, String deviceId, long now, long leaseUntil, boolean whole) {
+  /** One reservation of a batch, with its job's fixed fields if known (else it asks for the whole hash). */
+  private record ReserveItem(long jobId, int round, String deviceId, long now, long leaseUntil, Job known) {
   }
 
   /** Runs reserve.lua over a batch of reservations: one answer per item, in order. */
-  private Future<List<Response>> reserveBatch(List<ReserveItem> items) {
-    List<String> args = batchArgs(6 * items.size());
+  private Future<List<Future<Reservation>>> reserveBatch(List<ReserveItem> items) {
+    Request evalsha = batchCall(RedisScript.RESERVE);
     for (ReserveItem item : items) {
-      args.add(Long.toString(item.jobId()));
-      args.add(Integer.toString(item.round()));
-      args.add(item.deviceId());
-      args.add(Long.toString(item.now()));
-      args.add(Long.toString(item.leaseUntil()));
-      args.add(item.whole() ? "1" : "0");
+      evalsha.arg(item.jobId()).arg(item.round()).arg(item.deviceId()).arg(item.now()).arg(item.leaseUntil())
+          .arg(item.known() == null ? "1" : "0");
     }
-    return eval(StoreCall.RESERVE, RedisScript.RESERVE, List.of(keys.leases()), args).map(RedisJobStore::items);
+    return eval(StoreCall.RESERVE, RedisScript.RESERVE, evalsha).map(reply -> reservations(items, reply));
+  }
+
+  /**
+   * The items' reservations from the script's answers. Only the first answer of each job carries
+   * the job as that item found it; a later item of the same job found it as the one before left it
+   * (the script ran them one after the other, and nothing else wrote the job meanwhile).
+   */
+  private List<Future<Reservation>> reservations(List<ReserveItem> items, Response reply) {
+    List<Future<Reservation>> answers = new ArrayList<>(items.size());
+    Map<Long, Job> leftAs = new HashMap<>();
+    for (int i = 0; i < items.size(); i++) {
+      ReserveItem item = items.get(i);
+      Response r = reply.get(i);
+      String answer = r.get(0).toString();
+      if ("ERROR".equals(answer)) {
+        answers.add(Future.failedFuture(itemError(r)));
+        continue;
+      }
+      Reservation.Outcome outcome = Reservation.Outcome.valueOf(answer);
+      if (outcome == Reservation.Outcome.UNKNOWN_JOB) {
+        answers.add(Future.succeededFuture(new Reservation(outcome, null, 0, false)));
+        continue;
+      }
+      Job before = r.size() > 2 ? found(item.known(), r.get(2)) : leftAs.get(item.jobId());
+      if (before == null) {
+        // The known job is gone (Redis data wiped, id used again): read the job as it is now.
+        answers.add(get(item.jobId()).map(this::remember).map(current -> new Reservation(outcome, current,
+            outcome == Reservation.Outcome.BOUND ? item.leaseUntil() : 0, false)));
+        continue;
+      }
+      Reservation reservation = switch (outcome) {
+        case BOUND -> {
+          // The script made exactly this change to the job as the item found it.
+          Job after = JobTransitions.bind(before, item.now());
+          yield new Reservation(outcome, after, item.leaseUntil(), after.state() == JobState.FILLED);
+        }
+        case ALREADY_BOUND -> new Reservation(outcome, before, r.get(1).toLong(), false);
+        default -> new Reservation(outcome, before, 0, false);
+      };
+      leftAs.put(item.jobId(), reservation.job());
+      answers.add(Future.succeededFuture(reservation));
+    }
+    return answers;
+  }
+
+  /**
+   * The job in a script's answer: its changing fields over the known fixed ones, or the whole hash;
+   * null when it is not the known job.
+   */
+  private Job found(Job known, Response job) {
+    return known == null ? remember(JobHash.decode(job).job()) : JobHash.withChanging(known, job);
   }
 
   @Override
@@ -336,53 +359,60 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public Future<Confirmation> confirm(long jobId, int round, String deviceId, long now) {
-    Job known = fixedFields.get(jobId);
-    return confirmations.submit(new ConfirmItem(jobId, round, deviceId, now, known == null))
-        .compose(r -> switch (r.get(0).toString()) {
-          case "NOT_FOUND" -> notFound(jobId);
-          case "EXPIRED" -> Future.failedFuture(new PropiusException(ErrorCode.LEASE_EXPIRED, "device '" + deviceId
-              + "' holds no slot in round " + round + " of job " + jobId
-              + ": its lease expired or the round moved on; check in again"));
-          case "ERROR" -> Future.failedFuture(itemError(r));
-          default -> {
-            boolean newly = "1".equals(r.get(0).toString());
-            Job job = known == null ? remember(JobHash.decode(r.get(1)).job()) : JobHash.withChanging(known, r.get(1));
-            yield job != null ? Future.succeededFuture(new Confirmation(job, newly))
-                : get(jobId).map(this::remember).map(current -> new Confirmation(current, newly));
-          }
-        });
+    return confirmations.submit(new ConfirmItem(jobId, round, deviceId, now, fixedFields.get(jobId)));
   }
 
-  /** One confirmation of a batch; {@code whole} as for {@link ReserveItem}. */
-  private record ConfirmItem(long jobId, int round, String deviceId, long now, boolean whole) {
+  /** One confirmation of a batch; {@code known} as for {@link ReserveItem}. */
+  private record ConfirmItem(long jobId, int round, String deviceId, long now, Job known) {
   }
 
   /** Runs confirm.lua over a batch of confirmations: one answer per item, in order. */
-  private Future<List<Response>> confirmBatch(List<ConfirmItem> items) {
-    List<String> args = batchArgs(5 * items.size());
+  private Future<List<Future<Confirmation>>> confirmBatch(List<ConfirmItem> items) {
+    Request evalsha = batchCall(RedisScript.CONFIRM);
     for (ConfirmItem item : items) {
-      args.add(Long.toString(item.jobId()));
-      args.add(Integer.toString(item.round()));
-      args.add(item.deviceId());
-      args.add(Long.toString(item.now()));
-      args.add(item.whole() ? "1" : "0");
+      evalsha.arg(item.jobId()).arg(item.round()).arg(item.deviceId()).arg(item.now())
+          .arg(item.known() == null ? "1" : "0");
     }
-    return eval(StoreCall.CONFIRM, RedisScript.CONFIRM, List.of(keys.leases()), args).map(RedisJobStore::items);
+    return eval(StoreCall.CONFIRM, RedisScript.CONFIRM, evalsha).map(reply -> confirmations(items, reply));
   }
 
-  /** What reserve.lua and confirm.lua take before their items: the job key prefix, the changing fields' names. */
-  private List<String> batchArgs(int itemArgs) {
-    List<String> args = new ArrayList<>(2 + JobHash.CHANGING.size() + itemArgs);
-    args.add(keys.jobPrefix());
-    args.add(Integer.toString(JobHash.CHANGING.size()));
-    args.addAll(JobHash.CHANGING);
-    return args;
+  /** The items' confirmations; a confirmation changes no job, so the script sends each job once. */
+  private List<Future<Confirmation>> confirmations(List<ConfirmItem> items, Response reply) {
+    List<Future<Confirmation>> answers = new ArrayList<>(items.size());
+    Map<Long, Job> jobs = new HashMap<>();
+    for (int i = 0; i < items.size(); i++) {
+      ConfirmItem item = items.get(i);
+      Response r = reply.get(i);
+      answers.add(switch (r.get(0).toString()) {
+        case "NOT_FOUND" -> notFound(item.jobId());
+        case "EXPIRED" -> Future.failedFuture(new PropiusException(ErrorCode.LEASE_EXPIRED, "device '"
+            + item.deviceId() + "' holds no slot in round " + item.round() + " of job " + item.jobId()
+            + ": its lease expired or the round moved on; check in again"));
+        case "ERROR" -> Future.failedFuture(itemError(r));
+        default -> {
+          boolean newly = "1".equals(r.get(0).toString());
+          Job job = r.size() > 1 ? found(item.known(), r.get(1)) : jobs.get(item.jobId());
+          if (job == null) {
+            // As for a reservation: the known job is gone, read it as it is now.
+            yield get(item.jobId()).map(this::remember).map(current -> new Confirmation(current, newly));
+          }
+          jobs.put(item.jobId(), job);
+          yield Future.succeededFuture(new Confirmation(job, newly));
+        }
+      });
+    }
+    return answers;
   }
 
-  private static List<Response> items(Response batch) {
-    List<Response> items = new ArrayList<>(batch.size());
-    batch.forEach(items::add);
-    return items;
+  /**
+   * A call of reserve.lua or confirm.lua with what they take before their items (the job key
+   * prefix, the changing fields' names); the items' values are added as numbers and text, without
+   * intermediate lists.
+   */
+  private Request batchCall(RedisScript script) {
+    Request evalsha = evalsha(script, List.of(keys.leases())).arg(keys.jobPrefix()).arg(JobHash.CHANGING.size());
+    JobHash.CHANGING.forEach(evalsha::arg);
+    return evalsha;
   }
 
   /** An item the batch script could not run (a key of the wrong type): this item fails, not its batch. */
@@ -474,19 +504,25 @@ public final class RedisJobStore implements JobStore {
 
   /** Runs a script by its SHA-1, loading it again if Redis lost it (a restart, SCRIPT FLUSH). */
   Future<Response> eval(StoreCall call, RedisScript script, List<String> keyNames, List<String> args) {
-    return call(call, redis.send(evalsha(script, keyNames, args), timeoutMs).recover(err -> {
+    Request evalsha = evalsha(script, keyNames);
+    args.forEach(evalsha::arg);
+    return eval(call, script, evalsha);
+  }
+
+  private Future<Response> eval(StoreCall call, RedisScript script, Request evalsha) {
+    return call(call, redis.send(evalsha, timeoutMs).recover(err -> {
       if (!RedisFailures.isNoScript(err)) {
         return Future.failedFuture(err);
       }
       return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source), timeoutMs)
-          .compose(v -> redis.send(evalsha(script, keyNames, args), timeoutMs));
+          .compose(v -> redis.send(evalsha, timeoutMs));
     }));
   }
 
-  private static Request evalsha(RedisScript script, List<String> keyNames, List<String> args) {
+  /** EVALSHA of the script with its keys; the arguments follow. */
+  private static Request evalsha(RedisScript script, List<String> keyNames) {
     Request evalsha = Request.cmd(Command.EVALSHA).arg(script.sha).arg(keyNames.size());
     keyNames.forEach(evalsha::arg);
-    args.forEach(evalsha::arg);
     return evalsha;
   }
 

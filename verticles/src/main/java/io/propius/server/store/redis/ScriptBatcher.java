@@ -15,17 +15,18 @@ import java.util.function.Function;
  * other calls that arrive meanwhile, for the next batch to leave, which happens as soon as one in
  * flight is answered. So an idle store adds no delay, and under load each script call carries what
  * arrived during the previous one's round trip (group commit, up to {@code maxBatch} items), with no
- * timer. The batch script answers each item on its own; a failed batch fails each of its items.
+ * timer. The batch script answers each item on its own (an answer may fail alone, or still be on its
+ * way); a failed batch fails each of its items.
  * Callers from any thread.
  *
  * @param <T> an item of the script's arguments
- * @param <R> the script's answer to one item
+ * @param <R> the answer to one item
  */
 final class ScriptBatcher<T, R> {
   private record Pending<T, R>(T item, Promise<R> answer) {
   }
 
-  private final Function<List<T>, Future<List<R>>> script;
+  private final Function<List<T>, Future<List<Future<R>>>> script;
   private final int maxBatch;
   private final int maxInFlight;
   private final DistributionSummary sizes;
@@ -33,10 +34,11 @@ final class ScriptBatcher<T, R> {
   private int inFlight;
 
   /**
-   * @param script runs one batch and answers its items in order
+   * @param script runs one batch and answers its items, in order
    * @param sizes records the items of every batch sent
    */
-  ScriptBatcher(Function<List<T>, Future<List<R>>> script, int maxBatch, int maxInFlight, DistributionSummary sizes) {
+  ScriptBatcher(Function<List<T>, Future<List<Future<R>>>> script, int maxBatch, int maxInFlight,
+                DistributionSummary sizes) {
     this.script = script;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
@@ -74,7 +76,7 @@ final class ScriptBatcher<T, R> {
     for (Pending<T, R> pending : batch) {
       items.add(pending.item());
     }
-    Future<List<R>> answered;
+    Future<List<Future<R>>> answered;
     try {
       answered = script.apply(items);
     } catch (RuntimeException e) {
@@ -98,12 +100,12 @@ final class ScriptBatcher<T, R> {
     });
   }
 
-  private void answer(List<Pending<T, R>> batch, AsyncResult<List<R>> result) {
+  private void answer(List<Pending<T, R>> batch, AsyncResult<List<Future<R>>> result) {
     if (result.failed()) {
       batch.forEach(pending -> pending.answer().fail(result.cause()));
       return;
     }
-    List<R> answers = result.result();
+    List<Future<R>> answers = result.result();
     if (answers.size() != batch.size()) {
       IllegalStateException wrong = new IllegalStateException("the batch script answered " + answers.size()
           + " of " + batch.size() + " items");
@@ -111,7 +113,7 @@ final class ScriptBatcher<T, R> {
       return;
     }
     for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).answer().complete(answers.get(i));
+      answers.get(i).onComplete(batch.get(i).answer());
     }
   }
 }

@@ -1,13 +1,17 @@
 -- Marks bindings as started (lease deadline 0): they no longer expire. Idempotent. Batched: several
 -- confirmations in one atomic step, one after the other, each as if it came alone. Returns per
--- item, in order: {'NOT_FOUND'}, {'EXPIRED'}, {'1' when this call confirmed / '0' when already,
--- job}, or {'ERROR', message} for an item that failed (the others go on). The job is the whole
--- hash when the item asks for it, else the values of the named fields (as in reserve.lua).
+-- item, in order: {'NOT_FOUND'}, {'EXPIRED'}, {'1' when this call confirmed / '0' when already[,
+-- job]}, or {'ERROR', message} for an item that failed (the others go on). A confirmation does not
+-- change the job, so only the first answer of each job in the batch carries it; the caller gives
+-- the later ones the same job. The job is the whole hash when the item asks for it, else the
+-- values of the named fields (as in reserve.lua).
 -- KEYS: leases (zset)
 -- ARGV: job key prefix, number of field names, the field names, then 5 values per item: job id,
 --       round, device id, now, '1' for the whole hash
 local fieldCount = tonumber(ARGV[2])
 local fields = {unpack(ARGV, 3, 2 + fieldCount)}
+-- Job keys whose job went out with an item's answer.
+local sent = {}
 
 local function confirm(jobKey, round, device, now, member, whole)
   local current = redis.call('HGET', jobKey, 'round')
@@ -27,14 +31,21 @@ local function confirm(jobKey, round, device, now, member, whole)
   end
   local newly = '0'
   if deadline ~= 0 then
+    redis.call('ZREM', KEYS[1], member) -- first: a key of the wrong type fails before anything is written
     redis.call('HSET', jobKey .. ':bound', device, 0)
-    redis.call('ZREM', KEYS[1], member)
     newly = '1'
   end
-  if whole == '1' then
-    return {newly, redis.call('HGETALL', jobKey)}
+  if sent[jobKey] then
+    return {newly}
   end
-  return {newly, redis.call('HMGET', jobKey, unpack(fields))}
+  local job
+  if whole == '1' then
+    job = redis.call('HGETALL', jobKey)
+  else
+    job = redis.call('HMGET', jobKey, unpack(fields))
+  end
+  sent[jobKey] = true
+  return {newly, job}
 end
 
 local results = {}

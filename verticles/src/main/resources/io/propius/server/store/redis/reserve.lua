@@ -2,12 +2,15 @@
 -- one item after the other, each exactly as if it came alone. Per item: only while amount <
 -- demand, counts attained service, fills the round at its demand, and records the device's lease
 -- under its deadline. Items may name different jobs, or the same device twice (the second finds it
--- ALREADY_BOUND). Returns one {outcome, lease deadline of ALREADY_BOUND, job} per item, in order,
--- with the job as that item found it: for BOUND the caller applies JobTransitions.bind, the same
--- change made here. The job is the whole hash when the item asks for it, else only the values of
--- the named fields (those that change after registration; the caller knows the rest), which keeps
--- the reply small. An item that fails (a key of the wrong type) answers {'ERROR', message} and the
--- others go on.
+-- ALREADY_BOUND). Returns one {outcome, lease deadline of ALREADY_BOUND[, job]} per item, in order.
+-- The job, as that item found it, comes only with the first item of each job in the batch: nothing
+-- else writes the job while this script runs, so a later item of the same job found it as the
+-- item before left it, which the caller derives (JobTransitions.bind after a BOUND, the same change
+-- made here). This keeps the reply, and both sides' work on it, to a few values per item. The job
+-- is the whole hash when the item asks for it, else only the values of the named fields (those
+-- that change after registration; the caller knows the rest). An item that fails (a key of the
+-- wrong type) answers {'ERROR', message} and changes nothing; the others go on.
+-- Each job's counters are read once per batch and written once at its end.
 -- KEYS: leases (zset)
 -- ARGV: job key prefix, number of field names, the field names starting with state, round,
 --       amount, demand; then 6 values per item: job id, round, device id, now, lease deadline,
@@ -15,42 +18,58 @@
 local REQUESTING, FILLED = 2, 3 -- JobState numbers in propius.proto
 local fieldCount = tonumber(ARGV[2])
 local fields = {unpack(ARGV, 3, 2 + fieldCount)}
+-- Per job key touched by this batch: {state, round, amount, demand, bound, filledAt}, as the
+-- batch has left it so far (bound: slots this batch reserved).
+local jobs = {}
+-- Job keys whose job went out with an item's answer.
+local sent = {}
 
 local function reserve(jobKey, round, device, now, deadline, member, whole)
-  local job, s
-  if whole == '1' then
-    job = redis.call('HGETALL', jobKey)
-    s = redis.call('HMGET', jobKey, 'state', 'round', 'amount', 'demand')
-  else
-    job = redis.call('HMGET', jobKey, unpack(fields))
-    s = job
+  local found
+  if not sent[jobKey] then
+    -- Nothing of this job changed in this batch yet (an item that changed it would have sent it).
+    if whole == '1' then
+      found = redis.call('HGETALL', jobKey)
+    else
+      found = redis.call('HMGET', jobKey, unpack(fields))
+    end
   end
-  if not s[1] then
-    return {'UNKNOWN_JOB'}
+  local job = jobs[jobKey]
+  if not job then
+    local s = found
+    if whole == '1' or not found then
+      s = redis.call('HMGET', jobKey, 'state', 'round', 'amount', 'demand')
+    end
+    if not s[1] then
+      return {'UNKNOWN_JOB'}
+    end
+    job = {tonumber(s[1]), s[2], tonumber(s[3]), tonumber(s[4]), 0, false}
+    jobs[jobKey] = job
   end
-  local state = tonumber(s[1])
-  if (state ~= REQUESTING and state ~= FILLED) or s[2] ~= round then
-    return {'CLOSED', '0', job}
+  local outcome, held = 'CLOSED', '0'
+  if (job[1] == REQUESTING or job[1] == FILLED) and job[2] == round then
+    local boundKey = jobKey .. ':bound'
+    local lease = redis.call('HGET', boundKey, device)
+    if lease then
+      outcome, held = 'ALREADY_BOUND', lease
+    elseif job[3] >= job[4] then
+      outcome = 'FULL'
+    else
+      -- The lease first: a key of the wrong type fails here, before anything is written.
+      redis.call('ZADD', KEYS[1], deadline, member)
+      redis.call('HSET', boundKey, device, deadline)
+      outcome = 'BOUND'
+      job[3], job[5] = job[3] + 1, job[5] + 1
+      if job[3] == job[4] then
+        job[1], job[6] = FILLED, now
+      end
+    end
   end
-  local boundKey = jobKey .. ':bound'
-  local held = redis.call('HGET', boundKey, device)
-  if held then
-    return {'ALREADY_BOUND', held, job}
+  if found then
+    sent[jobKey] = true
+    return {outcome, held, found}
   end
-  local amount, demand = tonumber(s[3]) + 1, tonumber(s[4])
-  if amount > demand then
-    return {'FULL', '0', job}
-  end
-  redis.call('HSET', boundKey, device, deadline)
-  redis.call('ZADD', KEYS[1], deadline, member)
-  if amount == demand then
-    redis.call('HSET', jobKey, 'amount', amount, 'state', FILLED, 'filledAt', now)
-  else
-    redis.call('HSET', jobKey, 'amount', amount)
-  end
-  redis.call('HINCRBY', jobKey, 'attainedService', 1)
-  redis.call('HINCRBY', jobKey, 'version', 1)
-  return {'BOUND', '0', job}
+  return {outcome, held}
 end
 
 local results = {}
@@ -62,6 +81,17 @@ for i = 3 + fieldCount, #ARGV, 6 do
     results[#results + 1] = result
   else
     results[#results + 1] = {'ERROR', tostring(type(result) == 'table' and result.err or result)}
+  end
+end
+for jobKey, job in pairs(jobs) do
+  if job[5] > 0 then
+    if job[6] then
+      redis.call('HSET', jobKey, 'amount', job[3], 'state', FILLED, 'filledAt', job[6])
+    else
+      redis.call('HSET', jobKey, 'amount', job[3])
+    end
+    redis.call('HINCRBY', jobKey, 'attainedService', job[5])
+    redis.call('HINCRBY', jobKey, 'version', 1)
   end
 end
 return results
