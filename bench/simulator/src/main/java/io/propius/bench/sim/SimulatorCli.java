@@ -187,10 +187,10 @@ public final class SimulatorCli {
     return String.format(Locale.ROOT,
         "%-16s devices=%d meanOnline=%.0f jobs=%d done=%d gaveUp=%d running=%d makespan=%.1fh util=%.4f "
             + "bindings/s=%.3f avgJCT=%.2fh p95JCT=%.2fh schedDelay=%.1fs roundFail=%.3f bindings=%d "
-            + "events=%d wall=%.1fs events/s=%.0f cpu=%.1fs (main thread %.1fs) events/cpu-s=%.0f",
+            + "events=%d wall=%.1fs events/s=%.0f cpu=%.1fs (main thread %.1fs, in line %.1fs) events/cpu-s=%.0f",
         r.method(), r.devices(), r.meanOnline(), r.jobs(), r.completed(), r.aborted(), r.unfinished(),
         r.makespanS() / 3600, r.utilization(), r.bindingThroughput(), r.avgJctS() / 3600, r.p95JctS() / 3600,
         r.avgSchedDelayS(), r.roundFailureRate(), c.bindings(), c.events(), r.wallS(), r.eventsPerSecond(), r.cpuS(),
-        r.mainCpuS(), r.eventsPerCpuSecond());
+        r.mainCpuS(), r.pathCpuS(), r.eventsPerCpuSecond());
   }
 }

@@ -20,6 +20,8 @@ public record Availability(double onlineFraction, double sessionMedianS, double 
   private static final double DAY_S = 86_400;
   private static final double MIN_SESSION_S = 120;
   private static final double MAX_SESSION_S = 12 * 3600;
+  /** Slices of the day for the comeback's bounds on its rate. */
+  private static final int SLICES = 1024;
 
   public Availability {
     if (!(onlineFraction > 0 && onlineFraction < 1)) {
@@ -46,7 +48,25 @@ public record Availability(double onlineFraction, double sessionMedianS, double 
 
   /** Length of an online session. */
   public double sessionLength(SplittableRandom random) {
-    double s = sessionMedianS * Math.exp(sessionSigma * gaussian(random));
+    return session(gaussian(random));
+  }
+
+  /**
+   * {@link #sessionLength(SplittableRandom)} from the next pair, draw for draw, for pairs made with
+   * {@link #sessionOfPair} ahead.
+   */
+  public double sessionLength(DrawPairs pairs) {
+    pairs.next();
+    return pairs.ahead();
+  }
+
+  /** The session length a pair {@code (log(1 - u1), u2)} gives. */
+  public double sessionOfPair(double logU1, double u2) {
+    return session(gaussian(logU1, u2));
+  }
+
+  private double session(double gaussian) {
+    double s = sessionMedianS * Math.exp(sessionSigma * gaussian);
     return Math.max(MIN_SESSION_S, Math.min(MAX_SESSION_S, s));
   }
 
@@ -76,6 +96,14 @@ public record Availability(double onlineFraction, double sessionMedianS, double 
      * is within an ulp of the true one): a draw under it is accepted without the time of day.
      */
     private final double floor;
+    /**
+     * Per slice of the day: rates no higher, and no lower, than any the thinning test can compute
+     * in it, so that a draw below the one is accepted and above the other rejected without the
+     * cosine. The rate is computed from the cosine by operations that round monotonically, so a
+     * bound on the cosine bounds the rate the test computes.
+     */
+    private final double[] lower = new double[SLICES];
+    private final double[] upper = new double[SLICES];
 
     private Comeback(Availability a) {
       amplitude = a.amplitude;
@@ -83,6 +111,17 @@ public record Availability(double onlineFraction, double sessionMedianS, double 
       base = 1 / a.meanGapS();
       max = base * (1 + amplitude);
       floor = base * (1 + amplitude * (-1 - 1e-12));
+      double width = DAY_S / SLICES;
+      // The cosine moves by at most 2π/DAY_S per second. The slice of a time of day is computed
+      // with rounding, so each bound covers its neighbours too: 1.5 slices either side of the
+      // middle, and a margin far above the few ulps by which the computed argument and Math.cos
+      // may be off.
+      double spread = 1.5 * width * 2 * Math.PI / DAY_S + 1e-9;
+      for (int i = 0; i < SLICES; i++) {
+        double c = cosineAt((i + 0.5) * width);
+        lower[i] = rate(c - spread);
+        upper[i] = rate(c + spread);
+      }
     }
 
     /** Same as {@link Availability#nextOnline}, draw for draw. */
@@ -90,16 +129,48 @@ public record Availability(double onlineFraction, double sessionMedianS, double 
       double t = now;
       while (true) {
         t += -Math.log(1 - random.nextDouble()) / max;
-        double u = random.nextDouble() * max;
-        if (u <= floor) {
-          return t;
-        }
-        double hour = secondOfDay(t + phaseS) / 3600;
-        double rate = base * (1 + amplitude * Math.cos(2 * Math.PI * (hour - peakHour) / 24));
-        if (u <= rate) {
+        if (accepts(t, phaseS, random.nextDouble())) {
           return t;
         }
       }
+    }
+
+    /** {@link #next(double, double, SplittableRandom)} from the next pairs, draw for draw. */
+    public double next(double now, double phaseS, DrawPairs pairs) {
+      double t = now;
+      while (true) {
+        pairs.next();
+        t += -pairs.log() / max;
+        if (accepts(t, phaseS, pairs.second())) {
+          return t;
+        }
+      }
+    }
+
+    /** The thinning test of a candidate time with its uniform. */
+    private boolean accepts(double t, double phaseS, double uniform) {
+      double u = uniform * max;
+      if (u <= floor) {
+        return true;
+      }
+      double second = secondOfDay(t + phaseS);
+      int slice = Math.min(SLICES - 1, (int) (second * (SLICES / DAY_S)));
+      if (u <= lower[slice]) {
+        return true;
+      }
+      if (u > upper[slice]) {
+        return false;
+      }
+      return u <= rate(cosineAt(second));
+    }
+
+    private double cosineAt(double secondOfDay) {
+      double hour = secondOfDay / 3600;
+      return Math.cos(2 * Math.PI * (hour - peakHour) / 24);
+    }
+
+    private double rate(double cosine) {
+      return base * (1 + amplitude * cosine);
     }
   }
 
@@ -142,6 +213,10 @@ public record Availability(double onlineFraction, double sessionMedianS, double 
     // Box-Muller; SplittableRandom has no nextGaussian in Java 17.
     double u = 1 - random.nextDouble();
     double v = random.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return gaussian(Math.log(u), v);
+  }
+
+  private static double gaussian(double logU, double v) {
+    return Math.sqrt(-2 * logU) * Math.cos(2 * Math.PI * v);
   }
 }

@@ -2,6 +2,7 @@ package io.propius.bench.sim.engine;
 
 import io.propius.bench.sim.device.Availability;
 import io.propius.bench.sim.device.DevicePopulation;
+import io.propius.bench.sim.device.DrawPairs;
 import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -19,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  * at exactly the same time (a few per run of tens of millions, by the birthday paradox on doubles)
  * may leave the two queues in different orders; the simulation then takes them in the order they
  * were drawn here, which is as repeatable.
+ *
+ * <p>Once the simulation only counts what is left ({@link #rest}), the toggles are counted here
+ * rather than handed over, and the random draws ({@link DrawPairs}) move to a helper thread on the
+ * core the simulation's thread no longer uses.
  */
 final class AvailabilityTimeline implements AutoCloseable {
   private static final int CHUNK = 1 << 14;
@@ -27,7 +32,9 @@ final class AvailabilityTimeline implements AutoCloseable {
   private final DevicePopulation devices;
   private final Availability availability;
   private final Availability.Comeback comeback;
+  /** The stream of the devices' states at time 0; after them, read only through {@link #pairs}. */
   private final SplittableRandom random;
+  private DrawPairs pairs;
   private final double horizonS;
   private final EventQueue toggles = new EventQueue();
   private final BlockingQueue<Chunk> ready = new ArrayBlockingQueue<>(CHUNKS_AHEAD);
@@ -35,6 +42,13 @@ final class AvailabilityTimeline implements AutoCloseable {
   private Thread producer;
   private volatile Throwable failure;
   private volatile long producerCpuNanos;
+  /** The drawing thread's CPU time when it started counting; -1 if it never did. */
+  private volatile long producerCpuAtCount = -1;
+  /** Set by {@link #rest}: from the next chunk on, toggles are only counted. */
+  private volatile boolean countOnly;
+  // What the drawing thread counted without handing over (read after it has ended).
+  private long counted;
+  private double countedLastAt = Double.NEGATIVE_INFINITY;
   private Chunk current = new Chunk();
   private int next;
 
@@ -81,6 +95,7 @@ final class AvailabilityTimeline implements AutoCloseable {
       toggles.push(first, code(d, !online, devices.phaseS[d]));
       start.device(d, online, first);
     }
+    pairs = new DrawPairs(random, availability::sessionOfPair);
     producer = new Thread(this::produce, "availability-timeline");
     producer.setDaemon(true);
     producer.start();
@@ -124,8 +139,14 @@ final class AvailabilityTimeline implements AutoCloseable {
   record Rest(long toggles, double lastAt) {
   }
 
-  /** Takes every toggle not yet handed over, to count them rather than handle each. */
+  /**
+   * Takes every toggle not yet handed over, to count them rather than handle each. The drawing
+   * thread then stops handing them over, and its random draws move to the core this thread leaves
+   * idle while it waits.
+   */
   Rest rest() {
+    countOnly = true;
+    pairs.drawAhead();
     long toggles = 0;
     double lastAt = Double.NEGATIVE_INFINITY;
     while (true) {
@@ -135,14 +156,23 @@ final class AvailabilityTimeline implements AutoCloseable {
         next = current.size;
       }
       if (!advanceIfDrawn()) {
-        return new Rest(toggles, lastAt);
+        // The drawing thread has ended: what it counted is visible.
+        return new Rest(toggles + counted, Math.max(lastAt, countedLastAt));
       }
     }
   }
 
-  /** CPU time the drawing thread used; valid after {@link #close}. */
+  /**
+   * CPU time the drawing thread used while it only counted (after {@link #rest}), when the
+   * simulation's thread waits for it; valid after {@link #close}.
+   */
+  long countingCpuNanos() {
+    return producerCpuAtCount < 0 ? 0 : producerCpuNanos - producerCpuAtCount;
+  }
+
+  /** CPU time the drawing threads used; valid after {@link #close}. */
   long cpuNanos() {
-    return producerCpuNanos;
+    return producerCpuNanos + (pairs == null ? 0 : pairs.helperCpuNanos());
   }
 
   @Override
@@ -156,6 +186,7 @@ final class AvailabilityTimeline implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    pairs.close();
   }
 
   /**
@@ -213,7 +244,7 @@ final class AvailabilityTimeline implements AutoCloseable {
         float phaseS = Float.intBitsToFloat((int) (payload >>> 32));
         toggles.pop();
         if (t > horizonS) {
-          if (chunk.size > 0) {
+          if (chunk != null && chunk.size > 0) {
             ready.put(chunk);
           }
           return;
@@ -221,17 +252,27 @@ final class AvailabilityTimeline implements AutoCloseable {
         int d = code >>> 1;
         double nextT;
         if ((code & 1) != 0) {
-          nextT = t + availability.sessionLength(random);
+          nextT = t + availability.sessionLength(pairs);
         } else {
-          nextT = Math.max(t, comeback.next(t, phaseS, random));
+          nextT = Math.max(t, comeback.next(t, phaseS, pairs));
         }
         toggles.push(nextT, code(d, (code & 1) == 0, phaseS));
+        if (chunk == null) {
+          counted++;
+          countedLastAt = t;
+          continue;
+        }
         chunk.at[chunk.size] = t;
         chunk.times[chunk.size] = nextT;
         chunk.devices[chunk.size++] = d;
         if (chunk.size == CHUNK) {
           ready.put(chunk);
-          chunk = free.take();
+          if (countOnly) {
+            chunk = null;
+            producerCpuAtCount = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+          } else {
+            chunk = free.take();
+          }
         }
       }
     } catch (InterruptedException e) {

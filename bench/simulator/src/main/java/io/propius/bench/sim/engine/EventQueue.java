@@ -17,6 +17,9 @@ public final class EventQueue {
   private final double bucketS;
   private final int buckets;
   private final NearEvents near = new NearEvents();
+  private final BucketArrays arrays = new BucketArrays();
+  /** The bucket array the near events still read, to give back once they are empty. */
+  private long[] inNear;
   /** Per bucket: time bits and payload of each event, in the order they were pushed. */
   private final long[][] events;
   /** Per bucket: number of longs used (twice its events). */
@@ -95,6 +98,10 @@ public final class EventQueue {
   /** Moves buckets into the near events until there is one. */
   private void fill() {
     while (near.isEmpty()) {
+      if (inNear != null) {
+        arrays.give(inNear);
+        inNear = null;
+      }
       if (size == 0) {
         throw new IllegalStateException("event queue is empty");
       }
@@ -103,12 +110,18 @@ public final class EventQueue {
       if (b == 0) {
         spreadOverflow();
       }
-      if (events[b] != null) {
-        near.load(events[b], sizes[b]);
+      long[] e = events[b];
+      if (e != null) {
+        if (near.load(e, sizes[b])) {
+          inNear = e;
+        } else {
+          arrays.give(e);
+        }
       }
       sizes[b] = 0;
       // A bucket fills most while it is near; kept at that size for the whole ring, the arrays of
-      // ten million devices' toggles would hold gigabytes of empty slots.
+      // ten million devices' toggles would hold gigabytes of empty slots. Given back, it serves
+      // the next bucket that grows as large.
       events[b] = null;
     }
   }
@@ -131,9 +144,12 @@ public final class EventQueue {
     long[] e = events[b];
     int n = sizes[b];
     if (e == null) {
-      e = events[b] = new long[128];
+      e = events[b] = arrays.take(2);
     } else if (n == e.length) {
-      e = events[b] = Arrays.copyOf(e, n * 2);
+      long[] larger = arrays.take(n * 2);
+      System.arraycopy(e, 0, larger, 0, n);
+      arrays.give(e);
+      e = events[b] = larger;
     }
     e[n] = Double.doubleToRawLongBits(time);
     e[n + 1] = payload;

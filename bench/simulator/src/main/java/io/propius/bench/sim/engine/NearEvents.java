@@ -57,6 +57,9 @@ final class NearEvents {
 
   /** Payload of the earliest event; only when not empty. */
   long peekPayload() {
+    if (untiedSortedTop()) {
+      return payloads[head];
+    }
     if (!heapMode && tiedAtTop()) {
       toHeap();
     }
@@ -67,6 +70,14 @@ final class NearEvents {
   }
 
   void pop() {
+    if (untiedSortedTop()) {
+      if (++head == count) {
+        reset();
+      } else {
+        pops++;
+      }
+      return;
+    }
     if (!heapMode && tiedAtTop()) {
       toHeap();
     }
@@ -106,11 +117,14 @@ final class NearEvents {
 
   /**
    * Pushes a bucket's events, {@code longs / 2} of them as (time bits, payload) pairs in the order
-   * they were pushed into the bucket; the array is kept, unchanged, until the structure is empty.
+   * they were pushed into the bucket.
+   *
+   * @return whether the array is kept, unchanged, until the structure is empty (otherwise it is
+   *     read only now)
    */
-  void load(long[] events, int longs) {
+  boolean load(long[] events, int longs) {
     if (longs == 0) {
-      return;
+      return false;
     }
     if (!isEmpty()) {
       // Only after a turn of the ring put overflow events straight into the current bucket: rare.
@@ -120,11 +134,20 @@ final class NearEvents {
       for (int i = 0; i < longs; i += 2) {
         heap.push(Double.longBitsToDouble(events[i]), events[i + 1]);
       }
-      return;
+      return false;
     }
     loaded = events;
     loadedLongs = longs;
     sort(events, longs / 2);
+    return true;
+  }
+
+  /**
+   * The common case, checked first: the earliest event is the next of the sorted bucket, nothing
+   * was pushed since, and the one after it comes later (the slot after the last holds infinity).
+   */
+  private boolean untiedSortedTop() {
+    return !heapMode && late.isEmpty() && head < count && times[head] != times[head + 1];
   }
 
   private boolean takesSorted() {
@@ -153,8 +176,8 @@ final class NearEvents {
 
   /** Sorts the bucket into {@link #times} and {@link #payloads}. */
   private void sort(long[] events, int n) {
-    if (times.length < n) {
-      int capacity = Math.max(n, times.length * 2);
+    if (times.length < n + 1) {
+      int capacity = Math.max(n + 1, times.length * 2);
       times = new double[capacity];
       payloads = new long[capacity];
       binOf = new int[capacity];
@@ -184,6 +207,7 @@ final class NearEvents {
         payloads[j] = p;
       }
     }
+    times[n] = Double.POSITIVE_INFINITY;
   }
 
   /** A counting sort by bin; the bin is monotone in time (a rounded difference times a positive scale). */

@@ -98,6 +98,10 @@ public final class Simulation {
   private double usefulRate;
   private double allRate;
   private double nextCheckin = Double.POSITIVE_INFINITY;
+  /** Whether {@link #nextCheckin} is worked out; if not, it is drawn: its uniform and its start. */
+  private boolean checkinTimed = true;
+  private double checkinUniform;
+  private double checkinFrom;
   private boolean rateDirty = true;
 
   public Simulation(DevicePopulation devices, JobSpecs jobs, SimulationSettings settings, SelectionMethod method) {
@@ -143,7 +147,7 @@ public final class Simulation {
       double end = simulate(progress);
       long cpu = threads.getCurrentThreadCpuTime() - cpuStarted;
       timeline.close();
-      return result(end, System.nanoTime() - started, cpu + timeline.cpuNanos(), cpu);
+      return result(end, System.nanoTime() - started, cpu + timeline.cpuNanos(), cpu, cpu + timeline.countingCpuNanos());
     }
   }
 
@@ -165,14 +169,15 @@ public final class Simulation {
         redrawCheckin();
       }
       double tq = queue.isEmpty() ? Double.POSITIVE_INFINITY : queue.peekTime();
-      double t = Math.min(tq, nextCheckin);
+      double checkin = nextCheckin(tq);
+      double t = Math.min(tq, checkin);
       if (t > horizon) {
         break;
       }
       account(t);
       now = t;
       events++;
-      if (nextCheckin < tq) {
+      if (checkin < tq) {
         usefulCheckin();
       } else {
         long payload = queue.peekPayload();
@@ -511,6 +516,7 @@ public final class Simulation {
       usefulRate = 0;
       allRate = 0;
       nextCheckin = Double.POSITIVE_INFINITY;
+      checkinTimed = true;
       return;
     }
     double useful = 0;
@@ -523,7 +529,33 @@ public final class Simulation {
     double interval = settings.checkinIntervalS();
     usefulRate = method.batched() ? 0 : useful / interval;
     allRate = idle.total() / interval;
-    nextCheckin = usefulRate > 0 ? now + -Math.log(1 - random.nextDouble()) / usefulRate : Double.POSITIVE_INFINITY;
+    if (usefulRate > 0) {
+      checkinUniform = random.nextDouble();
+      checkinFrom = now;
+      checkinTimed = false;
+    } else {
+      nextCheckin = Double.POSITIVE_INFINITY;
+      checkinTimed = true;
+    }
+  }
+
+  /**
+   * The time of the next useful check-in where it may come before {@code tq}; infinity where it
+   * surely does not, which orders the same (the event at {@code tq} goes first, and the rate is
+   * redrawn after it). Its exponential gap {@code -log(1 - u)} is at least {@code u}, Math.log is
+   * within an ulp, and the division and the sum round monotonically, so {@code u × (1 - 2^-50)} in
+   * its place gives a time no later than the one computed: for almost every event, the logarithm
+   * is not needed.
+   */
+  private double nextCheckin(double tq) {
+    if (!checkinTimed) {
+      if (checkinFrom + checkinUniform * (1 - 0x1p-50) / usefulRate >= tq) {
+        return Double.POSITIVE_INFINITY;
+      }
+      nextCheckin = checkinFrom + -Math.log(1 - checkinUniform) / usefulRate;
+      checkinTimed = true;
+    }
+    return nextCheckin;
   }
 
   /** Integrates the piecewise-constant quantities up to {@code t}. */
@@ -553,10 +585,10 @@ public final class Simulation {
     return sb.toString();
   }
 
-  private RunResult result(double end, long wallNanos, long cpuNanos, long mainCpuNanos) {
+  private RunResult result(double end, long wallNanos, long cpuNanos, long mainCpuNanos, long pathCpuNanos) {
     return RunResult.of(method.name(), devices.size, jobs, end, state, endS, roundsDone, schedDelayTotal,
         new RunResult.Counters(events, bindings, Math.round(fruitlessCheckins), tasksFailedOffline, tasksCancelled,
             roundAttempts, roundFailures, contributingS, wastedS, onlineDeviceSeconds),
-        wallNanos, cpuNanos, mainCpuNanos);
+        wallNanos, cpuNanos, mainCpuNanos, pathCpuNanos);
   }
 }

@@ -18,12 +18,14 @@ import java.util.Arrays;
  * </ul>
  * The makespan runs from the first job's arrival to the last job's end (finished or given up), or
  * to the horizon when some job was still running. {@code cpuS} is the CPU time of both simulating
- * threads, {@code mainCpuS} that of the main one (the availability timeline runs beside it).
+ * threads, {@code mainCpuS} that of the main one (the availability timeline runs beside it), and
+ * {@code pathCpuS} the main one's plus the timeline's after the last job (while the main one only
+ * waits for the count): the work in line, which the wall time comes to on free cores.
  */
 public record RunResult(String method, int devices, double meanOnline, int jobs, int completed, int aborted,
     int unfinished, double makespanS, double utilization, double bindingThroughput, double avgJctS, double p95JctS,
     double avgSchedDelayS, double roundFailureRate, Counters counters, double wallS, double cpuS, double mainCpuS,
-    double[] jctByJob) {
+    double pathCpuS, double[] jctByJob) {
 
   /** Raw counts of a run. */
   public record Counters(long events, long bindings, long fruitlessCheckins, long tasksFailedOffline,
@@ -66,7 +68,7 @@ public record RunResult(String method, int devices, double meanOnline, int jobs,
   public static final int ABORTED = 3;
 
   public static RunResult of(String method, int devices, JobSpecs specs, double endS, int[] state, double[] jobEnd,
-      int[] roundsDone, double[] schedDelay, Counters c, long wallNanos, long cpuNanos, long mainCpuNanos) {
+      int[] roundsDone, double[] schedDelay, Counters c, long wallNanos, long cpuNanos, long mainCpuNanos, long pathCpuNanos) {
     int completed = 0;
     int aborted = 0;
     double lastEnd = 0;
@@ -97,6 +99,6 @@ public record RunResult(String method, int devices, double meanOnline, int jobs,
     return new RunResult(method, devices, c.onlineDeviceS() / makespan, specs.count, completed, aborted,
         specs.count - completed - aborted, makespan, c.contributingS() / Math.max(c.onlineDeviceS(), 1e-9),
         c.bindings() / makespan, avg, p95, delay, (double) c.roundFailures() / Math.max(1, c.roundAttempts()), c,
-        wallNanos / 1e9, cpuNanos / 1e9, mainCpuNanos / 1e9, byJob);
+        wallNanos / 1e9, cpuNanos / 1e9, mainCpuNanos / 1e9, pathCpuNanos / 1e9, byJob);
   }
 }
