@@ -89,7 +89,7 @@ public final class TokenBuckets {
   }
 
   /** Keys tracked now, in both generations (a key carried over counts twice until the next turn). */
-  public long size() {
+  long size() {
     Generations g = generations.get();
     return g.current.mappingCount() + g.previous.mappingCount();
   }
