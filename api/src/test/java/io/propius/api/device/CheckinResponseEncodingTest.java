@@ -2,6 +2,7 @@ package io.propius.api.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.propius.testing.RandomText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,7 @@ class CheckinResponseEncodingTest {
       for (int n = random.nextInt(4); n > 0; n--) {
         Map<String, Double> constraints = new LinkedHashMap<>();
         for (int c = random.nextInt(3); c > 0; c--) {
-          constraints.put(text(random), switch (random.nextInt(4)) {
+          constraints.put(RandomText.jsonish(random, 4), switch (random.nextInt(4)) {
             case 0 -> (double) random.nextInt(100);
             case 1 -> random.nextDouble() * 1e6;
             case 2 -> -random.nextDouble() * 1e-9;
@@ -31,23 +32,12 @@ class CheckinResponseEncodingTest {
         }
         Offer.Work work = random.nextBoolean() ? null
             : new Offer.Work(random.nextInt(), random.nextLong(), random.nextLong(), random.nextLong());
-        offers.add(new Offer(random.nextLong(), random.nextInt(), constraints, "o" + text(random), random.nextLong(), work));
+        offers.add(new Offer(random.nextLong(), random.nextInt(), constraints, "o" + RandomText.jsonish(random, 4), random.nextLong(), work));
       }
-      CheckinResponse response = new CheckinResponse(text(random), offers, random.nextLong(0, 60_000));
+      CheckinResponse response = new CheckinResponse(RandomText.jsonish(random, 4), offers, random.nextLong(0, 60_000));
       // toBuffer(), not encode(): the wire format was the JSON tree written as UTF-8 bytes by Jackson.
       assertThat(response.toBuffer()).isEqualTo(response.toJson().toBuffer());
       assertThat(CheckinResponse.fromJson(response.toBuffer().toJsonObject())).isEqualTo(response);
     }
-  }
-
-  /** Mostly plain, sometimes what JSON escapes (quotes, backslashes, controls) or non-ASCII. */
-  private static String text(SplittableRandom random) {
-    String alphabet = random.nextInt(4) == 0 ? "a\"\\\u0001\u007fé😀/ z" : "AZaz09._:-";
-    StringBuilder s = new StringBuilder();
-    for (int i = random.nextInt(0, 30); i > 0; i--) {
-      s.appendCodePoint(alphabet.codePointAt(alphabet.offsetByCodePoints(0,
-          random.nextInt(alphabet.codePointCount(0, alphabet.length())))));
-    }
-    return s.toString();
   }
 }

@@ -7,6 +7,7 @@ import io.propius.api.device.CheckinResponse;
 import io.propius.api.device.Offer;
 import io.propius.api.token.OfferToken;
 import io.propius.api.token.TokenSigner;
+import io.propius.testing.RandomText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,12 +29,12 @@ class CheckinAnswerTest {
     TokenSigner signer = TokenSigner.random();
     CheckinAnswer writer = new CheckinAnswer();
     for (int i = 0; i < 1_000; i++) {
-      String deviceId = text(random);
+      String deviceId = RandomText.jsonish(random, 6);
       List<Offer> offers = new ArrayList<>();
       for (int n = random.nextInt(i % 100 == 0 ? 30 : 4); n > 0; n--) { // now and then more than the array holds
         Map<String, Double> constraints = new LinkedHashMap<>();
         for (int c = random.nextInt(3); c > 0; c--) {
-          constraints.put(random.nextInt(8) == 0 ? text(random) : "c" + random.nextInt(100), switch (random.nextInt(6)) {
+          constraints.put(random.nextInt(8) == 0 ? RandomText.jsonish(random, 6) : "c" + random.nextInt(100), switch (random.nextInt(6)) {
             case 0 -> (double) random.nextInt(100);
             case 1 -> random.nextDouble() * 1e6;
             case 2 -> -random.nextDouble() * 1e-9;
@@ -64,16 +65,5 @@ class CheckinAnswerTest {
       case 1 -> random.nextLong(-1000, 1000);
       default -> random.nextLong();
     };
-  }
-
-  /** Mostly a valid device id, sometimes what JSON escapes (quotes, backslashes, controls) or non-ASCII. */
-  private static String text(SplittableRandom random) {
-    String alphabet = random.nextInt(6) == 0 ? "a\"\\\u0001\u007fé😀/ z" : "AZaz09._:-";
-    StringBuilder s = new StringBuilder();
-    for (int i = random.nextInt(0, 30); i > 0; i--) {
-      s.appendCodePoint(alphabet.codePointAt(alphabet.offsetByCodePoints(0,
-          random.nextInt(alphabet.codePointCount(0, alphabet.length())))));
-    }
-    return s.toString();
   }
 }
