@@ -26,23 +26,19 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The root's DataPlane gRPC service on the data-plane port, over a real HTTP/2 connection. */
 class DataPlaneGrpcTest {
   private static final String KEY = "job-key-0123456789abcdef";
   private static final String OTHER_TENANT_KEY = "other-key-0123456789abcdef";
+  @AutoClose
   private final EdgeTree tree = new EdgeTree();
   private final EdgeTree.Node root = tree.start(new DataPlaneOptions().setPort(0),
       EdgeTree.tenants(Map.of("team-a", KEY, "team-b", OTHER_TENANT_KEY), Map.of(12L, "team-a")));
   private final GrpcClient grpc = GrpcClient.client(tree.vertx, new HttpClientOptions()
       .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
-
-  @AfterEach
-  void close() {
-    tree.close();
-  }
 
   private <Q, R> R call(ServiceMethod<R, Q> method, Q request, String key) {
     return Futures.await(grpc.request(SocketAddress.inetSocketAddress(root.port(), "127.0.0.1"), method)

@@ -22,18 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** A three-level tree (root, one parent, two leaves) over real HTTP, with 1,000 simulated devices. */
 class EdgeTreeTest {
   private static final int LENGTH = 64;
+  @AutoClose
   private final EdgeTree tree = new EdgeTree();
-
-  @AfterEach
-  void close() {
-    tree.close();
-  }
 
   private static DataPlaneOptions quick() {
     return new DataPlaneOptions().setPushIntervalMs(100).setPushThreshold(100);

@@ -9,7 +9,7 @@ import io.propius.edge.testing.EdgeTree;
 import io.propius.edge.testing.Http.Reply;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,12 +17,8 @@ import org.junit.jupiter.api.Test;
  * to no one without a token, while devices (task tokens) use it as before.
  */
 class JobCallsBelowRootTest {
+  @AutoClose
   private final EdgeTree tree = new EdgeTree();
-
-  @AfterEach
-  void close() {
-    tree.close();
-  }
 
   @Test
   void aLeafRefusesJobCallsAndServesDevices() {

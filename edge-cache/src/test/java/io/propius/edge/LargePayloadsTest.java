@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,14 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LargePayloadsTest {
   private static final int MB = 1 << 20;
+  @AutoClose
   private final EdgeTree tree = new EdgeTree();
   @TempDir
   Path dir;
-
-  @AfterEach
-  void close() {
-    tree.close();
-  }
 
   private EdgeProcess leaf(EdgeTree.Node root) {
     return EdgeProcess.start("", tree.keysFile(dir, "leaf"), List.of("--role", "leaf", "--parent",

@@ -26,21 +26,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Restarts and outages: what a node acknowledged is counted once, whatever happens between pushes. */
 class ResilienceTest {
+  @AutoClose
   private final EdgeTree tree = new EdgeTree();
   @TempDir
   Path dir;
-
-  @AfterEach
-  void close() {
-    tree.close();
-  }
-
 
   private Reply upload(EdgeTree.Node leaf, int device, int samples) {
     return tree.http.put(leaf.port(), "/v1/results/4/1?samples=" + samples, tree.token(4, 1, "d" + device),

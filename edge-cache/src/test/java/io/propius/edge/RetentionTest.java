@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,15 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RetentionTest {
   // The same fixture as ResilienceTest's: a tree and a directory per test, spelled out in each class.
+  @AutoClose
   private final EdgeTree tree = new EdgeTree();
   @TempDir
   Path dir;
-
-  @AfterEach
-  void close() {
-    tree.close();
-  }
-
 
   private Reply upload(EdgeTree.Node node, long job, int device, int samples, double... values) {
     return tree.http.put(node.port(), "/v1/results/" + job + "/1?samples=" + samples, tree.token(job, 1, "d" + device),

@@ -15,22 +15,18 @@ import io.propius.edge.testing.Http.Reply;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The root node alone over real HTTP: publishing, plans, uploads, aggregates, and bad input. */
 class RootNodeTest {
   private static final String KEY = "job-key-0123456789abcdef";
   private static final String OTHER_TENANT_KEY = "other-key-0123456789abcdef";
+  @AutoClose
   private final EdgeTree tree = new EdgeTree();
   private final EdgeTree.Node root = tree.start(new DataPlaneOptions().setPort(0).setMaxUploadBytes(4096),
       EdgeTree.tenants(Map.of("team-a", KEY, "team-b", OTHER_TENANT_KEY), Map.of(7L, "team-a", 8L, "team-b")));
   private final int port = root.port();
-
-  @AfterEach
-  void close() {
-    tree.close();
-  }
 
   private static JsonObject spec(int length, int target) {
     return new JsonObject().put("reducer", "fedavg").put("tensor_length", length).put("target", target);

@@ -8,18 +8,14 @@ import io.propius.edge.testing.EdgeTree;
 import io.propius.edge.testing.Http.Reply;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Sync with a deadline, over-selection and buffered async with a staleness bound, at the root. */
 class RoundModesTest {
+  @AutoClose
   private final EdgeTree tree = new EdgeTree();
   private final EdgeTree.Node root = tree.root();
-
-  @AfterEach
-  void close() {
-    tree.close();
-  }
 
   private Reply upload(int round, String query, int tokenRound, String device) {
     return tree.http.put(root.port(), "/v1/results/6/" + round + "?samples=1" + query,

@@ -10,17 +10,13 @@ import io.propius.edge.ratelimit.RateLimit;
 import io.propius.edge.testing.EdgeTree;
 import io.propius.edge.testing.Http.Reply;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Uploads per task token: an upload and its retries go through, a flood with one token gets 429. */
 class UploadRateLimitTest {
+  @AutoClose
   private final EdgeTree tree = new EdgeTree();
-
-  @AfterEach
-  void close() {
-    tree.close();
-  }
 
   @Test
   void aFloodWithOneTokenIsRefusedAndOtherTokensAreNot() {

@@ -1,8 +1,6 @@
 package io.propius.api.device;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -38,32 +36,6 @@ public record Offer(long jobId, int round, Map<String, Double> privateConstraint
           .put("deadline_ms", work.deadlineMs());
     }
     return json;
-  }
-
-  /** Streams what {@link #toJson()} gives (see {@link CheckinResponse#toBuffer()}); keep the two alike. */
-  void writeTo(JsonGenerator g) throws IOException {
-    g.writeStartObject();
-    g.writeNumberField("job_id", jobId);
-    g.writeNumberField("round", round);
-    g.writeObjectFieldStart("private_constraints");
-    for (Map.Entry<String, Double> c : privateConstraints.entrySet()) {
-      g.writeFieldName(c.getKey());
-      if (c.getValue() == null) {
-        g.writeNull();
-      } else {
-        g.writeNumber(c.getValue());
-      }
-    }
-    g.writeEndObject();
-    g.writeStringField("offer", offer);
-    g.writeNumberField("expires_at_ms", expiresAtMs);
-    if (work != null) {
-      g.writeNumberField("shards", work.shards());
-      g.writeNumberField("shard_bytes", work.shardBytes());
-      g.writeNumberField("model_bytes", work.modelBytes());
-      g.writeNumberField("deadline_ms", work.deadlineMs());
-    }
-    g.writeEndObject();
   }
 
   public static Offer fromJson(JsonObject json) {

@@ -18,7 +18,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,14 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 class NotSentLowWatermarkTest {
   private static final int BOUND = 128 * 1024;
   private static final Pattern NOT_SENT = Pattern.compile("notsent:(\\d+)");
+  @AutoClose
   private final EdgeTree tree = new EdgeTree();
   @TempDir
   Path dir;
-
-  @AfterEach
-  void close() {
-    tree.close();
-  }
 
   @Test
   void aStalledPlanDownloadLeavesAtMostTheBoundUnsentAtTheLeaf() throws Exception {

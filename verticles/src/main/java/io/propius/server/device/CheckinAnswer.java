@@ -14,7 +14,8 @@ import java.util.Map;
  * (the device API's wire format), with no JSON tree, no escaping pass and no intermediate strings.
  * The offer tokens are this server's signed tokens (compact JWS: base64url and dots), which JSON
  * carries as they are, so they are copied without a look at each character; every other string is
- * checked, and an answer with one that JSON would escape takes {@link CheckinResponse#toBuffer()}.
+ * checked, and an answer with one that JSON would escape (never a valid device id; rare) takes the
+ * JSON tree.
  *
  * <p>One per verticle instance (its event loop): it reuses one array for every answer.
  */
@@ -38,7 +39,7 @@ final class CheckinAnswer {
   /** @param offers offers whose tokens this server signed */
   Buffer write(String deviceId, List<Offer> offers, long retryAfterMs) {
     if (!JsonStrings.isPlain(deviceId) || !plainConstraints(offers)) {
-      return new CheckinResponse(deviceId, offers, retryAfterMs).toBuffer();
+      return new CheckinResponse(deviceId, offers, retryAfterMs).toJson().toBuffer();
     }
     at = 0;
     bytes(DEVICE_ID);
