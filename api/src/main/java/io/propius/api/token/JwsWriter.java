@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 
 /**
  * Signs a compact JWS (HS256) byte by byte: the claims are written as ASCII into one array, the
@@ -29,7 +30,8 @@ final class JwsWriter {
   private static final ThreadLocal<JwsWriter> PER_THREAD = ThreadLocal.withInitial(JwsWriter::new);
   private static final byte[] BASE64URL =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(StandardCharsets.US_ASCII);
-  /** Base64url of a 32-byte HMAC-SHA256, without padding. */
+  private static final int MAC_BYTES = 32;
+  /** Base64url of an HMAC-SHA256, without padding. */
   private static final int MAC_CHARS = 43;
   /**
    * The header segment of tokens signed here, by {@code typ}, with the key id it names: a deployment
@@ -44,6 +46,7 @@ final class JwsWriter {
   private int claimsLength;
   private boolean fields;
   private byte[] token = new byte[512];
+  private final byte[] signature = new byte[MAC_BYTES];
   /** What the last token was signed with: a thread signs mostly one kind with one key in a row. */
   private KeyRing ring;
   private String typ;
@@ -78,9 +81,28 @@ final class JwsWriter {
     return this;
   }
 
+  /** Written as the JSON encoder writes a long, with no string in between. */
   JwsWriter number(String name, long value) {
     name(name);
-    ascii(Long.toString(value)); // the JDK's digit pairs
+    if (value == Long.MIN_VALUE) { // the one long without a positive counterpart
+      ascii(Long.toString(value));
+      return this;
+    }
+    long rest = value;
+    if (rest < 0) {
+      claim('-');
+      rest = -rest;
+    }
+    int digits = 1;
+    for (long power = 10; digits < 19 && rest >= power; power *= 10) {
+      digits++;
+    }
+    room(digits);
+    for (int i = claimsLength + digits - 1; i >= claimsLength; i--) {
+      claims[i] = (byte) ('0' + rest % 10);
+      rest /= 10;
+    }
+    claimsLength += digits;
     return this;
   }
 
@@ -108,9 +130,13 @@ final class JwsWriter {
     token[at++] = '.';
     at = base64url(claims, claimsLength, token, at);
     mac.update(token, 0, at);
-    byte[] signature = mac.doFinal();
+    try {
+      mac.doFinal(signature, 0);
+    } catch (ShortBufferException e) {
+      throw new IllegalStateException("HMAC-SHA256 gives " + MAC_BYTES + " bytes", e);
+    }
     token[at++] = '.';
-    at = base64url(signature, signature.length, token, at);
+    at = base64url(signature, MAC_BYTES, token, at);
     return new String(token, 0, at, StandardCharsets.ISO_8859_1);
   }
 

@@ -102,13 +102,27 @@ class JwsWriterTest {
 
   /** Valid device ids mostly, and one in four an id JSON must escape; any numbers, any shards. */
   private static OfferToken randomOffer(SplittableRandom random) {
-    return new OfferToken(RandomText.jsonish(random, 4), random.nextLong(), random.nextInt(), random.nextLong(0, Long.MAX_VALUE),
-        random.nextBoolean() ? 0 : random.nextInt(1, Integer.MAX_VALUE));
+    return new OfferToken(RandomText.jsonish(random, 4), anyLong(random), (int) anyLong(random),
+        Math.max(0, anyLong(random)), random.nextBoolean() ? 0 : random.nextInt(1, Integer.MAX_VALUE));
   }
 
   private static TaskToken randomTask(SplittableRandom random, String audience) {
-    return new TaskToken(random.nextLong(), random.nextInt(), RandomText.jsonish(random, 4), audience,
-        random.nextLong(0, Long.MAX_VALUE), random.nextBoolean() ? 0 : random.nextInt(1, Integer.MAX_VALUE));
+    return new TaskToken(anyLong(random), (int) anyLong(random), RandomText.jsonish(random, 4), audience,
+        Math.max(0, anyLong(random)), random.nextBoolean() ? 0 : random.nextInt(1, Integer.MAX_VALUE));
+  }
+
+  /** Any long, one in four an edge of the digit writer: an extreme, a power of ten or one below it, small. */
+  private static long anyLong(SplittableRandom random) {
+    if (random.nextInt(4) > 0) {
+      return random.nextBoolean() ? random.nextLong() : random.nextLong(-1_000, 1_000_000);
+    }
+    long power = 1;
+    for (int i = random.nextInt(19); i > 0; i--) {
+      power *= 10;
+    }
+    long[] edges = {Long.MIN_VALUE, Long.MAX_VALUE, 0, power, power - 1, -power, 1 - power, Integer.MIN_VALUE,
+        Integer.MAX_VALUE};
+    return edges[random.nextInt(edges.length)];
   }
 
   /** The JWS the plain way, with the ring's single key. */
