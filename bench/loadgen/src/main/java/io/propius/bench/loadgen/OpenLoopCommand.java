@@ -35,7 +35,7 @@ final class OpenLoopCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--rate, --connections and --duration must be above 0");
     }
     String[] hp = LoadGenCli.LoadGen.hostPort(target);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     OpenLoopCheckins load = new OpenLoopCheckins(vertx, hp[0], Integer.parseInt(hp[1]));
     CompletableFuture<Latencies> result = new CompletableFuture<>();
