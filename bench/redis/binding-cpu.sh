@@ -65,6 +65,8 @@ for round in $(seq 1 "$rounds"); do
       END { for (e = 1; e <= NR && !d[e]; e++); if (e > NR) e = NR
             for (i = e; i > 1 && t[e] - t[i] < s; i--);
             print a[e] - a[i], b[e] - b[i], t[e] - t[i] }' "$dir/samples")
+    awk -v w="$window" -v s="$seconds" 'BEGIN {exit !(w >= s)}' \
+      || { echo "the $build run: CPU samples cover ${window}s, not the ${seconds}s measured" >&2; exit 1; }
     # The open-loop row: "| binding | rate(R/s) | ops/s | | HTTP requests/s | ..." and its failures.
     row=$(echo "$out" | awk -F'|' '$2 ~ /binding/ && $3 ~ /rate/')
     http=$(echo "$row" | awk -F'|' '{gsub(/ /, "", $6); print $6}')
