@@ -82,28 +82,11 @@ final class JwsWriter {
     return this;
   }
 
-  /** Written as the JSON encoder writes a long, with no string in between. */
   JwsWriter number(String name, long value) {
     name(name);
-    if (value == Long.MIN_VALUE) { // the one long without a positive counterpart
-      ascii(Long.toString(value));
-      return this;
-    }
-    long rest = value;
-    if (rest < 0) {
-      claim('-');
-      rest = -rest;
-    }
-    int digits = 1;
-    for (long power = 10; digits < 19 && rest >= power; power *= 10) {
-      digits++;
-    }
-    room(digits);
-    for (int i = claimsLength + digits - 1; i >= claimsLength; i--) {
-      claims[i] = (byte) ('0' + rest % 10);
-      rest /= 10;
-    }
-    claimsLength += digits;
+    // The JDK's digit pairs: a loop with a division per digit, as fast alone, took more of the
+    // server's samples (93 against 67 of about 235 signing samples, one profile each).
+    ascii(Long.toString(value));
     return this;
   }
 
