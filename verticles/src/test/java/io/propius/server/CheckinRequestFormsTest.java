@@ -15,13 +15,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A check-in with its length given is answered before the router; chunked ones, ones that expect
- * {@code 100 Continue} and ones over the body limit go through the router. Raw HTTP/1.1 on a real
- * socket shows both give the same bytes for the same request.
+ * A check-in, accept or confirm with its length given is answered before the router; chunked ones,
+ * ones that expect {@code 100 Continue} and ones over the body limit go through the router. Raw
+ * HTTP/1.1 on a real socket shows both give the same bytes for the same request.
  */
 class CheckinRequestFormsTest {
   private static final String GOOD = "{\"device_id\":\"d-1\",\"attributes\":{\"cpu_cores\":4}}";
   private static final String BAD = "{\"device_id\":17}";
+  private static final String CHECKIN = "/v1/checkin";
   private static TestServer server;
 
   @BeforeAll
@@ -37,17 +38,17 @@ class CheckinRequestFormsTest {
 
   @Test
   void errorsAreTheSameBytesWhicheverWayTheBodyCame() throws IOException {
-    String direct = exchange(withLength(BAD));
+    String direct = exchange(withLength(CHECKIN, BAD));
     assertThat(direct).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("must be a string, got a number");
-    assertThat(exchange(chunked(BAD))).isEqualTo(direct);
-    assertThat(exchange(withLength(""))).contains("request body is empty")
+    assertThat(exchange(chunked(CHECKIN, BAD))).isEqualTo(direct);
+    assertThat(exchange(withLength(CHECKIN, ""))).contains("request body is empty")
         .isEqualTo(exchange("POST /v1/checkin HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
   }
 
   @Test
   void checkinsAreAnsweredAlikeWhicheverWayTheBodyCame() throws IOException {
-    for (String response : new String[] {exchange(withLength(GOOD)), exchange(chunked(GOOD)),
-        exchange(withLength(GOOD).replace("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n"))}) {
+    for (String response : new String[] {exchange(withLength(CHECKIN, GOOD)), exchange(chunked(CHECKIN, GOOD)),
+        exchange(withLength(CHECKIN, GOOD).replace("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n"))}) {
       String answer = response.replaceFirst("^HTTP/1.1 100 Continue\r\n\r\n", "");
       assertThat(answer).startsWith("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ");
       JsonObject body = new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4));
@@ -63,14 +64,52 @@ class CheckinRequestFormsTest {
     assertThat(response).startsWith("HTTP/1.1 413 ").contains("PAYLOAD_TOO_LARGE");
   }
 
-  private static String withLength(String body) {
-    return "POST /v1/checkin HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+  @Test
+  void acceptsAndConfirmsAreAnsweredAlikeWhicheverWayTheBodyCame() throws IOException {
+    for (boolean chunked : new boolean[] {false, true}) {
+      String device = chunked ? "d-chunked" : "d-length";
+      String offers = body(exchange(withLength(CHECKIN, "{\"device_id\":\"" + device + "\"}")));
+      String offer = new JsonObject(offers).getJsonArray("offers").getJsonObject(0).getString("offer");
+      String accept = "{\"device_id\":\"" + device + "\",\"offer\":\"" + offer + "\"}";
+      String bound = exchange(chunked ? chunked("/v1/accept", accept) : withLength("/v1/accept", accept));
+      assertThat(bound).startsWith("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ");
+      JsonObject binding = new JsonObject(body(bound));
+      assertThat(binding.getString("device_id")).isEqualTo(device);
+      String confirm = "{\"task_token\":\"" + binding.getString("task_token") + "\"}";
+      String confirmed = exchange(chunked ? chunked("/v1/confirm", confirm) : withLength("/v1/confirm", confirm));
+      assertThat(confirmed).startsWith("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ");
+      assertThat(new JsonObject(body(confirmed))).isEqualTo(new JsonObject().put("job_id", binding.getLong("job_id"))
+          .put("round", binding.getInteger("round")).put("device_id", device).put("confirmed", true));
+    }
+  }
+
+  @Test
+  void acceptAndConfirmErrorsAreTheSameBytesWhicheverWayTheBodyCame() throws IOException {
+    String[][] refusals = {
+        {"/v1/accept", BAD, "400 Bad Request", "must be a string, got a number"},
+        {"/v1/accept", "[]", "400 Bad Request", "request body is not a JSON object"},
+        {"/v1/accept", "{\"device_id\":\"d-9\",\"offer\":\"a.b.c\"}", "403 Forbidden", "it was not issued by Propius"},
+        {"/v1/confirm", "{\"task_token\":17}", "400 Bad Request", "must be a string, got a number"},
+        {"/v1/confirm", "{\"task_token\":\"x\"}", "401 Unauthorized", "task token is malformed"}};
+    for (String[] refusal : refusals) {
+      String direct = exchange(withLength(refusal[0], refusal[1]));
+      assertThat(direct).as(refusal[1]).startsWith("HTTP/1.1 " + refusal[2] + "\r\n").contains(refusal[3]);
+      assertThat(exchange(chunked(refusal[0], refusal[1]))).isEqualTo(direct);
+    }
+  }
+
+  private static String body(String response) {
+    return response.substring(response.indexOf("\r\n\r\n") + 4);
+  }
+
+  private static String withLength(String path, String body) {
+    return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
         + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
   }
 
-  private static String chunked(String body) {
+  private static String chunked(String path, String body) {
     int half = body.length() / 2;
-    return "POST /v1/checkin HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
         + Integer.toHexString(half) + "\r\n" + body.substring(0, half) + "\r\n"
         + Integer.toHexString(body.length() - half) + "\r\n" + body.substring(half) + "\r\n0\r\n\r\n";
   }

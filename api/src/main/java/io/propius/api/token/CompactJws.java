@@ -3,8 +3,10 @@ package io.propius.api.token;
 import io.propius.api.PropiusException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,8 +84,9 @@ final class CompactJws {
       return null;
     }
     try {
-      return header(token.substring(first + 1, last)).getValue(name) instanceof String s ? s : null;
-    } catch (IllegalArgumentException | DecodeException e) {
+      return TokenClaims.parse(decode(token.getBytes(StandardCharsets.US_ASCII), first + 1, last)).get(name)
+          instanceof String s ? s : null;
+    } catch (IllegalArgumentException e) {
       return null;
     }
   }
@@ -92,7 +95,7 @@ final class CompactJws {
    * @return the claims of a token of this {@code typ} whose signature verifies with {@code ring}
    * @throws PropiusException UNAUTHENTICATED for anything else, {@code what} in the message
    */
-  static JsonObject verify(String token, String typ, KeyRing ring, String what) {
+  static TokenClaims verify(String token, String typ, KeyRing ring, String what) {
     if (token == null || token.isEmpty()) {
       throw new TokenRejectedException(TokenRejection.MISSING, what + " is missing");
     }
@@ -116,17 +119,28 @@ final class CompactJws {
       if (!(header.getValue("kid") instanceof String kid)) {
         throw new TokenRejectedException(TokenRejection.MALFORMED, what + " names no key id (kid)");
       }
-      byte[] expected = ring.macFor(kid, token.substring(0, last).getBytes(StandardCharsets.US_ASCII), what);
-      if (!MessageDigest.isEqual(expected, B64D.decode(token.substring(last + 1)))) {
+      // One copy of the token as bytes serves the MAC (over its first two segments) and both decodes.
+      byte[] ascii = token.getBytes(StandardCharsets.US_ASCII);
+      byte[] expected = ring.macFor(kid, ascii, last, what);
+      if (!MessageDigest.isEqual(expected, decode(ascii, last + 1, ascii.length))) {
         throw new TokenRejectedException(TokenRejection.SIGNATURE, what + " has an invalid signature");
       }
       if (known == null && VERIFIED_HEADERS.size() < MAX_HEADERS) {
         VERIFIED_HEADERS.put(headerSegment, header);
       }
-      return new JsonObject(new String(B64D.decode(token.substring(first + 1, last)), StandardCharsets.UTF_8));
+      return TokenClaims.parse(decode(ascii, first + 1, last));
     } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
       throw new TokenRejectedException(TokenRejection.MALFORMED, what + " is malformed");
     }
+  }
+
+  /** The base64url segment {@code ascii[from, to)}, decoded. */
+  private static byte[] decode(byte[] ascii, int from, int to) {
+    ByteBuffer decoded = B64D.decode(ByteBuffer.wrap(ascii, from, to - from));
+    byte[] bytes = decoded.array();
+    return decoded.arrayOffset() == 0 && decoded.remaining() == bytes.length ? bytes
+        : Arrays.copyOfRange(bytes, decoded.arrayOffset() + decoded.position(),
+            decoded.arrayOffset() + decoded.limit());
   }
 
   private static JsonObject header(String segment) {

@@ -137,9 +137,11 @@ public final class KeyRing {
   }
 
   /**
+   * The MAC of {@code input[0, length)} under key {@code kid}.
+   *
    * @throws PropiusException UNAUTHENTICATED naming the key when it is retired or unknown
    */
-  byte[] macFor(String kid, byte[] input, String what) {
+  byte[] macFor(String kid, byte[] input, int length, String what) {
     if (retired.contains(kid)) {
       throw new TokenRejectedException(TokenRejection.RETIRED_KEY, what + " was signed with key '" + kid
           + "', which is retired; get a new one");
@@ -148,7 +150,9 @@ public final class KeyRing {
       throw new TokenRejectedException(TokenRejection.UNKNOWN_KEY, what + " was signed with key '" + kid
           + "', which this server does not know");
     }
-    return mac(kid).doFinal(input);
+    Mac mac = mac(kid);
+    mac.update(input, 0, length);
+    return mac.doFinal();
   }
 
   private Mac mac(String kid) {

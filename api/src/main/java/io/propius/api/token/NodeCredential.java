@@ -21,14 +21,14 @@ public record NodeCredential(String nodeId, String audience, long expiresAtMs) {
    *     malformed or expired
    */
   public static NodeCredential verify(AudienceKeys verifier, String token, long nowMs) {
-    JsonObject p;
+    TokenClaims p;
     try {
       p = CompactJws.verify(token, TYP, verifier.keys(), "node credential");
     } catch (TokenRejectedException e) {
       throw verifier.misrouted(token, e, "node credential is for parent");
     }
-    if (!(p.getValue("sub") instanceof String node) || !(p.getValue("aud") instanceof String aud)
-        || !(p.getValue("exp_ms") instanceof Number e)) {
+    if (!(p.get("sub") instanceof String node) || !(p.get("aud") instanceof String aud)
+        || !(p.get("exp_ms") instanceof Number e)) {
       throw new TokenRejectedException(TokenRejection.MALFORMED, "node credential is malformed");
     }
     if (!verifier.audience().equals(aud)) {

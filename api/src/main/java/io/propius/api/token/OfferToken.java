@@ -49,7 +49,7 @@ public record OfferToken(String deviceId, long jobId, int round, long expiresAtM
    *     token is forged, malformed or for another device; OFFER_EXPIRED when its window passed
    */
   public static OfferToken verify(TokenSigner signer, String token, String deviceId, long nowMs) {
-    JsonObject p;
+    TokenClaims p;
     try {
       p = CompactJws.verify(token, TYP, signer.offerKeys(), "offer");
     } catch (TokenRejectedException e) {
@@ -61,8 +61,8 @@ public record OfferToken(String deviceId, long jobId, int round, long expiresAtM
     }
     OfferToken offer;
     try {
-      offer = new OfferToken(p.getString("sub"), p.getLong("job"), p.getInteger("round"), p.getLong("exp_ms"),
-          p.getInteger("shards", 0));
+      offer = new OfferToken(p.string("sub"), p.number("job"), p.integer("round"), p.number("exp_ms"),
+          p.integer("shards", 0));
     } catch (ClassCastException | NullPointerException e) {
       throw new TokenRejectedException(ErrorCode.OFFER_INVALID, TokenRejection.MALFORMED, "offer is malformed");
     }

@@ -35,7 +35,7 @@ public record TaskToken(long jobId, int round, String deviceId, String audience,
    *     malformed or expired
    */
   public static TaskToken verify(AudienceKeys verifier, String token, long nowMs) {
-    JsonObject p;
+    TokenClaims p;
     try {
       p = CompactJws.verify(token, TYP, verifier.keys(), "task token");
     } catch (TokenRejectedException e) {
@@ -43,8 +43,8 @@ public record TaskToken(long jobId, int round, String deviceId, String audience,
     }
     TaskToken t;
     try {
-      t = new TaskToken(p.getLong("job"), p.getInteger("round"), p.getString("sub"), p.getString("aud"),
-          p.getLong("exp_ms"), p.getInteger("shards", 0));
+      t = new TaskToken(p.number("job"), p.integer("round"), p.string("sub"), p.string("aud"),
+          p.number("exp_ms"), p.integer("shards", 0));
     } catch (ClassCastException | NullPointerException e) {
       throw new TokenRejectedException(TokenRejection.MALFORMED, "task token is malformed");
     }

@@ -1,11 +1,11 @@
 package io.propius.server.device;
 
+import static io.propius.server.device.AsciiJsonWriter.ascii;
+
 import io.propius.api.JsonStrings;
 import io.propius.api.device.CheckinResponse;
 import io.propius.api.device.Offer;
 import io.vertx.core.buffer.Buffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -33,64 +33,62 @@ final class CheckinAnswer {
   private static final byte[] DEADLINE = ascii(",\"deadline_ms\":");
   private static final byte[] RETRY_AFTER = ascii("],\"retry_after_ms\":");
 
-  private byte[] out = new byte[2048];
-  private int at;
+  private final AsciiJsonWriter out = new AsciiJsonWriter(2048);
 
   /** @param offers offers whose tokens this server signed */
   Buffer write(String deviceId, List<Offer> offers, long retryAfterMs) {
     if (!JsonStrings.isPlain(deviceId) || !plainConstraints(offers)) {
       return new CheckinResponse(deviceId, offers, retryAfterMs).toJson().toBuffer();
     }
-    at = 0;
-    bytes(DEVICE_ID);
-    plain(deviceId);
-    bytes(OFFERS);
+    out.reset().bytes(DEVICE_ID);
+    out.plain(deviceId);
+    out.bytes(OFFERS);
     for (int i = 0; i < offers.size(); i++) {
       if (i > 0) {
-        ascii(',');
+        out.ascii(',');
       }
       offer(offers.get(i));
     }
-    bytes(RETRY_AFTER);
-    number(retryAfterMs);
-    ascii('}');
-    return Buffer.buffer(at).appendBytes(out, 0, at);
+    out.bytes(RETRY_AFTER);
+    out.number(retryAfterMs);
+    out.ascii('}');
+    return out.toBuffer();
   }
 
   private void offer(Offer o) {
-    bytes(JOB_ID);
-    number(o.jobId());
-    bytes(ROUND);
-    number(o.round());
-    bytes(CONSTRAINTS);
+    out.bytes(JOB_ID);
+    out.number(o.jobId());
+    out.bytes(ROUND);
+    out.number(o.round());
+    out.bytes(CONSTRAINTS);
     boolean first = true;
     for (Map.Entry<String, Double> c : o.privateConstraints().entrySet()) {
       if (!first) {
-        ascii(',');
+        out.ascii(',');
       }
       first = false;
-      ascii('"');
-      plain(c.getKey());
-      ascii('"');
-      ascii(':');
-      plain(Double.toString(c.getValue())); // what Jackson writes for a finite double
+      out.ascii('"');
+      out.plain(c.getKey());
+      out.ascii('"');
+      out.ascii(':');
+      out.plain(Double.toString(c.getValue())); // what Jackson writes for a finite double
     }
-    bytes(OFFER);
-    plain(o.offer());
-    bytes(EXPIRES);
-    number(o.expiresAtMs());
+    out.bytes(OFFER);
+    out.plain(o.offer());
+    out.bytes(EXPIRES);
+    out.number(o.expiresAtMs());
     Offer.Work work = o.work();
     if (work != null) {
-      bytes(SHARDS);
-      number(work.shards());
-      bytes(SHARD_BYTES);
-      number(work.shardBytes());
-      bytes(MODEL_BYTES);
-      number(work.modelBytes());
-      bytes(DEADLINE);
-      number(work.deadlineMs());
+      out.bytes(SHARDS);
+      out.number(work.shards());
+      out.bytes(SHARD_BYTES);
+      out.number(work.shardBytes());
+      out.bytes(MODEL_BYTES);
+      out.number(work.modelBytes());
+      out.bytes(DEADLINE);
+      out.number(work.deadlineMs());
     }
-    ascii('}');
+    out.ascii('}');
   }
 
   private static boolean plainConstraints(List<Offer> offers) {
@@ -102,38 +100,5 @@ final class CheckinAnswer {
       }
     }
     return true;
-  }
-
-  /** A string of ASCII that JSON carries as it is: its chars are its bytes. */
-  @SuppressWarnings("deprecation") // the one String method that copies Latin-1 chars into a byte array
-  private void plain(String s) {
-    room(s.length());
-    s.getBytes(0, s.length(), out, at);
-    at += s.length();
-  }
-
-  private void number(long v) {
-    plain(Long.toString(v)); // the JDK's digit pairs beat a division per digit here
-  }
-
-  private void bytes(byte[] b) {
-    room(b.length);
-    System.arraycopy(b, 0, out, at, b.length);
-    at += b.length;
-  }
-
-  private void ascii(char c) {
-    room(1);
-    out[at++] = (byte) c;
-  }
-
-  private void room(int n) {
-    if (at + n > out.length) {
-      out = Arrays.copyOf(out, Math.max(out.length * 2, at + n));
-    }
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
   }
 }

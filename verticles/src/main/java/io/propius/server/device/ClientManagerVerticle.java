@@ -41,6 +41,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -60,6 +61,8 @@ import java.util.function.LongSupplier;
  */
 public final class ClientManagerVerticle extends VerticleBase {
   private static final String CHECKIN_PATH = "/v1/checkin";
+  private static final String ACCEPT_PATH = "/v1/accept";
+  private static final String CONFIRM_PATH = "/v1/confirm";
   /** Interned once: a header value Netty writes without encoding it again each time. */
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
   private final JobStore store;
@@ -74,6 +77,7 @@ public final class ClientManagerVerticle extends VerticleBase {
   private final String instanceId = "cm-" + UUID.randomUUID().toString().substring(0, 8);
   private final OfferSelector offers = new OfferSelector();
   private final CheckinAnswer answers = new CheckinAnswer();
+  private final BindingAnswer bindings = new BindingAnswer();
   private final SplittableRandom random = new SplittableRandom();
   private SlidingWindow window;
   private SmallBatchBinder batch;
@@ -128,11 +132,12 @@ public final class ClientManagerVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(options.getMaxBodyBytes());
-    // Check-ins of the plain kind are taken before the router (see takesDirectly); this route
-    // keeps every other form of the request (chunked, Expect, a path the router normalises).
+    // Check-ins, accepts and confirms of the plain kind are taken before the router (see
+    // takesDirectly); these routes keep every other form of the request (chunked, Expect, a path
+    // the router normalises).
     router.post(CHECKIN_PATH).handler(body).handler(ctx -> checkin(ctx.request(), ctx.body().buffer()));
-    router.post("/v1/accept").handler(body).handler(this::accept);
-    router.post("/v1/confirm").handler(body).handler(this::confirm);
+    router.post(ACCEPT_PATH).handler(body).handler(ctx -> accept(ctx.request(), ctx.body().buffer()));
+    router.post(CONFIRM_PATH).handler(body).handler(ctx -> confirm(ctx.request(), ctx.body().buffer()));
     router.post("/v1/ping").handler(body).handler(this::ping);
     router.get("/v1/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
     router.route().failureHandler(ctx -> failed(ctx.response(), ctx.failure() != null ? ctx.failure()
@@ -154,7 +159,7 @@ public final class ClientManagerVerticle extends VerticleBase {
       if (takesDirectly(req)) {
         req.body().onComplete(read -> {
           if (read.succeeded()) {
-            checkin(req, read.result());
+            direct(req, read.result());
           } else {
             failed(req.response(), read.cause());
           }
@@ -216,12 +221,17 @@ public final class ClientManagerVerticle extends VerticleBase {
   }
 
   /**
-   * A check-in the router need not see: {@code POST /v1/checkin} over HTTP/1.x with a body whose
-   * length is given and within the limit, and nothing to negotiate first. It is what every device
-   * client sends, and the router with its body handler took a tenth of the event loops' time.
+   * A check-in, accept or confirm the router need not see: a {@code POST} to its path over HTTP/1.x
+   * with a body whose length is given and within the limit, and nothing to negotiate first. It is
+   * what every device client sends, and the router with its body handler took a tenth of the event
+   * loops' time.
    */
   private boolean takesDirectly(HttpServerRequest req) {
-    if (req.method() != HttpMethod.POST || !CHECKIN_PATH.equals(req.path()) || req.version() == HttpVersion.HTTP_2) {
+    if (req.method() != HttpMethod.POST || req.version() == HttpVersion.HTTP_2) {
+      return false;
+    }
+    String path = req.path();
+    if (!CHECKIN_PATH.equals(path) && !ACCEPT_PATH.equals(path) && !CONFIRM_PATH.equals(path)) {
       return false;
     }
     MultiMap headers = req.headers();
@@ -234,6 +244,14 @@ public final class ClientManagerVerticle extends VerticleBase {
       return bytes >= 0 && bytes <= options.getMaxBodyBytes();
     } catch (NumberFormatException e) {
       return false;
+    }
+  }
+
+  private void direct(HttpServerRequest request, Buffer body) {
+    switch (request.path()) {
+      case ACCEPT_PATH -> accept(request, body);
+      case CONFIRM_PATH -> confirm(request, body);
+      default -> checkin(request, body);
     }
   }
 
@@ -294,7 +312,7 @@ public final class ClientManagerVerticle extends VerticleBase {
    * the check-in it keeps alive.
    */
   private void ping(RoutingContext ctx) {
-    String deviceId = DeviceIds.check(JsonFields.requireString(body(ctx), "device_id", 128));
+    String deviceId = DeviceIds.check(JsonFields.requireString(body(ctx.body().buffer()), "device_id", 128));
     if (batch == null) {
       throw new PropiusException(ErrorCode.FAILED_PRECONDITION,
           "ping keeps a held check-in alive and only exists in small-batch mode (scheduler.mode); this server is online");
@@ -303,22 +321,29 @@ public final class ClientManagerVerticle extends VerticleBase {
     ctx.json(new JsonObject().put("device_id", deviceId).put("held_for_ms", options.getHoldMs()));
   }
 
-  private void accept(RoutingContext ctx) {
-    AcceptRequest req = AcceptRequest.fromJson(body(ctx));
-    long now = clock.getAsLong();
+  /** Either way an accept came in, its answer or its error: the same bytes. */
+  private void accept(HttpServerRequest request, Buffer body) {
+    HttpServerResponse response = request.response();
+    AcceptRequest req;
     OfferToken offer;
+    long now = clock.getAsLong();
     try {
+      req = AcceptRequest.fromJson(body(body));
       offer = OfferToken.verify(signer, req.offer(), req.deviceId(), now);
-    } catch (PropiusException e) {
-      metrics.rejected(e.code() == ErrorCode.OFFER_EXPIRED ? RejectReason.OFFER_EXPIRED : RejectReason.OFFER_INVALID);
-      throw e;
+    } catch (RuntimeException e) {
+      if (e instanceof TokenRejectedException rejected) {
+        metrics.rejected(rejected.code() == ErrorCode.OFFER_EXPIRED ? RejectReason.OFFER_EXPIRED : RejectReason.OFFER_INVALID);
+      }
+      failed(response, e);
+      return;
     }
     store.reserve(offer.jobId(), offer.round(), req.deviceId(), now, now + options.getLeaseMs())
-        .onSuccess(r -> answerReservation(ctx, offer, req.deviceId(), r, now))
-        .onFailure(err -> fail(ctx, err));
+        .onSuccess(r -> answerReservation(response, offer, req.deviceId(), r, now))
+        .onFailure(err -> fail(response, err));
   }
 
-  private void answerReservation(RoutingContext ctx, OfferToken offer, String deviceId, Reservation r, long now) {
+  private void answerReservation(HttpServerResponse response, OfferToken offer, String deviceId, Reservation r,
+                                 long now) {
     String where = "round " + offer.round() + " of job " + offer.jobId();
     switch (r.outcome()) {
       case BOUND, ALREADY_BOUND -> {
@@ -337,21 +362,22 @@ public final class ClientManagerVerticle extends VerticleBase {
         String token = new TaskToken(job.id(), job.round(), deviceId, audience, taskExpires, offer.shards())
             .encode(signer);
         String dataPlane = job.dataPlaneAddress().isEmpty() ? options.getDataPlaneUrl() : job.dataPlaneAddress();
-        ctx.json(new Binding(job.id(), job.round(), deviceId, token, dataPlane, r.leaseUntil(), taskExpires).toJson());
+        answer(response, bindings.binding(new Binding(job.id(), job.round(), deviceId, token, dataPlane, r.leaseUntil(),
+            taskExpires)));
       }
       case FULL -> {
         offers.markFull(offer.jobId(), offer.round());
         metrics.rejected(RejectReason.FULL);
-        fail(ctx, new PropiusException(ErrorCode.ROUND_FULL, where + " is full (" + r.job().amount() + " of "
+        fail(response, new PropiusException(ErrorCode.ROUND_FULL, where + " is full (" + r.job().amount() + " of "
             + r.job().demand() + " devices bound); check in again", retryAfter()));
       }
       case CLOSED -> {
         metrics.rejected(RejectReason.CLOSED);
-        fail(ctx, new PropiusException(ErrorCode.ROUND_CLOSED, where + " is no longer requesting devices", retryAfter()));
+        fail(response, new PropiusException(ErrorCode.ROUND_CLOSED, where + " is no longer requesting devices", retryAfter()));
       }
       case UNKNOWN_JOB -> {
         metrics.rejected(RejectReason.UNKNOWN_JOB);
-        fail(ctx, new PropiusException(ErrorCode.NOT_FOUND, "no job " + offer.jobId()));
+        fail(response, new PropiusException(ErrorCode.NOT_FOUND, "no job " + offer.jobId()));
       }
     }
   }
@@ -360,14 +386,23 @@ public final class ClientManagerVerticle extends VerticleBase {
     return PaceSteering.retryAfterMs((long) window.size() * options.getInstances(), offers.outstandingDemand(), options);
   }
 
-  private void confirm(RoutingContext ctx) {
-    ConfirmRequest req = ConfirmRequest.fromJson(body(ctx));
+  /** Either way a confirm came in, its answer or its error: the same bytes. */
+  private void confirm(HttpServerRequest request, Buffer body) {
+    HttpServerResponse response = request.response();
+    ConfirmRequest req;
+    TaskToken task;
     long now = clock.getAsLong();
-    TaskToken task = TaskToken.verify(signer, req.taskToken(), now);
-    if (req.trainedShards() > task.shards()) { // 0 (not given) always passes
-      throw PropiusException.invalid(task.shards() == 0
-          ? "trained_shards is only for a task offered MED shards; this task has none"
-          : "trained_shards must be between 1 and " + task.shards() + " (the shards offered), got " + req.trainedShards());
+    try {
+      req = ConfirmRequest.fromJson(body(body));
+      task = TaskToken.verify(signer, req.taskToken(), now);
+      if (req.trainedShards() > task.shards()) { // 0 (not given) always passes
+        throw PropiusException.invalid(task.shards() == 0
+            ? "trained_shards is only for a task offered MED shards; this task has none"
+            : "trained_shards must be between 1 and " + task.shards() + " (the shards offered), got " + req.trainedShards());
+      }
+    } catch (RuntimeException e) {
+      failed(response, e);
+      return;
     }
     store.confirm(task.jobId(), task.round(), task.deviceId(), now).onSuccess(c -> {
       if (c.newlyConfirmed()) {
@@ -378,25 +413,31 @@ public final class ClientManagerVerticle extends VerticleBase {
         }
         events.publish(confirmed.build());
       }
-      ctx.json(new JsonObject().put("job_id", task.jobId()).put("round", task.round())
-          .put("device_id", task.deviceId()).put("confirmed", true));
-    }).onFailure(err -> fail(ctx, err));
+      answer(response, bindings.confirmed(task.jobId(), task.round(), task.deviceId()));
+    }).onFailure(err -> fail(response, err));
   }
 
-  /** The request body as a JSON object, or INVALID_ARGUMENT saying what is wrong with it. */
-  private static JsonObject body(RoutingContext ctx) {
-    if (ctx.body().length() == 0) {
+  /**
+   * The request body as a JSON object (Vert.x's codec, one streaming pass into a map), or
+   * INVALID_ARGUMENT saying what is wrong with it.
+   */
+  private static JsonObject body(Buffer body) {
+    if (body == null || body.length() == 0) {
       throw PropiusException.invalid("request body is empty; expected a JSON object");
     }
+    Object json;
     try {
-      JsonObject json = ctx.body().asJsonObject();
-      if (json == null) {
-        throw PropiusException.invalid("request body is empty; expected a JSON object");
-      }
-      return json;
-    } catch (DecodeException | ClassCastException e) {
+      json = Json.decodeValue(body);
+    } catch (DecodeException e) {
       throw PropiusException.invalid("request body is not a JSON object");
     }
+    if (json == null) {
+      throw PropiusException.invalid("request body is empty; expected a JSON object");
+    }
+    if (!(json instanceof JsonObject object)) {
+      throw PropiusException.invalid("request body is not a JSON object");
+    }
+    return object;
   }
 
   /** What the router's failure handler does: a device endpoint's error answer, and the count of a rejected token. */
@@ -421,6 +462,13 @@ public final class ClientManagerVerticle extends VerticleBase {
       response.putHeader(HttpHeaders.RETRY_AFTER, PropiusException.retryAfterHeader(failure.retryAfterMs()));
     }
     respond(response, failure.code().httpStatus(), failure.toJson());
+  }
+
+  /** A 200 answer, unless the device went away while the store was asked. */
+  private static void answer(HttpServerResponse response, Buffer body) {
+    if (!response.ended() && !response.closed()) {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(body);
+    }
   }
 
   private static void respond(HttpServerResponse response, int status, JsonObject body) {
