@@ -11,8 +11,9 @@
 #
 # p99 at half of peak: wrk is closed-loop only (wrk2 is not packaged) and a Lua delay() would make
 # it wait for each answer before the next request, hiding queueing delay (coordinated omission).
-# So that phase uses the load generator's open loop (`propius-loadgen run --rate`), which sends on a
-# fixed schedule and measures each latency from the intended send time.
+# So that phase uses `propius-loadgen open-loop`, a process of its own with one event loop that
+# sends on a fixed schedule over raw keep-alive connections and measures each latency from the
+# intended send time; it prints its own CPU per check-in, and this script the server's.
 #
 # Usage: bench/checkin/run.sh [REPEATS] [SECONDS] [CONNECTIONS] [WARMUP]   (smoke: bench/checkin/run.sh 1 2 8 1)
 # WARMUP: seconds of wrk against each before measuring (default 2 x SECONDS, at most 30); on a loaded
@@ -59,7 +60,7 @@ await_server() { # name
   await "$dir/$1-jobs.log" "open; a check-in answers" "hold-jobs for $1" "${pid[$1-jobs]}"
 }
 base=$((20000 + RANDOM % 20000))
-devices=$base; jobs=$((base + 1))
+devices=$base
 names=(propius bare)
 start_server propius "$server_jar" "$base"
 if [ -n "${BASELINE_JAR:-}" ]; then
@@ -120,12 +121,15 @@ done
 p=$(median "$dir/propius.rps")
 [ "${HALF_PEAK:-1}" = 0 ] && exit 0 # HALF_PEAK=0: throughput only (comparing builds)
 half=$(awk -v p="$p" 'BEGIN {printf "%.0f", p / 2}')
-# Two open-loop phases, the first not reported: on a loaded machine the load generator's own first
-# open-loop phase falls behind its schedule (its JIT), and that backlog would count as server latency.
-java -jar "$loadgen_jar" run --server-devices 127.0.0.1:$devices --server-jobs 127.0.0.1:$jobs --jobs 0 \
-  --ops checkin,checkin --rate "$half" --connections "$connections" --in-flight "$connections" \
-  --warmup $(((seconds + 1) / 2)) --duration "$seconds" > "$dir/half.md" 2> "$dir/half.log" || { cat "$dir/half.log" >&2; exit 1; }
+# The generator's first seconds at the rate are its warm-up (its JIT), not reported.
+half_warmup=$((seconds / 2 > 5 ? seconds / 2 : 5))
+s0=$(cpu_ticks "${pid[propius]}")
+java -jar "$loadgen_jar" open-loop --target 127.0.0.1:$devices --rate "$half" --connections "$connections" \
+  --warmup "$half_warmup" --duration "$seconds" > "$dir/half.log" 2>&1 || { cat "$dir/half.log" >&2; exit 1; }
+s1=$(cpu_ticks "${pid[propius]}")
 line=$(grep "rate(" "$dir/half.log" | tail -1)
 echo "at half of peak: $line"
+awk -v t=$((s1 - s0)) -v hz="$ticks_per_s" -v r="$half" -v s=$((seconds + half_warmup)) \
+  'BEGIN {printf "at half of peak: server %.2f cores, cpu %.1f us/check-in\n", t / hz / s, t / hz * 1e6 / (r * s)}'
 p99=$(echo "$line" | grep -o 'p99=[0-9.]*' | cut -d= -f2)
 awk -v p="$p99" -v r="$half" 'BEGIN {printf "p99 at half of peak (%d/s): %.2f ms (target <= 5 ms: %s)\n", r, p, (p <= 5) ? "met" : "NOT met"}'

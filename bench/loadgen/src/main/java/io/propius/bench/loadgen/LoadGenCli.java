@@ -29,7 +29,7 @@ import picocli.CommandLine;
  */
 @Command(name = "propius-loadgen", mixinStandardHelpOptions = true,
     subcommands = {LoadGenCli.Run.class, ClusterBench.class, LoadGenCli.WindowMemory.class, BareCommand.class,
-        HoldJobsCommand.class},
+        HoldJobsCommand.class, OpenLoopCommand.class},
     description = "Load generator for a live Propius server, with a bare Vert.x baseline in the same run.")
 public final class LoadGenCli {
   // The same handler as SimulatorCli's: the two bench tools share no module (the simulator needs only
