@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.propius.server.PropiusServer;
 import io.propius.server.config.PropiusOptions;
+import io.propius.testing.HttpRoundTrip;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,10 +28,7 @@ class HttpServerMetricsTest {
     PrometheusMeterRegistry registry = PropiusServer.newRegistry();
     Vertx vertx = await(ClusterNode.vertx(options, registry));
     try {
-      HttpServer server = await(vertx.createHttpServer().requestHandler(req -> req.response().end("ok"))
-          .listen(0, "127.0.0.1"));
-      await(vertx.createHttpClient().request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
-          .compose(req -> req.send()).compose(resp -> resp.body()));
+      HttpRoundTrip.once(vertx);
       return registry.scrape();
     } finally {
       await(vertx.close());
