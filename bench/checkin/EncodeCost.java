@@ -2,26 +2,27 @@ import io.propius.api.device.CheckinResponse;
 import io.propius.api.device.Offer;
 import io.propius.api.token.OfferToken;
 import io.propius.api.token.TokenSigner;
-import io.vertx.core.buffer.Buffer;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * CPU per call (thread CPU time, so a loaded machine's waiting is not counted) of the two encodings
- * a check-in does: an offer token, and the response with three offers as the JSON tree (toJson())
- * and, where the build has it, streamed (toBuffer()). Run against any build's jar, to compare:
+ * CPU and bytes allocated per call (thread CPU time, so a loaded machine's waiting is not counted)
+ * of an offer token (a check-in signs one per offer), of the bare HMAC-SHA256 over an input as long
+ * as the token's signing input (the floor of signing), and of a three-offer answer as a JSON tree.
+ * Run against any build's jar, to compare:
  * java -cp verticles/target/propius.jar bench/checkin/EncodeCost.java
  */
 public class EncodeCost {
   private static final int CALLS = 300_000;
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-  public static void main(String[] args) throws Throwable {
+  public static void main(String[] args) throws Exception {
     TokenSigner signer = TokenSigner.random();
     List<Offer> offers = new ArrayList<>();
     for (int job = 1; job <= 3; job++) {
@@ -29,37 +30,39 @@ public class EncodeCost {
           1_765_000_000_000L));
     }
     CheckinResponse response = new CheckinResponse("bench-12345", offers, 0);
-    MethodHandle streamed;
-    try {
-      streamed = MethodHandles.publicLookup().findVirtual(CheckinResponse.class, "toBuffer", MethodType.methodType(Buffer.class));
-    } catch (NoSuchMethodException e) {
-      streamed = null;
-    }
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    String token = offers.get(0).offer();
+    byte[] input = token.substring(0, token.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
     long sink = 0;
     for (int round = 1; round <= 6; round++) { // the first rounds are the JIT's
-      long t0 = threads.getCurrentThreadCpuTime();
+      long[] t0 = now();
       for (int i = 0; i < CALLS; i++) {
-        sink += new OfferToken("bench-" + i, 3, 1, 1_765_000_000_000L).encode(signer).length();
+        sink += new OfferToken("bench-" + (i % 100_000), 3, 1, 1_765_000_000_000L + i).encode(signer).length();
       }
-      long t1 = threads.getCurrentThreadCpuTime();
+      long[] t1 = now();
+      for (int i = 0; i < CALLS; i++) {
+        input[input.length - 1] = (byte) i;
+        sink += mac.doFinal(input)[0];
+      }
+      long[] t2 = now();
       for (int i = 0; i < CALLS; i++) {
         sink += response.toJson().toBuffer().length();
       }
-      long t2 = threads.getCurrentThreadCpuTime();
-      if (streamed != null) {
-        for (int i = 0; i < CALLS; i++) {
-          sink += ((Buffer) streamed.invokeExact(response)).length();
-        }
-      }
-      long t3 = threads.getCurrentThreadCpuTime();
-      System.out.printf("round %d: offer token %.2f us, response as JSON tree %.2f us, streamed %s%n", round,
-          us(t1 - t0), us(t2 - t1), streamed == null ? "n/a" : String.format("%.2f us", us(t3 - t2)));
+      long[] t3 = now();
+      System.out.printf("round %d: offer token %s, of which HMAC over its %d B input %s; answer as JSON tree %s%n",
+          round, per(t0, t1), input.length, per(t1, t2), per(t2, t3));
     }
-    System.out.println(sink == 42 ? "" : "(" + response.toJson().toBuffer().length() + " B response)");
+    System.out.println(sink == 42 ? "" : "(" + response.toJson().toBuffer().length() + " B answer)");
   }
 
-  private static double us(long nanos) {
-    return nanos / 1e3 / CALLS;
+  private static long[] now() {
+    long id = Thread.currentThread().getId();
+    return new long[] {THREADS.getCurrentThreadCpuTime(), THREADS.getThreadAllocatedBytes(id)};
+  }
+
+  /** The call's CPU time (the string "bench-N" of the token loop included) and bytes allocated. */
+  private static String per(long[] from, long[] to) {
+    return String.format("%.2f us %d B", (to[0] - from[0]) / 1e3 / CALLS, (to[1] - from[1]) / CALLS);
   }
 }

@@ -18,9 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * (notably {@code none}) is refused.
  */
 final class CompactJws {
-  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
-  private static final String ALG = "HS256";
+  static final String ALG = "HS256";
   /**
    * Headers already seen on a verified token (a deployment has one per kind and key id): parsing
    * the header JSON again was most of a verification's cost. Only verified headers get in, so a
@@ -28,15 +27,6 @@ final class CompactJws {
    */
   private static final Map<String, JsonObject> VERIFIED_HEADERS = new ConcurrentHashMap<>();
   private static final int MAX_HEADERS = 64;
-  /**
-   * The encoded header segment of tokens signed here, by {@code typ}, with the key id it names: a
-   * deployment signs with one key per kind at a time, so encoding the header once per key saves
-   * a JSON encoding and a base64 on every token.
-   */
-  private static final Map<String, SignedHeader> SIGNING_HEADERS = new ConcurrentHashMap<>();
-
-  private record SignedHeader(String kid, String segment) {
-  }
 
   private CompactJws() {
   }
@@ -47,20 +37,7 @@ final class CompactJws {
 
   /** @param claimsJson the payload, a JSON object already encoded */
   static String sign(String typ, KeyRing ring, String claimsJson) {
-    String input = headerSegment(typ, ring.signingKid()) + "."
-        + B64.encodeToString(claimsJson.getBytes(StandardCharsets.UTF_8));
-    return input + "." + B64.encodeToString(ring.sign(input.getBytes(StandardCharsets.US_ASCII)));
-  }
-
-  private static String headerSegment(String typ, String kid) {
-    SignedHeader known = SIGNING_HEADERS.get(typ);
-    if (known != null && known.kid().equals(kid)) {
-      return known.segment();
-    }
-    String header = new JsonObject().put("alg", ALG).put("typ", typ).put("kid", kid).encode();
-    String segment = B64.encodeToString(header.getBytes(StandardCharsets.UTF_8));
-    SIGNING_HEADERS.put(typ, new SignedHeader(kid, segment));
-    return segment;
+    return JwsWriter.claims(claimsJson).sign(typ, ring);
   }
 
   /** The {@code typ} a token claims (unverified), or null when it is not a JWS. */

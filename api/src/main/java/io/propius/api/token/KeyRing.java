@@ -129,11 +129,12 @@ public final class KeyRing {
     return signingKid;
   }
 
-  byte[] sign(byte[] input) {
+  /** This thread's HMAC under the signing key. */
+  Mac signingMac() {
     if (signingKid == null) {
       throw new IllegalStateException("this key ring only verifies");
     }
-    return mac(signingKid).doFinal(input);
+    return mac(signingKid);
   }
 
   /**

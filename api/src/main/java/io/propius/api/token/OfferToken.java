@@ -23,25 +23,30 @@ public record OfferToken(String deviceId, long jobId, int round, long expiresAtM
   }
 
   public String encode(TokenSigner signer) {
-    return signer.sign(TYP, null, claimsJson());
+    return sign(signer.signingKeys(null));
   }
 
   /**
-   * The claims as JSON, byte for byte what {@link JsonObject#encode} gives for them. Written out
-   * directly, as every check-in signs one per offer: an id that would need escaping (never a valid
-   * device id) takes the general encoder.
+   * Signed with {@code keys}, the claims written field by field (every check-in signs one per
+   * offer); an id that would need escaping (never a valid device id) takes the JSON encoder.
    */
-  String claimsJson() {
+  String sign(KeyRing keys) {
     if (!JsonStrings.isPlain(deviceId)) {
-      JsonObject claims = new JsonObject().put("sub", deviceId).put("job", jobId).put("round", round)
-          .put("exp_ms", expiresAtMs);
-      if (shards > 0) {
-        claims.put("shards", shards);
-      }
-      return claims.encode();
+      return CompactJws.sign(TYP, keys, claims());
     }
-    return "{\"sub\":\"" + deviceId + "\",\"job\":" + jobId + ",\"round\":" + round + ",\"exp_ms\":" + expiresAtMs
-        + (shards > 0 ? ",\"shards\":" + shards + "}" : "}");
+    JwsWriter claims = JwsWriter.claims().string("sub", deviceId).number("job", jobId).number("round", round)
+        .number("exp_ms", expiresAtMs);
+    if (shards > 0) {
+      claims.number("shards", shards);
+    }
+    return claims.sign(TYP, keys);
+  }
+
+  /** The claims as a JSON object; {@link #sign} writes these very bytes without one. */
+  JsonObject claims() {
+    JsonObject claims = new JsonObject().put("sub", deviceId).put("job", jobId).put("round", round)
+        .put("exp_ms", expiresAtMs);
+    return shards > 0 ? claims.put("shards", shards) : claims;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.propius.api.token;
 
 import io.propius.api.ErrorCode;
+import io.propius.api.JsonStrings;
 import io.propius.api.PropiusException;
 import io.vertx.core.json.JsonObject;
 
@@ -22,12 +23,30 @@ public record TaskToken(long jobId, int round, String deviceId, String audience,
   }
 
   public String encode(TokenSigner signer) {
+    return sign(signer.signingKeys(audience));
+  }
+
+  /**
+   * Signed with {@code keys}, the claims written field by field (every accept signs one); ids that
+   * would need escaping (never valid ones) take the JSON encoder.
+   */
+  String sign(KeyRing keys) {
+    if (!JsonStrings.isPlain(deviceId) || !JsonStrings.isPlain(audience)) {
+      return CompactJws.sign(TYP, keys, claims());
+    }
+    JwsWriter claims = JwsWriter.claims().number("job", jobId).number("round", round).string("sub", deviceId)
+        .string("aud", audience).number("exp_ms", expiresAtMs);
+    if (shards > 0) {
+      claims.number("shards", shards);
+    }
+    return claims.sign(TYP, keys);
+  }
+
+  /** The claims as a JSON object; {@link #sign} writes these very bytes without one. */
+  JsonObject claims() {
     JsonObject claims = new JsonObject().put("job", jobId).put("round", round).put("sub", deviceId)
         .put("aud", audience).put("exp_ms", expiresAtMs);
-    if (shards > 0) {
-      claims.put("shards", shards);
-    }
-    return signer.sign(TYP, audience, claims);
+    return shards > 0 ? claims.put("shards", shards) : claims;
   }
 
   /**

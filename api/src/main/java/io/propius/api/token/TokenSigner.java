@@ -56,13 +56,13 @@ public final class TokenSigner {
   }
 
   String sign(String typ, String audience, JsonObject claims) {
-    return sign(typ, audience, claims.encode());
+    return CompactJws.sign(typ, signingKeys(audience), claims);
   }
 
-  /** @param claimsJson the claims as an encoded JSON object */
-  String sign(String typ, String audience, String claimsJson) {
+  /** The keys tokens for {@code audience} are signed with now; null for offers (the control plane's own). */
+  KeyRing signingKeys(String audience) {
     Derived d = current;
-    return CompactJws.sign(typ, audience == null ? d.offers : d.node(audience), claimsJson);
+    return audience == null ? d.offers : d.node(audience);
   }
 
   KeyRing offerKeys() {
