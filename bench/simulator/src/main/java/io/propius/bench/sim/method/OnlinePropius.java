@@ -24,9 +24,8 @@ public final class OnlinePropius implements SelectionMethod {
   private SimClientPortal clients;
   private TableJobPortal portal;
   private double[] scores;
-  /** Open jobs, best first. */
-  private int[] order = new int[0];
-  private final boolean[] maskServed = new boolean[EligibilityMix.MASKS];
+  /** Per eligibility mask: the open jobs it may serve, best first. */
+  private final int[][] orderByMask = new int[EligibilityMix.MASKS][0];
   private boolean stale = true;
   private ScheduleTrigger trigger = ScheduleTrigger.TICK;
   private long policyRuns;
@@ -62,7 +61,7 @@ public final class OnlinePropius implements SelectionMethod {
   @Override
   public double usefulness(int pool) {
     refresh();
-    return maskServed[pool] ? 1 : 0;
+    return orderByMask[pool].length > 0 ? 1 : 0;
   }
 
   @Override
@@ -73,9 +72,8 @@ public final class OnlinePropius implements SelectionMethod {
   @Override
   public int checkin(int device) {
     refresh();
-    int mask = sim.devices.mask[device];
-    for (int j : order) {
-      if (sim.open(j) && EligibilityMix.eligible(mask, sim.jobs.jobClass[j]) && sim.mayServe(device, j)) {
+    for (int j : orderByMask[sim.devices.mask[device]]) {
+      if (sim.open(j) && sim.mayServe(device, j)) {
         return j;
       }
     }
@@ -115,18 +113,10 @@ public final class OnlinePropius implements SelectionMethod {
     }
     Integer[] sorted = Arrays.copyOf(open, n);
     Arrays.sort(sorted, (a, b) -> scores[a] != scores[b] ? Double.compare(scores[b], scores[a]) : Integer.compare(a, b));
-    order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = sorted[i];
-    }
-    Arrays.fill(maskServed, false);
     for (int m = 0; m < EligibilityMix.MASKS; m++) {
-      for (int j : order) {
-        if (EligibilityMix.eligible(m, sim.jobs.jobClass[j])) {
-          maskServed[m] = true;
-          break;
-        }
-      }
+      int mask = m;
+      orderByMask[m] = Arrays.stream(sorted).mapToInt(Integer::intValue)
+          .filter(j -> EligibilityMix.eligible(mask, sim.jobs.jobClass[j])).toArray();
     }
   }
 }
