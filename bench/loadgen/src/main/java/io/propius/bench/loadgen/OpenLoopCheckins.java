@@ -42,7 +42,6 @@ final class OpenLoopCheckins {
   private long measuredFrom;
   private long measuredTo;
   private long scheduled;
-  private long answered;
   private String lastError;
 
   OpenLoopCheckins(Vertx vertx, String host, int port) {
@@ -90,9 +89,9 @@ final class OpenLoopCheckins {
           vertx.cancelTimer(timer);
           long drainUntil = now + (long) (drainS * 1e9);
           vertx.setPeriodic(10, drain -> {
-            if (answered == scheduled || System.nanoTime() > drainUntil) {
+            if (answered() == scheduled || System.nanoTime() > drainUntil) {
               vertx.cancelTimer(drain);
-              for (long i = answered; i < scheduled; i++) {
+              for (long i = answered(); i < scheduled; i++) {
                 latencies.fail();
               }
               if (lastError != null) {
@@ -118,9 +117,13 @@ final class OpenLoopCheckins {
     }
   }
 
+  /** Measured requests answered so far, well or not. */
+  private long answered() {
+    return latencies.ok() + latencies.failed();
+  }
+
   private void answeredAt(long intendedStart, boolean ok, long now) {
     if (intendedStart >= measuredFrom) {
-      answered++;
       if (ok) {
         latencies.record(now - intendedStart);
       } else {
