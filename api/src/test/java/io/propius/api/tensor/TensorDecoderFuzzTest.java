@@ -52,6 +52,65 @@ class TensorDecoderFuzzTest {
     }, () -> "seed " + seed + ", chunks of " + chunk + ", bytes " + RandomInputs.hex(bytes));
   }
 
+  /**
+   * A decoder keeping float32 chunks gives the values, the first non-finite one and the errors the
+   * decoding one gives, in any chunking (values straddling chunks included).
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void keptFloat32ChunksHoldWhatTheDecodedValuesHold(long seed) {
+    RandomInputs random = new RandomInputs(seed);
+    byte[] bytes = random.bool() ? tensorish(random)
+        : random.mutate(Tensors.encode(random.doubles(random.between(0, 9000)), DType.FLOAT32));
+    int chunk = random.between(1, 40_000);
+    String input = "seed " + seed + ", chunks of " + chunk + ", bytes " + RandomInputs.hex(Arrays.copyOf(bytes,
+        Math.min(64, bytes.length)));
+    TensorDecoder decoding = new TensorDecoder();
+    TensorDecoder keeping = TensorDecoder.keepingFloat32(
+        n -> n > 10_000 ? new TensorFormatException(n + " values are too many") : null, double[]::new);
+    String decodingError = feedAll(decoding, bytes, chunk);
+    String keepingError = feedAll(keeping, bytes, chunk);
+    if (decodingError != null || keepingError != null) {
+      assertThat(keepingError).as(input).isNotNull();
+      return;
+    }
+    double[] expected = decoding.finish();
+    assertThat(keeping.firstNonFinite()).as(input).isEqualTo(decoding.firstNonFinite());
+    FloatSlices kept = keeping.float32();
+    if (kept == null) {
+      assertThat(keeping.finish()).as(input).containsExactly(expected);
+      return;
+    }
+    if (decoding.firstNonFinite() >= 0) {
+      assertThat((Object) keeping.nonFiniteValue()).as(input).isEqualTo(expected[decoding.firstNonFinite()]);
+    }
+    double[] widened = new double[kept.length()];
+    int[] next = {0};
+    kept.forEach((offset, run, count) -> {
+      assertThat(offset).as(input).isEqualTo(next[0]);
+      for (int i = 0; i < count; i++) {
+        widened[offset + i] = run[i];
+      }
+      next[0] += count;
+    });
+    assertThat(next[0]).as(input).isEqualTo(expected.length);
+    assertThat(widened).as(input).containsExactly(expected);
+  }
+
+  /** Feeds the bytes in chunks and finishes; the error's message, or null. */
+  private static String feedAll(TensorDecoder decoder, byte[] bytes, int chunk) {
+    try {
+      for (int i = 0; i < bytes.length; i += chunk) {
+        // Each chunk in an array of its own, as the edge node's HTTP server hands them over.
+        decoder.feed(ByteBuffer.wrap(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + chunk))));
+      }
+      decoder.float32();
+      return null;
+    } catch (TensorFormatException e) {
+      return e.getMessage();
+    }
+  }
+
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
   void aWholeTensorDecodesOrFailsWithATensorFormatException(long seed) {

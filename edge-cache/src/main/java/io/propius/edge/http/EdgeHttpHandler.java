@@ -4,6 +4,7 @@ import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.round.RoundSpec;
 import io.propius.api.tensor.DType;
+import io.propius.api.tensor.FloatSlices;
 import io.propius.api.tensor.TensorDecoder;
 import io.propius.api.tensor.TensorFormatException;
 import io.propius.api.tensor.TensorHeader;
@@ -13,6 +14,7 @@ import io.propius.api.token.TaskToken;
 import io.propius.edge.EdgeNode;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TokenVerifier;
+import io.propius.edge.aggregate.Contribution;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.metrics.EdgeMetrics.Requester;
 import io.propius.edge.metrics.EdgeMetrics.UploadOutcome;
@@ -326,7 +328,9 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private void streamTensor(HttpServerRequest req, EdgeNode.Upload upload, int samples, long started) {
     int expected = upload.tensorLength();
     long limit = options.getMaxUploadBytes();
-    TensorDecoder decoder = new TensorDecoder(n -> n == expected ? null : new TensorFormatException(
+    // Float32 bodies are kept as Vert.x hands them over (each chunk a copy of its own) and folded
+    // from there: no double[] of the whole tensor.
+    TensorDecoder decoder = TensorDecoder.keepingFloat32(n -> n == expected ? null : new TensorFormatException(
         "tensor has " + n + " values, " + upload.key() + " expects tensor_length " + expected), arrays::take);
     PropiusException[] failed = {null};
     req.handler(chunk -> {
@@ -352,9 +356,11 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         return;
       }
       double[] values;
+      FloatSlices float32;
       try {
         values = decoder.finish();
-        checkFinite(values, decoder.firstNonFinite());
+        float32 = decoder.float32();
+        checkFinite(decoder);
       } catch (TensorFormatException e) {
         rejectUpload(req, PropiusException.invalid(e.getMessage() + " (expected " + TensorHeader.BYTES + " + "
             + expected + " x 4 or 8 bytes)"));
@@ -364,19 +370,22 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         Exchange.fail(req.response(), e);
         return;
       }
-      Future<Boolean> accepted = upload.accept(samples, values);
+      Future<Boolean> accepted = upload.accept(float32 != null ? Contribution.of(float32, samples)
+          : Contribution.of(values, samples));
       // Folded (or refused) by now: the node keeps no reference to the values.
-      arrays.giveBack(values);
+      if (values != null) {
+        arrays.giveBack(values);
+      }
       accepted.onSuccess(dup -> answerUpload(req, dup, started))
           .onFailure(err -> rejectUpload(req, err));
     });
     req.resume();
   }
 
-  private void checkFinite(double[] values, int firstNonFinite) {
-    if (options.isRejectNonFinite() && firstNonFinite >= 0) {
-      throw PropiusException.invalid("tensor value at index " + firstNonFinite + " is " + values[firstNonFinite]
-          + "; NaN and infinite values are rejected");
+  private void checkFinite(TensorDecoder decoder) {
+    if (options.isRejectNonFinite() && decoder.firstNonFinite() >= 0) {
+      throw PropiusException.invalid("tensor value at index " + decoder.firstNonFinite() + " is "
+          + decoder.nonFiniteValue() + "; NaN and infinite values are rejected");
     }
   }
 

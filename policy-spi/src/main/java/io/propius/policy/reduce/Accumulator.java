@@ -1,5 +1,7 @@
 package io.propius.policy.reduce;
 
+import io.propius.api.tensor.FloatSlices;
+
 /**
  * A partial aggregate: folds contributions one at a time without keeping them, and merges with
  * other partials of the same reducer and tensor length. Not thread-safe.
@@ -12,6 +14,29 @@ public interface Accumulator {
    * @param weight its sample weight, positive
    */
   void add(double[] values, double weight);
+
+  /**
+   * Folds one contribution given as float32 values (an upload's body as received), as
+   * {@link #add(double[], double)} would fold them widened to doubles. This default widens them into
+   * a new array; accumulators that can fold the slices where they are override it.
+   *
+   * @param values the device's tensor, exactly the round's length; not retained
+   * @param weight its sample weight, positive
+   */
+  default void add(FloatSlices values, double weight) {
+    add(widened(values), weight);
+  }
+
+  /** The values as doubles, in a new array. */
+  static double[] widened(FloatSlices values) {
+    double[] out = new double[values.length()];
+    values.forEach((offset, run, count) -> {
+      for (int i = 0; i < count; i++) {
+        out[offset + i] = run[i];
+      }
+    });
+    return out;
+  }
 
   /**
    * Folds another partial into this one.

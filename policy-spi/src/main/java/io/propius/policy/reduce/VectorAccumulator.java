@@ -1,5 +1,6 @@
 package io.propius.policy.reduce;
 
+import io.propius.api.tensor.FloatSlices;
 import java.util.Arrays;
 
 /**
@@ -50,14 +51,48 @@ public abstract class VectorAccumulator implements Accumulator {
     fold(values, weight);
   }
 
+  /**
+   * Folds one run of a float32 contribution's values, {@code values[0..count)} being the values at
+   * {@code offset..}; when {@code first}, the state holds a cleared batch's leftovers (see
+   * {@link #foldFirst}) and the run's part of it is written rather than added to. Reducers whose
+   * state is element-wise override this, with {@link #foldsRuns()}; the others get the
+   * contribution widened into a {@code double[]} and {@link #fold}ed.
+   */
+  protected void foldRun(int offset, float[] values, int count, double weight, boolean first) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not fold runs");
+  }
+
+  /** Whether {@link #foldRun} is implemented. */
+  protected boolean foldsRuns() {
+    return false;
+  }
+
   @Override
-  public final void add(double[] values, double w) {
-    if (values.length != length) {
-      throw new IllegalArgumentException("contribution has " + values.length + " values, expected " + length);
+  public final void add(FloatSlices values, double w) {
+    if (!foldsRuns()) {
+      add(Accumulator.widened(values), w);
+      return;
+    }
+    check(values.length(), w);
+    boolean first = stale;
+    stale = false;
+    values.forEach((offset, run, count) -> foldRun(offset, run, count, w, first));
+    contributors++;
+    weight += w;
+  }
+
+  private void check(int values, double w) {
+    if (values != length) {
+      throw new IllegalArgumentException("contribution has " + values + " values, expected " + length);
     }
     if (!(w > 0) || Double.isInfinite(w)) {
       throw new IllegalArgumentException("sample weight must be positive and finite, got " + w);
     }
+  }
+
+  @Override
+  public final void add(double[] values, double w) {
+    check(values.length, w);
     if (stale) {
       stale = false;
       foldFirst(values, w);

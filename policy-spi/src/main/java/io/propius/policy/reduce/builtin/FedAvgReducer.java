@@ -37,6 +37,24 @@ public final class FedAvgReducer extends ElementwiseReducer {
     }
 
     @Override
+    protected void foldRun(int offset, float[] values, int count, double weight, boolean first) {
+      if (first) {
+        for (int i = 0; i < count; i++) {
+          state[offset + i] = weight * values[i];
+        }
+      } else {
+        for (int i = 0; i < count; i++) {
+          state[offset + i] += weight * values[i];
+        }
+      }
+    }
+
+    @Override
+    protected boolean foldsRuns() {
+      return true;
+    }
+
+    @Override
     protected double[] aggregate() {
       double w = weight();
       double[] mean = new double[length];

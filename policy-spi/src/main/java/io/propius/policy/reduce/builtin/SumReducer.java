@@ -34,6 +34,24 @@ public final class SumReducer extends ElementwiseReducer {
     }
 
     @Override
+    protected void foldRun(int offset, float[] values, int count, double weight, boolean first) {
+      if (first) {
+        for (int i = 0; i < count; i++) {
+          state[offset + i] = values[i];
+        }
+      } else {
+        for (int i = 0; i < count; i++) {
+          state[offset + i] += values[i];
+        }
+      }
+    }
+
+    @Override
+    protected boolean foldsRuns() {
+      return true;
+    }
+
+    @Override
     protected double[] aggregate() {
       return state.clone();
     }
