@@ -16,10 +16,9 @@ import java.util.function.LongFunction;
  * decoder allocates as the body proves it (room for the values received so far, doubling), so a
  * 12-byte header claiming 4 G elements costs nothing; with one, it allocates the whole array at once.
  *
- * <p>A decoder made by {@link #keepingFloat32} decodes no float32 values at all: it checks them
- * for non-finite ones as they arrive and keeps the chunks themselves ({@link #float32()}), to be
- * read once, where they are folded. That spares a large tensor a {@code double[]} twice its size,
- * the pass that fills it and the pass that reads it back.
+ * <p>A decoder made by {@link #keepingFloat32} does not widen float32 values: it copies them as
+ * they are into a {@code float[]} ({@link #float32()}), to be widened once, where they are folded.
+ * That spares a large tensor a {@code double[]} twice its size and the pass that fills it.
  */
 public final class TensorDecoder {
   /** Per-thread room for one bulk copy of float32 bits; only used within one {@code feed} call. */
@@ -29,8 +28,8 @@ public final class TensorDecoder {
   private final LongFunction<TensorFormatException> countCheck;
   private final boolean vouched;
   private final IntFunction<double[]> arrays;
-  private final boolean keepFloat32;
-  private Float32Chunks kept;
+  private final IntFunction<float[]> floatArrays;
+  private float[] floats;
   private final ByteBuffer carry = ByteBuffer.allocate(TensorHeader.BYTES).order(ByteOrder.LITTLE_ENDIAN);
   private TensorHeader header;
   private double[] values;
@@ -59,30 +58,30 @@ public final class TensorDecoder {
    *               allocation per tensor
    */
   public TensorDecoder(LongFunction<TensorFormatException> countCheck, IntFunction<double[]> arrays) {
-    this(countCheck, arrays, true, false);
+    this(countCheck, arrays, true, null);
   }
 
   private TensorDecoder(LongFunction<TensorFormatException> countCheck, IntFunction<double[]> arrays,
                         boolean vouched) {
-    this(countCheck, arrays, vouched, false);
+    this(countCheck, arrays, vouched, null);
   }
 
   private TensorDecoder(LongFunction<TensorFormatException> countCheck, IntFunction<double[]> arrays,
-                        boolean vouched, boolean keepFloat32) {
+                        boolean vouched, IntFunction<float[]> floatArrays) {
     this.countCheck = countCheck;
     this.arrays = arrays;
     this.vouched = vouched;
-    this.keepFloat32 = keepFloat32;
+    this.floatArrays = floatArrays;
   }
 
   /**
-   * A decoder that keeps a float32 tensor's chunks as they are instead of decoding them (see
-   * {@link #float32()}); a float64 one is decoded into {@code arrays} as by
-   * {@link #TensorDecoder(LongFunction, IntFunction)}. The chunks fed must not change afterwards.
+   * A decoder that keeps a float32 tensor's values as floats (see {@link #float32()}), in an array
+   * from {@code floatArrays} (which may be a reused one: every element is overwritten); a float64
+   * tensor is decoded into {@code arrays} as by {@link #TensorDecoder(LongFunction, IntFunction)}.
    */
   public static TensorDecoder keepingFloat32(LongFunction<TensorFormatException> countCheck,
-                                             IntFunction<double[]> arrays) {
-    return new TensorDecoder(countCheck, arrays, true, true);
+                                             IntFunction<double[]> arrays, IntFunction<float[]> floatArrays) {
+    return new TensorDecoder(countCheck, arrays, true, floatArrays);
   }
 
   /** The header, or null until its 12 bytes have arrived. */
@@ -119,14 +118,11 @@ public final class TensorDecoder {
         throw new TensorFormatException("tensor of " + header.count() + " elements is too large to decode");
       }
       int count = (int) header.count();
-      if (keepFloat32 && header.dtype() == DType.FLOAT32) {
-        kept = new Float32Chunks(count);
+      if (floatArrays != null && header.dtype() == DType.FLOAT32) {
+        floats = floatArrays.apply(count);
       } else {
         values = vouched || count <= UNPROVEN_ELEMENTS ? arrays.apply(count) : new double[UNPROVEN_ELEMENTS];
       }
-    }
-    if (kept != null) {
-      kept.keep(in);
     }
     int width = header.dtype().bytes();
     if (carry.position() > 0) {
@@ -167,8 +163,9 @@ public final class TensorDecoder {
    */
   private void bulk(ByteBuffer in, int width) {
     int n = (int) Math.min(in.remaining() / width, header.count() - next);
-    if (kept != null) {
-      checkKept(in.asIntBuffer(), n);
+    if (floats != null) {
+      checkBits(in.asIntBuffer(), n);
+      in.asFloatBuffer().get(floats, next, n);
     } else if (header.dtype() == DType.FLOAT32) {
       room(next + n);
       IntBuffer bits = in.asIntBuffer();
@@ -203,8 +200,8 @@ public final class TensorDecoder {
     in.position(in.position() + n * width);
   }
 
-  /** The non-finite check of {@link #bulk} alone, for kept float32 values: nothing is written. */
-  private void checkKept(IntBuffer bits, int n) {
+  /** The non-finite check of {@link #bulk} alone, for float32 values kept as floats. */
+  private void checkBits(IntBuffer bits, int n) {
     int[] scratch = SCRATCH.get();
     for (int done = 0; done < n; done += scratch.length) {
       int m = Math.min(scratch.length, n - done);
@@ -252,7 +249,9 @@ public final class TensorDecoder {
     }
     double v = header.dtype() == DType.FLOAT32 ? in.getFloat() : in.getDouble();
     nonFinite(next, v);
-    if (kept == null) {
+    if (floats != null) {
+      floats[next] = (float) v;
+    } else {
       room(next + 1);
       values[next] = v;
     }
@@ -270,14 +269,14 @@ public final class TensorDecoder {
   }
 
   /**
-   * The values of a float32 tensor fed to a {@link #keepingFloat32} decoder, as their chunks; null
-   * for any other tensor (whose values {@link #finish} returns).
+   * The values of a float32 tensor fed to a {@link #keepingFloat32} decoder; null for any other
+   * tensor (whose values {@link #finish} returns).
    *
    * @throws TensorFormatException when the tensor is incomplete
    */
-  public FloatSlices float32() {
+  public float[] float32() {
     complete();
-    return kept;
+    return floats;
   }
 
   /**

@@ -1,11 +1,10 @@
 package io.propius.edge.aggregate;
 
-import io.propius.api.tensor.FloatSlices;
 import io.propius.policy.reduce.Accumulator;
 
 /**
- * One device's tensor and sample weight, in the form its upload brought them: a float32 body is
- * folded from its chunks as received, a float64 one from its decoded values.
+ * One device's tensor and sample weight, in the form its upload brought them: float32 values are
+ * widened only as they are folded, float64 ones folded as decoded.
  */
 @FunctionalInterface
 public interface Contribution {
@@ -16,7 +15,7 @@ public interface Contribution {
     return sum -> sum.add(values, weight);
   }
 
-  static Contribution of(FloatSlices values, double weight) {
+  static Contribution of(float[] values, double weight) {
     return sum -> sum.add(values, weight);
   }
 }

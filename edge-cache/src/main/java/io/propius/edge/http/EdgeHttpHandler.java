@@ -4,7 +4,6 @@ import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.round.RoundSpec;
 import io.propius.api.tensor.DType;
-import io.propius.api.tensor.FloatSlices;
 import io.propius.api.tensor.TensorDecoder;
 import io.propius.api.tensor.TensorFormatException;
 import io.propius.api.tensor.TensorHeader;
@@ -54,7 +53,8 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private final JobAccess jobAccess;
   private final Supplier<String> scrape;
   private final Predicate<String> metricsReader;
-  private final ValueArrays arrays = new ValueArrays();
+  private final ValueArrays<double[]> doubles = new ValueArrays<>(double[]::new, a -> a.length);
+  private final ValueArrays<float[]> floats = new ValueArrays<>(float[]::new, a -> a.length);
 
   /**
    * @param scrape        Prometheus text for {@code GET /metrics}, or null to not serve it
@@ -328,10 +328,10 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private void streamTensor(HttpServerRequest req, EdgeNode.Upload upload, int samples, long started) {
     int expected = upload.tensorLength();
     long limit = options.getMaxUploadBytes();
-    // Float32 bodies are kept as Vert.x hands them over (each chunk a copy of its own) and folded
-    // from there: no double[] of the whole tensor.
+    // Float32 values are kept as floats and widened only as they are folded: no double[] of the tensor.
     TensorDecoder decoder = TensorDecoder.keepingFloat32(n -> n == expected ? null : new TensorFormatException(
-        "tensor has " + n + " values, " + upload.key() + " expects tensor_length " + expected), arrays::take);
+        "tensor has " + n + " values, " + upload.key() + " expects tensor_length " + expected), doubles::take,
+        floats::take);
     PropiusException[] failed = {null};
     req.handler(chunk -> {
       if (failed[0] != null) {
@@ -356,7 +356,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         return;
       }
       double[] values;
-      FloatSlices float32;
+      float[] float32;
       try {
         values = decoder.finish();
         float32 = decoder.float32();
@@ -374,7 +374,9 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
           : Contribution.of(values, samples));
       // Folded (or refused) by now: the node keeps no reference to the values.
       if (values != null) {
-        arrays.giveBack(values);
+        doubles.giveBack(values);
+      } else {
+        floats.giveBack(float32);
       }
       accepted.onSuccess(dup -> answerUpload(req, dup, started))
           .onFailure(err -> rejectUpload(req, err));

@@ -1,6 +1,5 @@
 package io.propius.policy.reduce;
 
-import io.propius.api.tensor.FloatSlices;
 
 /**
  * A partial aggregate: folds contributions one at a time without keeping them, and merges with
@@ -16,25 +15,23 @@ public interface Accumulator {
   void add(double[] values, double weight);
 
   /**
-   * Folds one contribution given as float32 values (an upload's body as received), as
+   * Folds one contribution given as float32 values (an upload's body as sent), as
    * {@link #add(double[], double)} would fold them widened to doubles. This default widens them into
-   * a new array; accumulators that can fold the slices where they are override it.
+   * a new array; accumulators that can fold floats as they are override it.
    *
    * @param values the device's tensor, exactly the round's length; not retained
    * @param weight its sample weight, positive
    */
-  default void add(FloatSlices values, double weight) {
+  default void add(float[] values, double weight) {
     add(widened(values), weight);
   }
 
   /** The values as doubles, in a new array. */
-  static double[] widened(FloatSlices values) {
-    double[] out = new double[values.length()];
-    values.forEach((offset, run, count) -> {
-      for (int i = 0; i < count; i++) {
-        out[offset + i] = run[i];
-      }
-    });
+  static double[] widened(float[] values) {
+    double[] out = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
     return out;
   }
 

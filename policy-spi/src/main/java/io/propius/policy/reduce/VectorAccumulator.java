@@ -1,6 +1,5 @@
 package io.propius.policy.reduce;
 
-import io.propius.api.tensor.FloatSlices;
 import java.util.Arrays;
 
 /**
@@ -52,31 +51,28 @@ public abstract class VectorAccumulator implements Accumulator {
   }
 
   /**
-   * Folds one run of a float32 contribution's values, {@code values[0..count)} being the values at
-   * {@code offset..}; when {@code first}, the state holds a cleared batch's leftovers (see
-   * {@link #foldFirst}) and the run's part of it is written rather than added to. Reducers whose
-   * state is element-wise override this, with {@link #foldsRuns()}; the others get the
-   * contribution widened into a {@code double[]} and {@link #fold}ed.
+   * Adds one float32 contribution's values to {@link #state}, as {@link #fold(double[], double)}
+   * would add them widened. This default widens them into a new array; reducers whose fold is a
+   * loop over the values override it, widening each value where it is used.
    */
-  protected void foldRun(int offset, float[] values, int count, double weight, boolean first) {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not fold runs");
+  protected void fold(float[] values, double weight) {
+    fold(Accumulator.widened(values), weight);
   }
 
-  /** Whether {@link #foldRun} is implemented. */
-  protected boolean foldsRuns() {
-    return false;
+  /** {@link #foldFirst(double[], double)} for float32 values; see {@link #fold(float[], double)}. */
+  protected void foldFirst(float[] values, double weight) {
+    foldFirst(Accumulator.widened(values), weight);
   }
 
   @Override
-  public final void add(FloatSlices values, double w) {
-    if (!foldsRuns()) {
-      add(Accumulator.widened(values), w);
-      return;
+  public final void add(float[] values, double w) {
+    check(values.length, w);
+    if (stale) {
+      stale = false;
+      foldFirst(values, w);
+    } else {
+      fold(values, w);
     }
-    check(values.length(), w);
-    boolean first = stale;
-    stale = false;
-    values.forEach((offset, run, count) -> foldRun(offset, run, count, w, first));
     contributors++;
     weight += w;
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.propius.api.tensor.FloatSlices;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,12 +107,12 @@ class BuiltinReducersTest {
   }
 
   /**
-   * Float32 contributions folded run by run (into new and cleared accumulators) give exactly the
-   * state their widened doubles give; so does a reducer that cannot fold runs (metrics).
+   * Float32 contributions (into new and cleared accumulators) give exactly the state their widened
+   * doubles give; so does a reducer that folds only doubles (metrics).
    */
   @ParameterizedTest
   @ValueSource(strings = {"fedavg", "sum", "metrics"})
-  void float32RunsFoldAsTheirDoublesDo(String name) {
+  void float32ContributionsFoldAsTheirDoublesDo(String name) {
     Reducer r = Reducers.load(name);
     Random rnd = new Random(5);
     int n = 5000;
@@ -127,16 +126,16 @@ class BuiltinReducersTest {
     doubles.add(widen(x), 3);
     doubles.add(widen(y), 0.25);
 
-    Accumulator runs = r.newAccumulator(n);
-    runs.add(inRuns(y, 7), 9);
-    runs.clear();
-    runs.add(inRuns(x, 1000), 3);
-    runs.add(inRuns(y, 4096), 0.25);
-    assertThat(runs.state()).containsExactly(doubles.state());
-    assertThat(runs.contributors()).isEqualTo(2);
-    assertThat(runs.weight()).isEqualTo(3.25);
-    assertThatThrownBy(() -> r.newAccumulator(n + 1).add(inRuns(x, 10), 1)).hasMessageContaining("expected " + (n + 1));
-    assertThatThrownBy(() -> r.newAccumulator(n).add(inRuns(x, 10), -1)).hasMessageContaining("positive");
+    Accumulator floats = r.newAccumulator(n);
+    floats.add(y, 9);
+    floats.clear();
+    floats.add(x, 3);
+    floats.add(y, 0.25);
+    assertThat(floats.state()).containsExactly(doubles.state());
+    assertThat(floats.contributors()).isEqualTo(2);
+    assertThat(floats.weight()).isEqualTo(3.25);
+    assertThatThrownBy(() -> r.newAccumulator(n + 1).add(x, 1)).hasMessageContaining("expected " + (n + 1));
+    assertThatThrownBy(() -> r.newAccumulator(n).add(x, -1)).hasMessageContaining("positive");
   }
 
   private static double[] widen(float[] values) {
@@ -145,26 +144,5 @@ class BuiltinReducersTest {
       out[i] = values[i];
     }
     return out;
-  }
-
-  /** The values in runs of {@code run}, each in a scratch array that is overwritten between runs. */
-  private static FloatSlices inRuns(float[] values, int run) {
-    return new FloatSlices() {
-      @Override
-      public int length() {
-        return values.length;
-      }
-
-      @Override
-      public void forEach(Slice slice) {
-        float[] scratch = new float[run];
-        for (int at = 0; at < values.length; at += run) {
-          int count = Math.min(run, values.length - at);
-          System.arraycopy(values, at, scratch, 0, count);
-          slice.accept(at, scratch, count);
-          java.util.Arrays.fill(scratch, Float.NaN);
-        }
-      }
-    };
   }
 }

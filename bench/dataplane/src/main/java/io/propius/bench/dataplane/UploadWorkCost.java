@@ -1,6 +1,5 @@
 package io.propius.bench.dataplane;
 
-import io.propius.api.tensor.FloatSlices;
 import io.propius.api.tensor.TensorDecoder;
 import io.propius.api.tensor.Tensors;
 import io.propius.policy.reduce.Accumulator;
@@ -22,9 +21,9 @@ import picocli.CommandLine.Option;
 /**
  * What a journaled leaf does with an upload's bytes apart from HTTP, step by step, in thread CPU
  * time per MB of float32 payload. Per upload, as the leaf does it since issue 19 (target 4): the
- * float32 body checked for non-finite values and kept as its 64 KiB chunks as they arrive, then
- * folded (FedAvg) straight from them into the batch's accumulator (a reused, cleared one: its first
- * fold writes instead of adding); per group commit, the encoding of the batch's state into the
+ * float32 body, in 64 KiB chunks as it arrives, checked for non-finite values and copied as floats
+ * into a reused {@code float[]}, then folded (FedAvg) from the floats into the batch's accumulator (a
+ * reused, cleared one: its first fold writes instead of adding); per group commit, the encoding of the batch's state into the
  * journal record and its merge into the round. For comparison, the steps this replaced: the decode
  * into a {@code double[]} and the fold from it. The leaf's classes themselves, no HTTP, no journal
  * file: the floor under the leaf's CPU per MB in {@link DataPlaneBench}, whose sink does none of this.
@@ -36,7 +35,7 @@ import picocli.CommandLine.Option;
     description = "CPU per MB of the leaf's decode, fold and group-commit steps, without HTTP.")
 public final class UploadWorkCost implements Runnable {
   private static final int CHUNK = 64 * 1024;
-  private static final String[] STEPS = {"check and keep", "fold from the chunks", "first fold (cleared)",
+  private static final String[] STEPS = {"check and copy floats", "fold from float[]", "first fold (cleared)",
       "encode (per commit)", "merge (per commit)", "before: decode to double[]", "before: fold from double[]"};
   @Option(names = "--values", split = ",", paramLabel = "N,...",
       description = "float32 values per tensor (default 262144 (1 MB), 4194304 (16 MB))")
@@ -78,17 +77,17 @@ public final class UploadWorkCost implements Runnable {
     Accumulator round = fedavg.newAccumulator(n);
     Accumulator batch = fedavg.newAccumulator(n);
     double[] decoded = new double[n];
+    float[] kept = new float[n];
     ByteBuffer record = ByteBuffer.allocateDirect(8 * n).order(ByteOrder.LITTLE_ENDIAN);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     double[][] perStep = new double[STEPS.length][rounds - 1];
     for (int r = 0; r < rounds; r++) {
       long[] at = new long[STEPS.length + 1];
       at[0] = threads.getCurrentThreadCpuTime();
-      FloatSlices kept = null;
       for (int k = 0; k < reps; k++) {
-        TensorDecoder decoder = TensorDecoder.keepingFloat32(count -> null, length -> decoded);
+        TensorDecoder decoder = TensorDecoder.keepingFloat32(count -> null, length -> decoded, length -> kept);
         chunks.forEach(c -> decoder.feed(c.duplicate()));
-        kept = decoder.float32();
+        decoder.float32();
       }
       at[1] = threads.getCurrentThreadCpuTime();
       for (int k = 0; k < reps; k++) {

@@ -37,21 +37,17 @@ public final class FedAvgReducer extends ElementwiseReducer {
     }
 
     @Override
-    protected void foldRun(int offset, float[] values, int count, double weight, boolean first) {
-      if (first) {
-        for (int i = 0; i < count; i++) {
-          state[offset + i] = weight * values[i];
-        }
-      } else {
-        for (int i = 0; i < count; i++) {
-          state[offset + i] += weight * values[i];
-        }
+    protected void fold(float[] values, double weight) {
+      for (int i = 0; i < length; i++) {
+        state[i] += weight * values[i];
       }
     }
 
     @Override
-    protected boolean foldsRuns() {
-      return true;
+    protected void foldFirst(float[] values, double weight) {
+      for (int i = 0; i < length; i++) {
+        state[i] = weight * values[i];
+      }
     }
 
     @Override
