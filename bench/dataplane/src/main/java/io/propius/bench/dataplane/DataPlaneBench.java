@@ -19,6 +19,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -178,6 +179,10 @@ public final class DataPlaneBench {
           }
         }
       }
+      // A local variable is not enough: once the JIT sees no later use, the client is collectable
+      // while a request of it is in flight, and Vert.x then closes it under that request, which
+      // never completes (the benchmark hung on a /metrics read twice).
+      Reference.reachabilityFence(admin);
       return String.format(Locale.ROOT, "transport: %s%n%nData plane benchmark: %d s per measurement after %d s"
               + " warm-up, keep-alive connections, loopback, %d cores, Java %s%n%s",
           servers.isNativeTransportEnabled() ? "native epoll" : "NIO", seconds, warmupMs / 1000,
