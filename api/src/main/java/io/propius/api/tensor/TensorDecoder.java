@@ -174,9 +174,7 @@ public final class TensorDecoder {
       for (int done = 0; done < n; done += scratch.length) {
         int m = Math.min(scratch.length, n - done);
         bits.get(scratch, 0, m);
-        for (int i = 0; i < m; i++) {
-          special |= (scratch[i] & 0x7f800000) + 0x00800000;
-        }
+        special |= specialBits(scratch, m);
         int base = next + done;
         for (int i = 0; i < m; i++) {
           values[base + i] = Float.intBitsToFloat(scratch[i]);
@@ -206,14 +204,20 @@ public final class TensorDecoder {
     for (int done = 0; done < n; done += scratch.length) {
       int m = Math.min(scratch.length, n - done);
       bits.get(scratch, 0, m);
-      int special = 0;
-      for (int i = 0; i < m; i++) {
-        special |= (scratch[i] & 0x7f800000) + 0x00800000;
-      }
-      for (int i = 0; special < 0 && firstNonFinite < 0 && i < m; i++) {
+      boolean special = specialBits(scratch, m) < 0;
+      for (int i = 0; special && firstNonFinite < 0 && i < m; i++) {
         nonFinite(next + done + i, Float.intBitsToFloat(scratch[i]));
       }
     }
+  }
+
+  /** Negative when one of the first {@code m} float32 bit patterns is NaN or infinite (see {@link #bulk}). */
+  private static int specialBits(int[] bits, int m) {
+    int special = 0;
+    for (int i = 0; i < m; i++) {
+      special |= (bits[i] & 0x7f800000) + 0x00800000;
+    }
+    return special;
   }
 
   private void noteNonFinite(int n) {

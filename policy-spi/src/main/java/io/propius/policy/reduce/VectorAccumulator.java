@@ -67,14 +67,20 @@ public abstract class VectorAccumulator implements Accumulator {
   @Override
   public final void add(float[] values, double w) {
     check(values.length, w);
-    if (stale) {
-      stale = false;
+    if (firstSinceClear()) {
       foldFirst(values, w);
     } else {
       fold(values, w);
     }
     contributors++;
     weight += w;
+  }
+
+  /** Whether this fold is the first since {@link #clear} (which the state's leftovers wait for). */
+  private boolean firstSinceClear() {
+    boolean first = stale;
+    stale = false;
+    return first;
   }
 
   private void check(int values, double w) {
@@ -89,8 +95,7 @@ public abstract class VectorAccumulator implements Accumulator {
   @Override
   public final void add(double[] values, double w) {
     check(values.length, w);
-    if (stale) {
-      stale = false;
+    if (firstSinceClear()) {
       foldFirst(values, w);
     } else {
       fold(values, w);
