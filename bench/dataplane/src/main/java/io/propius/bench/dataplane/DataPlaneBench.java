@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.lang.ref.Reference;
@@ -150,7 +151,10 @@ public final class DataPlaneBench {
       LoadGenerator load = new LoadGenerator(clients, Stream.concat(concurrency.stream(), uploadLevels.stream())
           .mapToInt(Integer::intValue).max().orElse(1));
       // Held in a variable: Vert.x 5 closes a client that is no longer referenced when it is collected.
-      HttpClient admin = servers.createHttpClient();
+      // A connection per request: its requests come a minute apart, as long as the pool keeps an idle
+      // connection, and a /metrics read sent as the pool dropped one never completed (the benchmark
+      // hung on it in 3 of 5 runs of three sizes).
+      HttpClient admin = servers.createHttpClient(new HttpClientOptions().setKeepAlive(false));
       StringBuilder table = new StringBuilder();
       table.append(String.format(Locale.ROOT, "| test | Propius | baseline | ratio |%n|---|---|---|---|%n"));
       long expiry = System.currentTimeMillis() + 3_600_000;
@@ -179,9 +183,6 @@ public final class DataPlaneBench {
           }
         }
       }
-      // A local variable is not enough: once the JIT sees no later use, the client is collectable
-      // while a request of it is in flight, and Vert.x then closes it under that request, which
-      // never completes (the benchmark hung on a /metrics read twice).
       Reference.reachabilityFence(admin);
       return String.format(Locale.ROOT, "transport: %s%n%nData plane benchmark: %d s per measurement after %d s"
               + " warm-up, keep-alive connections, loopback, %d cores, Java %s%n%s",
