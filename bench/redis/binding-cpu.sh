@@ -48,6 +48,8 @@ for round in $(seq 1 "$rounds"); do
     # One load generator run: a closed-loop warm-up (JIT, connections), then the open loop at RATE
     # (WARMUP seconds, then SECONDS measured). The server's and redis-server's CPU ticks are sampled
     # every 0.2 s; the measured window is the SECONDS before the phase's result appeared.
+    # Emptied here, not by the redirection below: the sampling loop must not see the last run's log.
+    : > "$dir/load.log"
     java -jar "$loadgen" run --server-devices 127.0.0.1:$base --server-jobs 127.0.0.1:$((base + 1)) --ops binding \
       --rate "$rate" --warmup "$warmup" --duration "$seconds" > "$dir/load.md" 2> "$dir/load.log" &
     lg=$!
