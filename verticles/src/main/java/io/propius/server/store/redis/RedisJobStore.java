@@ -105,11 +105,7 @@ public final class RedisJobStore implements JobStore {
         metrics.storeBatchSize(StoreCall.CONFIRM));
   }
 
-  /** The caller's context and its event loop's lane. */
-  private ContextInternal caller() {
-    return vertx.getOrCreateContext();
-  }
-
+  /** The lane of the caller's event loop. */
   private Lane lane(ContextInternal caller) {
     return lanes.computeIfAbsent(caller.nettyEventLoop(), loop -> new Lane());
   }
@@ -282,7 +278,7 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public Future<Reservation> reserve(long jobId, int round, String deviceId, long now, long leaseUntil) {
-    ContextInternal caller = caller();
+    ContextInternal caller = vertx.getOrCreateContext();
     return lane(caller).reservations.submit(new ReserveItem(jobId, round, deviceId, now, leaseUntil,
         fixedFields.get(jobId)), caller);
   }
@@ -394,7 +390,7 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public Future<Confirmation> confirm(long jobId, int round, String deviceId, long now) {
-    ContextInternal caller = caller();
+    ContextInternal caller = vertx.getOrCreateContext();
     return lane(caller).confirmations.submit(new ConfirmItem(jobId, round, deviceId, now, fixedFields.get(jobId)),
         caller);
   }
