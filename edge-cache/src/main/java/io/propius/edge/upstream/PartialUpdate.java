@@ -1,11 +1,17 @@
 package io.propius.edge.upstream;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.propius.api.PropiusException;
 import io.propius.api.tensor.TensorFormatException;
 import io.propius.api.tensor.Tensors;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +26,9 @@ import java.util.List;
  */
 public record PartialUpdate(String nodeId, long version, long contributors, double weight, double[] state,
                             List<Upload> uploads) {
+  /** Writes UTF-8 as Vert.x's JSON encoder did: a character beyond the BMP as its 4 bytes, not escaped. */
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
   /** Longest node id a push may name; also the longest device id of an upload it carries. */
   public static final int MAX_NODE_ID = 128;
   /** Most uploads one push carries: the durations are a sample, the push must stay small. */
@@ -38,9 +47,6 @@ public record PartialUpdate(String nodeId, long version, long contributors, doub
    *                repeated after a lost answer does not count it twice
    */
   public record Upload(String deviceId, int round, long atMs, long version) {
-    JsonObject toJson() {
-      return new JsonObject().put("device", deviceId).put("round", round).put("at_ms", atMs).put("version", version);
-    }
   }
 
   /** A partial without uploads (as journaled, or from a node whose devices uploaded nothing new). */
@@ -48,14 +54,32 @@ public record PartialUpdate(String nodeId, long version, long contributors, doub
     this(nodeId, version, contributors, weight, state, List.of());
   }
 
-  /** The uploads trailer of a push body: a JSON array, empty bytes when there are none. */
+  /**
+   * The uploads trailer of a push body: a JSON array, empty bytes when there are none. Written
+   * field by field: every upload below the root goes up in one, and a JSON tree per upload was
+   * most of building a push.
+   */
   public byte[] encodeUploads() {
     if (uploads.isEmpty()) {
       return new byte[0];
     }
-    JsonArray out = new JsonArray();
-    uploads.forEach(u -> out.add(u.toJson()));
-    return out.encode().getBytes(StandardCharsets.UTF_8);
+    // About what an entry with a short device id takes, so the buffer rarely grows.
+    ByteArrayBuilder out = new ByteArrayBuilder(uploads.size() * 80);
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartArray();
+      for (Upload u : uploads) {
+        json.writeStartObject();
+        json.writeStringField("device", u.deviceId());
+        json.writeNumberField("round", u.round());
+        json.writeNumberField("at_ms", u.atMs());
+        json.writeNumberField("version", u.version());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing JSON into memory failed", e);
+    }
+    return out.toByteArray();
   }
 
   /** Without uploads: what the parent journals and keeps. */

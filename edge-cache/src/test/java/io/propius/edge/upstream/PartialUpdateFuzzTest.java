@@ -128,6 +128,32 @@ class PartialUpdateFuzzTest {
         .uploads()).isEqualTo(sent.uploads());
   }
 
+  /**
+   * The trailer is written field by field, not through a JSON tree: its bytes must stay what the
+   * tree wrote (a parent of an older version reads them), whatever a device id holds, and read back
+   * to the same uploads.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void theUploadsTrailerIsTheJsonArrayAParentReads(long seed) {
+    RandomInputs random = new RandomInputs(seed);
+    long now = 1_000_000;
+    int n = random.between(1, 5);
+    List<PartialUpdate.Upload> uploads = LongStream.range(0, n).mapToObj(i -> new PartialUpdate.Upload(
+        random.fromOneOf(() -> "phone-" + i, // (a lone surrogate is no device id: no token can carry one)
+        () -> random.string(40).replaceAll("\\p{Cs}", "") + "\"\\\u00e9\u2028\n" + i),
+        random.between(0, 9), now - random.between(0, 1000), random.between(1, 4))).toList();
+    PartialUpdate sent = new PartialUpdate("leaf-1", 4, n, 1, new double[] {1, 2}, uploads);
+    JsonArray tree = new JsonArray();
+    uploads.forEach(u -> tree.add(new JsonObject().put("device", u.deviceId()).put("round", u.round())
+        .put("at_ms", u.atMs()).put("version", u.version())));
+    byte[] trailer = sent.encodeUploads();
+    assertThat(new String(trailer, StandardCharsets.UTF_8)).isEqualTo(tree.encode());
+    byte[] state = Tensors.encode(new double[] {1, 2}, DType.FLOAT64);
+    assertThat(PartialUpdate.parse("leaf-1", "4", String.valueOf(n), "1", String.valueOf(trailer.length),
+        concat(state, trailer), now).uploads()).isEqualTo(uploads);
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
