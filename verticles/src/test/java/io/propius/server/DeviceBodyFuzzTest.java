@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
 import io.propius.api.ErrorCode;
-import io.propius.server.testing.RandomInputs;
+import io.propius.testing.RandomInputs;
 import io.propius.server.testing.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
-import io.propius.api.testing.RandomInputs;
+import io.propius.testing.RandomInputs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

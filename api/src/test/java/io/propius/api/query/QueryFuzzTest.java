@@ -3,7 +3,7 @@ package io.propius.api.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
-import io.propius.api.testing.RandomInputs;
+import io.propius.testing.RandomInputs;
 import io.vertx.core.json.Json;
 import java.util.Map;
 import java.util.stream.LongStream;

@@ -8,7 +8,7 @@ import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.tensor.DType;
 import io.propius.api.tensor.Tensors;
-import io.propius.edge.testing.RandomInputs;
+import io.propius.testing.RandomInputs;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.PropiusException;
 import io.propius.api.device.CheckinRequest;
-import io.propius.server.testing.RandomInputs;
+import io.propius.testing.RandomInputs;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
