@@ -5,8 +5,8 @@ import io.vertx.core.http.HttpServerRequest;
 /**
  * A query parameter read straight from the request's query text. Vert.x's {@code getParam}
  * decodes every parameter into a multimap first, which was 2 % of an upload's event-loop time
- * for the two it reads; a query with nothing to decode ({@code %}, {@code +}) and no other
- * separator, fragment or non-ASCII text ({@code ;}, {@code #}) is scanned instead, and any other still goes to
+ * for the two it reads. A query with nothing to decode ({@code %}, {@code +}), no other separator
+ * or fragment ({@code ;}, {@code #}) and only ASCII is scanned instead; any other still goes to
  * Vert.x, so what a parameter means does not change.
  */
 final class QueryParam {

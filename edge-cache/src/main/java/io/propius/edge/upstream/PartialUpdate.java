@@ -2,7 +2,6 @@ package io.propius.edge.upstream;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.propius.api.PropiusException;
 import io.propius.api.tensor.TensorFormatException;
@@ -26,9 +25,13 @@ import java.util.List;
  */
 public record PartialUpdate(String nodeId, long version, long contributors, double weight, double[] state,
                             List<Upload> uploads) {
-  /** Writes UTF-8 as Vert.x's JSON encoder did: a character beyond the BMP as its 4 bytes, not escaped. */
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+  /**
+   * Writes a character beyond the BMP as an escaped surrogate pair (Vert.x's encoder wrote its 4
+   * UTF-8 bytes; a parent reads the same text), and so a lone surrogate too, which in UTF-8 it could
+   * not write: a device id arrives from a child's push as JSON text, and one the parent cannot send
+   * on must not stop its pushes.
+   */
+  private static final JsonFactory JSON = new JsonFactory();
   /** Longest node id a push may name; also the longest device id of an upload it carries. */
   public static final int MAX_NODE_ID = 128;
   /** Most uploads one push carries: the durations are a sample, the push must stay small. */
