@@ -1,18 +1,8 @@
 package io.propius.edge.upstream;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.propius.api.PropiusException;
 import io.propius.api.tensor.TensorFormatException;
 import io.propius.api.tensor.Tensors;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -25,13 +15,6 @@ import java.util.List;
  */
 public record PartialUpdate(String nodeId, long version, long contributors, double weight, double[] state,
                             List<Upload> uploads) {
-  /**
-   * Writes a character beyond the BMP as an escaped surrogate pair (Vert.x's encoder wrote its 4
-   * UTF-8 bytes; a parent reads the same text), and so a lone surrogate too, which in UTF-8 it could
-   * not write: a device id arrives from a child's push as JSON text, and one the parent cannot send
-   * on must not stop its pushes.
-   */
-  private static final JsonFactory JSON = new JsonFactory();
   /** Longest node id a push may name; also the longest device id of an upload it carries. */
   public static final int MAX_NODE_ID = 128;
   /** Most uploads one push carries: the durations are a sample, the push must stay small. */
@@ -57,32 +40,12 @@ public record PartialUpdate(String nodeId, long version, long contributors, doub
     this(nodeId, version, contributors, weight, state, List.of());
   }
 
-  /**
-   * The uploads trailer of a push body: a JSON array, empty bytes when there are none. Written
-   * field by field: every upload below the root goes up in one, and a JSON tree per upload was
-   * most of building a push.
-   */
+  /** The uploads trailer of a push body: a JSON array, empty bytes when there are none. */
   public byte[] encodeUploads() {
     if (uploads.isEmpty()) {
       return new byte[0];
     }
-    // About what an entry with a short device id takes, so the buffer rarely grows.
-    ByteArrayBuilder out = new ByteArrayBuilder(uploads.size() * 80);
-    try (JsonGenerator json = JSON.createGenerator(out)) {
-      json.writeStartArray();
-      for (Upload u : uploads) {
-        json.writeStartObject();
-        json.writeStringField("device", u.deviceId());
-        json.writeNumberField("round", u.round());
-        json.writeNumberField("at_ms", u.atMs());
-        json.writeNumberField("version", u.version());
-        json.writeEndObject();
-      }
-      json.writeEndArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing JSON into memory failed", e);
-    }
-    return out.toByteArray();
+    return UploadsTrailer.write(uploads);
   }
 
   /** Without uploads: what the parent journals and keeps. */
@@ -132,59 +95,12 @@ public record PartialUpdate(String nodeId, long version, long contributors, doub
     }
     int tensorEnd = body.length - (int) trailer;
     List<Upload> uploads = trailer == 0 ? List.of()
-        : uploads(new String(body, tensorEnd, (int) trailer, StandardCharsets.UTF_8), v, c, nowMs);
+        : UploadsTrailer.read(body, tensorEnd, (int) trailer, v, c, nowMs);
     try {
       return new PartialUpdate(nodeId, v, c, w, Tensors.decode(Arrays.copyOf(body, tensorEnd)), uploads);
     } catch (TensorFormatException e) {
       throw PropiusException.invalid("partial state: " + e.getMessage());
     }
-  }
-
-  private static List<Upload> uploads(String text, long version, long contributors, long nowMs) {
-    JsonArray array;
-    try {
-      array = new JsonArray(text);
-    } catch (DecodeException e) {
-      throw PropiusException.invalid("uploads must be a JSON array: " + shorten(e.getMessage()));
-    }
-    if (array.size() > Math.min(contributors, MAX_UPLOADS)) {
-      throw PropiusException.invalid("a push with " + contributors + " contributors carries " + array.size()
-          + " uploads; at most one per contributor and " + MAX_UPLOADS + " are allowed");
-    }
-    List<Upload> out = new ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
-      if (!(array.getValue(i) instanceof JsonObject entry)) {
-        throw PropiusException.invalid("upload " + i + " must be an object");
-      }
-      out.add(upload(i, entry, version, nowMs));
-    }
-    return List.copyOf(out);
-  }
-
-  private static Upload upload(int i, JsonObject entry, long version, long nowMs) {
-    Object device = entry.getValue("device");
-    if (!(device instanceof String id) || id.isBlank() || id.length() > MAX_NODE_ID) {
-      throw PropiusException.invalid("upload " + i + " must name its device: 'device' of 1 to " + MAX_NODE_ID
-          + " characters");
-    }
-    long round = whole(i, entry, "round", 0, Integer.MAX_VALUE);
-    long at = whole(i, entry, "at_ms", 1, Long.MAX_VALUE);
-    if (at > nowMs + MAX_CLOCK_SKEW_MS) {
-      throw PropiusException.invalid("upload " + i + " of device '" + shorten(id) + "' is at " + at
-          + ", in the future (now " + nowMs + ")");
-    }
-    long counted = whole(i, entry, "version", 1, version);
-    return new Upload(id, (int) round, at, counted);
-  }
-
-  private static long whole(int i, JsonObject entry, String field, long min, long max) {
-    Object value = entry.getValue(field);
-    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < min
-        || ((Number) value).longValue() > max) {
-      throw PropiusException.invalid("upload " + i + " needs '" + field + "', a whole number from " + min + " to "
-          + max + ", got " + shorten(String.valueOf(value)));
-    }
-    return ((Number) value).longValue();
   }
 
   private static long count(String header, String text) {
@@ -201,6 +117,6 @@ public record PartialUpdate(String nodeId, long version, long contributors, doub
   }
 
   private static String shorten(String text) {
-    return text.length() <= 32 ? text : text.substring(0, 32) + "...";
+    return UploadsTrailer.shorten(text);
   }
 }
