@@ -116,7 +116,7 @@ public record PartialUpdate(String nodeId, long version, long contributors, doub
     return value;
   }
 
-  private static String shorten(String text) {
-    return UploadsTrailer.shorten(text);
+  static String shorten(String text) {
+    return text.length() <= 32 ? text : text.substring(0, 32) + "...";
   }
 }

@@ -112,7 +112,7 @@ final class UploadsTrailer {
         throw PropiusException.invalid("uploads must be a JSON array: something follows it");
       }
     } catch (IOException e) {
-      throw PropiusException.invalid("uploads must be a JSON array: " + shorten(e.getMessage()));
+      throw PropiusException.invalid("uploads must be a JSON array: " + PartialUpdate.shorten(e.getMessage()));
     }
     return entries;
   }
@@ -149,7 +149,7 @@ final class UploadsTrailer {
     long round = whole(i, fields, 1, 0, Integer.MAX_VALUE);
     long at = whole(i, fields, 2, 1, Long.MAX_VALUE);
     if (at > nowMs + PartialUpdate.MAX_CLOCK_SKEW_MS) {
-      throw PropiusException.invalid("upload " + i + " of device '" + shorten(id) + "' is at " + at
+      throw PropiusException.invalid("upload " + i + " of device '" + PartialUpdate.shorten(id) + "' is at " + at
           + ", in the future (now " + nowMs + ")");
     }
     long counted = whole(i, fields, 3, 1, version);
@@ -161,12 +161,8 @@ final class UploadsTrailer {
     if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < min
         || ((Number) value).longValue() > max) {
       throw PropiusException.invalid("upload " + i + " needs '" + FIELDS[slot] + "', a whole number from " + min
-          + " to " + max + ", got " + shorten(String.valueOf(value)));
+          + " to " + max + ", got " + PartialUpdate.shorten(String.valueOf(value)));
     }
     return ((Number) value).longValue();
-  }
-
-  static String shorten(String text) {
-    return text.length() <= 32 ? text : text.substring(0, 32) + "...";
   }
 }
