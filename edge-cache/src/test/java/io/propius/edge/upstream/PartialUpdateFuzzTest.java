@@ -138,7 +138,8 @@ class PartialUpdateFuzzTest {
         "[" + good + "] []", "must be a JSON array",
         "[" + good + "", "must be a JSON array",
         "[" + good + ",7]", "upload 1 must be an object",
-        "[" + good.replace("1,", "{\"a\":1},") + "]", "needs 'round', a whole number from 0 to 2147483647, got an object",
+        "[" + good.replace("1,", "{\"a\":1},") + "]",
+        "needs 'round', a whole number from 0 to 2147483647, got an object",
         "[" + good.replace("1000", "1000.0") + "]", "needs 'at_ms', a whole number from 1",
         "[" + good.replace("\"version\":2", "\"version\":2,\"version\":9") + "]", "needs 'version'");
     bad.forEach((text, reason) -> {
