@@ -136,7 +136,7 @@ class PartialUpdateFuzzTest {
     Map<String, String> bad = Map.of(
         "{}", "must be a JSON array",
         "[" + good + "] []", "must be a JSON array",
-        "[" + good + "", "must be a JSON array",
+        "[" + good, "must be a JSON array",
         "[" + good + ",7]", "upload 1 must be an object",
         "[" + good.replace("1,", "{\"a\":1},") + "]",
         "needs 'round', a whole number from 0 to 2147483647, got an object",
