@@ -39,6 +39,7 @@ for round in $(seq 1 "$rounds"); do
   for build in baseline current; do
     jar=$baseline; [ $build = current ] && jar=$current
     [ -n "$redis_pid" ] && redis-cli -p $((base + 9)) flushall > /dev/null
+    : > "$dir/server.log" # emptied first, as the load generator's log below
     PROPIUS_DEVICES_PORT=$base PROPIUS_JOBS_PORT=$((base + 1)) PROPIUS_ADMIN_PORT=$((base + 2)) \
       PROPIUS_DATA_PLANE_PORT=$((base + 3)) PROPIUS_DEVICES_HOST=127.0.0.1 PROPIUS_STORE_TYPE=$store \
       PROPIUS_STORE_REDIS_URI=redis://127.0.0.1:$((base + 9)) java -Xmx1g -jar "$jar" > "$dir/server.log" 2>&1 &
@@ -48,6 +49,9 @@ for round in $(seq 1 "$rounds"); do
     # One load generator run: a closed-loop warm-up (JIT, connections), then the open loop at RATE
     # (WARMUP seconds, then SECONDS measured). The server's and redis-server's CPU ticks are sampled
     # every 0.2 s; the measured window is the SECONDS before the phase's result appeared.
+    # Emptied here, not by the redirection below: the loops that wait on these logs must not see the
+    # last run's.
+    : > "$dir/load.log"
     java -jar "$loadgen" run --server-devices 127.0.0.1:$base --server-jobs 127.0.0.1:$((base + 1)) --ops binding \
       --rate "$rate" --warmup "$warmup" --duration "$seconds" > "$dir/load.md" 2> "$dir/load.log" &
     lg=$!
@@ -72,6 +76,8 @@ for round in $(seq 1 "$rounds"); do
     http=$(echo "$row" | awk -F'|' '{gsub(/ /, "", $6); print $6}')
     failed=$(echo "$row" | awk -F'|' '{gsub(/ /, "", $11); print $11}')
     [ "$failed" = 0 ] || { echo "the $build run had $failed failed bindings:" >&2; echo "$out" >&2; exit 1; }
+    # A run whose open loop answered nothing in its window (seen on a loaded machine) measures no request.
+    awk -v h="$http" 'BEGIN {exit !(h > 0)}' || { echo "round $round, $build: no requests answered in the window; not counted" >&2; continue; }
     requests=$(awk -v h="$http" -v s="$seconds" 'BEGIN {print h * s}')
     sc=$(awk -v t="$dserver" -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
     rc=$(awk -v t="$dredis" -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
@@ -84,7 +90,7 @@ median() { printf '%s\n' $1 | sort -g | awk '{v[NR] = $1} END {print v[int((NR +
 spread() { printf '%s\n' $1 | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo "-" hi}'; }
 for build in baseline current; do
   echo "$build: server CPU per HTTP request $(median "${server[$build]}") µs ($(spread "${server[$build]}")), redis-server" \
-    "$(median "${redis[$build]}") µs ($(spread "${redis[$build]}")), store $store, $rate bindings/s, $rounds runs"
+    "$(median "${redis[$build]}") µs ($(spread "${redis[$build]}")), store $store, $rate bindings/s, $(echo ${server[$build]} | wc -w) runs"
 done
 awk -v b="$(median "${server[baseline]}")" -v c="$(median "${server[current]}")" \
   'BEGIN {printf "server CPU per request, current / baseline: %.2fx\n", c / b}'

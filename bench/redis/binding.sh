@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-5}; warmup=${2:-2}; repeat=${3:-3}; rounds=${4:-3}
 shift $(($# < 4 ? $# : 4))
-jar=bench/loadgen/target/propius-loadgen.jar
+jar=${LOADGEN_JAR:-bench/loadgen/target/propius-loadgen.jar}
 [ -f "$jar" ] || { echo "build it first: mvn -q -B -pl bench/loadgen -am package -DskipTests" >&2; exit 2; }
 # Column of a closed-loop (peak) row of the load generator's table: 4 ops/s, 7 HTTP requests/s x bare.
 column() { awk -F'|' -v op="$1" -v col="$2" '$2 ~ "^ *" op " *$" && $3 ~ /closed/ {gsub(/[ ×]/, "", $col); print $col}'; }

@@ -160,7 +160,7 @@ public final class PropiusServer {
     metrics.clusterMembers(cluster::size);
     // Outside cluster mode there is one scheduler; in it, the one holding the lease in Redis decides.
     SchedulerLease lease = cluster.clustered() ? ((RedisJobStore) store).schedulerLease() : null;
-    JobEvents events = new JobEvents(vertx.eventBus(), clock);
+    JobEvents events = new JobEvents(vertx.eventBus(), clock, cluster.clustered() || options.scheduler().isSmallBatch());
     JobService jobs = new JobService(store, events, options.jobs(), options.admission(), options.security(),
         metrics, clock);
     PropiusServer server = new PropiusServer(vertx, store, options, roles);

@@ -150,4 +150,48 @@ class GrpcControlPlaneTest {
         JobEvent.Type.ROUND_REQUESTED, JobEvent.Type.ROUND_CLOSED, JobEvent.Type.JOB_FINISHED);
     assertThat(events.get(3).getState()).isEqualTo(JobState.FINISHED);
   }
+
+  /**
+   * A device's bind and confirmation go on the event bus only while someone in this (single,
+   * online-mode) process watches a job: unwatched, nothing reads them. Once a watch is open, every
+   * bind and confirmation reaches it, and the bus again.
+   */
+  @Test
+  void deviceEventsGoOutOnlyWhileAJobIsWatched() {
+    long jobId = await(server.jobs.registerJob(RegisterJobRequest.newBuilder().setName("quiet").setTotalRounds(1)
+        .setEstDemand(10).putPublicConstraints("cpu_cores", 2).build())).getJobId();
+    List<JobEvent.Type> onTheBus = new CopyOnWriteArrayList<>();
+    await(server.vertx.eventBus().<JobEvent>consumer(Addresses.JOB_EVENTS, msg -> onTheBus.add(msg.body().getType()))
+        .completion());
+    await(server.jobs.requestRound(RequestRoundRequest.newBuilder().setJobId(jobId).setDemand(10).build()));
+    JsonObject attributes = new JsonObject().put("cpu_cores", 4);
+    devices.awaitOffer("probe", attributes, jobId);
+    for (int i = 0; i < 4; i++) {
+      bindAndConfirm("unwatched-" + i, attributes, jobId);
+    }
+    eventually(Duration.ofSeconds(5), () -> onTheBus.contains(JobEvent.Type.ROUND_REQUESTED), "ROUND_REQUESTED");
+    assertThat(onTheBus).doesNotContain(JobEvent.Type.DEVICE_BOUND, JobEvent.Type.DEVICE_CONFIRMED);
+
+    List<JobEvent> watched = new CopyOnWriteArrayList<>();
+    await(server.jobs.watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build())
+        .onSuccess(watch -> watch.handler(watched::add)));
+    eventually(Duration.ofSeconds(5), () -> !watched.isEmpty(), "WATCH_STARTED");
+    assertThat(watched.get(0).getAmount()).as("the watch starts from the binds it did not see").isEqualTo(4);
+    for (int i = 0; i < 6; i++) {
+      bindAndConfirm("watched-" + i, attributes, jobId);
+    }
+    eventually(Duration.ofSeconds(5), () -> watched.stream().filter(e -> e.getType() == JobEvent.Type.DEVICE_CONFIRMED)
+        .count() == 6, "six confirmations on the watch");
+    assertThat(watched.stream().filter(e -> e.getType() == JobEvent.Type.DEVICE_BOUND).map(JobEvent::getDeviceId))
+        .containsExactlyInAnyOrder("watched-0", "watched-1", "watched-2", "watched-3", "watched-4", "watched-5");
+    eventually(Duration.ofSeconds(5), () -> watched.stream().anyMatch(e -> e.getType() == JobEvent.Type.ROUND_FILLED),
+        "ROUND_FILLED on the watch");
+    assertThat(onTheBus.stream().filter(t -> t == JobEvent.Type.DEVICE_BOUND)).hasSize(6);
+  }
+
+  private void bindAndConfirm(String device, JsonObject attributes, long jobId) {
+    HttpResponse<Buffer> accepted = await(devices.accept(device, await(devices.offerOf(device, attributes, jobId))));
+    assertThat(accepted.statusCode()).isEqualTo(200);
+    assertThat(await(devices.confirm(accepted.bodyAsJsonObject().getString("task_token"))).statusCode()).isEqualTo(200);
+  }
 }

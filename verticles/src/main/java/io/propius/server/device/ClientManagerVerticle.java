@@ -350,7 +350,9 @@ public final class ClientManagerVerticle extends VerticleBase {
         Job job = r.job();
         if (r.outcome() == Reservation.Outcome.BOUND) {
           metrics.bound();
-          events.publish(job, JobEvent.Type.DEVICE_BOUND, deviceId);
+          if (events.deviceEventsWanted()) {
+            events.publish(job, JobEvent.Type.DEVICE_BOUND, deviceId);
+          }
           if (r.filledNow()) {
             offers.markFull(job.id(), job.round());
             metrics.roundFilled(now - job.startSched());
@@ -407,6 +409,8 @@ public final class ClientManagerVerticle extends VerticleBase {
     store.confirm(task.jobId(), task.round(), task.deviceId(), now).onSuccess(c -> {
       if (c.newlyConfirmed()) {
         metrics.confirmed();
+      }
+      if (c.newlyConfirmed() && events.deviceEventsWanted()) {
         JobEvent.Builder confirmed = events.of(c.job(), JobEvent.Type.DEVICE_CONFIRMED).setDeviceId(task.deviceId());
         if (req.trainedShards() > 0) {
           confirmed.setTrainedShards(req.trainedShards());

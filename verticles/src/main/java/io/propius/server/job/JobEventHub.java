@@ -13,14 +13,25 @@ import java.util.function.Consumer;
  */
 final class JobEventHub {
   private final Map<Long, List<Consumer<JobEvent>>> watchers = new HashMap<>();
+  private final JobEvents events;
+
+  /** @param events told of every watcher that comes and goes */
+  JobEventHub(JobEvents events) {
+    this.events = events;
+  }
 
   /** @return the action that unsubscribes */
   Runnable subscribe(long jobId, Consumer<JobEvent> watcher) {
+    // Counted before it can be told anything: from here on, device events go out.
+    events.watchers(1);
     watchers.computeIfAbsent(jobId, k -> new ArrayList<>()).add(watcher);
     return () -> {
       List<Consumer<JobEvent>> list = watchers.get(jobId);
-      if (list != null && list.remove(watcher) && list.isEmpty()) {
-        watchers.remove(jobId);
+      if (list != null && list.remove(watcher)) {
+        events.watchers(-1);
+        if (list.isEmpty()) {
+          watchers.remove(jobId);
+        }
       }
     };
   }

@@ -32,7 +32,7 @@ public final class JobManagerVerticle extends VerticleBase {
   private final JobEvents events;
   private final JobsOptions options;
   private final PropiusMetrics metrics;
-  private final JobEventHub hub = new JobEventHub();
+  private final JobEventHub hub;
   private HttpServer server;
 
   public JobManagerVerticle(JobService jobs, JobAuthenticator auth, JobCallLimiter limiter, JobEvents events,
@@ -41,6 +41,7 @@ public final class JobManagerVerticle extends VerticleBase {
     this.jobs = jobs;
     this.auth = auth;
     this.events = events;
+    this.hub = new JobEventHub(events);
     this.options = options;
     this.metrics = metrics;
   }

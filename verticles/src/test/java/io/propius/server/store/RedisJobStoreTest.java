@@ -16,7 +16,10 @@ import io.propius.server.store.redis.RedisJobStore;
 import io.propius.testing.Futures;
 import io.propius.testing.RedisProcess;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -216,5 +219,54 @@ class RedisJobStoreTest extends JobStoreContract {
       assertThat(c.result().job().tenant()).isEqualTo("new");
       assertThat(c.result().job().amount()).isEqualTo(40);
     });
+  }
+
+  /**
+   * Device handlers keep per-event-loop state and write their answer from their own thread: the
+   * store must answer each reservation and confirmation on the event loop that asked, although
+   * callers on two loops fire at once and their items could share batches.
+   */
+  @Test
+  void reservationsAndConfirmationsAreAnsweredOnTheCallersEventLoop() {
+    long id = await(store.register(spec("t", 1, 400), NO_LIMITS, 0)).id();
+    await(store.requestRound(id, 400, 0, 0));
+    List<ContextInternal> callers = new ArrayList<>();
+    while (callers.size() < 2) {
+      ContextInternal context = ((VertxInternal) vertx).createEventLoopContext();
+      if (callers.isEmpty() || callers.get(0).nettyEventLoop() != context.nettyEventLoop()) {
+        // The second caller runs in a request's (duplicated) context, as an HTTP handler does.
+        callers.add(callers.isEmpty() ? context : context.duplicate());
+      }
+    }
+    AtomicInteger elsewhere = new AtomicInteger();
+    List<Future<?>> answered = new ArrayList<>();
+    for (int c = 0; c < callers.size(); c++) {
+      int from = c;
+      Promise<Void> fired = Promise.promise();
+      callers.get(c).runOnContext(v -> {
+        Thread caller = Thread.currentThread();
+        List<Future<Confirmation>> calls = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+          String device = "c" + from + "d" + i;
+          calls.add(store.reserve(id, 1, device, 1, 1_000_000).compose(r -> {
+            if (Thread.currentThread() != caller) {
+              elsewhere.incrementAndGet();
+            }
+            return store.confirm(id, 1, device, 2);
+          }).andThen(confirmed -> {
+            if (Thread.currentThread() != caller) {
+              elsewhere.incrementAndGet();
+            }
+          }));
+        }
+        Future.all(calls).<Void>mapEmpty().onComplete(fired);
+      });
+      answered.add(fired.future());
+    }
+    await(Future.all(answered));
+    assertThat(elsewhere).as("answers that came on another thread than their caller's").hasValue(0);
+    assertThat(await(store.get(id)).amount()).isEqualTo(400);
+    DistributionSummary sizes = registry.get("propius.store.batch.size").tag("call", "reserve").summary();
+    assertThat(sizes.max()).as("calls of one loop still share script calls").isGreaterThan(1);
   }
 }

@@ -1,5 +1,6 @@
 package io.propius.server.store.redis;
 
+import io.netty.channel.EventLoop;
 import io.propius.api.ErrorCode;
 import io.propius.api.PropiusException;
 import io.propius.api.grpc.JobState;
@@ -23,6 +24,8 @@ import io.propius.server.store.Reservation;
 import io.propius.server.store.RoundQuota;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -57,28 +60,54 @@ public final class RedisJobStore implements JobStore {
   private static final long CONNECT_TIMEOUT_MS = 10_000;
   private static final int MAX_REMEMBERED = 100_000;
 
+  private final VertxInternal vertx;
   private final RedisConnections redis;
+  private final StoreOptions options;
+  /** The hot path's batches and connection of each event loop that calls it. */
+  private final Map<EventLoop, Lane> lanes = new ConcurrentHashMap<>();
   private final RedisKeys keys;
   private final Map<Long, Job> fixedFields = new ConcurrentHashMap<>();
   private final PropiusMetrics metrics;
   private final long timeoutMs;
-  private final ScriptBatcher<ReserveItem, Reservation> reservations;
-  private final ScriptBatcher<ConfirmItem, Confirmation> confirmations;
   /** The Redis URI without its password, for messages. */
   private final String where;
 
   /** A store on the Redis the options name; it connects on {@link #open()}. */
   public RedisJobStore(Vertx vertx, StoreOptions options, PropiusMetrics metrics) {
-    this.redis = new RedisConnections(vertx, options.getRedisUri(), options.getPoolSize(), options.getMaxPipelined());
+    this.vertx = (VertxInternal) vertx;
+    int loops = 0;
+    for (var ignored : this.vertx.nettyEventLoopGroup()) {
+      loops++;
+    }
+    this.redis = new RedisConnections(vertx, options.getRedisUri(), options.getPoolSize(), loops,
+        options.getMaxPipelined());
+    this.options = options;
     this.keys = new RedisKeys(options.getKeyPrefix());
     this.metrics = metrics;
     this.timeoutMs = options.getTimeoutMs();
     this.where = options.redisUriForDisplay();
-    // One batch in flight per connection and kind keeps every connection busy under load.
-    this.reservations = new ScriptBatcher<>(this::reserveBatch, options.getMaxBatch(), options.getPoolSize(),
+  }
+
+  /**
+   * The hot path of one event loop: its reservations and confirmations are batched among
+   * themselves and go to Redis over the loop's own connection, so a device handler's call, its
+   * batch's reply and its answer all stay on the loop's thread (no hand-over to another loop, and
+   * the handler's state is only ever touched by its own thread).
+   */
+  private final class Lane {
+    final RedisConnections.Link link = redis.link();
+    // As many batches of each kind in flight per loop as there are shared connections.
+    final ScriptBatcher<ReserveItem, Reservation> reservations = new ScriptBatcher<>(
+        items -> reserveBatch(link, items), options.getMaxBatch(), options.getPoolSize(),
         metrics.storeBatchSize(StoreCall.RESERVE));
-    this.confirmations = new ScriptBatcher<>(this::confirmBatch, options.getMaxBatch(), options.getPoolSize(),
+    final ScriptBatcher<ConfirmItem, Confirmation> confirmations = new ScriptBatcher<>(
+        items -> confirmBatch(link, items), options.getMaxBatch(), options.getPoolSize(),
         metrics.storeBatchSize(StoreCall.CONFIRM));
+  }
+
+  /** The lane of the caller's event loop. */
+  private Lane lane(ContextInternal caller) {
+    return lanes.computeIfAbsent(caller.nettyEventLoop(), loop -> new Lane());
   }
 
   /**
@@ -90,7 +119,7 @@ public final class RedisJobStore implements JobStore {
   public Future<Void> open() {
     Future<Void> loaded = Future.succeededFuture();
     for (RedisScript script : RedisScript.values()) {
-      loaded = loaded.compose(v -> call(StoreCall.CONNECT, redis.send(Request.cmd(Command.SCRIPT).arg("LOAD")
+      loaded = loaded.compose(v -> call(StoreCall.CONNECT, redis.shared().send(Request.cmd(Command.SCRIPT).arg("LOAD")
               .arg(script.source), Math.max(timeoutMs, CONNECT_TIMEOUT_MS)))
           .compose(sha -> script.sha.equals(sha.toString()) ? Future.<Void>succeededFuture()
               : Future.failedFuture("Redis knows script " + script + " by another SHA-1")));
@@ -146,7 +175,7 @@ public final class RedisJobStore implements JobStore {
       for (Response id : ids) {
         reads.add(Request.cmd(Command.HGETALL).arg(keys.job(id.toLong())));
       }
-      return call(StoreCall.LIST, redis.batch(reads, timeoutMs)).map(hashes -> {
+      return call(StoreCall.LIST, redis.shared().batch(reads, timeoutMs)).map(hashes -> {
         List<Job> live = new ArrayList<>(hashes.size());
         for (Response hash : hashes) {
           JobHash.Versioned v = JobHash.decode(hash);
@@ -249,7 +278,9 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public Future<Reservation> reserve(long jobId, int round, String deviceId, long now, long leaseUntil) {
-    return reservations.submit(new ReserveItem(jobId, round, deviceId, now, leaseUntil, fixedFields.get(jobId)));
+    ContextInternal caller = vertx.getOrCreateContext();
+    return lane(caller).reservations.submit(new ReserveItem(jobId, round, deviceId, now, leaseUntil,
+        fixedFields.get(jobId)), caller);
   }
 
   /** One reservation of a batch, with its job's fixed fields if known (else it asks for the whole hash). */
@@ -257,13 +288,13 @@ public final class RedisJobStore implements JobStore {
   }
 
   /** Runs reserve.lua over a batch of reservations: one answer per item, in order. */
-  private Future<List<Future<Reservation>>> reserveBatch(List<ReserveItem> items) {
+  private Future<List<Future<Reservation>>> reserveBatch(RedisConnections.Link link, List<ReserveItem> items) {
     Request evalsha = batchCall(RedisScript.RESERVE);
     for (ReserveItem item : items) {
       evalsha.arg(item.jobId()).arg(item.round()).arg(item.deviceId()).arg(item.now()).arg(item.leaseUntil())
           .arg(item.known() == null ? "1" : "0");
     }
-    return eval(StoreCall.RESERVE, RedisScript.RESERVE, evalsha).map(reply -> reservations(items, reply));
+    return eval(StoreCall.RESERVE, RedisScript.RESERVE, link, evalsha).map(reply -> reservations(items, reply));
   }
 
   /**
@@ -359,7 +390,9 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public Future<Confirmation> confirm(long jobId, int round, String deviceId, long now) {
-    return confirmations.submit(new ConfirmItem(jobId, round, deviceId, now, fixedFields.get(jobId)));
+    ContextInternal caller = vertx.getOrCreateContext();
+    return lane(caller).confirmations.submit(new ConfirmItem(jobId, round, deviceId, now, fixedFields.get(jobId)),
+        caller);
   }
 
   /** One confirmation of a batch; {@code known} as for {@link ReserveItem}. */
@@ -367,13 +400,13 @@ public final class RedisJobStore implements JobStore {
   }
 
   /** Runs confirm.lua over a batch of confirmations: one answer per item, in order. */
-  private Future<List<Future<Confirmation>>> confirmBatch(List<ConfirmItem> items) {
+  private Future<List<Future<Confirmation>>> confirmBatch(RedisConnections.Link link, List<ConfirmItem> items) {
     Request evalsha = batchCall(RedisScript.CONFIRM);
     for (ConfirmItem item : items) {
       evalsha.arg(item.jobId()).arg(item.round()).arg(item.deviceId()).arg(item.now())
           .arg(item.known() == null ? "1" : "0");
     }
-    return eval(StoreCall.CONFIRM, RedisScript.CONFIRM, evalsha).map(reply -> confirmations(items, reply));
+    return eval(StoreCall.CONFIRM, RedisScript.CONFIRM, link, evalsha).map(reply -> confirmations(items, reply));
   }
 
   /** The items' confirmations; a confirmation changes no job, so the script sends each job once. */
@@ -506,16 +539,16 @@ public final class RedisJobStore implements JobStore {
   Future<Response> eval(StoreCall call, RedisScript script, List<String> keyNames, List<String> args) {
     Request evalsha = evalsha(script, keyNames);
     args.forEach(evalsha::arg);
-    return eval(call, script, evalsha);
+    return eval(call, script, redis.shared(), evalsha);
   }
 
-  private Future<Response> eval(StoreCall call, RedisScript script, Request evalsha) {
-    return call(call, redis.send(evalsha, timeoutMs).recover(err -> {
+  private Future<Response> eval(StoreCall call, RedisScript script, RedisConnections.Link link, Request evalsha) {
+    return call(call, link.send(evalsha, timeoutMs).recover(err -> {
       if (!RedisFailures.isNoScript(err)) {
         return Future.failedFuture(err);
       }
-      return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source), timeoutMs)
-          .compose(v -> redis.send(evalsha, timeoutMs));
+      return link.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source), timeoutMs)
+          .compose(v -> link.send(evalsha, timeoutMs));
     }));
   }
 
@@ -527,7 +560,7 @@ public final class RedisJobStore implements JobStore {
   }
 
   Future<Response> send(StoreCall call, Request request) {
-    return call(call, redis.send(request, timeoutMs));
+    return call(call, redis.shared().send(request, timeoutMs));
   }
 
   /** Turns failures into Propius errors and records the call; for every call. */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.function.Function;
  * flight is answered. So an idle store adds no delay, and under load each script call carries what
  * arrived during the previous one's round trip (group commit, up to {@code maxBatch} items), with no
  * timer. The batch script answers each item on its own (an answer may fail alone, or still be on its
- * way); a failed batch fails each of its items.
+ * way); a failed batch fails each of its items. Each answer completes on its caller's context,
+ * whichever thread the batch's reply came in on.
  * Callers from any thread.
  *
  * @param <T> an item of the script's arguments
@@ -45,9 +47,9 @@ final class ScriptBatcher<T, R> {
     this.sizes = sizes;
   }
 
-  /** Runs the script for one item, in the next batch to leave. */
-  Future<R> submit(T item) {
-    Promise<R> answer = Promise.promise();
+  /** Runs the script for one item, in the next batch to leave; answers on {@code caller}. */
+  Future<R> submit(T item, ContextInternal caller) {
+    Promise<R> answer = caller.promise();
     List<Pending<T, R>> batch;
     synchronized (this) {
       waiting.add(new Pending<>(item, answer));
