@@ -64,7 +64,7 @@ public final class EdgeMain implements Callable<Integer> {
   Long planTtlMs;
   @Option(names = "--push-interval-ms", paramLabel = "N", description = "partial push interval (default 1000)")
   Long pushIntervalMs;
-  @Option(names = "--push-threshold", paramLabel = "N", description = "push at once after N new contributions (default 100)")
+  @Option(names = "--push-threshold", paramLabel = "N", description = "push at once after N new contributions (default 1000)")
   Integer pushThreshold;
   @Option(names = "--tcp-notsent-lowat", paramLabel = "BYTES", description = "unsent bytes a connection may queue"
       + " (TCP_NOTSENT_LOWAT; default 131072, 0: the kernel's default)")

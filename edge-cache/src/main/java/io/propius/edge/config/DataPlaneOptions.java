@@ -25,8 +25,14 @@ public final class DataPlaneOptions {
   private long planTtlMs = 300_000;
   /** A node pushes its partial aggregates to its parent this often when they changed... */
   private long pushIntervalMs = 1_000;
-  /** ...and at once when this many new contributions arrived for a round. */
-  private int pushThreshold = 100;
+  /**
+   * ...and at once when this many new contributions arrived for a round. A push carries the whole
+   * state (8 bytes per value) however few uploads it adds, so at 100 a leaf taking small uploads
+   * spent a tenth of its event loop pushing; 1,000 is also the most uploads one push reports
+   * ({@code PartialUpdate.MAX_UPLOADS}). Below 1,000 uploads a second the interval sends every push,
+   * so the parent's view lags by up to {@link #pushIntervalMs} (it did below 100 a second before).
+   */
+  private int pushThreshold = 1_000;
   /** Largest accepted result upload (413 beyond). */
   private long maxUploadBytes = 64L * 1024 * 1024;
   /** Largest accepted plan (413 beyond). */

@@ -261,7 +261,7 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
 
   /** Reads a positive whole query parameter, or {@code fallback} when absent (-1: required). */
   private static int intParam(HttpServerRequest req, String name, int fallback, int min) {
-    String v = req.getParam(name);
+    String v = QueryParam.first(req, name);
     if (v == null) {
       if (fallback < 0) {
         throw PropiusException.invalid("query parameter '" + name + "' is required");

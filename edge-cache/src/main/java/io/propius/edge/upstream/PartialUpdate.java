@@ -3,11 +3,6 @@ package io.propius.edge.upstream;
 import io.propius.api.PropiusException;
 import io.propius.api.tensor.TensorFormatException;
 import io.propius.api.tensor.Tensors;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -38,9 +33,6 @@ public record PartialUpdate(String nodeId, long version, long contributors, doub
    *                repeated after a lost answer does not count it twice
    */
   public record Upload(String deviceId, int round, long atMs, long version) {
-    JsonObject toJson() {
-      return new JsonObject().put("device", deviceId).put("round", round).put("at_ms", atMs).put("version", version);
-    }
   }
 
   /** A partial without uploads (as journaled, or from a node whose devices uploaded nothing new). */
@@ -53,9 +45,7 @@ public record PartialUpdate(String nodeId, long version, long contributors, doub
     if (uploads.isEmpty()) {
       return new byte[0];
     }
-    JsonArray out = new JsonArray();
-    uploads.forEach(u -> out.add(u.toJson()));
-    return out.encode().getBytes(StandardCharsets.UTF_8);
+    return UploadsTrailer.write(uploads);
   }
 
   /** Without uploads: what the parent journals and keeps. */
@@ -105,59 +95,12 @@ public record PartialUpdate(String nodeId, long version, long contributors, doub
     }
     int tensorEnd = body.length - (int) trailer;
     List<Upload> uploads = trailer == 0 ? List.of()
-        : uploads(new String(body, tensorEnd, (int) trailer, StandardCharsets.UTF_8), v, c, nowMs);
+        : UploadsTrailer.read(body, tensorEnd, (int) trailer, v, c, nowMs);
     try {
       return new PartialUpdate(nodeId, v, c, w, Tensors.decode(Arrays.copyOf(body, tensorEnd)), uploads);
     } catch (TensorFormatException e) {
       throw PropiusException.invalid("partial state: " + e.getMessage());
     }
-  }
-
-  private static List<Upload> uploads(String text, long version, long contributors, long nowMs) {
-    JsonArray array;
-    try {
-      array = new JsonArray(text);
-    } catch (DecodeException e) {
-      throw PropiusException.invalid("uploads must be a JSON array: " + shorten(e.getMessage()));
-    }
-    if (array.size() > Math.min(contributors, MAX_UPLOADS)) {
-      throw PropiusException.invalid("a push with " + contributors + " contributors carries " + array.size()
-          + " uploads; at most one per contributor and " + MAX_UPLOADS + " are allowed");
-    }
-    List<Upload> out = new ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
-      if (!(array.getValue(i) instanceof JsonObject entry)) {
-        throw PropiusException.invalid("upload " + i + " must be an object");
-      }
-      out.add(upload(i, entry, version, nowMs));
-    }
-    return List.copyOf(out);
-  }
-
-  private static Upload upload(int i, JsonObject entry, long version, long nowMs) {
-    Object device = entry.getValue("device");
-    if (!(device instanceof String id) || id.isBlank() || id.length() > MAX_NODE_ID) {
-      throw PropiusException.invalid("upload " + i + " must name its device: 'device' of 1 to " + MAX_NODE_ID
-          + " characters");
-    }
-    long round = whole(i, entry, "round", 0, Integer.MAX_VALUE);
-    long at = whole(i, entry, "at_ms", 1, Long.MAX_VALUE);
-    if (at > nowMs + MAX_CLOCK_SKEW_MS) {
-      throw PropiusException.invalid("upload " + i + " of device '" + shorten(id) + "' is at " + at
-          + ", in the future (now " + nowMs + ")");
-    }
-    long counted = whole(i, entry, "version", 1, version);
-    return new Upload(id, (int) round, at, counted);
-  }
-
-  private static long whole(int i, JsonObject entry, String field, long min, long max) {
-    Object value = entry.getValue(field);
-    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < min
-        || ((Number) value).longValue() > max) {
-      throw PropiusException.invalid("upload " + i + " needs '" + field + "', a whole number from " + min + " to "
-          + max + ", got " + shorten(String.valueOf(value)));
-    }
-    return ((Number) value).longValue();
   }
 
   private static long count(String header, String text) {
@@ -173,7 +116,7 @@ public record PartialUpdate(String nodeId, long version, long contributors, doub
     return value;
   }
 
-  private static String shorten(String text) {
+  static String shorten(String text) {
     return text.length() <= 32 ? text : text.substring(0, 32) + "...";
   }
 }

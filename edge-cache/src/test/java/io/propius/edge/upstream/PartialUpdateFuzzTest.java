@@ -128,6 +128,55 @@ class PartialUpdateFuzzTest {
         .uploads()).isEqualTo(sent.uploads());
   }
 
+  /** What the streaming reader refuses that a JSON tree refused too, each with the reason. */
+  @Test
+  void aTrailerThatIsNotOneArrayOfObjectsIsRefusedWithTheReason() {
+    byte[] state = Tensors.encode(new double[] {1, 2}, DType.FLOAT64);
+    String good = "{\"device\":\"phone-1\",\"round\":1,\"at_ms\":1000,\"version\":2}";
+    Map<String, String> bad = Map.of(
+        "{}", "must be a JSON array",
+        "[" + good + "] []", "must be a JSON array",
+        "[" + good, "must be a JSON array",
+        "[" + good + ",7]", "upload 1 must be an object",
+        "[" + good.replace("1,", "{\"a\":1},") + "]",
+        "needs 'round', a whole number from 0 to 2147483647, got an object",
+        "[" + good.replace("1000", "1000.0") + "]", "needs 'at_ms', a whole number from 1",
+        "[" + good.replace("\"version\":2", "\"version\":2,\"version\":9") + "]", "needs 'version'");
+    bad.forEach((text, reason) -> {
+      byte[] trailer = text.getBytes(StandardCharsets.UTF_8);
+      assertThatThrownBy(() -> PartialUpdate.parse("leaf-1", "2", "2", "1", String.valueOf(trailer.length),
+          concat(state, trailer), 1_000_000)).as(text).isInstanceOfSatisfying(PropiusException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+            assertThat(e.getMessage()).contains(reason);
+          });
+    });
+  }
+
+  /**
+   * The trailer is written field by field, not through a JSON tree: it must stay JSON that a parent
+   * (of this version or an older one) reads as the same uploads, whatever a device id holds (lone
+   * surrogates too: a child's push can carry one).
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void theUploadsTrailerIsTheJsonArrayAParentReads(long seed) {
+    RandomInputs random = new RandomInputs(seed);
+    long now = 1_000_000;
+    int n = random.between(1, 5);
+    List<PartialUpdate.Upload> uploads = LongStream.range(0, n).mapToObj(i -> new PartialUpdate.Upload(
+        random.fromOneOf(() -> "phone-" + i, () -> random.string(40) + "\"\\\u00e9\u2028\ud83d\ude00\ud800\n" + i),
+        random.between(0, 9), now - random.between(0, 1000), random.between(1, 4))).toList();
+    PartialUpdate sent = new PartialUpdate("leaf-1", 4, n, 1, new double[] {1, 2}, uploads);
+    JsonArray tree = new JsonArray();
+    uploads.forEach(u -> tree.add(new JsonObject().put("device", u.deviceId()).put("round", u.round())
+        .put("at_ms", u.atMs()).put("version", u.version())));
+    byte[] trailer = sent.encodeUploads();
+    assertThat(new JsonArray(new String(trailer, StandardCharsets.UTF_8))).isEqualTo(tree);
+    byte[] state = Tensors.encode(new double[] {1, 2}, DType.FLOAT64);
+    assertThat(PartialUpdate.parse("leaf-1", "4", String.valueOf(n), "1", String.valueOf(trailer.length),
+        concat(state, trailer), now).uploads()).isEqualTo(uploads);
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
