@@ -1,5 +1,6 @@
 package io.propius.edge;
 
+import io.propius.edge.aggregate.Contribution;
 import io.propius.edge.aggregate.ContributionBatch;
 import io.propius.edge.aggregate.Journal;
 import io.propius.edge.aggregate.RoundAggregate;
@@ -79,19 +80,19 @@ final class Contributions {
    * written are summed into the next batch and journaled as one record (the reducer is
    * associative), so the journal writes one state vector per group commit, not one tensor per upload.
    *
-   * @param values folded before this returns and not retained, so the caller may reuse the array
+   * @param contribution folded before this returns and not retained, so the caller may reuse its values
    * @return false (counted now) once journaled
    */
-  Future<Boolean> add(RoundAggregate r, String dedupeKey, double weight, double[] values) {
+  Future<Boolean> add(RoundAggregate r, String dedupeKey, Contribution contribution) {
     if (!journal.keeps()) {
-      r.add(values, weight);
+      r.add(contribution);
       count(r, dedupeKey);
       counted.accept(r, dedupeKey);
       changed.accept(r);
       return Future.succeededFuture(false);
     }
     ContributionBatch batch = batches.computeIfAbsent(r.key(), k -> new ContributionBatch(r));
-    batch.add(dedupeKey, values, weight);
+    batch.add(dedupeKey, contribution);
     accepting.put(dedupeKey, batch.done());
     if (!commitScheduled) {
       commitScheduled = true;

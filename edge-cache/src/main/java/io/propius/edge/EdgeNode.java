@@ -5,6 +5,7 @@ import io.propius.api.PropiusException;
 import io.propius.api.round.RoundMode;
 import io.propius.api.round.RoundSpec;
 import io.propius.api.token.TaskToken;
+import io.propius.edge.aggregate.Contribution;
 import io.propius.edge.aggregate.Journal;
 import io.propius.edge.aggregate.RoundAggregate;
 import io.propius.edge.config.DataPlaneOptions;
@@ -282,11 +283,11 @@ public final class EdgeNode {
      * Counts the contribution once it is journaled. The token is checked again: another upload
      * with it may have been accepted while this body streamed in.
      *
-     * @param values folded before this returns and not retained, so the caller may reuse the array
+     * @param contribution folded before this returns and not retained, so the caller may reuse its values
      * @return whether it was a duplicate (acknowledged, not counted again); fails ROUND_CLOSED
      *     when the round was retired while the upload streamed in
      */
-    public Future<Boolean> accept(double weight, double[] values) {
+    public Future<Boolean> accept(Contribution contribution) {
       Future<Boolean> earlier = contributions.earlier(dedupeKey);
       if (earlier != null) {
         return earlier;
@@ -295,7 +296,7 @@ public final class EdgeNode {
         return Future.failedFuture(rounds.retiredError(round.key()));
       }
       round.touch(clock.getAsLong());
-      Future<Boolean> added = contributions.add(round, dedupeKey, weight, values);
+      Future<Boolean> added = contributions.add(round, dedupeKey, contribution);
       return listener == null ? added : added.onSuccess(duplicate -> {
         if (!duplicate) {
           listener.uploaded(task.jobId(), task.round(), task.deviceId(), clock.getAsLong());

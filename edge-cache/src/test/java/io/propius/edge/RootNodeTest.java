@@ -81,6 +81,34 @@ class RootNodeTest {
     assertThat(Tensors.decode(agg.body().getBytes())).containsExactly((1 + 15) / 4.0, (2 + 18) / 4.0, (3 + 21) / 4.0);
   }
 
+  /**
+   * Float32 and float64 uploads into one round (each decoded into an array an earlier upload of its
+   * type left): a float64 value counts as sent, a float32 one as the float it is.
+   */
+  @Test
+  void float32AndFloat64UploadsAggregateExactly() {
+    tree.http.put(port, "/v1/rounds/7/3", KEY, spec(3, 10));
+    double[][] sent = {{0.1, -2.7, 1e-3}, {5.3, 0.25, -1.1}, {7.77, 3.3, 0.9}, {-0.4, 8.1, 2.2}};
+    double[] sum = new double[3];
+    for (int d = 0; d < sent.length; d++) {
+      DType dtype = d % 2 == 0 ? DType.FLOAT32 : DType.FLOAT64;
+      assertThat(upload(7, 3, tree.token(7, 3, "dev-" + d), d + 1,
+          Buffer.buffer(Tensors.encode(sent[d], dtype))).status()).isEqualTo(200);
+      for (int i = 0; i < 3; i++) {
+        sum[i] += (d + 1) * (dtype == DType.FLOAT32 ? (double) (float) sent[d][i] : sent[d][i]);
+      }
+    }
+    Reply nan = upload(7, 3, tree.token(7, 3, "dev-nan"), 1,
+        Buffer.buffer(Tensors.encode(new double[] {1, 2, Double.NaN}, DType.FLOAT64)));
+    assertThat(nan.errorMessage()).contains("index 2 is NaN");
+    Reply agg = tree.http.get(port, "/v1/aggregates/7/3", KEY);
+    assertThat(agg.headers().get("Propius-Contributors")).isEqualTo("4");
+    double[] mean = Tensors.decode(agg.body().getBytes());
+    for (int i = 0; i < 3; i++) {
+      assertThat(mean[i]).isEqualTo(sum[i] / 10);
+    }
+  }
+
   @Test
   void badInputIsRefusedAndChangesNothing() {
     tree.http.put(port, "/v1/rounds/7/1", KEY, spec(3, 10));

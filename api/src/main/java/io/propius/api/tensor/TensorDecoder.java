@@ -15,6 +15,10 @@ import java.util.function.LongFunction;
  * <p>The header's element count is only a claim. Without a count check that vouches for it, the
  * decoder allocates as the body proves it (room for the values received so far, doubling), so a
  * 12-byte header claiming 4 G elements costs nothing; with one, it allocates the whole array at once.
+ *
+ * <p>A decoder made by {@link #keepingFloat32} does not widen float32 values: it copies them as
+ * they are into a {@code float[]} ({@link #float32()}), to be widened once, where they are folded.
+ * That spares a large tensor a {@code double[]} twice its size and the pass that fills it.
  */
 public final class TensorDecoder {
   /** Per-thread room for one bulk copy of float32 bits; only used within one {@code feed} call. */
@@ -24,12 +28,15 @@ public final class TensorDecoder {
   private final LongFunction<TensorFormatException> countCheck;
   private final boolean vouched;
   private final IntFunction<double[]> arrays;
+  private final IntFunction<float[]> floatArrays;
+  private float[] floats;
   private final ByteBuffer carry = ByteBuffer.allocate(TensorHeader.BYTES).order(ByteOrder.LITTLE_ENDIAN);
   private TensorHeader header;
   private double[] values;
   private int next;
   private long received;
   private int firstNonFinite = -1;
+  private double nonFiniteValue;
 
   /** A decoder that accepts any element count. */
   public TensorDecoder() {
@@ -51,14 +58,30 @@ public final class TensorDecoder {
    *               allocation per tensor
    */
   public TensorDecoder(LongFunction<TensorFormatException> countCheck, IntFunction<double[]> arrays) {
-    this(countCheck, arrays, true);
+    this(countCheck, arrays, true, null);
   }
 
   private TensorDecoder(LongFunction<TensorFormatException> countCheck, IntFunction<double[]> arrays,
                         boolean vouched) {
+    this(countCheck, arrays, vouched, null);
+  }
+
+  private TensorDecoder(LongFunction<TensorFormatException> countCheck, IntFunction<double[]> arrays,
+                        boolean vouched, IntFunction<float[]> floatArrays) {
     this.countCheck = countCheck;
     this.arrays = arrays;
     this.vouched = vouched;
+    this.floatArrays = floatArrays;
+  }
+
+  /**
+   * A decoder that keeps a float32 tensor's values as floats (see {@link #float32()}), in an array
+   * from {@code floatArrays} (which may be a reused one: every element is overwritten); a float64
+   * tensor is decoded into {@code arrays} as by {@link #TensorDecoder(LongFunction, IntFunction)}.
+   */
+  public static TensorDecoder keepingFloat32(LongFunction<TensorFormatException> countCheck,
+                                             IntFunction<double[]> arrays, IntFunction<float[]> floatArrays) {
+    return new TensorDecoder(countCheck, arrays, true, floatArrays);
   }
 
   /** The header, or null until its 12 bytes have arrived. */
@@ -95,7 +118,11 @@ public final class TensorDecoder {
         throw new TensorFormatException("tensor of " + header.count() + " elements is too large to decode");
       }
       int count = (int) header.count();
-      values = vouched || count <= UNPROVEN_ELEMENTS ? arrays.apply(count) : new double[UNPROVEN_ELEMENTS];
+      if (floatArrays != null && header.dtype() == DType.FLOAT32) {
+        floats = floatArrays.apply(count);
+      } else {
+        values = vouched || count <= UNPROVEN_ELEMENTS ? arrays.apply(count) : new double[UNPROVEN_ELEMENTS];
+      }
     }
     int width = header.dtype().bytes();
     if (carry.position() > 0) {
@@ -136,17 +163,18 @@ public final class TensorDecoder {
    */
   private void bulk(ByteBuffer in, int width) {
     int n = (int) Math.min(in.remaining() / width, header.count() - next);
-    room(next + n);
-    if (header.dtype() == DType.FLOAT32) {
+    if (floats != null) {
+      checkBits(in.asIntBuffer(), n);
+      in.asFloatBuffer().get(floats, next, n);
+    } else if (header.dtype() == DType.FLOAT32) {
+      room(next + n);
       IntBuffer bits = in.asIntBuffer();
       int[] scratch = SCRATCH.get();
       int special = 0;
       for (int done = 0; done < n; done += scratch.length) {
         int m = Math.min(scratch.length, n - done);
         bits.get(scratch, 0, m);
-        for (int i = 0; i < m; i++) {
-          special |= (scratch[i] & 0x7f800000) + 0x00800000;
-        }
+        special |= specialBits(scratch, m);
         int base = next + done;
         for (int i = 0; i < m; i++) {
           values[base + i] = Float.intBitsToFloat(scratch[i]);
@@ -156,6 +184,7 @@ public final class TensorDecoder {
         noteNonFinite(n);
       }
     } else {
+      room(next + n);
       in.asDoubleBuffer().get(values, next, n);
       long special = 0;
       for (int i = next; i < next + n; i++) {
@@ -169,11 +198,39 @@ public final class TensorDecoder {
     in.position(in.position() + n * width);
   }
 
+  /** The non-finite check of {@link #bulk} alone, for float32 values kept as floats. */
+  private void checkBits(IntBuffer bits, int n) {
+    int[] scratch = SCRATCH.get();
+    for (int done = 0; done < n; done += scratch.length) {
+      int m = Math.min(scratch.length, n - done);
+      bits.get(scratch, 0, m);
+      boolean special = specialBits(scratch, m) < 0;
+      for (int i = 0; special && firstNonFinite < 0 && i < m; i++) {
+        nonFinite(next + done + i, Float.intBitsToFloat(scratch[i]));
+      }
+    }
+  }
+
+  /** Negative when one of the first {@code m} float32 bit patterns is NaN or infinite (see {@link #bulk}). */
+  private static int specialBits(int[] bits, int m) {
+    int special = 0;
+    for (int i = 0; i < m; i++) {
+      special |= (bits[i] & 0x7f800000) + 0x00800000;
+    }
+    return special;
+  }
+
   private void noteNonFinite(int n) {
     for (int i = next; i < next + n && firstNonFinite < 0; i++) {
-      if (!Double.isFinite(values[i])) {
-        firstNonFinite = i;
-      }
+      nonFinite(i, values[i]);
+    }
+  }
+
+  /** Notes {@code v} at {@code index} if it is the first non-finite value. */
+  private void nonFinite(int index, double v) {
+    if (!Double.isFinite(v) && firstNonFinite < 0) {
+      firstNonFinite = index;
+      nonFiniteValue = v;
     }
   }
 
@@ -194,12 +251,15 @@ public final class TensorDecoder {
     if (next == header.count()) {
       throw new TensorFormatException("tensor has more bytes than its header's " + header.count() + " elements");
     }
-    room(next + 1);
     double v = header.dtype() == DType.FLOAT32 ? in.getFloat() : in.getDouble();
-    if (!Double.isFinite(v) && firstNonFinite < 0) {
-      firstNonFinite = next;
+    nonFinite(next, v);
+    if (floats != null) {
+      floats[next] = (float) v;
+    } else {
+      room(next + 1);
+      values[next] = v;
     }
-    values[next++] = v;
+    next++;
   }
 
   /** Index of the first NaN or infinite value decoded so far, or -1. */
@@ -207,11 +267,32 @@ public final class TensorDecoder {
     return firstNonFinite;
   }
 
+  /** The value at {@link #firstNonFinite()} (NaN or infinite); meaningless when there is none. */
+  public double nonFiniteValue() {
+    return nonFiniteValue;
+  }
+
   /**
-   * @return the decoded values
+   * The values of a float32 tensor fed to a {@link #keepingFloat32} decoder; null for any other
+   * tensor (whose values {@link #finish} returns).
+   *
+   * @throws TensorFormatException when the tensor is incomplete
+   */
+  public float[] float32() {
+    complete();
+    return floats;
+  }
+
+  /**
+   * @return the decoded values; null for a float32 tensor fed to a {@link #keepingFloat32} decoder
    * @throws TensorFormatException when the tensor is incomplete
    */
   public double[] finish() {
+    complete();
+    return values;
+  }
+
+  private void complete() {
     if (header == null) {
       throw new TensorFormatException("tensor is " + received + " bytes, shorter than its " + TensorHeader.BYTES
           + "-byte header");
@@ -220,6 +301,5 @@ public final class TensorDecoder {
       throw new TensorFormatException("tensor is truncated: header says " + header.count() + " elements ("
           + header.totalBytes() + " bytes), received " + received + " bytes");
     }
-    return values;
   }
 }

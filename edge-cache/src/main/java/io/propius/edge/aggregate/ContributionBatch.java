@@ -23,8 +23,8 @@ public final class ContributionBatch {
     this.sum = round.newAccumulator();
   }
 
-  public void add(String dedupeKey, double[] values, double weight) {
-    sum.add(values, weight);
+  public void add(String dedupeKey, Contribution contribution) {
+    contribution.foldInto(sum);
     keys.add(dedupeKey);
   }
 

@@ -81,8 +81,8 @@ public final class RoundAggregate {
   }
 
   /** Folds one device contribution accepted at this node. */
-  public void add(double[] values, double weight) {
-    own.add(values, weight);
+  public void add(Contribution contribution) {
+    contribution.foldInto(own);
   }
 
   /** Folds contributions accepted at this node and already summed (a journaled batch). */

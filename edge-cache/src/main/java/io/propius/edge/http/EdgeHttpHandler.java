@@ -13,6 +13,7 @@ import io.propius.api.token.TaskToken;
 import io.propius.edge.EdgeNode;
 import io.propius.edge.access.JobAccess;
 import io.propius.edge.access.TokenVerifier;
+import io.propius.edge.aggregate.Contribution;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.metrics.EdgeMetrics.Requester;
 import io.propius.edge.metrics.EdgeMetrics.UploadOutcome;
@@ -52,7 +53,8 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private final JobAccess jobAccess;
   private final Supplier<String> scrape;
   private final Predicate<String> metricsReader;
-  private final ValueArrays arrays = new ValueArrays();
+  private final ValueArrays<double[]> doubles = new ValueArrays<>(double[]::new, a -> a.length);
+  private final ValueArrays<float[]> floats = new ValueArrays<>(float[]::new, a -> a.length);
 
   /**
    * @param scrape        Prometheus text for {@code GET /metrics}, or null to not serve it
@@ -326,8 +328,10 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
   private void streamTensor(HttpServerRequest req, EdgeNode.Upload upload, int samples, long started) {
     int expected = upload.tensorLength();
     long limit = options.getMaxUploadBytes();
-    TensorDecoder decoder = new TensorDecoder(n -> n == expected ? null : new TensorFormatException(
-        "tensor has " + n + " values, " + upload.key() + " expects tensor_length " + expected), arrays::take);
+    // Float32 values are kept as floats and widened only as they are folded: no double[] of the tensor.
+    TensorDecoder decoder = TensorDecoder.keepingFloat32(n -> n == expected ? null : new TensorFormatException(
+        "tensor has " + n + " values, " + upload.key() + " expects tensor_length " + expected), doubles::take,
+        floats::take);
     PropiusException[] failed = {null};
     req.handler(chunk -> {
       if (failed[0] != null) {
@@ -352,9 +356,11 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         return;
       }
       double[] values;
+      float[] float32;
       try {
         values = decoder.finish();
-        checkFinite(values, decoder.firstNonFinite());
+        float32 = decoder.float32();
+        checkFinite(decoder);
       } catch (TensorFormatException e) {
         rejectUpload(req, PropiusException.invalid(e.getMessage() + " (expected " + TensorHeader.BYTES + " + "
             + expected + " x 4 or 8 bytes)"));
@@ -364,19 +370,24 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         Exchange.fail(req.response(), e);
         return;
       }
-      Future<Boolean> accepted = upload.accept(samples, values);
+      Future<Boolean> accepted = upload.accept(float32 != null ? Contribution.of(float32, samples)
+          : Contribution.of(values, samples));
       // Folded (or refused) by now: the node keeps no reference to the values.
-      arrays.giveBack(values);
+      if (values != null) {
+        doubles.giveBack(values);
+      } else {
+        floats.giveBack(float32);
+      }
       accepted.onSuccess(dup -> answerUpload(req, dup, started))
           .onFailure(err -> rejectUpload(req, err));
     });
     req.resume();
   }
 
-  private void checkFinite(double[] values, int firstNonFinite) {
-    if (options.isRejectNonFinite() && firstNonFinite >= 0) {
-      throw PropiusException.invalid("tensor value at index " + firstNonFinite + " is " + values[firstNonFinite]
-          + "; NaN and infinite values are rejected");
+  private void checkFinite(TensorDecoder decoder) {
+    if (options.isRejectNonFinite() && decoder.firstNonFinite() >= 0) {
+      throw PropiusException.invalid("tensor value at index " + decoder.firstNonFinite() + " is "
+          + decoder.nonFiniteValue() + "; NaN and infinite values are rejected");
     }
   }
 

@@ -17,7 +17,7 @@ class RoundAggregateUploadsTest {
   private static final RoundSpec SPEC = RoundSpec.sync("sum", 1, 10, 0);
 
   private static void contribute(RoundAggregate leaf, String device) {
-    leaf.add(new double[] {1}, 1);
+    leaf.add(Contribution.of(new double[] {1}, 1));
     leaf.uploaded(device, 1, 100);
   }
 

@@ -1,5 +1,6 @@
 package io.propius.policy.reduce;
 
+
 /**
  * A partial aggregate: folds contributions one at a time without keeping them, and merges with
  * other partials of the same reducer and tensor length. Not thread-safe.
@@ -12,6 +13,27 @@ public interface Accumulator {
    * @param weight its sample weight, positive
    */
   void add(double[] values, double weight);
+
+  /**
+   * Folds one contribution given as float32 values (an upload's body as sent), as
+   * {@link #add(double[], double)} would fold them widened to doubles. This default widens them into
+   * a new array; accumulators that can fold floats as they are override it.
+   *
+   * @param values the device's tensor, exactly the round's length; not retained
+   * @param weight its sample weight, positive
+   */
+  default void add(float[] values, double weight) {
+    add(widened(values), weight);
+  }
+
+  /** The values as doubles, in a new array. */
+  static double[] widened(float[] values) {
+    double[] out = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
 
   /**
    * Folds another partial into this one.

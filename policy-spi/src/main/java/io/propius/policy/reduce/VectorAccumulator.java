@@ -50,16 +50,52 @@ public abstract class VectorAccumulator implements Accumulator {
     fold(values, weight);
   }
 
+  /**
+   * Adds one float32 contribution's values to {@link #state}, as {@link #fold(double[], double)}
+   * would add them widened. This default widens them into a new array; reducers whose fold is a
+   * loop over the values override it, widening each value where it is used.
+   */
+  protected void fold(float[] values, double weight) {
+    fold(Accumulator.widened(values), weight);
+  }
+
+  /** {@link #foldFirst(double[], double)} for float32 values; see {@link #fold(float[], double)}. */
+  protected void foldFirst(float[] values, double weight) {
+    foldFirst(Accumulator.widened(values), weight);
+  }
+
   @Override
-  public final void add(double[] values, double w) {
-    if (values.length != length) {
-      throw new IllegalArgumentException("contribution has " + values.length + " values, expected " + length);
+  public final void add(float[] values, double w) {
+    check(values.length, w);
+    if (firstSinceClear()) {
+      foldFirst(values, w);
+    } else {
+      fold(values, w);
+    }
+    contributors++;
+    weight += w;
+  }
+
+  /** Whether this fold is the first since {@link #clear} (which the state's leftovers wait for). */
+  private boolean firstSinceClear() {
+    boolean first = stale;
+    stale = false;
+    return first;
+  }
+
+  private void check(int values, double w) {
+    if (values != length) {
+      throw new IllegalArgumentException("contribution has " + values + " values, expected " + length);
     }
     if (!(w > 0) || Double.isInfinite(w)) {
       throw new IllegalArgumentException("sample weight must be positive and finite, got " + w);
     }
-    if (stale) {
-      stale = false;
+  }
+
+  @Override
+  public final void add(double[] values, double w) {
+    check(values.length, w);
+    if (firstSinceClear()) {
       foldFirst(values, w);
     } else {
       fold(values, w);

@@ -105,4 +105,44 @@ class BuiltinReducersTest {
     assertThat(merged.state()).containsExactly(fresh.state());
     assertThat(merged.contributors()).isEqualTo(2);
   }
+
+  /**
+   * Float32 contributions (into new and cleared accumulators) give exactly the state their widened
+   * doubles give; so does a reducer that folds only doubles (metrics).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"fedavg", "sum", "metrics"})
+  void float32ContributionsFoldAsTheirDoublesDo(String name) {
+    Reducer r = Reducers.load(name);
+    Random rnd = new Random(5);
+    int n = 5000;
+    float[] x = new float[n];
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) rnd.nextGaussian();
+      y[i] = (float) rnd.nextGaussian();
+    }
+    Accumulator doubles = r.newAccumulator(n);
+    doubles.add(widen(x), 3);
+    doubles.add(widen(y), 0.25);
+
+    Accumulator floats = r.newAccumulator(n);
+    floats.add(y, 9);
+    floats.clear();
+    floats.add(x, 3);
+    floats.add(y, 0.25);
+    assertThat(floats.state()).containsExactly(doubles.state());
+    assertThat(floats.contributors()).isEqualTo(2);
+    assertThat(floats.weight()).isEqualTo(3.25);
+    assertThatThrownBy(() -> r.newAccumulator(n + 1).add(x, 1)).hasMessageContaining("expected " + (n + 1));
+    assertThatThrownBy(() -> r.newAccumulator(n).add(x, -1)).hasMessageContaining("positive");
+  }
+
+  private static double[] widen(float[] values) {
+    double[] out = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
 }

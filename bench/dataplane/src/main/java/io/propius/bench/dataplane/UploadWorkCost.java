@@ -9,6 +9,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -18,14 +20,13 @@ import picocli.CommandLine.Option;
 
 /**
  * What a journaled leaf does with an upload's bytes apart from HTTP, step by step, in thread CPU
- * time per MB of float32 payload: the decode into doubles (in 64 KiB chunks, as bodies arrive),
- * the FedAvg fold, and the steps of a group commit (a fresh accumulator, the copy of its state for
- * the journal record, the record's encoding, the merge into the round). The last column is what the
- * leaf does instead of a fresh accumulator and a fold since issue 19: the first fold into a reused,
- * cleared one (which overwrites the state instead of adding to zeros); the journal record shares the
- * state instead of copying it. The leaf's classes
- * themselves, no HTTP, no journal file: the floor under the leaf's CPU per MB in
- * {@link DataPlaneBench}, whose sink does none of this.
+ * time per MB of float32 payload. Per upload, as the leaf does it since issue 19 (target 4): the
+ * float32 body, in 64 KiB chunks as it arrives, checked for non-finite values and copied as floats
+ * into a reused {@code float[]}, then folded (FedAvg) from the floats into the batch's accumulator (a
+ * reused, cleared one: its first fold writes instead of adding); per group commit, the encoding of the batch's state into the
+ * journal record and its merge into the round. For comparison, the steps this replaced: the decode
+ * into a {@code double[]} and the fold from it. The leaf's classes themselves, no HTTP, no journal
+ * file: the floor under the leaf's CPU per MB in {@link DataPlaneBench}, whose sink does none of this.
  *
  * <p>{@code java -cp bench/dataplane/target/dataplane-bench.jar io.propius.bench.dataplane.UploadWorkCost
  * [--values 262144,4194304] [--mb 256] [--rounds 5]}
@@ -34,6 +35,8 @@ import picocli.CommandLine.Option;
     description = "CPU per MB of the leaf's decode, fold and group-commit steps, without HTTP.")
 public final class UploadWorkCost implements Runnable {
   private static final int CHUNK = 64 * 1024;
+  private static final String[] STEPS = {"check and copy floats", "fold from float[]", "first fold (cleared)",
+      "encode (per commit)", "merge (per commit)", "before: decode to double[]", "before: fold from double[]"};
   @Option(names = "--values", split = ",", paramLabel = "N,...",
       description = "float32 values per tensor (default 262144 (1 MB), 4194304 (16 MB))")
   List<Integer> values = List.of(262_144, 4_194_304);
@@ -49,8 +52,8 @@ public final class UploadWorkCost implements Runnable {
   @Override
   public void run() {
     System.out.printf(Locale.ROOT, "Java %s; µs of thread CPU per MB of float32 payload (median of %d rounds"
-        + " after one warm-up)%n%n| values | decode | fold | new accumulator | state copy | encode | merge | cleared: first fold |%n"
-        + "|---|---|---|---|---|---|---|---|%n", Runtime.version(), rounds - 1);
+        + " after one warm-up, and their range)%n%n| values | %s | per upload now | before |%n|---|%s---|---|%n",
+        Runtime.version(), rounds - 1, String.join(" | ", STEPS), "---|".repeat(STEPS.length));
     for (int n : values) {
       measure(n);
     }
@@ -63,68 +66,75 @@ public final class UploadWorkCost implements Runnable {
       floats[i] = (float) random.nextDouble(-1, 1);
     }
     byte[] encoded = Tensors.encode(floats);
-    ByteBuffer body = ByteBuffer.allocateDirect(encoded.length).put(encoded).flip();
+    // Heap chunks of their own, as Vert.x hands a body over.
+    List<ByteBuffer> chunks = new ArrayList<>();
+    for (int off = 0; off < encoded.length; off += CHUNK) {
+      chunks.add(ByteBuffer.wrap(Arrays.copyOfRange(encoded, off, Math.min(encoded.length, off + CHUNK))));
+    }
     double payloadMb = 4.0 * n / (1 << 20);
     int reps = Math.max(1, (int) Math.round(mb / payloadMb));
     Reducer fedavg = Reducers.load("fedavg", UploadWorkCost.class.getClassLoader());
     Accumulator round = fedavg.newAccumulator(n);
     Accumulator batch = fedavg.newAccumulator(n);
     double[] decoded = new double[n];
+    float[] kept = new float[n];
     ByteBuffer record = ByteBuffer.allocateDirect(8 * n).order(ByteOrder.LITTLE_ENDIAN);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    double[][] perStep = new double[7][rounds - 1];
+    double[][] perStep = new double[STEPS.length][rounds - 1];
     for (int r = 0; r < rounds; r++) {
-      long[] at = new long[8];
+      long[] at = new long[STEPS.length + 1];
       at[0] = threads.getCurrentThreadCpuTime();
       for (int k = 0; k < reps; k++) {
-        TensorDecoder decoder = new TensorDecoder(count -> null, length -> decoded);
-        for (int off = 0; off < encoded.length; off += CHUNK) {
-          decoder.feed(body.duplicate().position(off).limit(Math.min(encoded.length, off + CHUNK)));
-        }
-        decoder.finish();
+        TensorDecoder decoder = TensorDecoder.keepingFloat32(count -> null, length -> decoded, length -> kept);
+        chunks.forEach(c -> decoder.feed(c.duplicate()));
+        decoder.float32();
       }
       at[1] = threads.getCurrentThreadCpuTime();
       for (int k = 0; k < reps; k++) {
-        batch.add(decoded, 10);
+        batch.add(kept, 10);
       }
       at[2] = threads.getCurrentThreadCpuTime();
       for (int k = 0; k < reps; k++) {
-        batch = fedavg.newAccumulator(n);
+        batch.clear();
+        batch.add(kept, 10);
       }
       at[3] = threads.getCurrentThreadCpuTime();
-      double[] state = null;
       for (int k = 0; k < reps; k++) {
-        state = batch.state();
+        record.clear();
+        record.asDoubleBuffer().put(batch.sharedState());
       }
       at[4] = threads.getCurrentThreadCpuTime();
       for (int k = 0; k < reps; k++) {
-        record.clear();
-        record.asDoubleBuffer().put(state);
+        round.merge(batch);
       }
       at[5] = threads.getCurrentThreadCpuTime();
       for (int k = 0; k < reps; k++) {
-        round.merge(batch);
+        TensorDecoder decoder = new TensorDecoder(count -> null, length -> decoded);
+        chunks.forEach(c -> decoder.feed(c.duplicate()));
+        decoder.finish();
       }
       at[6] = threads.getCurrentThreadCpuTime();
       for (int k = 0; k < reps; k++) {
-        batch.clear();
         batch.add(decoded, 10);
       }
       at[7] = threads.getCurrentThreadCpuTime();
       if (r > 0) {
-        for (int s = 0; s < 7; s++) {
+        for (int s = 0; s < STEPS.length; s++) {
           perStep[s][r - 1] = (at[s + 1] - at[s]) / 1e3 / (reps * payloadMb);
         }
       }
     }
     StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %d (%s) |", n,
         n * 4L < (1 << 20) ? n * 4 / 1024 + " KB" : n * 4L / (1 << 20) + " MB"));
-    for (double[] step : perStep) {
-      double[] sorted = step.clone();
-      java.util.Arrays.sort(sorted);
-      row.append(String.format(Locale.ROOT, " %.0f (%.0f–%.0f) |", sorted[sorted.length / 2], sorted[0],
-          sorted[sorted.length - 1]));
+    double[] medians = new double[STEPS.length];
+    for (int s = 0; s < STEPS.length; s++) {
+      double[] sorted = perStep[s].clone();
+      Arrays.sort(sorted);
+      medians[s] = sorted[sorted.length / 2];
+      row.append(String.format(Locale.ROOT, " %.0f (%.0f–%.0f) |", medians[s], sorted[0], sorted[sorted.length - 1]));
     }
+    // Per upload: its check and fold; before, its decode and fold (the commit's steps are the same).
+    row.append(String.format(Locale.ROOT, " %.0f | %.0f |", medians[0] + medians[1], medians[5] + medians[6]));
     System.out.println(row);
   }
 }

@@ -73,6 +73,6 @@ class DataPlaneBenchSmokeTest {
   @Test
   void anUnknownUploadTargetIsRefusedBeforeAnythingStarts() {
     assertThatThrownBy(() -> DataPlaneBench.run("--uploads", "memory"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--uploads is journaled or none");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--uploads is journaled, unjournaled or none");
   }
 }

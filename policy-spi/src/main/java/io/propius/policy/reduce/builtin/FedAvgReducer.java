@@ -37,6 +37,20 @@ public final class FedAvgReducer extends ElementwiseReducer {
     }
 
     @Override
+    protected void fold(float[] values, double weight) {
+      for (int i = 0; i < length; i++) {
+        state[i] += weight * values[i];
+      }
+    }
+
+    @Override
+    protected void foldFirst(float[] values, double weight) {
+      for (int i = 0; i < length; i++) {
+        state[i] = weight * values[i];
+      }
+    }
+
+    @Override
     protected double[] aggregate() {
       double w = weight();
       double[] mean = new double[length];

@@ -34,6 +34,20 @@ public final class SumReducer extends ElementwiseReducer {
     }
 
     @Override
+    protected void fold(float[] values, double weight) {
+      for (int i = 0; i < length; i++) {
+        state[i] += values[i];
+      }
+    }
+
+    @Override
+    protected void foldFirst(float[] values, double weight) {
+      for (int i = 0; i < length; i++) {
+        state[i] = values[i];
+      }
+    }
+
+    @Override
     protected double[] aggregate() {
       return state.clone();
     }
