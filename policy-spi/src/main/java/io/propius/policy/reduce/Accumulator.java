@@ -1,6 +1,5 @@
 package io.propius.policy.reduce;
 
-
 /**
  * A partial aggregate: folds contributions one at a time without keeping them, and merges with
  * other partials of the same reducer and tensor length. Not thread-safe.

@@ -96,12 +96,14 @@ public final class RedisJobStore implements JobStore {
    */
   private final class Lane {
     final RedisConnections.Link link = redis.link();
-    // As many batches of each kind in flight per loop as there are shared connections.
+    // One batch of each kind in flight on the loop's one connection: what arrives meanwhile leaves
+    // together in the next. Measured against four in flight (closed-loop peak, quiet machine, two
+    // runs each): 9,061 and 8,601 bindings/s against 8,584 and 7,720, with a third fewer context switches.
     final ScriptBatcher<ReserveItem, Reservation> reservations = new ScriptBatcher<>(
-        items -> reserveBatch(link, items), options.getMaxBatch(), options.getPoolSize(),
+        items -> reserveBatch(link, items), options.getMaxBatch(), 1,
         metrics.storeBatchSize(StoreCall.RESERVE));
     final ScriptBatcher<ConfirmItem, Confirmation> confirmations = new ScriptBatcher<>(
-        items -> confirmBatch(link, items), options.getMaxBatch(), options.getPoolSize(),
+        items -> confirmBatch(link, items), options.getMaxBatch(), 1,
         metrics.storeBatchSize(StoreCall.CONFIRM));
   }
 
