@@ -66,18 +66,25 @@ public abstract class VectorAccumulator implements Accumulator {
 
   @Override
   public final void add(float[] values, double w) {
-    check(values.length, w);
-    if (firstSinceClear()) {
+    if (admit(values.length, w)) {
       foldFirst(values, w);
     } else {
       fold(values, w);
     }
+    counted(w);
+  }
+
+  private void counted(double w) {
     contributors++;
     weight += w;
   }
 
-  /** Whether this fold is the first since {@link #clear} (which the state's leftovers wait for). */
-  private boolean firstSinceClear() {
+  /**
+   * Checks a contribution; the caller folds it next, as the first since {@link #clear} (over the
+   * state's leftovers) when this returns true, and then {@link #counted counts} it.
+   */
+  private boolean admit(int values, double w) {
+    check(values, w);
     boolean first = stale;
     stale = false;
     return first;
@@ -94,14 +101,12 @@ public abstract class VectorAccumulator implements Accumulator {
 
   @Override
   public final void add(double[] values, double w) {
-    check(values.length, w);
-    if (firstSinceClear()) {
+    if (admit(values.length, w)) {
       foldFirst(values, w);
     } else {
       fold(values, w);
     }
-    contributors++;
-    weight += w;
+    counted(w);
   }
 
   @Override
