@@ -350,9 +350,7 @@ public final class ClientManagerVerticle extends VerticleBase {
         Job job = r.job();
         if (r.outcome() == Reservation.Outcome.BOUND) {
           metrics.bound();
-          if (events.deviceEventsWanted()) {
-            events.publish(job, JobEvent.Type.DEVICE_BOUND, deviceId);
-          }
+          events.publishDevice(job, JobEvent.Type.DEVICE_BOUND, deviceId, 0);
           if (r.filledNow()) {
             offers.markFull(job.id(), job.round());
             metrics.roundFilled(now - job.startSched());
@@ -409,13 +407,7 @@ public final class ClientManagerVerticle extends VerticleBase {
     store.confirm(task.jobId(), task.round(), task.deviceId(), now).onSuccess(c -> {
       if (c.newlyConfirmed()) {
         metrics.confirmed();
-      }
-      if (c.newlyConfirmed() && events.deviceEventsWanted()) {
-        JobEvent.Builder confirmed = events.of(c.job(), JobEvent.Type.DEVICE_CONFIRMED).setDeviceId(task.deviceId());
-        if (req.trainedShards() > 0) {
-          confirmed.setTrainedShards(req.trainedShards());
-        }
-        events.publish(confirmed.build());
+        events.publishDevice(c.job(), JobEvent.Type.DEVICE_CONFIRMED, task.deviceId(), req.trainedShards());
       }
       answer(response, bindings.confirmed(task.jobId(), task.round(), task.deviceId()));
     }).onFailure(err -> fail(response, err));

@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
 /**
  * Publishes job events on the event bus, for the scheduler, the watchers and the client managers.
  *
- * <p>A device's bind and confirmation ({@link #deviceEventsWanted()}) are two events per binding,
+ * <p>A device's bind and confirmation ({@link #publishDevice}) are two events per binding,
  * each delivered to every consumer on its own event loop, and in a single process that is not in
  * small-batch mode only the watchers of a job (WatchJob, WebSocket) read them: they go out only
  * while this process has a watcher. A watcher that subscribes later reads the job's state then,
@@ -37,8 +37,8 @@ public final class JobEvents {
     this.deviceEventsAlwaysWanted = deviceEventsAlwaysWanted;
   }
 
-  /** Whether DEVICE_BOUND and DEVICE_CONFIRMED events have anyone to reach; publish them only then. */
-  public boolean deviceEventsWanted() {
+  /** Whether DEVICE_BOUND and DEVICE_CONFIRMED events have anyone to reach. */
+  private boolean deviceEventsWanted() {
     return deviceEventsAlwaysWanted || watchers.get() > 0;
   }
 
@@ -53,6 +53,23 @@ public final class JobEvents {
 
   public void publish(Job job, JobEvent.Type type, String deviceId) {
     publish(of(job, type).setDeviceId(deviceId).build());
+  }
+
+  /**
+   * Publishes a device's bind or confirmation, when it has anyone to reach; the event is not even
+   * built otherwise.
+   *
+   * @param trainedShards the shards the device reports it trained, 0 when it reports none
+   */
+  public void publishDevice(Job job, JobEvent.Type type, String deviceId, int trainedShards) {
+    if (!deviceEventsWanted()) {
+      return;
+    }
+    JobEvent.Builder event = of(job, type).setDeviceId(deviceId);
+    if (trainedShards > 0) {
+      event.setTrainedShards(trainedShards);
+    }
+    publish(event.build());
   }
 
   public void publish(JobEvent event) {
