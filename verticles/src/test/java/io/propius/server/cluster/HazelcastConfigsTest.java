@@ -24,6 +24,7 @@ class HazelcastConfigsTest {
     assertThat(config.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
     assertThat(config.getMetricsConfig().isEnabled()).isFalse();
     assertThat(config.getProperty("hazelcast.health.monitoring.level")).isEqualTo("OFF");
+    assertThat(config.getProperty("hazelcast.partition.count")).isEqualTo("23");
     assertThat(config.getNetworkConfig().getPort()).isEqualTo(5801);
     assertThat(config.getNetworkConfig().isPortAutoIncrement()).isFalse();
     assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("10.1.2.3");
