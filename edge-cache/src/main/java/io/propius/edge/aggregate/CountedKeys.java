@@ -97,11 +97,6 @@ public final class CountedKeys {
     bytes += need;
   }
 
-  /** Keys counted. */
-  public int size() {
-    return count;
-  }
-
   /** The keys counted so far; later {@link #add}s do not change it. */
   public View view() {
     List<Chunk> chunks = new ArrayList<>(sealed.size() + 1);

@@ -519,8 +519,7 @@ public final class Journal {
         for (ByteBuffer keys : c.dedupeKeys().chunks()) {
           writeAll(ch, keys);
         }
-        out.clear().writeLong(c.contributors()).writeDouble(c.weight());
-        doubles(out, c.state());
+        contributionsTail(out.clear(), c.contributors(), c.weight(), c.state());
         writeAll(ch, out);
         written += 4 + length;
       } else {
@@ -542,13 +541,11 @@ public final class Journal {
     } else if (entry instanceof ContributionsEntry c) {
       out.writeByte(CONTRIBUTIONS).writeInt(c.dedupeKeys().size());
       c.dedupeKeys().forEach(k -> string(out, k));
-      out.writeLong(c.contributors()).writeDouble(c.weight());
-      doubles(out, c.state());
+      contributionsTail(out, c.contributors(), c.weight(), c.state());
     } else if (entry instanceof CountedEntry c) {
       out.writeByte(CONTRIBUTIONS).writeInt(c.dedupeKeys().count());
       c.dedupeKeys().chunks().forEach(out::writeBytes);
-      out.writeLong(c.contributors()).writeDouble(c.weight());
-      doubles(out, c.state());
+      contributionsTail(out, c.contributors(), c.weight(), c.state());
     } else if (entry instanceof PartialEntry p) {
       out.writeByte(PARTIAL);
       string(out, p.update().nodeId());
@@ -563,6 +560,12 @@ public final class Journal {
       out.writeByte(RETIRED);
     }
     out.setInt(start, out.writerIndex() - start - 4);
+  }
+
+  /** What a contributions record holds after its dedupe keys. */
+  private static void contributionsTail(ByteBuf out, long contributors, double weight, double[] state) {
+    out.writeLong(contributors).writeDouble(weight);
+    doubles(out, state);
   }
 
   private static void string(ByteBuf out, String s) {
