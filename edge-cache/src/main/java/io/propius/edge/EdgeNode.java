@@ -6,6 +6,7 @@ import io.propius.api.round.RoundMode;
 import io.propius.api.round.RoundSpec;
 import io.propius.api.token.TaskToken;
 import io.propius.edge.aggregate.Contribution;
+import io.propius.edge.aggregate.CountedKeys;
 import io.propius.edge.aggregate.Journal;
 import io.propius.edge.aggregate.RoundAggregate;
 import io.propius.edge.config.DataPlaneOptions;
@@ -164,9 +165,9 @@ public final class EdgeNode {
     for (RoundAggregate r : rounds.all()) {
       out.add(new Journal.SpecEntry(r.key(), r.spec()));
       Accumulator own = r.own();
-      List<String> keys = r.countedKeys();
-      if (own.contributors() > 0 || !keys.isEmpty()) {
-        out.add(new Journal.ContributionsEntry(r.key(), keys, own.contributors(), own.weight(), own.state()));
+      CountedKeys.View keys = r.countedKeys();
+      if (own.contributors() > 0 || keys.count() > 0) {
+        out.add(new Journal.CountedEntry(r.key(), keys, own.contributors(), own.weight(), own.state()));
       }
       r.childPartials().forEach(p -> out.add(new Journal.PartialEntry(r.key(), p)));
     }

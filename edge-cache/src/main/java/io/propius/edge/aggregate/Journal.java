@@ -46,7 +46,8 @@ public final class Journal {
   private static final System.Logger LOG = System.getLogger(Journal.class.getName());
 
   /** What a journal holds, in append order. */
-  public sealed interface Entry permits SpecEntry, ContributionsEntry, PartialEntry, PlanEntry, RetiredEntry {
+  public sealed interface Entry permits SpecEntry, ContributionsEntry, CountedEntry, PartialEntry, PlanEntry,
+      RetiredEntry {
     RoundKey key();
   }
 
@@ -60,6 +61,15 @@ public final class Journal {
    */
   public record ContributionsEntry(RoundKey key, List<String> dedupeKeys, long contributors, double weight,
                                    double[] state) implements Entry {
+  }
+
+  /**
+   * Every contribution folded into a round, for a compaction snapshot: written as a
+   * {@link ContributionsEntry} record (and replayed as one), its dedupe keys copied as they were
+   * encoded when counted instead of encoded again.
+   */
+  public record CountedEntry(RoundKey key, CountedKeys.View dedupeKeys, long contributors, double weight,
+                             double[] state) implements Entry {
   }
 
   public record PartialEntry(RoundKey key, PartialUpdate update) implements Entry {
@@ -325,7 +335,10 @@ public final class Journal {
   }
 
   private static void writeAll(FileChannel ch, ByteBuf out) throws IOException {
-    ByteBuffer bytes = out.nioBuffer();
+    writeAll(ch, out.nioBuffer());
+  }
+
+  private static void writeAll(FileChannel ch, ByteBuffer bytes) throws IOException {
     while (bytes.hasRemaining()) {
       ch.write(bytes);
     }
@@ -359,18 +372,15 @@ public final class Journal {
     // A name of its own: a snapshot given up on after a failed switch is deleted in the background,
     // which must not hit the next one, nor that of the journal reopened after this one is closed.
     Path temp = dir.resolve(COMPACTING + "-" + instance + "-" + (++snapshotsStarted));
-    int sizeHint = (int) Math.max(1024, Math.min(Integer.MAX_VALUE / 2, lastSnapshotBytes));
-    // Not on the writer thread: the snapshot (every seen device token) takes tens of milliseconds
-    // to encode and force, and the appends of that time would wait behind it.
+    // Not on the writer thread: the snapshot (every seen device token) takes milliseconds to
+    // write and force, and the appends of that time would wait behind it.
     compacting = vertx.executeBlocking(() -> {
-      ByteBuf encoded = Unpooled.buffer(sizeHint);
-      live.forEach(e -> encode(encoded, e));
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
-        writeAll(ch, encoded);
+        long bytes = writeSnapshot(ch, live);
         ch.force(true);
+        return new Prepared(temp, bytes, logOffset);
       }
-      return new Prepared(temp, encoded.readableBytes(), logOffset);
     }, false);
     compacting.onComplete(ar -> {
       compacting = null;
@@ -485,6 +495,42 @@ public final class Journal {
     }).eventually(writer::close).mapEmpty();
   }
 
+  /**
+   * Writes a snapshot's records one after the other, each through one small buffer, so no buffer
+   * of the whole snapshot is allocated: a round's dedupe keys go from their encoded chunks to the
+   * file as they are.
+   *
+   * @return the bytes written
+   */
+  private static long writeSnapshot(FileChannel ch, List<Entry> live) throws IOException {
+    ByteBuf out = Unpooled.buffer(64 * 1024);
+    long written = 0;
+    for (Entry e : live) {
+      out.clear();
+      if (e instanceof CountedEntry c) {
+        // The record's length is known up front: the header, the keys' bytes, then the state's.
+        long length = 8 + 4 + 1 + 4 + c.dedupeKeys().bytes() + 8 + 8 + 4 + (long) c.state().length * Double.BYTES;
+        if (length > Integer.MAX_VALUE) {
+          throw new IOException("a snapshot record of " + length + " bytes does not fit the journal's format");
+        }
+        out.writeInt((int) length).writeLong(c.key().job()).writeInt(c.key().round()).writeByte(CONTRIBUTIONS)
+            .writeInt(c.dedupeKeys().count());
+        writeAll(ch, out);
+        for (ByteBuffer keys : c.dedupeKeys().chunks()) {
+          writeAll(ch, keys);
+        }
+        contributionsTail(out.clear(), c.contributors(), c.weight(), c.state());
+        writeAll(ch, out);
+        written += 4 + length;
+      } else {
+        encode(out, e);
+        written += out.readableBytes();
+        writeAll(ch, out);
+      }
+    }
+    return written;
+  }
+
   /** Encodes one record into {@code out}; the length prefix is filled in last, so nothing is copied twice. */
   private static void encode(ByteBuf out, Entry entry) {
     int start = out.writerIndex();
@@ -495,8 +541,11 @@ public final class Journal {
     } else if (entry instanceof ContributionsEntry c) {
       out.writeByte(CONTRIBUTIONS).writeInt(c.dedupeKeys().size());
       c.dedupeKeys().forEach(k -> string(out, k));
-      out.writeLong(c.contributors()).writeDouble(c.weight());
-      doubles(out, c.state());
+      contributionsTail(out, c.contributors(), c.weight(), c.state());
+    } else if (entry instanceof CountedEntry c) {
+      out.writeByte(CONTRIBUTIONS).writeInt(c.dedupeKeys().count());
+      c.dedupeKeys().chunks().forEach(out::writeBytes);
+      contributionsTail(out, c.contributors(), c.weight(), c.state());
     } else if (entry instanceof PartialEntry p) {
       out.writeByte(PARTIAL);
       string(out, p.update().nodeId());
@@ -511,6 +560,12 @@ public final class Journal {
       out.writeByte(RETIRED);
     }
     out.setInt(start, out.writerIndex() - start - 4);
+  }
+
+  /** What a contributions record holds after its dedupe keys. */
+  private static void contributionsTail(ByteBuf out, long contributors, double weight, double[] state) {
+    out.writeLong(contributors).writeDouble(weight);
+    doubles(out, state);
   }
 
   private static void string(ByteBuf out, String s) {

@@ -33,7 +33,7 @@ public final class RoundAggregate {
    */
   private Accumulator spare;
   /** Dedupe keys of the device contributions in {@link #own}, in the order they were counted. */
-  private final List<String> counted = new ArrayList<>();
+  private final CountedKeys counted = new CountedKeys();
   /**
    * Uploads in the subtree for the parent, not yet acknowledged by it (below the root only; a
    * sample, so at most {@link PartialUpdate#MAX_UPLOADS}; not journaled). Version 0: not pushed yet.
@@ -96,11 +96,11 @@ public final class RoundAggregate {
   }
 
   /**
-   * The dedupe keys of the contributions folded here, as a copy: a compaction snapshot, or the
+   * The dedupe keys of the contributions folded here so far: for a compaction snapshot, or the
    * keys to forget when the round is retired.
    */
-  public List<String> countedKeys() {
-    return List.copyOf(counted);
+  public CountedKeys.View countedKeys() {
+    return counted.view();
   }
 
   /**

@@ -5,6 +5,7 @@ import static io.propius.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.edge.aggregate.Journal.ContributionsEntry;
+import io.propius.edge.aggregate.Journal.CountedEntry;
 import io.propius.edge.aggregate.Journal.PartialEntry;
 import io.propius.edge.aggregate.Journal.PlanEntry;
 import io.propius.edge.aggregate.Journal.RetiredEntry;
@@ -120,7 +121,9 @@ class JournalTest {
     for (int i = 0; i < 400_000; i++) {
       tokens.add("9/1/seen-device-" + i);
     }
-    List<Journal.Entry> live = List.of(new ContributionsEntry(key, tokens, tokens.size(), 1, new double[] {42}));
+    CountedKeys counted = new CountedKeys();
+    tokens.forEach(counted::add);
+    List<Journal.Entry> live = List.of(new CountedEntry(key, counted.view(), tokens.size(), 1, new double[] {42}));
     journal.compactWith(() -> live);
     List<Integer> duringCompaction = new ArrayList<>();
     int n = 0;
@@ -140,7 +143,7 @@ class JournalTest {
     onLoop(journal::close);
 
     List<Journal.Entry> replayed = onLoop(() -> Journal.open(vertx, dir, false, 64 * 1024, "")).replayed();
-    assertThat(((ContributionsEntry) replayed.get(0)).dedupeKeys()).hasSize(400_000);
+    assertThat(((ContributionsEntry) replayed.get(0)).dedupeKeys()).containsExactlyElementsOf(tokens);
     List<String> after = keysAfterSnapshot(replayed);
     // The records after the snapshot are a contiguous run up to the last append, in append order.
     int first = last - after.size() + 1;
@@ -148,6 +151,50 @@ class JournalTest {
         .mapToObj(i -> "9/1/d" + i).toList());
     assertThat(first).isLessThanOrEqualTo(duringCompaction.get(0));
     assertThat(dir.toFile().list()).allMatch(f -> !f.contains(".compacting"));
+  }
+
+  /**
+   * A round's counted keys go into a snapshot as they were encoded when counted: replayed as the
+   * contributions record they stand for, with every key (in several chunks, one of them larger than
+   * a chunk, non-ASCII ones, a lone surrogate written as '?' as any record writes it), and the
+   * record after it still found where it starts.
+   */
+  @Test
+  void aSnapshotOfCountedKeysReplaysAsTheContributionsRecord() {
+    RoundKey key = new RoundKey(9, 2);
+    CountedKeys counted = new CountedKeys();
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      keys.add("9/2/device-" + i);
+    }
+    keys.add(10, "9/2/" + "x".repeat(100_000));
+    keys.add(20, "9/2/appareil-é-设备-\uD83D\uDE00");
+    keys.add("9/2/lone-\uD800");
+    keys.forEach(counted::add);
+    CountedKeys.View view = counted.view();
+    counted.add("9/2/counted-after-the-view");
+    double[] state = new Random(3).doubles(777, -1, 1).toArray();
+    Journal journal = onLoop(() -> Journal.open(vertx, dir, false, 64 * 1024, "n1"));
+    journal.compactWith(() -> List.of(new CountedEntry(key, view, keys.size(), 12.5, state)));
+    for (int i = 0; journal.compactions() == 0 && i < 10_000; i++) {
+      String device = "9/2/d" + i;
+      onLoop(() -> journal.append(new ContributionsEntry(key, List.of(device), 1, 1, new double[1000])));
+    }
+    assertThat(journal.compactions()).isEqualTo(1);
+    onLoop(journal::close);
+
+    List<Journal.Entry> replayed = onLoop(() -> Journal.open(vertx, dir, false, 64 * 1024, "")).replayed();
+    ContributionsEntry snapshot = (ContributionsEntry) replayed.get(0);
+    List<String> expected = new ArrayList<>(keys);
+    expected.set(expected.size() - 1, "9/2/lone-?");
+    assertThat(snapshot.dedupeKeys()).containsExactlyElementsOf(expected);
+    assertThat(snapshot.contributors()).isEqualTo(keys.size());
+    assertThat(snapshot.weight()).isEqualTo(12.5);
+    assertThat(snapshot.state()).containsExactly(state);
+    assertThat(keysAfterSnapshot(replayed)).isNotEmpty().allMatch(k -> k.startsWith("9/2/d"));
+    List<String> viewed = new ArrayList<>();
+    view.forEach(viewed::add);
+    assertThat(viewed).containsExactlyElementsOf(expected);
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A few long-lived connections to Redis, each pipelining many commands: a command goes out without
@@ -67,14 +68,25 @@ final class RedisConnections {
 
     /** Sends one command; fails with {@link java.util.concurrent.TimeoutException} after {@code timeoutMs}. */
     Future<Response> send(Request request, long timeoutMs) {
-      Future<RedisConnection> conn = get();
-      return dropIfHung(conn, conn.compose(c -> c.send(request)).timeout(timeoutMs, TimeUnit.MILLISECONDS));
+      return timed(c -> c.send(request), timeoutMs);
     }
 
     /** Sends commands back to back and collects their replies in order. */
     Future<List<Response>> batch(List<Request> requests, long timeoutMs) {
+      return timed(c -> c.batch(requests), timeoutMs);
+    }
+
+    /**
+     * Once connected, the timeout goes on the command's own future, which belongs to the
+     * connection's event loop, so its timer is set and cancelled on that loop. On a composition of
+     * the connection future (a future without a context) Vert.x schedules it on Netty's global
+     * executor instead: a thread of its own, woken to set the timer and again to cancel it, for
+     * every command.
+     */
+    private <T> Future<T> timed(Function<RedisConnection, Future<T>> command, long timeoutMs) {
       Future<RedisConnection> conn = get();
-      return dropIfHung(conn, conn.compose(c -> c.batch(requests)).timeout(timeoutMs, TimeUnit.MILLISECONDS));
+      Future<T> reply = conn.succeeded() ? command.apply(conn.result()) : conn.compose(command);
+      return dropIfHung(conn, reply.timeout(timeoutMs, TimeUnit.MILLISECONDS));
     }
 
     private <T> Future<T> dropIfHung(Future<RedisConnection> conn, Future<T> reply) {
