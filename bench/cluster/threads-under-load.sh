@@ -3,7 +3,8 @@
 # the given arguments, reads every node's per-thread utime + stime (/proc/<pid>/task/*/stat) every
 # 2 s, and afterwards prints, for each "without load" reading and each check-in phase through HAProxy,
 # the nodes' ms of CPU per second by thread group (compiler threads, event loops, Hazelcast, ...) over
-# the 5 s before the phase's line appeared. Thread names are the kernel's 15-character ones.
+# the --duration seconds (default 5) before the phase's line appeared. Thread names are the kernel's
+# 15-character ones.
 # Usage: bench/cluster/threads-under-load.sh [loadgen cluster arguments]
 #   e.g. bench/cluster/threads-under-load.sh --nodes 3 --repeat 3 --duration 5 --warmup 10
 set -euo pipefail
@@ -12,6 +13,7 @@ jar=${LOADGEN_JAR:-bench/loadgen/target/propius-loadgen.jar}
 [ -f "$jar" ] || { echo "build it first: mvn -q -B -pl bench/loadgen -am package -DskipTests" >&2; exit 2; }
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 hz=$(getconf CLK_TCK)
+seconds=5; prev=""; for a in "$@"; do [ "$prev" = --duration ] && seconds=$a; prev=$a; done
 java -jar "$jar" cluster "$@" 2> >(while IFS= read -r l; do echo "$(date +%s.%N) $l"; done > "$dir/err") > "$dir/out.md" &
 gen=$!
 while kill -0 $gen 2> /dev/null; do
@@ -28,7 +30,7 @@ wait $gen
 cat "$dir/out.md"
 grep -E "without load|HAProxy, CHECKIN" "$dir/err" | while read -r end line; do
   echo "== ${line%%, Propius*}"
-  awk -v s="$(echo "$end - 5" | bc)" -v e="$end" -v hz="$hz" '
+  awk -v s="$(echo "$end - $seconds" | bc)" -v e="$end" -v hz="$hz" '
     { k = $2 " " $3; if ($1 >= s && !(k in a)) { a[k] = $4; ta[k] = $1 } if ($1 <= e) { b[k] = $4; tb[k] = $1; g[k] = $5 } }
     END { for (k in a) if ((k in b) && tb[k] > ta[k]) { d = (b[k] - a[k]) / hz * 1000 / (tb[k] - ta[k]); grp[g[k]] += d; tot += d }
       printf "   all Propius threads %.0f ms/s\n", tot
