@@ -14,6 +14,13 @@ import java.nio.file.Path;
  * then the network from {@link ClusterOptions}, or the operator's file instead when one is given.
  */
 final class HazelcastConfigs {
+  /**
+   * Hazelcast's partitions (default 271). Vert.x keeps only its subscriptions and node records in
+   * them, a few entries per node; every partition costs periodic replica checks and migrations when
+   * a member joins or leaves. Every member of a cluster must use the same count.
+   */
+  static final int PARTITIONS = 23;
+
   private HazelcastConfigs() {
   }
 
@@ -40,6 +47,12 @@ final class HazelcastConfigs {
     config.setProperty("hazelcast.max.join.seconds", Long.toString(Math.max(1, options.getJoinTimeoutMs() / 1000)));
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.logging.type", "jdk");
+    // Nothing reads Hazelcast's own metrics (no Management Center, no JMX; Propius exports its own)
+    // nor its health log. Their timers, and the JIT compiling the probes they walk every few seconds,
+    // were a third of a settled idle node's CPU.
+    config.getMetricsConfig().setEnabled(false);
+    config.setProperty("hazelcast.health.monitoring.level", "OFF");
+    config.setProperty("hazelcast.partition.count", Integer.toString(PARTITIONS));
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(options.getPort()).setPortAutoIncrement(false).setPublicAddress(options.getHost());
     if (options.getHost().matches("\\d{1,3}(\\.\\d{1,3}){3}")) {

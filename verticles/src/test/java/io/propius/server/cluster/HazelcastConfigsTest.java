@@ -22,6 +22,9 @@ class HazelcastConfigsTest {
         .setMembers("10.1.2.3:5801,10.1.2.4:5801").setName("blue"));
     assertThat(config.getClusterName()).isEqualTo("blue");
     assertThat(config.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
+    assertThat(config.getMetricsConfig().isEnabled()).isFalse();
+    assertThat(config.getProperty("hazelcast.health.monitoring.level")).isEqualTo("OFF");
+    assertThat(config.getProperty("hazelcast.partition.count")).isEqualTo("23");
     assertThat(config.getNetworkConfig().getPort()).isEqualTo(5801);
     assertThat(config.getNetworkConfig().isPortAutoIncrement()).isFalse();
     assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("10.1.2.3");
