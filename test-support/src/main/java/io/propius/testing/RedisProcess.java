@@ -92,6 +92,33 @@ public final class RedisProcess implements AutoCloseable {
     Crash.kill(process);
   }
 
+  /**
+   * Stops the server without closing anything (SIGSTOP), as a stalled Redis would: connections stay
+   * open and no command is answered until {@link #resume()}.
+   */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** Lets a {@link #pause() paused} server go on (SIGCONT). */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Whether something on the port answers PING (with PONG, or NOAUTH when a password is set). */
   private boolean answers() {
     try (Socket socket = new Socket()) {

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -226,6 +227,48 @@ class RedisJobStoreTest extends JobStoreContract {
    * store must answer each reservation and confirmation on the event loop that asked, although
    * callers on two loops fire at once and their items could share batches.
    */
+  /**
+   * A Redis that stops answering (SIGSTOP, sockets open) fails a loop's commands after
+   * {@code store.timeoutMs} with UNAVAILABLE (the timeout is set on the connection's event loop),
+   * and once Redis answers again the loop's next command succeeds.
+   */
+  @Test
+  void aLoopsCommandsTimeOutWhileRedisStopsAnsweringAndGoOnAfterwards() {
+    try (RedisProcess stalling = RedisProcess.ephemeral()) {
+      RedisJobStore hung = new RedisJobStore(vertx, new StoreOptions().setType("redis").setRedisUri(stalling.uri())
+          .setKeyPrefix("stall:").setTimeoutMs(300), new PropiusMetrics(PropiusServer.newRegistry()));
+      await(hung.open());
+      try {
+        long id = await(hung.register(spec("t", 1, 10), NO_LIMITS, 0)).id();
+        await(hung.requestRound(id, 10, 0, 0));
+        ContextInternal loop = ((VertxInternal) vertx).createEventLoopContext();
+        await(onLoop(loop, () -> hung.reserve(id, 1, "before", 1, 1_000_000)));
+        stalling.pause();
+        long start = System.nanoTime();
+        Throwable stalled;
+        try {
+          stalled = Futures.failure(onLoop(loop, () -> hung.reserve(id, 1, "during", 1, 1_000_000)));
+        } finally {
+          stalling.resume();
+        }
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(stalled).isInstanceOf(PropiusException.class).hasMessageContaining("did not answer in time");
+        assertThat(((PropiusException) stalled).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(waitedMs).as("failed after the store's timeout, not long after").isBetween(250L, 5_000L);
+        assertThat(await(onLoop(loop, () -> hung.reserve(id, 1, "after", 1, 1_000_000))).outcome())
+            .isEqualTo(Reservation.Outcome.BOUND);
+      } finally {
+        await(hung.close());
+      }
+    }
+  }
+
+  private static <T> Future<T> onLoop(ContextInternal loop, Supplier<Future<T>> call) {
+    Promise<T> answered = Promise.promise();
+    loop.runOnContext(v -> call.get().onComplete(answered));
+    return answered.future();
+  }
+
   @Test
   void reservationsAndConfirmationsAreAnsweredOnTheCallersEventLoop() {
     long id = await(store.register(spec("t", 1, 400), NO_LIMITS, 0)).id();
