@@ -1,6 +1,5 @@
 package io.propius.server.store.redis;
 
-import io.micrometer.core.instrument.DistributionSummary;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,7 +10,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Sends calls of one kind (reservations, confirmations) to Redis in batches: a call goes out at
+ * Sends calls (the hot path's reservations and confirmations) to Redis in batches: a call goes out at
  * once while fewer than {@code maxInFlight} batches are on their way; otherwise it waits, with any
  * other calls that arrive meanwhile, for the next batch to leave, which happens as soon as one in
  * flight is answered. So an idle store adds no delay, and under load each script call carries what
@@ -31,20 +30,16 @@ final class ScriptBatcher<T, R> {
   private final Function<List<T>, Future<List<Future<R>>>> script;
   private final int maxBatch;
   private final int maxInFlight;
-  private final DistributionSummary sizes;
   private final ArrayDeque<Pending<T, R>> waiting = new ArrayDeque<>();
   private int inFlight;
 
   /**
    * @param script runs one batch and answers its items, in order
-   * @param sizes records the items of every batch sent
    */
-  ScriptBatcher(Function<List<T>, Future<List<Future<R>>>> script, int maxBatch, int maxInFlight,
-                DistributionSummary sizes) {
+  ScriptBatcher(Function<List<T>, Future<List<Future<R>>>> script, int maxBatch, int maxInFlight) {
     this.script = script;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
-    this.sizes = sizes;
   }
 
   /** Runs the script for one item, in the next batch to leave; answers on {@code caller}. */
@@ -73,7 +68,6 @@ final class ScriptBatcher<T, R> {
   }
 
   private void send(List<Pending<T, R>> batch) {
-    sizes.record(batch.size());
     List<T> items = new ArrayList<>(batch.size());
     for (Pending<T, R> pending : batch) {
       items.add(pending.item());
