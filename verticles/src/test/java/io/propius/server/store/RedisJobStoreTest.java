@@ -172,66 +172,6 @@ class RedisJobStoreTest extends JobStoreContract {
   }
 
   /**
-   * Reservations and confirmations made on one event loop go to Redis together (script calls that
-   * carry both kinds, fewer than the calls of each kind) and run in the order they were made: each
-   * answer carries the job exactly as the calls before it left it, whether its own item carried the
-   * job or the store derived it from an earlier item, of either kind, in the same script call.
-   */
-  @Test
-  void oneLoopsReservationsAndConfirmationsShareScriptCallsAndSeeTheJobInOrder() {
-    long id = await(store.register(spec("t", 1, 40), NO_LIMITS, 0)).id();
-    await(store.requestRound(id, 40, 0, 0));
-    for (int i = 0; i < 10; i++) {
-      await(store.reserve(id, 1, "early" + i, 1, 1_000_000));
-    }
-    long scriptCallsBefore = evalshaCalls();
-    ContextInternal loop = ((VertxInternal) vertx).createEventLoopContext();
-    Promise<List<Future<?>>> fired = Promise.promise();
-    loop.runOnContext(v -> {
-      List<Future<?>> calls = new ArrayList<>();
-      for (int i = 0; i < 50; i++) {
-        calls.add(store.reserve(id, 1, "late" + i, 10 + i, 1_000_000));
-        if (i < 10) {
-          calls.add(store.confirm(id, 1, "early" + i, 10 + i));
-        }
-      }
-      fired.complete(calls);
-    });
-    List<Future<?>> calls = await(fired.future());
-    await(Future.join(calls));
-    int bound = 10;
-    for (Future<?> call : calls) {
-      if (call.result() instanceof Reservation r) {
-        bound += r.outcome() == Reservation.Outcome.BOUND ? 1 : 0;
-        assertThat(r.job().amount()).as("a reservation's job as its own call left it").isEqualTo(bound);
-        assertThat(r.job().state()).isEqualTo(bound == 40 ? JobState.FILLED : JobState.REQUESTING);
-      } else {
-        Confirmation c = (Confirmation) call.result();
-        assertThat(c.newlyConfirmed()).isTrue();
-        assertThat(c.job().amount()).as("a confirmation's job as the calls before it left it").isEqualTo(bound);
-      }
-    }
-    assertThat(bound).isEqualTo(40);
-    long scriptCalls = evalshaCalls() - scriptCallsBefore;
-    long reserveBatches = registry.get("propius.store.batch.size").tag("call", "reserve").summary().count() - 10;
-    long confirmBatches = registry.get("propius.store.batch.size").tag("call", "confirm").summary().count();
-    assertThat(reserveBatches).as("reservations shared script calls").isLessThan(50);
-    assertThat(scriptCalls).as("some script calls carried both kinds").isLessThan(reserveBatches + confirmBatches);
-  }
-
-  /** EVALSHA calls Redis has run so far (all tests of this class share the Redis). */
-  private static long evalshaCalls() {
-    Redis raw = Redis.createClient(vertx, redis.uri());
-    try {
-      String stats = await(raw.send(Request.cmd(Command.INFO).arg("commandstats"))).toString();
-      return stats.lines().filter(l -> l.startsWith("cmdstat_evalsha:")).mapToLong(l -> Long.parseLong(
-          l.substring(l.indexOf("calls=") + 6, l.indexOf(',', l.indexOf("calls="))))).sum();
-    } finally {
-      await(raw.close());
-    }
-  }
-
-  /**
    * A reservation takes the device's binding before it writes the lease: when the lease cannot be
    * written (the leases key holds a string), the item fails with the Redis error and leaves neither
    * a binding nor a count behind, so the device binds once the leases key is usable again.

@@ -58,7 +58,7 @@ public final class LoadGenCli {
     String store;
     @Option(names = "--redis-uri", description = "Redis for --store redis (default: start a throw-away redis-server on a free port)")
     String redisUri;
-    @Option(names = "--redis-max-batch", description = "embedded server's store.maxBatch: most reservations and confirmations per Redis script call, 1 for none (default: the server's)")
+    @Option(names = "--redis-max-batch", description = "embedded server's store.maxBatch: most reservations or confirmations per Redis script call, 1 for none (default: the server's)")
     Integer redisMaxBatch;
     @Option(names = "--instances", defaultValue = "2", description = "embedded server's client manager instances, and the bare endpoint's (default ${DEFAULT-VALUE})")
     int instances;

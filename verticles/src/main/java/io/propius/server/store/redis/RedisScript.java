@@ -11,9 +11,10 @@ import java.util.HexFormat;
 enum RedisScript {
   REGISTER("register.lua"),
   UPDATE("update.lua"),
-  BIND("bind.lua"),
+  RESERVE("reserve.lua"),
   CLAIM_OFFERS("claim-offers.lua"),
   CLAIM_ROUND_PLAN("claim-round-plan.lua"),
+  CONFIRM("confirm.lua"),
   EXPIRE_LEASES("expire-leases.lua"),
   PURGE_ENDED("purge-ended.lua"),
   SET_SCORES("set-scores.lua"),

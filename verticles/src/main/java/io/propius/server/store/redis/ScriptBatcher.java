@@ -1,5 +1,6 @@
 package io.propius.server.store.redis;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,7 +11,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Sends calls (the hot path's reservations and confirmations) to Redis in batches: a call goes out at
+ * Sends calls of one kind (reservations, confirmations) to Redis in batches: a call goes out at
  * once while fewer than {@code maxInFlight} batches are on their way; otherwise it waits, with any
  * other calls that arrive meanwhile, for the next batch to leave, which happens as soon as one in
  * flight is answered. So an idle store adds no delay, and under load each script call carries what
@@ -30,16 +31,20 @@ final class ScriptBatcher<T, R> {
   private final Function<List<T>, Future<List<Future<R>>>> script;
   private final int maxBatch;
   private final int maxInFlight;
+  private final DistributionSummary sizes;
   private final ArrayDeque<Pending<T, R>> waiting = new ArrayDeque<>();
   private int inFlight;
 
   /**
    * @param script runs one batch and answers its items, in order
+   * @param sizes records the items of every batch sent
    */
-  ScriptBatcher(Function<List<T>, Future<List<Future<R>>>> script, int maxBatch, int maxInFlight) {
+  ScriptBatcher(Function<List<T>, Future<List<Future<R>>>> script, int maxBatch, int maxInFlight,
+                DistributionSummary sizes) {
     this.script = script;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
+    this.sizes = sizes;
   }
 
   /** Runs the script for one item, in the next batch to leave; answers on {@code caller}. */
@@ -68,6 +73,7 @@ final class ScriptBatcher<T, R> {
   }
 
   private void send(List<Pending<T, R>> batch) {
+    sizes.record(batch.size());
     List<T> items = new ArrayList<>(batch.size());
     for (Pending<T, R> pending : batch) {
       items.add(pending.item());
