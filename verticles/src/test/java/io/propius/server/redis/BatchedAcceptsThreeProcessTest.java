@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Three server JVMs on one redis-server, each sending its reservations and confirmations to Redis
- * in batches of both kinds: 600 devices accept a round of demand 100, each twice (at two different
+ * in batches: 600 devices accept a round of demand 100, each twice (at two different
  * processes, as a client retrying through a load balancer would), and confirm twice; the first 60
  * devices' confirmations go at once with the other devices' accepts. Exactly 100 devices are bound,
  * each once, every retry gets the same answer, every bound device's confirmations succeed, and the
