@@ -219,12 +219,18 @@ public final class StoreBench {
     return rate;
   }
 
-  /** Reserves a slot for each of {@code n} devices in a new job's round; @return the job's id. */
-  private long reserveAll(JobStore store, int n) {
-    long now = System.currentTimeMillis();
+  /** A new job with its first round open for {@code n} devices; @return the job's id. */
+  private static long openRound(JobStore store, int n, long now) {
     long jobId = await(store.register(new JobSpec("bench", "bench", 1, n, Constraints.NONE, Constraints.NONE, "",
         "fedavg", "", ""), new AdmissionLimits(1_000, Long.MAX_VALUE, Long.MAX_VALUE), now)).id();
     await(store.requestRound(jobId, n, 1, now));
+    return jobId;
+  }
+
+  /** Reserves a slot for each of {@code n} devices in a new job's round; @return the job's id. */
+  private long reserveAll(JobStore store, int n) {
+    long now = System.currentTimeMillis();
+    long jobId = openRound(store, n, now);
     AtomicInteger bound = new AtomicInteger();
     await(inFlight(n, i -> store.reserve(jobId, 1, "dev-" + i, now, now + 600_000).map(r -> {
       if (r.outcome() == Reservation.Outcome.BOUND) {
@@ -255,9 +261,7 @@ public final class StoreBench {
   /** Each of {@code n} devices reserves a slot of a new job's round and, once bound, confirms it. */
   private void bindAll(JobStore store, int n) {
     long now = System.currentTimeMillis();
-    long jobId = await(store.register(new JobSpec("bench", "bench", 1, n, Constraints.NONE, Constraints.NONE, "",
-        "fedavg", "", ""), new AdmissionLimits(1_000, Long.MAX_VALUE, Long.MAX_VALUE), now)).id();
-    await(store.requestRound(jobId, n, 1, now));
+    long jobId = openRound(store, n, now);
     AtomicInteger confirmed = new AtomicInteger();
     await(inFlight(n, i -> store.reserve(jobId, 1, "dev-" + i, now, now + 600_000).compose(r -> {
       if (r.outcome() != Reservation.Outcome.BOUND) {
