@@ -580,8 +580,8 @@ public abstract class JobStoreContract {
   }
 
   /**
-   * Reservations and confirmations of one round fired at once, interleaved (a batching store may
-   * send both kinds in one script call), the round filling in the middle: exactly the demand binds,
+   * Reservations and confirmations of one round fired at once, interleaved (a batching store has
+   * batches of both kinds on their way together), the round filling in the middle: exactly the demand binds,
    * each earlier binding is confirmed once (its retry finds it confirmed), and every answer carries
    * a job whose counters agree with each other.
    */
