@@ -8,7 +8,6 @@ import io.propius.server.config.PropiusOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.propius.api.tls.Tls;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,7 +40,8 @@ public final class ClusterNode {
     if (!options.admin().isHttpServerMetrics()) {
       metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER);
     }
-    VertxOptions vertxOptions = new VertxOptions().setMetricsOptions(metrics);
+    // Linux's native epoll transport where it loads (the edge nodes use it too), else Java NIO.
+    VertxOptions vertxOptions = new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true);
     ClusterOptions cluster = options.cluster();
     if (!cluster.isEnabled()) {
       return Future.succeededFuture(Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(registry))
