@@ -53,9 +53,13 @@ final class Contributions {
   private final long holdMicros;
   /** Uploads whose bodies are being received or checked: each may join the next batch. */
   private int receiving;
+  /** Counts the holds: an upload that began to arrive before the current one is waited for. */
+  private long holds;
   /** The timer that bounds the wait of a commit held for uploads being received; null when none is held. */
   private Timer held;
   private long heldSince;
+  /** Uploads being received when the held commit could start, not yet received. */
+  private int heldFor;
 
   /**
    * @param holdMicros how long a commit that could start may wait for uploads being received (0: never)
@@ -73,9 +77,14 @@ final class Contributions {
     this.counted = counted;
   }
 
-  /** An upload's body began to arrive: until {@link #received}, a commit that could start may wait for it. */
-  void receiving() {
+  /**
+   * An upload's body began to arrive: until {@link #received}, a commit that could start may wait for it.
+   *
+   * @return when it began, for {@link #received}
+   */
+  long receiving() {
     receiving++;
+    return holds;
   }
 
   int uploadsReceiving() {
@@ -83,12 +92,14 @@ final class Contributions {
   }
 
   /**
-   * An upload's body was received and checked, and added (or refused, or given up): a commit held
-   * for the uploads being received starts once none is left.
+   * An upload's body was received and checked, and added (or refused, or given up): a held commit
+   * starts once every upload that was arriving when it was held is.
    */
-  void received() {
+  void received(long since) {
     receiving--;
-    if (held != null && receiving == 0) {
+    // Only uploads already arriving when the commit was held are waited for: under steady load
+    // new ones keep arriving, and waiting for them too would hold every commit for the whole bound.
+    if (held != null && since < holds && --heldFor == 0) {
       release();
     }
   }
@@ -141,7 +152,7 @@ final class Contributions {
 
   /**
    * Journals the summed batches, one group commit at a time; what arrives meanwhile waits for the
-   * next. A commit that could start while other uploads are being received waits for them, up to
+   * next. A commit that could start while other uploads are being received waits for those, up to
    * {@code holdMicros}; with none in progress (an idle node) it starts at once.
    */
   private void commitBatches() {
@@ -152,6 +163,8 @@ final class Contributions {
       Timer timer = vertx.timer(holdMicros, TimeUnit.MICROSECONDS);
       held = timer;
       heldSince = System.nanoTime();
+      heldFor = receiving;
+      holds++;
       timer.onSuccess(v -> {
         if (held == timer) {
           release();

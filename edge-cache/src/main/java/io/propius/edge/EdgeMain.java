@@ -78,7 +78,7 @@ public final class EdgeMain implements Callable<Integer> {
   @Option(names = "--compact-mb", paramLabel = "N", description = "compact the journal after N MB appended (default 64)")
   Long compactMb;
   @Option(names = "--group-commit-wait-us", paramLabel = "N", description = "a journal group commit may wait this"
-      + " long for uploads being received (default 0: commit at once)")
+      + " long for uploads already arriving (default 1000000; 0: commit at once)")
   Long groupCommitWaitMicros;
   @Option(names = "--retention-ms", paramLabel = "N", description = "retire rounds quiet this long (default 21600000, 6 h)")
   Long retentionMs;

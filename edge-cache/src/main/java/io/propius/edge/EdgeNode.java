@@ -253,7 +253,8 @@ public final class EdgeNode {
     private final String dedupeKey;
     private final boolean retry;
     private final TaskToken task;
-    private boolean receiving;
+    /** When its body began to arrive ({@link Contributions#receiving}), or -1 when it is not arriving. */
+    private long receivingSince = -1;
 
     private Upload(RoundAggregate round, String dedupeKey, boolean retry, TaskToken task) {
       this.round = round;
@@ -281,9 +282,8 @@ public final class EdgeNode {
      * {@code dataPlane.journalGroupCommitWaitMicros}) until {@link #accept} or {@link #abandon}.
      */
     public void receiving() {
-      if (!receiving) {
-        receiving = true;
-        contributions.receiving();
+      if (receivingSince < 0) {
+        receivingSince = contributions.receiving();
       }
     }
 
@@ -293,9 +293,9 @@ public final class EdgeNode {
     }
 
     private void received() {
-      if (receiving) {
-        receiving = false;
-        contributions.received();
+      if (receivingSince >= 0) {
+        contributions.received(receivingSince);
+        receivingSince = -1;
       }
     }
 

@@ -205,7 +205,7 @@ class ResilienceTest {
       eventually(() -> uploads.stream().filter(f -> f.succeeded() && f.result().status() == 200).count() >= devices / 4);
       String scrape = tree.http.get(leaf.port(), "/metrics", null).body().toString();
       assertThat(scrape).as("commits waited for uploads in progress")
-          .containsPattern("propius_edge_journal_commit_held_seconds_count\{[^}]*\} [1-9]");
+          .containsPattern("propius_edge_journal_commit_held_seconds_count\\{[^}]*\\} [1-9]");
     }
     List<Integer> acknowledged = new ArrayList<>();
     for (int i = 0; i < devices; i++) {

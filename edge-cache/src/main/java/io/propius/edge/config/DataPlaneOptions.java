@@ -55,11 +55,13 @@ public final class DataPlaneOptions {
    */
   private long journalCompactBytes = 64L * 1024 * 1024;
   /**
-   * How long a group commit that could start may wait for uploads whose bodies are still being
-   * received, so that they share its write; 0: commit at once. An idle node (no other upload in
-   * progress) commits at once either way; the bound is what an upload's acknowledgement may wait.
+   * How long a group commit that could start may wait for the uploads whose bodies were already
+   * arriving, so that they share its write (the round's whole state, whatever the number of
+   * uploads in it); 0: commit at once. A node with no other upload arriving commits at once either
+   * way; the bound is what an acknowledgement may wait when a body stalls. Measured: at 16
+   * concurrent 16 MB uploads, 1 s took commits from ~4 to ~13 uploads each (100 ms: ~7).
    */
-  private long journalGroupCommitWaitMicros = 0;
+  private long journalGroupCommitWaitMicros = 1_000_000;
   /**
    * A round without change for this long (and, below the root, fully pushed to the parent) is
    * forgotten: its aggregate, seen tokens and plan. Later uploads for it are refused (409). Keep it
