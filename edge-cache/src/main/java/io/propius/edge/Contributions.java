@@ -46,7 +46,7 @@ final class Contributions {
    */
   private boolean commitScheduled;
   /**
-   * How long a group commit that could start may wait for uploads still being received; 0: never.
+   * How long a group commit that could start may wait for the uploads already arriving; 0: never.
    * A commit writes the round's whole state whatever the number of uploads in it, so under load
    * fewer, larger commits cost less CPU per upload.
    */
@@ -62,7 +62,7 @@ final class Contributions {
   private int heldFor;
 
   /**
-   * @param holdMicros how long a commit that could start may wait for uploads being received (0: never)
+   * @param holdMicros how long a commit that could start may wait for the uploads already arriving (0: never)
    * @param changed    told when a round's aggregate grew
    * @param counted    told of each contribution's dedupe key as it is counted (not on replay), before
    *                   {@code changed} for it
@@ -152,8 +152,9 @@ final class Contributions {
 
   /**
    * Journals the summed batches, one group commit at a time; what arrives meanwhile waits for the
-   * next. A commit that could start while other uploads are being received waits for those, up to
-   * {@code holdMicros}; with none in progress (an idle node) it starts at once.
+   * next. A commit that could start while other uploads are arriving waits for those, up to
+   * {@code holdMicros}; with none arriving (an idle node, or bodies that each come in one read) it
+   * starts at once.
    */
   private void commitBatches() {
     if (!committing.isEmpty() || batches.isEmpty() || held != null) {
@@ -189,7 +190,7 @@ final class Contributions {
         });
   }
 
-  /** Ends the wait of the held commit (its bound passed, or no upload is being received) and starts it. */
+  /** Ends the wait of the held commit (its bound passed, or the uploads it waited for arrived) and starts it. */
   private void release() {
     held.cancel();
     held = null;

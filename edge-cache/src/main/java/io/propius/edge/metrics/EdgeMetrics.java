@@ -89,7 +89,7 @@ public final class EdgeMetrics {
         .tag("role", this.role).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
         .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
     journalCommitHeld = Timer.builder("propius.edge.journal.commit.held")
-        .description("Time a group commit that could start waited for uploads still being received"
+        .description("Time a group commit that could start waited for uploads already arriving"
             + " (dataPlane.journalGroupCommitWaitMicros)")
         .tag("role", this.role).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
         .maximumExpectedValue(Duration.ofSeconds(1)).register(registry);

@@ -19,6 +19,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.lang.ref.Reference;
 import java.nio.file.Files;
@@ -315,8 +316,18 @@ public final class DataPlaneBench {
   /** The leaf's group-commit meters, as totals since it started, read from its Prometheus endpoint. */
   private record GroupCommits(double commits, double uploads, double seconds, double held, double heldSeconds) {
     static GroupCommits of(HttpClient http, int port) {
-      String text = await(http.request(HttpMethod.GET, port, "127.0.0.1", "/metrics")
-          .compose(req -> req.send()).compose(r -> r.body())).toString();
+      String text = null;
+      // A read that stalls is given up and sent again: one such read hung a whole run (13:39 UTC, 2026-12-07).
+      for (int attempt = 1; text == null; attempt++) {
+        try {
+          text = await(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+              .setURI("/metrics").setIdleTimeout(10_000)).compose(req -> req.send()).compose(r -> r.body())).toString();
+        } catch (RuntimeException e) {
+          if (attempt == 3) {
+            throw e;
+          }
+        }
+      }
       return new GroupCommits(total(text, "propius_edge_journal_commit_uploads_count"),
           total(text, "propius_edge_journal_commit_uploads_sum"), total(text, "propius_edge_journal_commit_seconds_sum"),
           total(text, "propius_edge_journal_commit_held_seconds_count"),
