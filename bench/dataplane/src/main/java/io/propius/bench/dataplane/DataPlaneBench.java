@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntFunction;
@@ -317,11 +318,12 @@ public final class DataPlaneBench {
   private record GroupCommits(double commits, double uploads, double seconds, double held, double heldSeconds) {
     static GroupCommits of(HttpClient http, int port) {
       String text = null;
-      // A read that stalls is given up and sent again: one such read hung a whole run (13:39 UTC, 2026-12-07).
+      // A read that stalls is given up and sent again: such reads hung three runs (13:39–14:00 UTC, 2026-12-07).
       for (int attempt = 1; text == null; attempt++) {
         try {
           text = await(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
-              .setURI("/metrics").setIdleTimeout(10_000)).compose(req -> req.send()).compose(r -> r.body())).toString();
+              .setURI("/metrics").setIdleTimeout(10_000)).compose(req -> req.send()).compose(r -> r.body())
+              .timeout(15, TimeUnit.SECONDS)).toString();
         } catch (RuntimeException e) {
           if (attempt == 3) {
             throw e;
