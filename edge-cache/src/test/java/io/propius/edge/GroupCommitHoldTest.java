@@ -3,6 +3,7 @@ package io.propius.edge;
 import static io.propius.edge.testing.EdgeTree.tensor;
 import static io.propius.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
@@ -114,6 +115,15 @@ class GroupCommitHoldTest {
 
   private DistributionSummary commits(EdgeTree.Node leaf) {
     return leaf.registry().find("propius.edge.journal.commit.uploads").summary();
+  }
+
+  @Test
+  void aWaitOutsideItsRangeIsRefusedByName() {
+    for (long micros : new long[] {-1, 1_000_001}) {
+      assertThatThrownBy(() -> new DataPlaneOptions().setJournalGroupCommitWaitMicros(micros).validate())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("dataPlane.journalGroupCommitWaitMicros must be 0 (commit at once) to 1000000 (1 s), got " + micros);
+    }
   }
 
   @Test
