@@ -39,10 +39,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three server JVMs on one redis-server, each sending its reservations to Redis in batches: 600
- * devices accept a round of demand 100 at once, each twice (at two different processes, as a client
- * retrying through a load balancer would), and confirm twice. Exactly 100 devices are bound, each
- * once, every retry gets the same answer, and the processes did share script calls among accepts.
+ * Three server JVMs on one redis-server, each sending its reservations and confirmations to Redis
+ * in batches: 600 devices accept a round of demand 100, each twice (at two different
+ * processes, as a client retrying through a load balancer would), and confirm twice; the first 60
+ * devices' confirmations go at once with the other devices' accepts. Exactly 100 devices are bound,
+ * each once, every retry gets the same answer, every bound device's confirmations succeed, and the
+ * processes did share script calls among accepts.
  */
 class BatchedAcceptsThreeProcessTest {
   private static final JsonObject ATTRIBUTES = new JsonObject().put("cpu_cores", 2);
@@ -104,13 +106,30 @@ class BatchedAcceptsThreeProcessTest {
     }
     await(Future.all(offers), Duration.ofSeconds(60));
 
-    // Each device accepts at the next process and, at once, again at the one after (a retry).
+    // Each device accepts at the next process and, at once, again at the one after (a retry): first
+    // 60 devices, then the others while the first 60 confirm (each of their two tokens, at two processes).
+    int early = 60;
     List<Future<HttpResponse<Buffer>>> accepts = new ArrayList<>();
     for (int i = 0; i < devices; i++) {
+      if (i == early) {
+        await(Future.join(accepts), Duration.ofSeconds(60));
+      }
       accepts.add(endpoints.get((i + 1) % 3).accept("d" + i, offers.get(i).result()));
       accepts.add(endpoints.get((i + 2) % 3).accept("d" + i, offers.get(i).result()));
+      if (i == early) {
+        for (int e = 0; e < 2 * early; e++) {
+          HttpResponse<Buffer> accepted = accepts.get(e).result();
+          assertThat(accepted.statusCode()).as(accepted.bodyAsString()).isEqualTo(200);
+          accepts.add(endpoints.get(e % 3).confirm(accepted.bodyAsJsonObject().getString("task_token")));
+        }
+      }
     }
     await(Future.join(accepts), Duration.ofSeconds(90));
+    List<Future<HttpResponse<Buffer>>> earlyConfirms = accepts.subList(2 * early + 2, 2 * early + 2 + 2 * early);
+    assertThat(earlyConfirms).allSatisfy(c -> assertThat(c.result().statusCode()).as(c.result().bodyAsString())
+        .isEqualTo(200));
+    accepts = new ArrayList<>(accepts);
+    accepts.removeAll(earlyConfirms);
 
     Map<String, Integer> answers = new TreeMap<>();
     List<String> taskTokens = new ArrayList<>();
@@ -128,7 +147,7 @@ class BatchedAcceptsThreeProcessTest {
     assertThat(answers).as("a device and its retry get the same answer")
         .containsExactlyInAnyOrderEntriesOf(Map.of("200 + 200", 100, "409 ROUND_FULL + 409 ROUND_FULL", 500));
 
-    // Both task tokens of every bound device confirm, at different processes.
+    // Both task tokens of every bound device confirm, at different processes (again for the first 60).
     List<Future<HttpResponse<Buffer>>> confirms = new ArrayList<>();
     for (int i = 0; i < taskTokens.size(); i++) {
       confirms.add(endpoints.get(i % 3).confirm(taskTokens.get(i)));

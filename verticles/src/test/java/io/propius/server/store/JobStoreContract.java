@@ -580,6 +580,56 @@ public abstract class JobStoreContract {
   }
 
   /**
+   * Reservations and confirmations of one round fired at once, interleaved (a batching store has
+   * batches of both kinds on their way together), the round filling in the middle: exactly the demand binds,
+   * each earlier binding is confirmed once (its retry finds it confirmed), and every answer carries
+   * a job whose counters agree with each other.
+   */
+  @Test
+  void reservationsAndConfirmationsFiredTogetherKeepEveryCount() {
+    long id = await(store.register(spec("t", 1, 50), NO_LIMITS, 0)).id();
+    await(store.requestRound(id, 50, 0, 0));
+    for (int i = 0; i < 20; i++) {
+      assertThat(await(store.reserve(id, 1, "early" + i, 1, 1_000_000)).outcome()).isEqualTo(Reservation.Outcome.BOUND);
+    }
+    List<io.vertx.core.Future<Reservation>> reservations = new ArrayList<>();
+    List<io.vertx.core.Future<Confirmation>> confirmations = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      reservations.add(store.reserve(id, 1, "late" + i, 10 + i, 1_000_000));
+      if (i < 20) {
+        confirmations.add(store.confirm(id, 1, "early" + i, 10 + i));
+        confirmations.add(store.confirm(id, 1, "early" + i, 10 + i));
+      }
+    }
+    await(io.vertx.core.Future.all(reservations));
+    await(io.vertx.core.Future.all(confirmations));
+    Map<Reservation.Outcome, Integer> outcomes = new EnumMap<>(Reservation.Outcome.class);
+    List<Job> seen = new ArrayList<>();
+    for (io.vertx.core.Future<Reservation> r : reservations) {
+      outcomes.merge(r.result().outcome(), 1, Integer::sum);
+      seen.add(r.result().job());
+    }
+    assertThat(outcomes).containsExactlyInAnyOrderEntriesOf(Map.of(Reservation.Outcome.BOUND, 30,
+        Reservation.Outcome.FULL, 30));
+    for (int i = 0; i < 20; i++) {
+      assertThat(confirmations.subList(2 * i, 2 * i + 2)).as("one confirms, the other is a retry")
+          .filteredOn(c -> c.result().newlyConfirmed()).hasSize(1);
+    }
+    confirmations.forEach(c -> seen.add(c.result().job()));
+    assertThat(seen).allSatisfy(job -> {
+      assertThat(job.id()).isEqualTo(id);
+      assertThat(job.amount()).isBetween(20, 50);
+      assertThat(job.attainedService()).isEqualTo(job.amount());
+      assertThat(job.state()).isEqualTo(job.amount() == 50 ? JobState.FILLED : JobState.REQUESTING);
+    });
+    Job job = await(store.get(id));
+    assertThat(job.amount()).isEqualTo(50);
+    assertThat(job.attainedService()).isEqualTo(50);
+    assertThat(await(store.expireLeases(2_000_000))).extracting(ExpiredLease::deviceId)
+        .as("the unconfirmed bindings, and only they").hasSize(30).allMatch(d -> d.startsWith("late"));
+  }
+
+  /**
    * Accepts for an open round, a closed round and an unknown job, interleaved and fired at once:
    * each gets its own answer, whichever batch it shares; the open round binds exactly its demand.
    */

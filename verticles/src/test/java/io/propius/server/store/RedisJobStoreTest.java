@@ -172,6 +172,44 @@ class RedisJobStoreTest extends JobStoreContract {
   }
 
   /**
+   * A reservation takes the device's binding before it writes the lease: when the lease cannot be
+   * written (the leases key holds a string), the item fails with the Redis error and leaves neither
+   * a binding nor a count behind, so the device binds once the leases key is usable again.
+   */
+  @Test
+  void aReservationWhoseLeaseCannotBeWrittenLeavesNoBinding() {
+    long id = await(store.register(spec("t", 1, 5), NO_LIMITS, 0)).id();
+    await(store.requestRound(id, 5, 0, 0));
+    Redis raw = Redis.createClient(vertx, redis.uri());
+    try {
+      await(raw.send(Request.cmd(Command.SET).arg(prefix + "leases").arg("not a sorted set")));
+      List<Future<Reservation>> calls = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        calls.add(store.reserve(id, 1, "d" + i, 1, 1_000_000));
+      }
+      await(Future.join(calls).otherwise(f -> null));
+      assertThat(calls).allSatisfy(c -> {
+        assertThat(c.cause()).isInstanceOf(PropiusException.class).hasMessageContaining("WRONGTYPE");
+        assertThat(((PropiusException) c.cause()).code()).isEqualTo(ErrorCode.INTERNAL);
+      });
+      assertThat(await(raw.send(Request.cmd(Command.HLEN).arg(prefix + "job:" + id + ":bound"))).toInteger())
+          .isZero();
+      Job unchanged = await(store.get(id));
+      assertThat(unchanged.amount()).isZero();
+      assertThat(unchanged.attainedService()).isZero();
+      await(raw.send(Request.cmd(Command.DEL).arg(prefix + "leases")));
+    } finally {
+      await(raw.close());
+    }
+    Reservation bound = await(store.reserve(id, 1, "d0", 2, 1_000_000));
+    assertThat(bound.outcome()).isEqualTo(Reservation.Outcome.BOUND);
+    assertThat(bound.job().amount()).isEqualTo(1);
+    assertThat(await(store.get(id)).amount()).isEqualTo(1);
+    // The job's version moved with the reservation: a job-level update after it still applies.
+    assertThat(await(store.endRound(id, 1, 3)).after().state()).isEqualTo(JobState.IDLE);
+  }
+
+  /**
    * The Redis data wiped while the store runs, and a new job registered (by another process) under
    * the id of one whose fixed fields the store keeps: accepts and confirmations fired at once (several items of the job
    * per batch, the later ones without the job in their answer) all carry the new job, not the old.

@@ -53,7 +53,9 @@ import java.util.function.IntFunction;
  * path: token check, slot reservation, binding reply) with {@code --concurrency} requests in flight.
  * Offers are signed with the deployment's token secret exactly as a check-in would sign them, so
  * only accepts are timed. Further figures time {@code JobStore.reserve} alone, without HTTP, and
- * take the CPU time per reservation and per confirmation of this JVM and of redis-server.
+ * take the CPU time per reservation and per confirmation of this JVM and of redis-server, and per
+ * binding when each device reserves and at once confirms (both kinds in flight together, as on
+ * the binding path).
  * After one discarded warm-up run of each, the stores alternate over {@code --repeats} runs; medians
  * and their ratio are printed as Markdown.
  *
@@ -174,11 +176,17 @@ public final class StoreBench {
       confirmAll(store, jobId, devices);
       double confirmJvmUs = (jvmCpuNanos() - jvmCpu) / 1e3 / devices;
       double confirmRedisUs = redis ? (redisCpuNanos() - redisCpu) / 1e3 / devices : 0;
+      jvmCpu = jvmCpuNanos();
+      redisCpu = redisCpuNanos();
+      bindAll(store, devices);
+      double bindJvmUs = (jvmCpuNanos() - jvmCpu) / 1e3 / devices;
+      double bindRedisUs = redis ? (redisCpuNanos() - redisCpu) / 1e3 / devices : 0;
       await(store.close());
       System.err.printf(Locale.ROOT, "%-6s accept path %,10.0f bindings/s   store.reserve %,10.0f/s  CPU per reserve: "
-          + "JVM %.1f µs, redis-server %.1f µs; per confirm: JVM %.1f µs, redis-server %.1f µs%n", type, httpRate,
-          storeRate, jvmUs, redisUs, confirmJvmUs, confirmRedisUs);
-      return new double[] {httpRate, storeRate, jvmUs, redisUs, confirmJvmUs, confirmRedisUs};
+          + "JVM %.1f µs, redis-server %.1f µs; per confirm: JVM %.1f µs, redis-server %.1f µs; per reserve and "
+          + "confirm: JVM %.1f µs, redis-server %.1f µs%n", type, httpRate, storeRate, jvmUs, redisUs, confirmJvmUs,
+          confirmRedisUs, bindJvmUs, bindRedisUs);
+      return new double[] {httpRate, storeRate, jvmUs, redisUs, confirmJvmUs, confirmRedisUs, bindJvmUs, bindRedisUs};
     } finally {
       await(clientVertx.close());
       await(serverVertx.close());
@@ -211,12 +219,18 @@ public final class StoreBench {
     return rate;
   }
 
-  /** Reserves a slot for each of {@code n} devices in a new job's round; @return the job's id. */
-  private long reserveAll(JobStore store, int n) {
-    long now = System.currentTimeMillis();
+  /** A new job with its first round open for {@code n} devices; @return the job's id. */
+  private static long openRound(JobStore store, int n, long now) {
     long jobId = await(store.register(new JobSpec("bench", "bench", 1, n, Constraints.NONE, Constraints.NONE, "",
         "fedavg", "", ""), new AdmissionLimits(1_000, Long.MAX_VALUE, Long.MAX_VALUE), now)).id();
     await(store.requestRound(jobId, n, 1, now));
+    return jobId;
+  }
+
+  /** Reserves a slot for each of {@code n} devices in a new job's round; @return the job's id. */
+  private long reserveAll(JobStore store, int n) {
+    long now = System.currentTimeMillis();
+    long jobId = openRound(store, n, now);
     AtomicInteger bound = new AtomicInteger();
     await(inFlight(n, i -> store.reserve(jobId, 1, "dev-" + i, now, now + 600_000).map(r -> {
       if (r.outcome() == Reservation.Outcome.BOUND) {
@@ -241,6 +255,27 @@ public final class StoreBench {
     })));
     if (confirmed.get() != n) {
       throw new IllegalStateException(confirmed.get() + " of " + n + " confirmed");
+    }
+  }
+
+  /** Each of {@code n} devices reserves a slot of a new job's round and, once bound, confirms it. */
+  private void bindAll(JobStore store, int n) {
+    long now = System.currentTimeMillis();
+    long jobId = openRound(store, n, now);
+    AtomicInteger confirmed = new AtomicInteger();
+    await(inFlight(n, i -> store.reserve(jobId, 1, "dev-" + i, now, now + 600_000).compose(r -> {
+      if (r.outcome() != Reservation.Outcome.BOUND) {
+        return Future.failedFuture("dev-" + i + ": " + r.outcome());
+      }
+      return store.confirm(jobId, 1, "dev-" + i, System.currentTimeMillis());
+    }).map(c -> {
+      if (c.newlyConfirmed()) {
+        confirmed.incrementAndGet();
+      }
+      return null;
+    })));
+    if (confirmed.get() != n) {
+      throw new IllegalStateException(confirmed.get() + " of " + n + " bound and confirmed");
     }
   }
 
@@ -302,6 +337,8 @@ public final class StoreBench {
         + "%.1f + %.1f | |%n", median(memory, 2), median(redis, 2), median(redis, 3));
     System.out.printf(Locale.ROOT, "| JobStore.confirm alone, CPU µs per confirmation (bench JVM + redis-server) | %.1f | "
         + "%.1f + %.1f | |%n", median(memory, 4), median(redis, 4), median(redis, 5));
+    System.out.printf(Locale.ROOT, "| JobStore.reserve then confirm, CPU µs per binding (bench JVM + redis-server) | "
+        + "%.1f | %.1f + %.1f | |%n", median(memory, 6), median(redis, 6), median(redis, 7));
   }
 
   /** CPU time of this whole JVM (every thread), as the OS counts it. */

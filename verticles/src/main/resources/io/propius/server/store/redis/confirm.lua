@@ -5,21 +5,43 @@
 -- change the job, so only the first answer of each job in the batch carries it; the caller gives
 -- the later ones the same job. The job is the whole hash when the item asks for it, else the
 -- values of the named fields (as in reserve.lua).
+-- Each job is read once per batch, with its first item: the round its items are checked against
+-- comes from the fields the answer carries (the job's hash does not change here), so a
+-- confirmation costs an item HGET, ZREM and HSET of its binding.
 -- KEYS: leases (zset)
--- ARGV: job key prefix, number of field names, the field names, then 5 values per item: job id,
---       round, device id, now, '1' for the whole hash
+-- ARGV: job key prefix, number of field names, the field names (round the second), then 5 values
+--       per item: job id, round, device id, now, '1' for the whole hash
 local fieldCount = tonumber(ARGV[2])
 local fields = {unpack(ARGV, 3, 2 + fieldCount)}
--- Job keys whose job went out with an item's answer.
-local sent = {}
+-- Per job key of this batch: {round (false for no job), the job as read, '1' if read whole, sent}.
+local jobs = {}
+
+local function read(jobKey, whole)
+  if whole == '1' then
+    local hash = redis.call('HGETALL', jobKey)
+    local round = false
+    for i = 1, #hash, 2 do
+      if hash[i] == 'round' then
+        round = hash[i + 1]
+      end
+    end
+    return {round, hash, whole, false}
+  end
+  local values = redis.call('HMGET', jobKey, unpack(fields))
+  return {values[2], values, whole, false}
+end
 
 local function confirm(jobKey, round, device, now, member, whole)
-  local current = redis.call('HGET', jobKey, 'round')
-  if not current then
+  local job = jobs[jobKey]
+  if not job then
+    job = read(jobKey, whole)
+    jobs[jobKey] = job
+  end
+  if not job[1] then
     return {'NOT_FOUND'}
   end
   local lease = false
-  if current == round then
+  if job[1] == round then
     lease = redis.call('HGET', jobKey .. ':bound', device)
   end
   if not lease then
@@ -35,17 +57,16 @@ local function confirm(jobKey, round, device, now, member, whole)
     redis.call('HSET', jobKey .. ':bound', device, 0)
     newly = '1'
   end
-  if sent[jobKey] then
+  if job[4] then
     return {newly}
   end
-  local job
-  if whole == '1' then
-    job = redis.call('HGETALL', jobKey)
-  else
-    job = redis.call('HMGET', jobKey, unpack(fields))
+  if job[3] ~= whole then
+    -- Read in the other form for an earlier item that did not send it: read as this item asks.
+    job = read(jobKey, whole)
+    jobs[jobKey] = job
   end
-  sent[jobKey] = true
-  return {newly, job}
+  job[4] = true
+  return {newly, job[2]}
 end
 
 local results = {}

@@ -10,58 +10,76 @@
 -- is the whole hash when the item asks for it, else only the values of the named fields (those
 -- that change after registration; the caller knows the rest). An item that fails (a key of the
 -- wrong type) answers {'ERROR', message} and changes nothing; the others go on.
--- Each job's counters are read once per batch and written once at its end.
+-- Each job's counters are read once per batch (with the job's first item) and written once at its
+-- end, in one HSET. A free slot costs an item two calls: HSETNX (taking the device's binding, or
+-- finding it already bound) and ZADD (its lease).
 -- KEYS: leases (zset)
 -- ARGV: job key prefix, number of field names, the field names starting with state, round,
---       amount, demand; then 6 values per item: job id, round, device id, now, lease deadline,
---       '1' for the whole hash
+--       amount, demand and holding attainedService; then 6 values per item: job id, round,
+--       device id, now, lease deadline, '1' for the whole hash
 local REQUESTING, FILLED = 2, 3 -- JobState numbers in propius.proto
 local fieldCount = tonumber(ARGV[2])
 local fields = {unpack(ARGV, 3, 2 + fieldCount)}
--- Per job key touched by this batch: {state, round, amount, demand, bound, filledAt}, as the
--- batch has left it so far (bound: slots this batch reserved).
+local attained
+for i, name in ipairs(fields) do
+  if name == 'attainedService' then
+    attained = i
+  end
+end
+-- The counters come with the changing fields, and the version after them (not sent back).
+local counted = {unpack(fields)}
+counted[#counted + 1] = 'version'
+-- Per job key touched by this batch: {state, round, amount, demand, bound, filledAt,
+-- attainedService, version}, as the batch has left it so far (bound: slots this batch reserved).
 local jobs = {}
 -- Job keys whose job went out with an item's answer.
 local sent = {}
 
 local function reserve(jobKey, round, device, now, deadline, member, whole)
-  local found
+  local found, version
   if not sent[jobKey] then
     -- Nothing of this job changed in this batch yet (an item that changed it would have sent it).
     if whole == '1' then
       found = redis.call('HGETALL', jobKey)
     else
-      found = redis.call('HMGET', jobKey, unpack(fields))
+      found = redis.call('HMGET', jobKey, unpack(counted))
+      version = table.remove(found)
     end
   end
   local job = jobs[jobKey]
   if not job then
     local s = found
     if whole == '1' or not found then
-      s = redis.call('HMGET', jobKey, 'state', 'round', 'amount', 'demand')
+      s = redis.call('HMGET', jobKey, unpack(counted))
+      version = table.remove(s)
     end
     if not s[1] then
       return {'UNKNOWN_JOB'}
     end
-    job = {tonumber(s[1]), s[2], tonumber(s[3]), tonumber(s[4]), 0, false}
+    job = {tonumber(s[1]), s[2], tonumber(s[3]), tonumber(s[4]), 0, false, tonumber(s[attained]), tonumber(version)}
     jobs[jobKey] = job
   end
   local outcome, held = 'CLOSED', '0'
   if (job[1] == REQUESTING or job[1] == FILLED) and job[2] == round then
     local boundKey = jobKey .. ':bound'
-    local lease = redis.call('HGET', boundKey, device)
-    if lease then
-      outcome, held = 'ALREADY_BOUND', lease
-    elseif job[3] >= job[4] then
-      outcome = 'FULL'
-    else
-      -- The lease first: a key of the wrong type fails here, before anything is written.
-      redis.call('ZADD', KEYS[1], deadline, member)
-      redis.call('HSET', boundKey, device, deadline)
+    if job[3] < job[4] and redis.call('HSETNX', boundKey, device, deadline) == 1 then
+      -- The lease; if its key is of the wrong type, the binding goes again: the item changes nothing.
+      local added = redis.pcall('ZADD', KEYS[1], deadline, member)
+      if type(added) == 'table' and added.err then
+        redis.call('HDEL', boundKey, device)
+        error(added)
+      end
       outcome = 'BOUND'
       job[3], job[5] = job[3] + 1, job[5] + 1
       if job[3] == job[4] then
         job[1], job[6] = FILLED, now
+      end
+    else
+      local lease = redis.call('HGET', boundKey, device)
+      if lease then
+        outcome, held = 'ALREADY_BOUND', lease
+      else
+        outcome = 'FULL'
       end
     end
   end
@@ -85,13 +103,13 @@ for i = 3 + fieldCount, #ARGV, 6 do
 end
 for jobKey, job in pairs(jobs) do
   if job[5] > 0 then
+    local service, version = job[7] + job[5], job[8] + 1
     if job[6] then
-      redis.call('HSET', jobKey, 'amount', job[3], 'state', FILLED, 'filledAt', job[6])
+      redis.call('HSET', jobKey, 'amount', job[3], 'attainedService', service, 'version', version, 'state', FILLED,
+        'filledAt', job[6])
     else
-      redis.call('HSET', jobKey, 'amount', job[3])
+      redis.call('HSET', jobKey, 'amount', job[3], 'attainedService', service, 'version', version)
     end
-    redis.call('HINCRBY', jobKey, 'attainedService', job[5])
-    redis.call('HINCRBY', jobKey, 'version', 1)
   end
 end
 return results
