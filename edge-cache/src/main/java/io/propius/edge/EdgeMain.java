@@ -77,6 +77,9 @@ public final class EdgeMain implements Callable<Integer> {
   Boolean fsync;
   @Option(names = "--compact-mb", paramLabel = "N", description = "compact the journal after N MB appended (default 64)")
   Long compactMb;
+  @Option(names = "--group-commit-wait-us", paramLabel = "N", description = "a journal group commit may wait this"
+      + " long for uploads already arriving (default 1000000; 0: commit at once)")
+  Long groupCommitWaitMicros;
   @Option(names = "--retention-ms", paramLabel = "N", description = "retire rounds quiet this long (default 21600000, 6 h)")
   Long retentionMs;
   @Option(names = "--http-server-metrics", paramLabel = "B", arity = "1",
@@ -147,6 +150,9 @@ public final class EdgeMain implements Callable<Integer> {
       }
       if (fsync != null) {
         options.setJournalFsync(fsync);
+      }
+      if (groupCommitWaitMicros != null) {
+        options.setJournalGroupCommitWaitMicros(groupCommitWaitMicros);
       }
       if (compactMb != null) {
         options.setJournalCompactBytes(compactMb * 1024 * 1024);

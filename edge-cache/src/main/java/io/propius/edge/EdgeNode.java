@@ -86,7 +86,8 @@ public final class EdgeNode {
     this.rounds = new Rounds(options, journal, parent, clock, progress::started);
     PlanCache cache = new PlanCache(options.getCacheBytes(), options.getPlanTtlMs(), metrics, store::delete);
     this.plans = new Plans(vertx, role, metrics, journal, store, cache, parent, clock);
-    this.contributions = new Contributions(vertx, journal, metrics, progress::changed, this::counted);
+    this.contributions = new Contributions(vertx, journal, metrics, options.getJournalGroupCommitWaitMicros(),
+        progress::changed, this::counted);
     journal.compactWith(this::snapshot);
   }
 
@@ -241,12 +242,19 @@ public final class EdgeNode {
     });
   }
 
+  /** Uploads whose bodies are being received or checked (read on the node's event loop). */
+  int uploadsReceiving() {
+    return contributions.uploadsReceiving();
+  }
+
   /** A device upload admitted by {@link #upload}, waiting for its body. */
   public final class Upload {
     private final RoundAggregate round;
     private final String dedupeKey;
     private final boolean retry;
     private final TaskToken task;
+    /** When its body began to arrive ({@link Contributions#receiving}), or -1 when it is not arriving. */
+    private long receivingSince = -1;
 
     private Upload(RoundAggregate round, String dedupeKey, boolean retry, TaskToken task) {
       this.round = round;
@@ -270,6 +278,28 @@ public final class EdgeNode {
     }
 
     /**
+     * Tells the node the body is arriving: a group commit that could start may wait for it (up to
+     * {@code dataPlane.journalGroupCommitWaitMicros}) until {@link #accept} or {@link #abandon}.
+     */
+    public void receiving() {
+      if (receivingSince < 0) {
+        receivingSince = contributions.receiving();
+      }
+    }
+
+    /** The body will not be accepted (refused, interrupted, the connection closed): no commit waits for it. */
+    public void abandon() {
+      received();
+    }
+
+    private void received() {
+      if (receivingSince >= 0) {
+        contributions.received(receivingSince);
+        receivingSince = -1;
+      }
+    }
+
+    /**
      * For a retry: once the earlier upload settled, true (acknowledged as a duplicate).
      *
      * @return fails UNAVAILABLE when the earlier upload failed to be stored
@@ -289,6 +319,14 @@ public final class EdgeNode {
      *     when the round was retired while the upload streamed in
      */
     public Future<Boolean> accept(Contribution contribution) {
+      try {
+        return add(contribution);
+      } finally {
+        received(); // added by now (or refused): a commit held for it may start
+      }
+    }
+
+    private Future<Boolean> add(Contribution contribution) {
       Future<Boolean> earlier = contributions.earlier(dedupeKey);
       if (earlier != null) {
         return earlier;

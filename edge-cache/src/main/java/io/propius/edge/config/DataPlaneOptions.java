@@ -55,6 +55,14 @@ public final class DataPlaneOptions {
    */
   private long journalCompactBytes = 64L * 1024 * 1024;
   /**
+   * How long a group commit that could start may wait for the uploads whose bodies were already
+   * arriving, so that they share its write (the round's whole state, whatever the number of
+   * uploads in it); 0: commit at once. A node with no other upload arriving commits at once either
+   * way; the bound is what an acknowledgement may wait when a body stalls. Measured: at 16
+   * concurrent 16 MB uploads, 1 s took commits from ~4 to ~13 uploads each (100 ms: ~7).
+   */
+  private long journalGroupCommitWaitMicros = 1_000_000;
+  /**
    * A round without change for this long (and, below the root, fully pushed to the parent) is
    * forgotten: its aggregate, seen tokens and plan. Later uploads for it are refused (409). Keep it
    * above the longest round plus the task-token lifetime.
@@ -234,6 +242,15 @@ public final class DataPlaneOptions {
     return this;
   }
 
+  public long getJournalGroupCommitWaitMicros() {
+    return journalGroupCommitWaitMicros;
+  }
+
+  public DataPlaneOptions setJournalGroupCommitWaitMicros(long journalGroupCommitWaitMicros) {
+    this.journalGroupCommitWaitMicros = journalGroupCommitWaitMicros;
+    return this;
+  }
+
   public long getRoundRetentionMs() {
     return roundRetentionMs;
   }
@@ -301,6 +318,10 @@ public final class DataPlaneOptions {
     positive("upstreamTimeoutMs", upstreamTimeoutMs);
     positive("journalCompactBytes", journalCompactBytes);
     positive("roundRetentionMs", roundRetentionMs);
+    if (journalGroupCommitWaitMicros < 0 || journalGroupCommitWaitMicros > 1_000_000) {
+      throw new IllegalArgumentException("dataPlane.journalGroupCommitWaitMicros must be 0 (commit at once) to"
+          + " 1000000 (1 s), got " + journalGroupCommitWaitMicros);
+    }
     if (tcpNotSentLowatBytes < 0 || tcpNotSentLowatBytes > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("dataPlane.tcpNotSentLowatBytes must be 0 (the kernel's default) or a"
           + " positive number of bytes below 2 GiB, got " + tcpNotSentLowatBytes);

@@ -333,12 +333,19 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         "tensor has " + n + " values, " + upload.key() + " expects tensor_length " + expected), doubles::take,
         floats::take);
     PropiusException[] failed = {null};
+    // Until the body is accepted or given up, a group commit may wait for it (bounded).
+    upload.receiving();
+    req.response().closeHandler(v -> upload.abandon());
+    if (req.response().closed()) {
+      upload.abandon();
+    }
     req.handler(chunk -> {
       if (failed[0] != null) {
         return;
       }
       if (decoder.received() + chunk.length() > limit) {
         failed[0] = Exchange.tooLarge("result upload", limit);
+        upload.abandon();
         node.metrics().upload(UploadOutcome.TOO_LARGE);
         Exchange.failAndClose(req, failed[0]);
         return;
@@ -349,9 +356,13 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         failed[0] = PropiusException.invalid(e.getMessage());
       }
     });
-    req.exceptionHandler(err -> failed[0] = PropiusException.invalid("upload interrupted: " + err.getMessage()));
+    req.exceptionHandler(err -> {
+      failed[0] = PropiusException.invalid("upload interrupted: " + err.getMessage());
+      upload.abandon();
+    });
     req.endHandler(v -> {
       if (failed[0] != null) {
+        upload.abandon();
         rejectUpload(req, failed[0]);
         return;
       }
@@ -362,10 +373,12 @@ public final class EdgeHttpHandler implements Handler<HttpServerRequest> {
         float32 = decoder.float32();
         checkFinite(decoder);
       } catch (TensorFormatException e) {
+        upload.abandon();
         rejectUpload(req, PropiusException.invalid(e.getMessage() + " (expected " + TensorHeader.BYTES + " + "
             + expected + " x 4 or 8 bytes)"));
         return;
       } catch (PropiusException e) {
+        upload.abandon();
         node.metrics().upload(UploadOutcome.NON_FINITE);
         Exchange.fail(req.response(), e);
         return;

@@ -57,6 +57,7 @@ public final class EdgeMetrics {
   private final Counter roundsRetired;
   private final Timer aggregation;
   private final Timer journalCommit;
+  private final Timer journalCommitHeld;
   private final DistributionSummary commitUploads;
 
   public EdgeMetrics(MeterRegistry registry, String role) {
@@ -87,6 +88,11 @@ public final class EdgeMetrics {
         .description("Time from handing a group commit of uploads to the journal until they are answered")
         .tag("role", this.role).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
         .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+    journalCommitHeld = Timer.builder("propius.edge.journal.commit.held")
+        .description("Time a group commit that could start waited for uploads already arriving"
+            + " (dataPlane.journalGroupCommitWaitMicros)")
+        .tag("role", this.role).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
+        .maximumExpectedValue(Duration.ofSeconds(1)).register(registry);
     commitUploads = DistributionSummary.builder("propius.edge.journal.commit.uploads")
         .description("Device uploads journaled by one group commit").tag("role", this.role)
         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024).register(registry);
@@ -154,6 +160,11 @@ public final class EdgeMetrics {
   public void journalCommitted(long nanos, int uploads) {
     journalCommit.record(nanos, TimeUnit.NANOSECONDS);
     commitUploads.record(uploads);
+  }
+
+  /** A group commit waited {@code nanos} for uploads being received before it started. */
+  public void journalCommitHeld(long nanos) {
+    journalCommitHeld.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void pushed(PushOutcome outcome) {

@@ -19,6 +19,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.lang.ref.Reference;
 import java.nio.file.Files;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntFunction;
@@ -95,6 +97,9 @@ public final class DataPlaneBench {
     @Option(names = "--upload-concurrency", paramLabel = "N,...", split = ",",
         description = "upload concurrency levels (default 16)")
     List<Integer> uploadConcurrency = List.of(16);
+    @Option(names = "--group-commit-wait-us", paramLabel = "US",
+        description = "the journaled leaf's dataPlane.journalGroupCommitWaitMicros (default: the leaf's default)")
+    Long groupCommitWaitMicros;
   }
 
   public static void main(String[] args) throws Exception {
@@ -163,10 +168,15 @@ public final class DataPlaneBench {
           expiry).encode());
       // The leaf as an operator runs it, in a JVM of its own (its JIT, heap, GC and CPU time apart
       // from the load generator's and the root's), serving plans and taking uploads.
+      List<String> leafArgs = new ArrayList<>(List.of("--keys", keys.toString(), "--role", "leaf", "--host",
+          "127.0.0.1", "--port", "0", "--parent", "http://127.0.0.1:" + root.actualPort(), "--journal",
+          work.resolve("journal").toString(), "--compact-mb", Long.toString(compactMb), "--max-upload-mb",
+          Long.toString(maxUploadMb)));
+      if (flags.groupCommitWaitMicros != null) {
+        leafArgs.addAll(List.of("--group-commit-wait-us", flags.groupCommitWaitMicros.toString()));
+      }
       try (ChildJvm leaf = ChildJvm.start("journaled leaf", Map.of(), EdgeMain.class.getName(),
-          "--keys", keys.toString(), "--role", "leaf", "--host", "127.0.0.1", "--port", "0",
-          "--parent", "http://127.0.0.1:" + root.actualPort(), "--journal", work.resolve("journal").toString(),
-          "--compact-mb", Long.toString(compactMb), "--max-upload-mb", Long.toString(maxUploadMb))) {
+          leafArgs.toArray(String[]::new))) {
         if (!sizesMb.isEmpty()) {
           measurePlans(admin, root.actualPort(), signer, work, expiry, sizesMb, concurrency, repeats, load, leaf,
               warmupMs, durationMs, table);
@@ -291,8 +301,13 @@ public final class DataPlaneBench {
             continue; // a node without a journal
           }
           commits.append(String.format(Locale.ROOT, "- journaled leaf, %s, %d concurrent: %.1f uploads per group"
-              + " commit, %.0f µs per commit on average (measured runs and their warm-ups)%n", size, level,
-              during.uploads() / during.commits(), during.seconds() * 1e6 / during.commits()));
+              + " commit, %.0f µs per commit on average, %.0f %% of commits held %.0f µs on average for uploads being"
+              + " received (measured runs and their warm-ups); upload latency p50 %.2f ms, p99 %.2f ms (sink %.2f,"
+              + " %.2f ms; medians of the runs)%n", size, level,
+              during.uploads() / during.commits(), during.seconds() * 1e6 / during.commits(),
+              100 * during.held() / during.commits(), during.held() == 0 ? 0 : during.heldSeconds() * 1e6 / during.held(),
+              median(mine, r -> r.latencyMs(50)), median(mine, r -> r.latencyMs(99)),
+              median(theirs, r -> r.latencyMs(50)), median(theirs, r -> r.latencyMs(99))));
         }
       }
     }
@@ -300,12 +315,25 @@ public final class DataPlaneBench {
   }
 
   /** The leaf's group-commit meters, as totals since it started, read from its Prometheus endpoint. */
-  private record GroupCommits(double commits, double uploads, double seconds) {
+  private record GroupCommits(double commits, double uploads, double seconds, double held, double heldSeconds) {
     static GroupCommits of(HttpClient http, int port) {
-      String text = await(http.request(HttpMethod.GET, port, "127.0.0.1", "/metrics")
-          .compose(req -> req.send()).compose(r -> r.body())).toString();
+      String text = null;
+      // A read that stalls is given up and sent again: such reads hung three runs (13:39–14:00 UTC, 2026-12-07).
+      for (int attempt = 1; text == null; attempt++) {
+        try {
+          text = await(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+              .setURI("/metrics").setIdleTimeout(10_000)).compose(req -> req.send()).compose(r -> r.body())
+              .timeout(15, TimeUnit.SECONDS)).toString();
+        } catch (RuntimeException e) {
+          if (attempt == 3) {
+            throw e;
+          }
+        }
+      }
       return new GroupCommits(total(text, "propius_edge_journal_commit_uploads_count"),
-          total(text, "propius_edge_journal_commit_uploads_sum"), total(text, "propius_edge_journal_commit_seconds_sum"));
+          total(text, "propius_edge_journal_commit_uploads_sum"), total(text, "propius_edge_journal_commit_seconds_sum"),
+          total(text, "propius_edge_journal_commit_held_seconds_count"),
+          total(text, "propius_edge_journal_commit_held_seconds_sum"));
     }
 
     /** The sum over a metric's series (one per node). */
@@ -315,7 +343,8 @@ public final class DataPlaneBench {
     }
 
     GroupCommits minus(GroupCommits earlier) {
-      return new GroupCommits(commits - earlier.commits, uploads - earlier.uploads, seconds - earlier.seconds);
+      return new GroupCommits(commits - earlier.commits, uploads - earlier.uploads, seconds - earlier.seconds,
+          held - earlier.held, heldSeconds - earlier.heldSeconds);
     }
   }
 

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * Closed-loop HTTP load: {@code concurrency} loops, each sending its next request as soon as the
@@ -39,8 +41,15 @@ final class LoadGenerator {
    *                   the run
    * @param serverCpuSeconds CPU time of the server's own process during the run, NaN when the
    *                         server runs in this one
+   * @param latency each measured request's time from sending it to the end of its response, in µs
    */
-  record Result(long requests, long bytes, long errors, double seconds, double cpuSeconds, double serverCpuSeconds) {
+  record Result(long requests, long bytes, long errors, double seconds, double cpuSeconds, double serverCpuSeconds,
+                Histogram latency) {
+    /** A measured request's latency at percentile {@code p} (0–100), in ms. */
+    double latencyMs(double p) {
+      return latency.getValueAtPercentile(p) / 1000.0;
+    }
+
     /** This process's CPU per request: on a saturated machine, throughput goes as its inverse. */
     double cpuMicrosPerRequest() {
       return cpuSeconds * 1e6 / requests;
@@ -99,6 +108,8 @@ final class LoadGenerator {
     AtomicLong requests = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
     AtomicLong errors = new AtomicLong();
+    // Thread-safe: the client's callbacks run on more than one event loop.
+    Recorder latencies = new Recorder(3);
     boolean[] stop = {false};
     Promise<Void> done = Promise.promise();
     AtomicLong running = new AtomicLong(concurrency);
@@ -107,7 +118,7 @@ final class LoadGenerator {
     // Loops are started from a Vert.x context so the client's callbacks stay on event loops.
     vertx.runOnContext(v -> {
       for (int c = 0; c < concurrency; c++) {
-        loop(port, calls, counter, requests, bytes, errors, stop, running, done, firstAnswer);
+        loop(port, calls, counter, requests, bytes, errors, latencies, stop, running, done, firstAnswer);
       }
     });
     awaitFirstAnswer(port, firstAnswer, stop);
@@ -115,12 +126,14 @@ final class LoadGenerator {
     requests.set(0);
     bytes.set(0);
     errors.set(0);
+    latencies.reset();
     started[0] = System.nanoTime();
     long cpuStart = processCpuNanos();
     long serverCpuStart = serverCpuNanos == null ? 0 : serverCpuNanos.getAsLong();
     sleep(durationMs);
     long r = requests.get();
     long b = bytes.get();
+    Histogram latency = latencies.getIntervalHistogram();
     double seconds = (System.nanoTime() - started[0]) / 1e9;
     double cpu = (processCpuNanos() - cpuStart) / 1e9;
     double serverCpu = serverCpuNanos == null ? Double.NaN : (serverCpuNanos.getAsLong() - serverCpuStart) / 1e9;
@@ -129,7 +142,7 @@ final class LoadGenerator {
     if ((r == 0 && b == 0) || errors.get() > 0) {
       throw new IllegalStateException("load on port " + port + ": " + r + " requests, " + errors.get() + " errors");
     }
-    return new Result(r, b, errors.get(), seconds, cpu, serverCpu);
+    return new Result(r, b, errors.get(), seconds, cpu, serverCpu, latency);
   }
 
   /** Waits for the server's first answer (success or error); stops the loops and fails if none comes. */
@@ -148,7 +161,7 @@ final class LoadGenerator {
   }
 
   private void loop(int port, IntFunction<Call> calls, AtomicLong counter, AtomicLong requests, AtomicLong bytes,
-                    AtomicLong errors, boolean[] stop, AtomicLong running, Promise<Void> done,
+                    AtomicLong errors, Recorder latencies, boolean[] stop, AtomicLong running, Promise<Void> done,
                     CompletableFuture<Void> firstAnswer) {
     if (stop[0]) {
       if (running.decrementAndGet() == 0) {
@@ -157,6 +170,7 @@ final class LoadGenerator {
       return;
     }
     Call call = calls.apply((int) counter.getAndIncrement());
+    long sent = System.nanoTime();
     RequestOptions o = new RequestOptions().setMethod(call.method()).setHost("127.0.0.1").setPort(port)
         .setURI(call.uri()).setIdleTimeout(30_000); // a stalled server fails the run instead of hanging it
     if (call.bearer() != null) {
@@ -175,12 +189,13 @@ final class LoadGenerator {
         });
     exchange.onComplete(ar -> {
       if (ar.succeeded()) {
+        latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
         requests.incrementAndGet();
       } else {
         errors.incrementAndGet();
       }
       firstAnswer.complete(null);
-      loop(port, calls, counter, requests, bytes, errors, stop, running, done, firstAnswer);
+      loop(port, calls, counter, requests, bytes, errors, latencies, stop, running, done, firstAnswer);
     });
   }
 
