@@ -40,8 +40,7 @@ public final class ClusterNode {
     if (!options.admin().isHttpServerMetrics()) {
       metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER);
     }
-    // Linux's native epoll transport where it loads (the edge nodes use it too), else Java NIO.
-    VertxOptions vertxOptions = new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true);
+    VertxOptions vertxOptions = new VertxOptions().setMetricsOptions(metrics);
     ClusterOptions cluster = options.cluster();
     if (!cluster.isEnabled()) {
       return Future.succeededFuture(Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(registry))

@@ -2,7 +2,6 @@ package io.propius.bench.loadgen;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +28,7 @@ final class BareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // The server's transport, so the two endpoints differ only in what they answer.
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx = Vertx.vertx();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (!Files.exists(bodyFile)) {
       if (System.nanoTime() > deadline) {
