@@ -11,13 +11,9 @@
 # Usage: bench/redis/binding-breakdown.sh [STORE] [SECONDS]   (STORE memory|redis, default redis)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-store=${1:-redis}; seconds=${2:-10}
-jar=${LOADGEN_JAR:-bench/loadgen/target/propius-loadgen.jar}
-[ -f "$jar" ] || { echo "build it first: mvn -q -B -pl bench/loadgen -am package -DskipTests" >&2; exit 2; }
-dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
-hz=$(getconf CLK_TCK)
-java -jar "$jar" run --ops binding --duration "$seconds" --warmup 3 --repeat 1 --store "$store" > "$dir/out.md" 2> "$dir/err.log" &
-pid=$!
+source bench/redis/peak.sh
+peak_init "${1:-redis}" "${2:-10}"
+peak_start
 # One snapshot: "time tid comm utime stime voluntary involuntary" per thread of the JVM.
 snapshot() {
   local now; now=$(date +%s.%N)
@@ -33,10 +29,7 @@ perfStart=$(date +%s.%N)
 perf stat -x, -I 500 -e raw_syscalls:sys_enter,syscalls:sys_enter_futex -p $pid -o "$dir/perf" 2>/dev/null & perfPid=$!
 i=0
 while kill -0 $pid 2>/dev/null && ! grep -q "closed(" "$dir/err.log"; do
-  if [ "$store" = redis ] && [ -z "$redisPid" ]; then
-    redisPid=$(pgrep -P $pid redis-server | head -1 || true)
-    [ -n "$redisPid" ] && redisPort=$(tr '\0' ' ' < /proc/$redisPid/cmdline | grep -o ':[0-9]*' | head -1 | tr -d :)
-  fi
+  peak_find_redis
   evals=0; redisTicks=0
   if [ -n "$redisPort" ]; then
     evals=$(redis-cli -p "$redisPort" info commandstats 2>/dev/null | awk -F'[:=,]' '/^cmdstat_evalsha:/ {print $3}')
@@ -49,7 +42,7 @@ while kill -0 $pid 2>/dev/null && ! grep -q "closed(" "$dir/err.log"; do
 done
 wait $pid || { echo "the load generator failed:" >&2; tail -20 "$dir/err.log" >&2; exit 1; }
 [ -n "$perfPid" ] && wait $perfPid 2>/dev/null || true
-ops=$(awk -F'|' '$2 ~ /binding/ && $3 ~ /closed/ {gsub(/ /, "", $4); print $4}' "$dir/out.md")
+ops=$(peak_ops)
 # The measured window: the SECONDS before the closed-loop phase's result appeared.
 read -r last tEnd < <(tail -1 "$dir/index")
 read -r first tStart < <(awk -v s="$seconds" -v e="$tEnd" 'e - $2 <= s {print; exit}' "$dir/index")

@@ -7,13 +7,9 @@
 # Usage: bench/redis/binding-closed-cpu.sh [STORE] [SECONDS]   (STORE memory|redis, default redis)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-store=${1:-redis}; seconds=${2:-10}
-jar=${LOADGEN_JAR:-bench/loadgen/target/propius-loadgen.jar}
-[ -f "$jar" ] || { echo "build it first: mvn -q -B -pl bench/loadgen -am package -DskipTests" >&2; exit 2; }
-dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
-hz=$(getconf CLK_TCK)
-java -jar "$jar" run --ops binding --duration "$seconds" --warmup 3 --repeat 1 --store "$store" > "$dir/out.md" 2> "$dir/err.log" &
-pid=$!
+source bench/redis/peak.sh
+peak_init "${1:-redis}" "${2:-10}"
+peak_start
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 userTicks() { awk '{print $14}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 : > "$dir/samples"
@@ -25,7 +21,7 @@ while kill -0 $pid 2>/dev/null; do
   sleep 0.25
 done
 wait $pid || { echo "the load generator failed:" >&2; tail -20 "$dir/err.log" >&2; exit 1; }
-ops=$(awk -F'|' '$2 ~ /binding/ && $3 ~ /closed/ {gsub(/ /, "", $4); print $4}' "$dir/out.md")
+ops=$(peak_ops)
 # The measured window: the SECONDS before the closed-loop phase's result appeared.
 read -r jvm redis idle window user < <(awk -v s="$seconds" '{t[NR] = $1; a[NR] = $2; b[NR] = $3; c[NR] = $4; d[NR] = $5; u[NR] = $6}
   END { for (e = 1; e <= NR && !d[e]; e++); if (e > NR) e = NR

@@ -8,21 +8,13 @@
 # Usage: bench/redis/binding-profile.sh [STORE] [SECONDS] [JFR_FILE]   (STORE memory|redis, default redis)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-store=${1:-redis}; seconds=${2:-10}
-jar=${LOADGEN_JAR:-bench/loadgen/target/propius-loadgen.jar}
-[ -f "$jar" ] || { echo "build it first: mvn -q -B -pl bench/loadgen -am package -DskipTests" >&2; exit 2; }
-dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
+source bench/redis/peak.sh
+peak_init "${1:-redis}" "${2:-10}"
 jfr=${3:-$dir/peak.jfr}
-hz=$(getconf CLK_TCK)
-java -XX:StartFlightRecording=settings=profile,method-profiling=max -jar "$jar" run --ops binding \
-  --duration "$seconds" --warmup 3 --repeat 1 --store "$store" > "$dir/out.md" 2> "$dir/err.log" &
-pid=$!
+peak_start -XX:StartFlightRecording=settings=profile,method-profiling=max
 redisPid=""; redisPort=""; i=0
 while kill -0 $pid 2>/dev/null && ! grep -q "closed(" "$dir/err.log"; do
-  if [ "$store" = redis ] && [ -z "$redisPid" ]; then
-    redisPid=$(pgrep -P $pid redis-server | head -1 || true)
-    [ -n "$redisPid" ] && redisPort=$(tr '\0' ' ' < /proc/$redisPid/cmdline | grep -o ':[0-9]*' | head -1 | tr -d :)
-  fi
+  peak_find_redis
   i=$((i + 1))
   now=$(date +%s%3N)
   if [ -n "$redisPort" ]; then
