@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propius.api.grpc.GetJobRequest;
 import io.propius.api.grpc.JobStatus;
-import io.propius.api.grpc.RegisterJobRequest;
 import io.propius.server.config.PropiusOptions;
 import io.propius.server.testing.Devices;
 import io.propius.server.testing.Journey;
@@ -232,24 +231,24 @@ class SmallBatchTest {
 
   @Test
   void fairShareSplitsAShortBatchInProportionToDemand() {
-    // Demands 6 and 3, only 6 devices in the batch: 4 and 2. The plan must see both open rounds and
-    // the 6 held devices, so no periodic tick runs; a job registration triggers the run once the
-    // scheduler's statistics show the batch.
+    // Demands 6 and 3, only 6 devices in the batch: 4 and 2. The one run that plans them must see both
+    // open rounds and all 6 held devices. So the devices are held before any job exists, and the two
+    // jobs' four events fall into one coalescing window: a run that saw the first job alone, or some of
+    // the devices, would hand them out before the split could be made.
     PropiusOptions options = smallBatch("fair-share", 10_000);
-    options.scheduler().setTickMs(600_000);
+    options.scheduler().setTickMs(600_000).setCoalesceMs(3_000);
     try (TestServer server = TestServer.start(options)) {
       Devices devices = new Devices(server);
-      long big = server.openJob(6, null, 0);
-      long small = server.openJob(3, null, 0);
-      eventually(Duration.ofSeconds(5), () -> admin(server, "/v1/admin/schedule").getJsonArray("jobs").size() == 2,
-          "a schedule with both open rounds");
+      eventually(Duration.ofSeconds(10), () -> metric(server, "propius_scheduler_runs_total") >= 1,
+          "the new leader's first run, so that its timer does not split the jobs' events");
       List<Future<Outcome>> all = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         all.add(device(devices, "dev-" + i, new JsonObject().put("cpu_cores", 2)));
       }
       eventually(Duration.ofSeconds(5), () -> admin(server, "/v1/admin/devices").getLong("held") == 6,
           "the scheduler's statistics to show 6 held devices");
-      await(server.jobs.registerJob(RegisterJobRequest.newBuilder().setTotalRounds(1).setEstDemand(1).build()));
+      long big = server.openJob(6, null, 0);
+      long small = server.openJob(3, null, 0);
       List<Outcome> outcomes = await(Future.all(all).map(f -> f.<Outcome>list()), Duration.ofSeconds(20));
       assertThat(outcomes).allMatch(o -> o.jobId() != 0);
       assertThat(status(server, big).getAmount()).isEqualTo(4);
