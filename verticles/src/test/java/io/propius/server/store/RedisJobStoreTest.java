@@ -173,8 +173,8 @@ class RedisJobStoreTest extends JobStoreContract {
 
   /**
    * Confirmations fired at once share script calls as reservations do, and one Redis cannot run
-   * (its job's bindings key replaced by a string after the accept) fails on its own in the batch's
-   * single answer string while the items around it confirm, each exactly once.
+   * (its job's bindings key replaced by a string after the accept) fails on its own while the items
+   * around it, in the same batches, confirm, each exactly once.
    */
   @Test
   void confirmationsFiredAtOnceAndABrokenItemFailsAlone() {
@@ -217,9 +217,9 @@ class RedisJobStoreTest extends JobStoreContract {
   }
 
   /**
-   * A job another process registered reaches this store whole in the batch's answer string: text
-   * with the answer's own separators (':', '-', digits) and multi-byte characters comes back as
-   * written, for a reservation and for a confirmation.
+   * A job another process registered reaches this store whole in a batch's answer: text with
+   * separators (':', '-', digits) and multi-byte characters comes back as written, for a
+   * reservation and for a confirmation.
    */
   @Test
   void aJobFirstSeenInABatchAnswerKeepsItsTextExactly() {

@@ -141,43 +141,34 @@ final class JobHash {
    * {@link #CHANGING} fields in that order; null when the job is not the known one (its data was
    * wiped and the id used again).
    */
-  static Job withChanging(Job known, String[] values) {
-    if (values[13] == null || Long.parseLong(values[13]) != known.timeStamp()) {
+  static Job withChanging(Job known, Response values) {
+    if (values.get(13) == null || values.get(13).toLong() != known.timeStamp()) {
       return null;
     }
     return new Job(known.id(), known.tenant(), known.name(),
-        JobState.forNumber(Integer.parseInt(values[0])),
+        JobState.forNumber(values.get(0).toInteger()),
         known.timeStamp(),
-        Long.parseLong(values[4]),
-        Long.parseLong(values[5]),
-        Long.parseLong(values[6]),
+        values.get(4).toLong(),
+        values.get(5).toLong(),
+        values.get(6).toLong(),
         known.jobAddress(), known.estDemand(), known.totalRound(),
-        Long.parseLong(values[7]),
-        Integer.parseInt(values[1]),
-        Integer.parseInt(values[3]),
-        Integer.parseInt(values[2]),
-        Double.parseDouble(values[8]),
+        values.get(7).toLong(),
+        values.get(1).toInteger(),
+        values.get(3).toInteger(),
+        values.get(2).toInteger(),
+        Double.parseDouble(values.get(8).toString()),
         known.publicConstraints(), known.privateConstraints(),
-        Integer.parseInt(values[9]),
-        Long.parseLong(values[10]),
-        Long.parseLong(values[11]),
+        values.get(9).toInteger(),
+        values.get(10).toLong(),
+        values.get(11).toLong(),
         known.reducer(), known.dataPlaneAddress(), known.dataPlaneAudience(),
-        values[12],
-        dataWork(values[14]));
+        values.get(12).toString(),
+        dataWork(values.get(14) == null ? null : values.get(14).toString()));
   }
 
   /** @return the job, or null for an empty hash (no such job) */
   static Versioned decode(Response r) {
     return decode(map(r));
-  }
-
-  /** A whole hash as names and values in turn (HGETALL); null for an empty hash (no such job). */
-  static Versioned decode(String[] pairs) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < pairs.length; i += 2) {
-      m.put(pairs[i], pairs[i + 1]);
-    }
-    return decode(m);
   }
 
   private static Versioned decode(Map<String, String> f) {

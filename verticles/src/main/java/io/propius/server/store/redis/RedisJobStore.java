@@ -305,13 +305,12 @@ public final class RedisJobStore implements JobStore {
    * (the script ran them one after the other, and nothing else wrote the job meanwhile).
    */
   private List<Future<Reservation>> reservations(List<ReserveItem> items, Response reply) {
-    List<BatchReply.Item> replies = BatchReply.parse(reply == null ? null : reply.toBytes());
     List<Future<Reservation>> answers = new ArrayList<>(items.size());
     Map<Long, Job> leftAs = new HashMap<>();
-    for (int i = 0; i < items.size() && i < replies.size(); i++) {
+    for (int i = 0; i < items.size(); i++) {
       ReserveItem item = items.get(i);
-      BatchReply.Item r = replies.get(i);
-      String answer = r.outcome();
+      Response r = reply.get(i);
+      String answer = r.get(0).toString();
       if ("ERROR".equals(answer)) {
         answers.add(Future.failedFuture(itemError(r)));
         continue;
@@ -321,7 +320,7 @@ public final class RedisJobStore implements JobStore {
         answers.add(Future.succeededFuture(new Reservation(outcome, null, 0, false)));
         continue;
       }
-      Job before = r.job() != null ? found(item.known(), r.job()) : leftAs.get(item.jobId());
+      Job before = r.size() > 2 ? found(item.known(), r.get(2)) : leftAs.get(item.jobId());
       if (before == null) {
         // The known job is gone (Redis data wiped, id used again): read the job as it is now.
         answers.add(get(item.jobId()).map(this::remember).map(current -> new Reservation(outcome, current,
@@ -334,7 +333,7 @@ public final class RedisJobStore implements JobStore {
           Job after = JobTransitions.bind(before, item.now());
           yield new Reservation(outcome, after, item.leaseUntil(), after.state() == JobState.FILLED);
         }
-        case ALREADY_BOUND -> new Reservation(outcome, before, Long.parseLong(r.detail()), false);
+        case ALREADY_BOUND -> new Reservation(outcome, before, r.get(1).toLong(), false);
         default -> new Reservation(outcome, before, 0, false);
       };
       leftAs.put(item.jobId(), reservation.job());
@@ -347,7 +346,7 @@ public final class RedisJobStore implements JobStore {
    * The job in a script's answer: its changing fields over the known fixed ones, or the whole hash;
    * null when it is not the known job.
    */
-  private Job found(Job known, String[] job) {
+  private Job found(Job known, Response job) {
     return known == null ? remember(JobHash.decode(job).job()) : JobHash.withChanging(known, job);
   }
 
@@ -414,21 +413,20 @@ public final class RedisJobStore implements JobStore {
 
   /** The items' confirmations; a confirmation changes no job, so the script sends each job once. */
   private List<Future<Confirmation>> confirmations(List<ConfirmItem> items, Response reply) {
-    List<BatchReply.Item> replies = BatchReply.parse(reply == null ? null : reply.toBytes());
     List<Future<Confirmation>> answers = new ArrayList<>(items.size());
     Map<Long, Job> jobs = new HashMap<>();
-    for (int i = 0; i < items.size() && i < replies.size(); i++) {
+    for (int i = 0; i < items.size(); i++) {
       ConfirmItem item = items.get(i);
-      BatchReply.Item r = replies.get(i);
-      answers.add(switch (r.outcome()) {
+      Response r = reply.get(i);
+      answers.add(switch (r.get(0).toString()) {
         case "NOT_FOUND" -> notFound(item.jobId());
         case "EXPIRED" -> Future.failedFuture(new PropiusException(ErrorCode.LEASE_EXPIRED, "device '"
             + item.deviceId() + "' holds no slot in round " + item.round() + " of job " + item.jobId()
             + ": its lease expired or the round moved on; check in again"));
         case "ERROR" -> Future.failedFuture(itemError(r));
         default -> {
-          boolean newly = "1".equals(r.outcome());
-          Job job = r.job() != null ? found(item.known(), r.job()) : jobs.get(item.jobId());
+          boolean newly = "1".equals(r.get(0).toString());
+          Job job = r.size() > 1 ? found(item.known(), r.get(1)) : jobs.get(item.jobId());
           if (job == null) {
             // As for a reservation: the known job is gone, read it as it is now.
             yield get(item.jobId()).map(this::remember).map(current -> new Confirmation(current, newly));
@@ -453,8 +451,8 @@ public final class RedisJobStore implements JobStore {
   }
 
   /** An item the batch script could not run (a key of the wrong type): this item fails, not its batch. */
-  private static PropiusException itemError(BatchReply.Item item) {
-    return new PropiusException(ErrorCode.INTERNAL, "job store error: " + item.detail());
+  private static PropiusException itemError(Response item) {
+    return new PropiusException(ErrorCode.INTERNAL, "job store error: " + item.get(1));
   }
 
   @Override

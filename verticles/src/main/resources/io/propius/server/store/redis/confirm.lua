@@ -1,8 +1,7 @@
 -- Marks bindings as started (lease deadline 0): they no longer expire. Idempotent. Batched: several
--- confirmations in one atomic step, one after the other, each as if it came alone. Answers per
--- item, in order, in one string (as reserve.lua): 'NOT_FOUND', 'EXPIRED', '1' when this call
--- confirmed / '0' when already (with the job's values), or 'ERROR' and its message for an item
--- that failed (the others go on). A confirmation does not
+-- confirmations in one atomic step, one after the other, each as if it came alone. Returns per
+-- item, in order: {'NOT_FOUND'}, {'EXPIRED'}, {'1' when this call confirmed / '0' when already[,
+-- job]}, or {'ERROR', message} for an item that failed (the others go on). A confirmation does not
 -- change the job, so only the first answer of each job in the batch carries it; the caller gives
 -- the later ones the same job. The job is the whole hash when the item asks for it, else the
 -- values of the named fields (as in reserve.lua).
@@ -39,18 +38,18 @@ local function confirm(jobKey, round, device, now, member, whole)
     jobs[jobKey] = job
   end
   if not job[1] then
-    return 'NOT_FOUND'
+    return {'NOT_FOUND'}
   end
   local lease = false
   if job[1] == round then
     lease = redis.call('HGET', jobKey .. ':bound', device)
   end
   if not lease then
-    return 'EXPIRED'
+    return {'EXPIRED'}
   end
   local deadline = tonumber(lease)
   if deadline ~= 0 and deadline < tonumber(now) then
-    return 'EXPIRED'
+    return {'EXPIRED'}
   end
   local newly = '0'
   if deadline ~= 0 then
@@ -59,7 +58,7 @@ local function confirm(jobKey, round, device, now, member, whole)
     newly = '1'
   end
   if job[4] then
-    return newly
+    return {newly}
   end
   if job[3] ~= whole then
     -- Read in the other form for an earlier item that did not send it: read as this item asks.
@@ -67,38 +66,18 @@ local function confirm(jobKey, round, device, now, member, whole)
     jobs[jobKey] = job
   end
   job[4] = true
-  return newly, job[2]
+  return {newly, job[2]}
 end
 
--- Each value as its length, ':' and the value, or '-' for one the hash does not hold (see reserve.lua).
-local out = {}
-local function put(v)
-  if v then
-    out[#out + 1] = #v .. ':' .. v
-  else
-    out[#out + 1] = '-'
-  end
-end
-
+local results = {}
 for i = 3 + fieldCount, #ARGV, 5 do
   local id, round, device = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local ok, outcome, found = pcall(confirm, ARGV[1] .. id, round, device, ARGV[i + 3],
-    id .. ':' .. round .. ':' .. device, ARGV[i + 4])
+  local ok, result = pcall(confirm, ARGV[1] .. id, round, device, ARGV[i + 3], id .. ':' .. round .. ':' .. device,
+    ARGV[i + 4])
   if ok then
-    put(outcome)
-    put('')
-    if found then
-      put(tostring(#found))
-      for k = 1, #found do
-        put(found[k])
-      end
-    else
-      put('0')
-    end
+    results[#results + 1] = result
   else
-    put('ERROR')
-    put(tostring(type(outcome) == 'table' and outcome.err or outcome))
-    put('0')
+    results[#results + 1] = {'ERROR', tostring(type(result) == 'table' and result.err or result)}
   end
 end
-return table.concat(out)
+return results

@@ -2,15 +2,14 @@
 -- one item after the other, each exactly as if it came alone. Per item: only while amount <
 -- demand, counts attained service, fills the round at its demand, and records the device's lease
 -- under its deadline. Items may name different jobs, or the same device twice (the second finds it
--- ALREADY_BOUND). Answers each item, in order: its outcome, the lease deadline of ALREADY_BOUND
--- ('0' otherwise) and the job's values (none for most items), in one string (see put).
+-- ALREADY_BOUND). Returns one {outcome, lease deadline of ALREADY_BOUND[, job]} per item, in order.
 -- The job, as that item found it, comes only with the first item of each job in the batch: nothing
 -- else writes the job while this script runs, so a later item of the same job found it as the
 -- item before left it, which the caller derives (JobTransitions.bind after a BOUND, the same change
 -- made here). This keeps the reply, and both sides' work on it, to a few values per item. The job
 -- is the whole hash when the item asks for it, else only the values of the named fields (those
 -- that change after registration; the caller knows the rest). An item that fails (a key of the
--- wrong type) answers 'ERROR' and its message, and changes nothing; the others go on.
+-- wrong type) answers {'ERROR', message} and changes nothing; the others go on.
 -- Each job's counters are read once per batch (with the job's first item) and written once at its
 -- end, in one HSET. A free slot costs an item two calls: HSETNX (taking the device's binding, or
 -- finding it already bound) and ZADD (its lease).
@@ -55,7 +54,7 @@ local function reserve(jobKey, round, device, now, deadline, member, whole)
       version = table.remove(s)
     end
     if not s[1] then
-      return 'UNKNOWN_JOB', '0'
+      return {'UNKNOWN_JOB'}
     end
     job = {tonumber(s[1]), s[2], tonumber(s[3]), tonumber(s[4]), 0, false, tonumber(s[attained]), tonumber(version)}
     jobs[jobKey] = job
@@ -86,43 +85,20 @@ local function reserve(jobKey, round, device, now, deadline, member, whole)
   end
   if found then
     sent[jobKey] = true
+    return {outcome, held, found}
   end
-  return outcome, held, found
+  return {outcome, held}
 end
 
--- The answer: one string rather than an array per item, which cost redis-server more to turn into
--- its reply (a table lookup for each of err, ok, ... per Lua table, a bulk string per value) and
--- the server's loop more to parse (an object per value). Each value is its length in bytes, ':' and
--- the value; a value the job's hash does not hold (false from HMGET) is '-'. Per item: outcome,
--- detail (the lease, or an error's message), the number of the job's values, the values.
-local out = {}
-local function put(v)
-  if v then
-    out[#out + 1] = #v .. ':' .. v
-  else
-    out[#out + 1] = '-'
-  end
-end
-
+local results = {}
 for i = 3 + fieldCount, #ARGV, 6 do
   local id, round, device = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local ok, outcome, held, found = pcall(reserve, ARGV[1] .. id, round, device, ARGV[i + 3], ARGV[i + 4],
+  local ok, result = pcall(reserve, ARGV[1] .. id, round, device, ARGV[i + 3], ARGV[i + 4],
     id .. ':' .. round .. ':' .. device, ARGV[i + 5])
   if ok then
-    put(outcome)
-    put(held)
-    if found then
-      put(tostring(#found))
-      for k = 1, #found do
-        put(found[k])
-      end
-    else
-      put('0')
-    end
+    results[#results + 1] = result
   else
-    put('ERROR')
-    put(tostring(type(outcome) == 'table' and outcome.err or outcome))
-    put('0')
+    results[#results + 1] = {'ERROR', tostring(type(result) == 'table' and result.err or result)}
   end
 end
 for jobKey, job in pairs(jobs) do
@@ -136,4 +112,4 @@ for jobKey, job in pairs(jobs) do
     end
   end
 end
-return table.concat(out)
+return results
