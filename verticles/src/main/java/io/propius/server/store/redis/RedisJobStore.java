@@ -441,13 +441,11 @@ public final class RedisJobStore implements JobStore {
 
   /**
    * A call of reserve.lua or confirm.lua with what they take before their items (the job key
-   * prefix, the changing fields' names); the items' values are added as numbers and text, without
-   * intermediate lists.
+   * prefix; the changing fields' names are in the scripts); the items' values are added as numbers
+   * and text, without intermediate lists.
    */
   private Request batchCall(RedisScript script) {
-    Request evalsha = evalsha(script, List.of(keys.leases())).arg(keys.jobPrefix()).arg(JobHash.CHANGING.size());
-    JobHash.CHANGING.forEach(evalsha::arg);
-    return evalsha;
+    return evalsha(script, List.of(keys.leases())).arg(keys.jobPrefix());
   }
 
   /** An item the batch script could not run (a key of the wrong type): this item fails, not its batch. */
