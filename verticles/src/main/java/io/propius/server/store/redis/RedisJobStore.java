@@ -441,11 +441,13 @@ public final class RedisJobStore implements JobStore {
 
   /**
    * A call of reserve.lua or confirm.lua with what they take before their items (the job key
-   * prefix; the changing fields' names are in the scripts); the items' values are added as numbers
-   * and text, without intermediate lists.
+   * prefix, the changing fields' names); the items' values are added as numbers and text, without
+   * intermediate lists.
    */
   private Request batchCall(RedisScript script) {
-    return evalsha(script, List.of(keys.leases())).arg(keys.jobPrefix());
+    Request evalsha = evalsha(script, List.of(keys.leases())).arg(keys.jobPrefix()).arg(JobHash.CHANGING.size());
+    JobHash.CHANGING.forEach(evalsha::arg);
+    return evalsha;
   }
 
   /** An item the batch script could not run (a key of the wrong type): this item fails, not its batch. */

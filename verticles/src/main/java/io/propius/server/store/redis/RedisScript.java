@@ -6,13 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.stream.Collectors;
 
-/**
- * One Lua script of the store, read from the class path, with the SHA-1 Redis knows it by. The
- * placeholder {@code CHANGING_FIELDS} in a script becomes the names of {@link JobHash#CHANGING} as a
- * Lua list, so the batch scripts need not be sent them with every call.
- */
+/** One Lua script of the store, read from the class path, with the SHA-1 Redis knows it by. */
 enum RedisScript {
   REGISTER("register.lua"),
   UPDATE("update.lua"),
@@ -34,8 +29,7 @@ enum RedisScript {
       if (in == null) {
         throw new IllegalStateException("missing script " + file);
       }
-      source = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("CHANGING_FIELDS",
-          JobHash.CHANGING.stream().map(name -> "'" + name + "'").collect(Collectors.joining(", ")));
+      source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
     } catch (IOException | NoSuchAlgorithmException e) {
       throw new IllegalStateException("cannot read script " + file, e);

@@ -9,9 +9,10 @@
 -- comes from the fields the answer carries (the job's hash does not change here), so a
 -- confirmation costs an item HGET, ZREM and HSET of its binding.
 -- KEYS: leases (zset)
--- ARGV: job key prefix, then 5 values per item: job id, round, device id, now, '1' for the whole hash
--- The changing fields' names (round the second), written in when the script is loaded (as in reserve.lua).
-local fields = {CHANGING_FIELDS}
+-- ARGV: job key prefix, number of field names, the field names (round the second), then 5 values
+--       per item: job id, round, device id, now, '1' for the whole hash
+local fieldCount = tonumber(ARGV[2])
+local fields = {unpack(ARGV, 3, 2 + fieldCount)}
 -- Per job key of this batch: {round (false for no job), the job as read, '1' if read whole, sent}.
 local jobs = {}
 
@@ -69,7 +70,7 @@ local function confirm(jobKey, round, device, now, member, whole)
 end
 
 local results = {}
-for i = 2, #ARGV, 5 do
+for i = 3 + fieldCount, #ARGV, 5 do
   local id, round, device = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local ok, result = pcall(confirm, ARGV[1] .. id, round, device, ARGV[i + 3], id .. ':' .. round .. ':' .. device,
     ARGV[i + 4])

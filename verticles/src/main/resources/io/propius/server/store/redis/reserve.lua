@@ -14,13 +14,12 @@
 -- end, in one HSET. A free slot costs an item two calls: HSETNX (taking the device's binding, or
 -- finding it already bound) and ZADD (its lease).
 -- KEYS: leases (zset)
--- ARGV: job key prefix, then 6 values per item: job id, round, device id, now, lease deadline, '1'
---       for the whole hash
+-- ARGV: job key prefix, number of field names, the field names starting with state, round,
+--       amount, demand and holding attainedService; then 6 values per item: job id, round,
+--       device id, now, lease deadline, '1' for the whole hash
 local REQUESTING, FILLED = 2, 3 -- JobState numbers in propius.proto
--- The changing fields' names (JobHash.CHANGING, starting with state, round, amount and demand, and
--- holding attainedService), written into the script when it is loaded: as arguments they were 16
--- more values for every call to send, parse and turn into Lua strings.
-local fields = {CHANGING_FIELDS}
+local fieldCount = tonumber(ARGV[2])
+local fields = {unpack(ARGV, 3, 2 + fieldCount)}
 local attained
 for i, name in ipairs(fields) do
   if name == 'attainedService' then
@@ -92,7 +91,7 @@ local function reserve(jobKey, round, device, now, deadline, member, whole)
 end
 
 local results = {}
-for i = 2, #ARGV, 6 do
+for i = 3 + fieldCount, #ARGV, 6 do
   local id, round, device = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local ok, result = pcall(reserve, ARGV[1] .. id, round, device, ARGV[i + 3], ARGV[i + 4],
     id .. ':' .. round .. ':' .. device, ARGV[i + 5])
