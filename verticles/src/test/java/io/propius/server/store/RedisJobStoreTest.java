@@ -172,6 +172,95 @@ class RedisJobStoreTest extends JobStoreContract {
   }
 
   /**
+   * Confirmations fired at once share script calls as reservations do, and one Redis cannot run
+   * (its job's bindings key replaced by a string after the accept) fails on its own while the items
+   * around it, in the same batches, confirm, each exactly once.
+   */
+  @Test
+  void confirmationsFiredAtOnceAndABrokenItemFailsAlone() {
+    long healthy = await(store.register(spec("t", 1, 40), NO_LIMITS, 0)).id();
+    long broken = await(store.register(spec("t", 1, 20), NO_LIMITS, 0)).id();
+    await(store.requestRound(healthy, 40, 0, 0));
+    await(store.requestRound(broken, 20, 0, 0));
+    for (int i = 0; i < 60; i++) {
+      assertThat(await(store.reserve(i % 3 == 0 ? broken : healthy, 1, "d" + i, 1, 1_000_000)).outcome())
+          .isEqualTo(Reservation.Outcome.BOUND);
+    }
+    Redis raw = Redis.createClient(vertx, redis.uri());
+    try {
+      await(raw.send(Request.cmd(Command.SET).arg(prefix + "job:" + broken + ":bound").arg("not a hash")));
+    } finally {
+      await(raw.close());
+    }
+    List<Future<Confirmation>> calls = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      calls.add(store.confirm(i % 3 == 0 ? broken : healthy, 1, "d" + i, 2));
+      calls.add(store.confirm(i % 3 == 0 ? broken : healthy, 1, "d" + i, 2));
+    }
+    await(Future.join(calls).otherwise(f -> null));
+    for (int i = 0; i < 60; i++) {
+      List<Future<Confirmation>> twice = calls.subList(2 * i, 2 * i + 2);
+      if (i % 3 == 0) {
+        assertThat(twice).allSatisfy(c -> {
+          assertThat(c.cause()).isInstanceOf(PropiusException.class).hasMessageContaining("WRONGTYPE");
+          assertThat(((PropiusException) c.cause()).code()).isEqualTo(ErrorCode.INTERNAL);
+        });
+      } else {
+        assertThat(twice).allSatisfy(c -> assertThat(c.result().job().id()).isEqualTo(healthy));
+        assertThat(twice).as("one confirms, the other is a retry").filteredOn(c -> c.result().newlyConfirmed())
+            .hasSize(1);
+      }
+    }
+    DistributionSummary sizes = registry.get("propius.store.batch.size").tag("call", "confirm").summary();
+    assertThat(sizes.totalAmount()).isEqualTo(120);
+    assertThat(sizes.max()).as("confirmations shared script calls").isGreaterThan(1);
+  }
+
+  /**
+   * A job another process registered reaches this store whole in a batch's answer: text with
+   * separators (':', '-', digits) and multi-byte characters comes back as written, for a
+   * reservation and for a confirmation.
+   */
+  @Test
+  void aJobFirstSeenInABatchAnswerKeepsItsTextExactly() {
+    String tenant = "12:t-4:-";
+    String name = "-3:ab:-€ü 名前";
+    JobStore other = open(prefix);
+    long id;
+    try {
+      JobSpec base = spec(tenant, 1, 10);
+      id = await(other.register(new JobSpec(tenant, name, base.totalRound(), base.estDemand(),
+          base.publicConstraints(), base.privateConstraints(), base.jobAddress(), base.reducer(),
+          base.dataPlaneAddress(), base.dataPlaneAudience()), NO_LIMITS, 0)).id();
+      await(other.requestRound(id, 10, 0, 1));
+    } finally {
+      await(other.close());
+    }
+    JobStore fresh = open(prefix);
+    try {
+      Reservation bound = await(fresh.reserve(id, 1, "d:1-", 2, 1_000_000));
+      assertThat(bound.outcome()).isEqualTo(Reservation.Outcome.BOUND);
+      assertThat(bound.job().tenant()).isEqualTo(tenant);
+      assertThat(bound.job().name()).isEqualTo(name);
+      assertThat(bound.job().amount()).isEqualTo(1);
+      Reservation again = await(fresh.reserve(id, 1, "d:1-", 3, 2_000_000));
+      assertThat(again.outcome()).isEqualTo(Reservation.Outcome.ALREADY_BOUND);
+      assertThat(again.leaseUntil()).as("the lease of the first accept").isEqualTo(1_000_000);
+    } finally {
+      await(fresh.close());
+    }
+    JobStore third = open(prefix);
+    try {
+      Confirmation confirmed = await(third.confirm(id, 1, "d:1-", 4));
+      assertThat(confirmed.newlyConfirmed()).isTrue();
+      assertThat(confirmed.job().name()).isEqualTo(name);
+      assertThat(confirmed.job().tenant()).isEqualTo(tenant);
+    } finally {
+      await(third.close());
+    }
+  }
+
+  /**
    * A reservation takes the device's binding before it writes the lease: when the lease cannot be
    * written (the leases key holds a string), the item fails with the Redis error and leaves neither
    * a binding nor a count behind, so the device binds once the leases key is usable again.
