@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -68,6 +71,28 @@ class DataPlaneBenchSmokeTest {
       System.setOut(stdout);
     }
     assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("\\| 1024 \\(4 KB\\) \\|( \\d+ \\(\\d+–\\d+\\) \\|){6}");
+  }
+
+  @Test
+  void theJournalWriteCostIsPrintedForEveryWayAndTheHandOff(@TempDir Path dir) throws Exception {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      assertThat(new CommandLine(new JournalWriteCost()).execute("--file-mb", "2", "--ticks", "20", "--rounds", "1",
+          "--dir", dir.toString())).isZero();
+    } finally {
+      System.setOut(stdout);
+    }
+    String report = out.toString(StandardCharsets.UTF_8);
+    for (String way : new String[] {"appended to a growing file", "preallocated: zero-fill", "preallocated: overwrite",
+        "mapped (zero-filled, touched): copy", "timer and a hand-off to the worker and back", "timer alone"}) {
+      assertThat(report).as(report).containsPattern(Pattern.quote(way) + " +[0-9.]+ \\([0-9.]+–[0-9.]+\\)");
+    }
+    // Its files are removed after each measurement.
+    try (var left = Files.list(dir)) {
+      assertThat(left).isEmpty();
+    }
   }
 
   @Test
