@@ -39,9 +39,16 @@ final class ChildJvm implements AutoCloseable {
 
   /** Starts {@code mainClass} and waits until it prints that it is up and on which port. */
   static ChildJvm start(String name, Map<String, String> env, String mainClass, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
-        mainClass));
+    return start(name, env, List.of(), mainClass, args);
+  }
+
+  /** {@link #start(String, Map, String, String...)} with options for the JVM, e.g. {@code --add-modules}. */
+  static ChildJvm start(String name, Map<String, String> env, List<String> jvmArgs, String mainClass, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(env);
