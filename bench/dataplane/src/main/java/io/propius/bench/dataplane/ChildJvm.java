@@ -31,10 +31,12 @@ final class ChildJvm implements AutoCloseable {
 
   private final Process process;
   private final int port;
+  private final String upLine;
 
-  private ChildJvm(Process process, int port) {
+  private ChildJvm(Process process, int port, String upLine) {
     this.process = process;
     this.port = port;
+    this.upLine = upLine;
   }
 
   /** Starts {@code mainClass} and waits until it prints that it is up and on which port. */
@@ -55,7 +57,7 @@ final class ChildJvm implements AutoCloseable {
     Process process = builder.start();
     // A bench stopped with Ctrl-C must not leave servers behind on their ports.
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-    CompletableFuture<Integer> port = new CompletableFuture<>();
+    CompletableFuture<String> up = new CompletableFuture<>();
     List<String> output = new ArrayList<>();
     Thread reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(
@@ -63,8 +65,8 @@ final class ChildJvm implements AutoCloseable {
         for (String line; (line = in.readLine()) != null; ) {
           Matcher m = UP.matcher(line);
           if (m.find()) {
-            port.complete(Integer.parseInt(m.group(1)));
-          } else if (!port.isDone()) {
+            up.complete(line);
+          } else if (!up.isDone()) {
             synchronized (output) {
               output.add(line);
             }
@@ -74,13 +76,16 @@ final class ChildJvm implements AutoCloseable {
         // the process went away; the wait below reports it
       }
       synchronized (output) {
-        port.completeExceptionally(new IllegalStateException(name + " exited before it was up: " + output));
+        up.completeExceptionally(new IllegalStateException(name + " exited before it was up: " + output));
       }
     }, name + "-output");
     reader.setDaemon(true);
     reader.start();
     try {
-      return new ChildJvm(process, port.get(60, TimeUnit.SECONDS));
+      String line = up.get(60, TimeUnit.SECONDS);
+      Matcher m = UP.matcher(line);
+      m.find();
+      return new ChildJvm(process, Integer.parseInt(m.group(1)), line);
     } catch (Exception e) {
       process.destroyForcibly();
       throw new IllegalStateException(name + " did not start: " + e.getMessage(), e);
@@ -89,6 +94,11 @@ final class ChildJvm implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** The line in which the process said it is up (an edge node names its float32 fold there). */
+  String upLine() {
+    return upLine;
   }
 
   /**

@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -181,6 +183,9 @@ public final class DataPlaneBench {
       List<String> leafJvm = flags.vectorFold ? List.of("--add-modules", "jdk.incubator.vector") : List.of();
       try (ChildJvm leaf = ChildJvm.start("journaled leaf", Map.of(), leafJvm, EdgeMain.class.getName(),
           leafArgs.toArray(String[]::new))) {
+        Matcher fold = Pattern.compile("(\\w+) float32 fold").matcher(leaf.upLine());
+        table.insert(0, "The leaf folds float32 with the " + (fold.find() ? fold.group(1) : "(unknown)") + " fold."
+            + System.lineSeparator() + System.lineSeparator());
         if (!sizesMb.isEmpty()) {
           measurePlans(admin, root.actualPort(), signer, work, expiry, sizesMb, concurrency, repeats, load, leaf,
               warmupMs, durationMs, table);
