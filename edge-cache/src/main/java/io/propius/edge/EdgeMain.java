@@ -10,6 +10,7 @@ import io.propius.edge.auth.EdgeKeysFile;
 import io.propius.edge.config.DataPlaneOptions;
 import io.propius.edge.config.EdgeRole;
 import io.propius.edge.metrics.MeterRegistries;
+import io.propius.policy.reduce.builtin.Float32Fold;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -80,6 +81,9 @@ public final class EdgeMain implements Callable<Integer> {
   @Option(names = "--group-commit-wait-us", paramLabel = "N", description = "a journal group commit may wait this"
       + " long for uploads already arriving (default 1000000; 0: commit at once)")
   Long groupCommitWaitMicros;
+  @Option(names = "--vector-fold", paramLabel = "B", arity = "1", description = "fold float32 uploads with the Vector"
+      + " API when the JVM has --add-modules jdk.incubator.vector (default true; without the module: the scalar fold)")
+  Boolean vectorFold;
   @Option(names = "--retention-ms", paramLabel = "N", description = "retire rounds quiet this long (default 21600000, 6 h)")
   Long retentionMs;
   @Option(names = "--http-server-metrics", paramLabel = "B", arity = "1",
@@ -157,6 +161,9 @@ public final class EdgeMain implements Callable<Integer> {
       if (compactMb != null) {
         options.setJournalCompactBytes(compactMb * 1024 * 1024);
       }
+      if (vectorFold != null) {
+        options.setVectorFold(vectorFold);
+      }
       if (retentionMs != null) {
         options.setRoundRetentionMs(retentionMs);
       }
@@ -228,8 +235,9 @@ public final class EdgeMain implements Callable<Integer> {
     String jobCalls = options.role() != EdgeRole.ROOT ? ""
         : controlPlane.isEmpty() ? ", job calls open to anyone" : ", job calls checked by " + controlPlane;
     vertx.deployVerticle(node).onSuccess(id -> {
-      System.out.printf("Propius edge node %s (%s) is up on :%d%s%s%n", node.node().nodeId(), options.getRole(),
-          node.actualPort(), options.getParentUrl().isEmpty() ? "" : ", parent " + options.getParentUrl(), jobCalls);
+      System.out.printf("Propius edge node %s (%s) is up on :%d%s%s, %s float32 fold%n", node.node().nodeId(),
+          options.getRole(), node.actualPort(), options.getParentUrl().isEmpty() ? "" : ", parent "
+          + options.getParentUrl(), jobCalls, Float32Fold.inUse());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().toCompletionStage().toCompletableFuture()
           .join()));
     }).onFailure(err -> {

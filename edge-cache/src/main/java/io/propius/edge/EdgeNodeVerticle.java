@@ -16,6 +16,7 @@ import io.propius.edge.http.NotSentLowWatermark;
 import io.propius.edge.metrics.EdgeMetrics;
 import io.propius.edge.plan.PlanStore;
 import io.propius.edge.upstream.ParentClient;
+import io.propius.policy.reduce.builtin.Float32Fold;
 import io.propius.api.tls.Tls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -38,6 +39,7 @@ import java.util.function.Supplier;
  * below the root pushes its partial aggregates to the parent on the configured interval.
  */
 public final class EdgeNodeVerticle extends VerticleBase {
+  private static final System.Logger LOG = System.getLogger(EdgeNodeVerticle.class.getName());
   private static final int HTTP2_WINDOW = 8 * 1024 * 1024;
   /** Largest body chunk handed to a request handler: a socket read's worth (Netty reads up to 64 KiB). */
   private static final int BODY_CHUNK_BYTES = 64 * 1024;
@@ -74,6 +76,8 @@ public final class EdgeNodeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // Before the journal's replay makes the first accumulators: they keep the fold they were made with.
+    String fold = float32Fold(options.isVectorFold());
     Future<Journal> journal = options.getJournalDir().isEmpty()
         ? Future.succeededFuture(Journal.none(options.getNodeId().isEmpty()
             ? "edge-" + UUID.randomUUID().toString().substring(0, 8) : options.getNodeId()))
@@ -91,6 +95,7 @@ public final class EdgeNodeVerticle extends VerticleBase {
       ParentClient parent = role == EdgeRole.ROOT ? null : new ParentClient(vertx, options.getParentUrl(),
           options.getTls(), credentials, options.getUpstreamTimeoutMs(), options.getRetryAfterMs());
       EdgeMetrics metrics = new EdgeMetrics(registry, role.name());
+      metrics.float32Fold(fold);
       node = new EdgeNode(vertx, options, metrics, j, store, parent, listener, clock);
       node.replay();
       metrics.state(node::roundCount, j);
@@ -165,5 +170,20 @@ public final class EdgeNodeVerticle extends VerticleBase {
   /** The node's state, for the server's gRPC service and for tests. */
   public EdgeNode node() {
     return node;
+  }
+
+  /**
+   * Picks the JVM's float32 fold and says which. Without the module the node starts with the scalar
+   * fold rather than refusing: the results are the same, only slower, and the option's default
+   * (on) then serves JVMs started with and without {@code --add-modules jdk.incubator.vector}.
+   */
+  static String float32Fold(boolean vectorWanted) {
+    String fold = Float32Fold.use(vectorWanted);
+    String why = fold.equals("vector") ? " (" + Float32Fold.VECTOR_MODULE + ")"
+        : !vectorWanted ? " (dataPlane.vectorFold is off)"
+        : " (the JVM lacks " + Float32Fold.VECTOR_MODULE + "; --add-modules " + Float32Fold.VECTOR_MODULE
+            + " would give the vector fold)";
+    LOG.log(System.Logger.Level.INFO, "float32 uploads are folded with the " + fold + " fold" + why);
+    return fold;
   }
 }

@@ -24,6 +24,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Model-sized payloads through a journaled leaf in a process of its own, below a root: a 16 MB
@@ -38,9 +40,15 @@ class LargePayloadsTest {
   Path dir;
 
   private EdgeProcess leaf(EdgeTree.Node root) {
+    return leaf(root, List.of());
+  }
+
+  private EdgeProcess leaf(EdgeTree.Node root, List<String> jvmOptions) {
+    List<String> jvm = new ArrayList<>(List.of("-Xmx768m"));
+    jvm.addAll(jvmOptions);
     return EdgeProcess.start("", tree.keysFile(dir, "leaf"), List.of("--role", "leaf", "--parent",
         "http://127.0.0.1:" + root.port(), "--journal", dir.resolve("journal").toString(), "--push-interval-ms", "100",
-        "--max-upload-mb", "17"), List.of("-Xmx768m"));
+        "--max-upload-mb", "17", "--vector-fold", "true"), jvm);
   }
 
   @Test
@@ -66,10 +74,19 @@ class LargePayloadsTest {
     }
   }
 
-  @Test
-  void concurrentOneAndSixteenMegabyteUpdatesAreAggregatedExactly() {
+  /**
+   * With {@code --vector-fold true} on both: a JVM without the module falls back to the scalar fold;
+   * one with it (and C2, as in production: the test launcher's default stops at C1, where the
+   * Vector API is not compiled to vector instructions) folds with vectors. Both exactly.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"scalar", "vector"})
+  void concurrentOneAndSixteenMegabyteUpdatesAreAggregatedExactly(String fold) {
     EdgeTree.Node root = tree.root();
-    try (EdgeProcess leaf = leaf(root)) {
+    List<String> jvm = fold.equals("vector")
+        ? List.of("--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=4") : List.of();
+    try (EdgeProcess leaf = leaf(root, jvm)) {
+      assertThat(leaf.stdout()).as("the start line names the fold").anyMatch(l -> l.endsWith(", " + fold + " float32 fold"));
       uploadAndCheck(root, leaf, 1, MB / 4, 8);
       uploadAndCheck(root, leaf, 2, 4 * MB, 3);
     }

@@ -48,6 +48,11 @@ public final class EdgeProcess implements AutoCloseable {
     return port;
   }
 
+  /** The lines the node has printed on standard output so far (its start line first). */
+  public List<String> stdout() {
+    return jvm.stdout;
+  }
+
   /** Kills the JVM at once (SIGKILL): a crash, nothing flushed. */
   @Override
   public void close() {

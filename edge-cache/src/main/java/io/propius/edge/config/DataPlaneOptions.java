@@ -37,6 +37,13 @@ public final class DataPlaneOptions {
   private long maxUploadBytes = 64L * 1024 * 1024;
   /** Largest accepted plan (413 beyond). */
   private long maxPlanBytes = 1024L * 1024 * 1024;
+  /**
+   * Fold float32 uploads with the Vector API when the JVM was started with {@code --add-modules
+   * jdk.incubator.vector}; without the module the node folds with the scalar loop and says so. On
+   * by default: the results are bit-identical, and the module is the operator's opt-in already.
+   * Process-wide: the last node started in a JVM sets it for all of them.
+   */
+  private boolean vectorFold = true;
   /** Refuse uploads containing NaN or infinite values. */
   private boolean rejectNonFinite = true;
   /**
@@ -203,6 +210,15 @@ public final class DataPlaneOptions {
 
   public DataPlaneOptions setRejectNonFinite(boolean rejectNonFinite) {
     this.rejectNonFinite = rejectNonFinite;
+    return this;
+  }
+
+  public boolean isVectorFold() {
+    return vectorFold;
+  }
+
+  public DataPlaneOptions setVectorFold(boolean vectorFold) {
+    this.vectorFold = vectorFold;
     return this;
   }
 

@@ -126,6 +126,15 @@ public final class EdgeMetrics {
         j -> j.compactions()).description("Journal compactions").tag("role", role).register(registry);
   }
 
+  /**
+   * Registers the info gauge of the float32 fold in use: 1, tagged {@code fold=vector} or
+   * {@code fold=scalar} (see {@code Float32Fold}), so a dashboard shows which JVMs run the vector one.
+   */
+  public void float32Fold(String fold) {
+    Gauge.builder("propius.edge.float32.fold", () -> 1).description("The float32 fold in use (tag fold), always 1")
+        .tag("fold", fold).tag("role", role).strongReference(true).register(registry);
+  }
+
   /** A task token or a child's node credential this node refused. */
   public void tokenRejected(TokenRejection reason) {
     tokensRejected.get(reason).increment();

@@ -31,24 +31,33 @@ final class ChildJvm implements AutoCloseable {
 
   private final Process process;
   private final int port;
+  private final String upLine;
 
-  private ChildJvm(Process process, int port) {
+  private ChildJvm(Process process, int port, String upLine) {
     this.process = process;
     this.port = port;
+    this.upLine = upLine;
   }
 
   /** Starts {@code mainClass} and waits until it prints that it is up and on which port. */
   static ChildJvm start(String name, Map<String, String> env, String mainClass, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
-        mainClass));
+    return start(name, env, List.of(), mainClass, args);
+  }
+
+  /** {@link #start(String, Map, String, String...)} with options for the JVM, e.g. {@code --add-modules}. */
+  static ChildJvm start(String name, Map<String, String> env, List<String> jvmArgs, String mainClass, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process = builder.start();
     // A bench stopped with Ctrl-C must not leave servers behind on their ports.
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-    CompletableFuture<Integer> port = new CompletableFuture<>();
+    CompletableFuture<String> up = new CompletableFuture<>();
     List<String> output = new ArrayList<>();
     Thread reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(
@@ -56,8 +65,8 @@ final class ChildJvm implements AutoCloseable {
         for (String line; (line = in.readLine()) != null; ) {
           Matcher m = UP.matcher(line);
           if (m.find()) {
-            port.complete(Integer.parseInt(m.group(1)));
-          } else if (!port.isDone()) {
+            up.complete(line);
+          } else if (!up.isDone()) {
             synchronized (output) {
               output.add(line);
             }
@@ -67,13 +76,16 @@ final class ChildJvm implements AutoCloseable {
         // the process went away; the wait below reports it
       }
       synchronized (output) {
-        port.completeExceptionally(new IllegalStateException(name + " exited before it was up: " + output));
+        up.completeExceptionally(new IllegalStateException(name + " exited before it was up: " + output));
       }
     }, name + "-output");
     reader.setDaemon(true);
     reader.start();
     try {
-      return new ChildJvm(process, port.get(60, TimeUnit.SECONDS));
+      String line = up.get(60, TimeUnit.SECONDS);
+      Matcher m = UP.matcher(line);
+      m.find();
+      return new ChildJvm(process, Integer.parseInt(m.group(1)), line);
     } catch (Exception e) {
       process.destroyForcibly();
       throw new IllegalStateException(name + " did not start: " + e.getMessage(), e);
@@ -82,6 +94,11 @@ final class ChildJvm implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** The line in which the process said it is up (an edge node names its float32 fold there). */
+  String upLine() {
+    return upLine;
   }
 
   /**

@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -100,6 +102,9 @@ public final class DataPlaneBench {
     @Option(names = "--group-commit-wait-us", paramLabel = "US",
         description = "the journaled leaf's dataPlane.journalGroupCommitWaitMicros (default: the leaf's default)")
     Long groupCommitWaitMicros;
+    @Option(names = "--vector-fold", description = "start the leaf's JVM with --add-modules jdk.incubator.vector, so"
+        + " that it folds float32 uploads with the Vector API (dataPlane.vectorFold, on by default); without it: the scalar fold")
+    boolean vectorFold;
   }
 
   public static void main(String[] args) throws Exception {
@@ -175,8 +180,12 @@ public final class DataPlaneBench {
       if (flags.groupCommitWaitMicros != null) {
         leafArgs.addAll(List.of("--group-commit-wait-us", flags.groupCommitWaitMicros.toString()));
       }
-      try (ChildJvm leaf = ChildJvm.start("journaled leaf", Map.of(), EdgeMain.class.getName(),
+      List<String> leafJvm = flags.vectorFold ? List.of("--add-modules", "jdk.incubator.vector") : List.of();
+      try (ChildJvm leaf = ChildJvm.start("journaled leaf", Map.of(), leafJvm, EdgeMain.class.getName(),
           leafArgs.toArray(String[]::new))) {
+        Matcher fold = Pattern.compile("(\\w+) float32 fold").matcher(leaf.upLine());
+        table.insert(0, "The leaf folds float32 with the " + (fold.find() ? fold.group(1) : "(unknown)") + " fold."
+            + System.lineSeparator() + System.lineSeparator());
         if (!sizesMb.isEmpty()) {
           measurePlans(admin, root.actualPort(), signer, work, expiry, sizesMb, concurrency, repeats, load, leaf,
               warmupMs, durationMs, table);
@@ -185,7 +194,7 @@ public final class DataPlaneBench {
           measureUploads(admin, root.actualPort(), signer, expiry, tensors, uploadLevels, repeats, load, leaf,
               "journaled leaf", warmupMs, durationMs, table);
         } else if ("unjournaled".equals(uploads)) {
-          try (ChildJvm floor = ChildJvm.start("node without journal", Map.of(), EdgeMain.class.getName(),
+          try (ChildJvm floor = ChildJvm.start("node without journal", Map.of(), leafJvm, EdgeMain.class.getName(),
               "--keys", keys.toString(), "--role", "root", "--open-job-calls", "true", "--host", "127.0.0.1",
               "--port", "0", "--max-upload-mb", Long.toString(maxUploadMb))) {
             measureUploads(admin, floor.port(), signer, expiry, tensors, uploadLevels, repeats, load, floor,

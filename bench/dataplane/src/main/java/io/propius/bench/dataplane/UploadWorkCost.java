@@ -5,6 +5,7 @@ import io.propius.api.tensor.Tensors;
 import io.propius.policy.reduce.Accumulator;
 import io.propius.policy.reduce.Reducer;
 import io.propius.policy.reduce.Reducers;
+import io.propius.policy.reduce.builtin.Float32Fold;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Option;
  * file: the floor under the leaf's CPU per MB in {@link DataPlaneBench}, whose sink does none of this.
  *
  * <p>{@code java -cp bench/dataplane/target/dataplane-bench.jar io.propius.bench.dataplane.UploadWorkCost
- * [--values 262144,4194304] [--mb 256] [--rounds 5]}
+ * [--values 262144,4194304] [--mb 256] [--rounds 5] [--vector-fold]}; with {@code --vector-fold}, run it as
+ * {@code java --add-modules jdk.incubator.vector -cp ...}.
  */
 @Command(name = "upload-work-cost", mixinStandardHelpOptions = true,
     description = "CPU per MB of the leaf's decode, fold and group-commit steps, without HTTP.")
@@ -44,6 +46,9 @@ public final class UploadWorkCost implements Runnable {
   int mb = 256;
   @Option(names = "--rounds", paramLabel = "N", description = "timed rounds; the first is warm-up (default ${DEFAULT-VALUE})")
   int rounds = 5;
+  @Option(names = "--vector-fold", description = "fold float32 with the Vector API (dataPlane.vectorFold); needs"
+      + " `java --add-modules jdk.incubator.vector`, else the scalar fold is measured")
+  boolean vectorFold;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new UploadWorkCost()).execute(args));
@@ -51,9 +56,10 @@ public final class UploadWorkCost implements Runnable {
 
   @Override
   public void run() {
-    System.out.printf(Locale.ROOT, "Java %s; µs of thread CPU per MB of float32 payload (median of %d rounds"
+    String fold = Float32Fold.use(vectorFold);
+    System.out.printf(Locale.ROOT, "Java %s, %s fold; µs of thread CPU per MB of float32 payload (median of %d rounds"
         + " after one warm-up, and their range)%n%n| values | %s | per upload now | before |%n|---|%s---|---|%n",
-        Runtime.version(), rounds - 1, String.join(" | ", STEPS), "---|".repeat(STEPS.length));
+        Runtime.version(), fold, rounds - 1, String.join(" | ", STEPS), "---|".repeat(STEPS.length));
     for (int n : values) {
       measure(n);
     }

@@ -36,6 +36,7 @@ class DataPlaneBenchSmokeTest {
     String report = DataPlaneBench.run("--sizes-mb", "1", "--concurrency", "2", "--seconds", "1",
         "--warmup-seconds", "1", "--upload-concurrency", "4", "--repeats", "1");
 
+    assertThat(report).as("a leaf without the module").contains("The leaf folds float32 with the scalar fold.");
     Matcher plan = PLAN.matcher(report);
     assertThat(plan.find()).as(report).isTrue();
     for (int g = 1; g <= 6; g++) {
@@ -57,6 +58,14 @@ class DataPlaneBenchSmokeTest {
     Matcher commits = COMMITS.matcher(report);
     assertThat(commits.find()).as(report).isTrue();
     assertThat(Double.parseDouble(commits.group(1))).isBetween(1.0, 4.0);
+  }
+
+  @Test
+  void withVectorFoldTheLeafsJvmHasTheModuleAndFoldsWithVectors() throws Exception {
+    String report = DataPlaneBench.run("--sizes-mb", "none", "--seconds", "1", "--warmup-seconds", "1",
+        "--upload-concurrency", "4", "--repeats", "1", "--vector-fold");
+    assertThat(report).contains("The leaf folds float32 with the vector fold.");
+    assertThat(ROW.matcher(report).find()).as(report).isTrue();
   }
 
   @Test

@@ -22,15 +22,23 @@ abstract class ElementwiseReducer implements Reducer {
 
   @Override
   public Accumulator newAccumulator(int tensorLength) {
-    return accumulator(tensorLength, new double[tensorLength], 0, 0);
+    return newAccumulator(tensorLength, Float32Fold.vector());
+  }
+
+  /** An empty accumulator folding float32 with {@code vector}, or the scalar loops when null. */
+  Accumulator newAccumulator(int tensorLength, Float32Fold.Impl vector) {
+    return accumulator(tensorLength, new double[tensorLength], 0, 0, vector);
   }
 
   @Override
   public Accumulator fromState(int tensorLength, long contributors, double weight, double[] state) {
-    return accumulator(tensorLength, VectorAccumulator.checked(state, tensorLength, name()), contributors, weight);
+    return accumulator(tensorLength, VectorAccumulator.checked(state, tensorLength, name()), contributors, weight,
+        Float32Fold.vector());
   }
 
-  abstract Accumulator accumulator(int length, double[] state, long contributors, double weight);
+  /** @param vector the vector float32 fold, or null for the reducer's scalar loops */
+  abstract Accumulator accumulator(int length, double[] state, long contributors, double weight,
+                                   Float32Fold.Impl vector);
 
   /** A state merged with another by adding them element-wise. */
   abstract static class Sums extends VectorAccumulator {

@@ -13,11 +13,33 @@ public final class FedAvgReducer extends ElementwiseReducer {
   }
 
   @Override
-  Accumulator accumulator(int length, double[] state, long contributors, double weight) {
-    return new WeightedSums(length, state, contributors, weight);
+  Accumulator accumulator(int length, double[] state, long contributors, double weight, Float32Fold.Impl vector) {
+    return vector == null ? new WeightedSums(length, state, contributors, weight)
+        : new VectorWeightedSums(length, state, contributors, weight, vector);
   }
 
-  private static final class WeightedSums extends Sums {
+  // A subclass rather than a branch in the folds: with the branch in WeightedSums, its scalar fold
+  // measured up to 1.8x slower (UploadWorkCost), so the class the scalar path runs stays as it was.
+  private static final class VectorWeightedSums extends WeightedSums {
+    private final Float32Fold.Impl vector;
+
+    VectorWeightedSums(int length, double[] state, long contributors, double weight, Float32Fold.Impl vector) {
+      super(length, state, contributors, weight);
+      this.vector = vector;
+    }
+
+    @Override
+    protected void fold(float[] values, double weight) {
+      vector.weighted(state, values, weight, length);
+    }
+
+    @Override
+    protected void foldFirst(float[] values, double weight) {
+      vector.weightedFirst(state, values, weight, length);
+    }
+  }
+
+  private static class WeightedSums extends Sums {
     WeightedSums(int length, double[] state, long contributors, double weight) {
       super(length, state, contributors, weight);
     }

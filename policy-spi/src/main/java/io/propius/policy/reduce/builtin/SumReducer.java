@@ -10,13 +10,34 @@ public final class SumReducer extends ElementwiseReducer {
   }
 
   @Override
-  Accumulator accumulator(int length, double[] state, long contributors, double weight) {
-    return new PlainSums(length, state, contributors, weight);
+  Accumulator accumulator(int length, double[] state, long contributors, double weight, Float32Fold.Impl vector) {
+    return vector == null ? new PlainSums(length, state, contributors, weight)
+        : new VectorPlainSums(length, state, contributors, weight, vector);
+  }
+
+  // See FedAvgReducer.VectorWeightedSums.
+  private static final class VectorPlainSums extends PlainSums {
+    private final Float32Fold.Impl vector;
+
+    VectorPlainSums(int length, double[] state, long contributors, double weight, Float32Fold.Impl vector) {
+      super(length, state, contributors, weight);
+      this.vector = vector;
+    }
+
+    @Override
+    protected void fold(float[] values, double weight) {
+      vector.plain(state, values, length);
+    }
+
+    @Override
+    protected void foldFirst(float[] values, double weight) {
+      vector.plainFirst(state, values, length);
+    }
   }
 
   // Same shape as FedAvgReducer.WeightedSums on purpose: only the folds (no weight) and aggregate (no
   // division) differ, and those methods are the whole of each reducer.
-  private static final class PlainSums extends Sums {
+  private static class PlainSums extends Sums {
     PlainSums(int length, double[] state, long contributors, double weight) {
       super(length, state, contributors, weight);
     }
