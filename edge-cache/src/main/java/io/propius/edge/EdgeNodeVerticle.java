@@ -181,6 +181,7 @@ public final class EdgeNodeVerticle extends VerticleBase {
     String fold = Float32Fold.use(vectorWanted);
     String why = fold.equals("vector") ? " (" + Float32Fold.VECTOR_MODULE + ")"
         : !vectorWanted ? " (dataPlane.vectorFold is off)"
+        : Float32Fold.vectorAvailable() ? " (" + Float32Fold.VECTOR_MODULE + " does not suit this CPU)"
         : " (the JVM lacks " + Float32Fold.VECTOR_MODULE + "; --add-modules " + Float32Fold.VECTOR_MODULE
             + " would give the vector fold)";
     LOG.log(System.Logger.Level.INFO, "float32 uploads are folded with the " + fold + " fold" + why);

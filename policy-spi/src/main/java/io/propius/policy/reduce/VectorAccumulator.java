@@ -109,13 +109,21 @@ public abstract class VectorAccumulator implements Accumulator {
     counted(w);
   }
 
+  /**
+   * The kind of accumulator this one merges with: its own class, unless it is a subclass that
+   * differs from its parent only in how it folds (the same state, the same merge), such as a
+   * vectorized fold of the same reducer. Accumulators of the same kind merge, whichever fold made them.
+   */
+  protected Class<? extends VectorAccumulator> mergeKind() {
+    return getClass();
+  }
+
   @Override
   public final void merge(Accumulator other) {
-    if (other.getClass() != getClass() || ((VectorAccumulator) other).length != length) {
+    if (!(other instanceof VectorAccumulator o) || o.mergeKind() != mergeKind() || o.length != length) {
       throw new IllegalArgumentException("cannot merge a " + other.getClass().getSimpleName() + " into a "
           + getClass().getSimpleName() + " of length " + length);
     }
-    VectorAccumulator o = (VectorAccumulator) other;
     settle();
     o.settle();
     combine(o.state);

@@ -29,6 +29,11 @@ public final class FedAvgReducer extends ElementwiseReducer {
     }
 
     @Override
+    protected Class<WeightedSums> mergeKind() {
+      return WeightedSums.class;
+    }
+
+    @Override
     protected void fold(float[] values, double weight) {
       vector.weighted(state, values, weight, length);
     }

@@ -15,6 +15,7 @@ package io.propius.policy.reduce.builtin;
  * the vector fold.
  */
 public final class Float32Fold {
+  private static final System.Logger LOG = System.getLogger(Float32Fold.class.getName());
   /** The incubator module the vector fold needs in the boot layer. */
   public static final String VECTOR_MODULE = "jdk.incubator.vector";
 
@@ -47,8 +48,8 @@ public final class Float32Fold {
   /**
    * Picks the fold of the accumulators made from now on in this JVM: the vector one if asked for and
    * {@link #vectorAvailable()}, else the scalar one (the caller logs the fallback; nothing fails
-   * without the module). Accumulators made before keep theirs, and an accumulator merges only
-   * with one of its own kind, so call this before any are made.
+   * without the module). Accumulators made before keep theirs; a scalar and a vector accumulator of
+   * the same reducer merge with each other, and their states are the same to the bit.
    *
    * @return the name of the fold now in use, {@code vector} or {@code scalar}
    */
@@ -67,7 +68,11 @@ public final class Float32Fold {
     return vector;
   }
 
-  /** The vector fold, or null without the module; its class is named here only, so it loads only then. */
+  /**
+   * The vector fold, or null without the module or on a CPU whose vectors it cannot use (its
+   * species fail to initialise, e.g. doubles narrower than two lanes); its class is named here only,
+   * so it loads only then.
+   */
   static Impl loadVector() {
     if (!vectorAvailable()) {
       return null;
@@ -75,8 +80,12 @@ public final class Float32Fold {
     try {
       return (Impl) Class.forName(Float32Fold.class.getPackageName() + ".VectorFloat32Fold")
           .getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException | LinkageError e) {
-      throw new IllegalStateException("the module " + VECTOR_MODULE + " is present but the vector fold failed to load", e);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("the module " + VECTOR_MODULE + " is present but the vector fold is missing", e);
+    } catch (LinkageError e) {
+      LOG.log(System.Logger.Level.WARNING, "the module " + VECTOR_MODULE + " is present but its vectors do not suit "
+          + "this CPU (" + e + "); float32 uploads are folded by the scalar loops");
+      return null;
     }
   }
 }

@@ -25,6 +25,11 @@ public final class SumReducer extends ElementwiseReducer {
     }
 
     @Override
+    protected Class<PlainSums> mergeKind() {
+      return PlainSums.class;
+    }
+
+    @Override
     protected void fold(float[] values, double weight) {
       vector.plain(state, values, length);
     }

@@ -1,6 +1,7 @@
 package io.propius.policy.reduce.builtin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.propius.policy.reduce.Accumulator;
 import java.util.SplittableRandom;
@@ -48,6 +49,32 @@ class Float32FoldTest {
         vector.clear();
       }
     }
+  }
+
+  @Test
+  void scalarAndVectorAccumulatorsOfOneReducerMergeWithEachOther() {
+    SplittableRandom random = new SplittableRandom(7);
+    for (ElementwiseReducer reducer : new ElementwiseReducer[] {new FedAvgReducer(), new SumReducer()}) {
+      float[] a = values(random, 33);
+      float[] b = values(random, 33);
+      Accumulator scalarIntoVector = reducer.newAccumulator(33, VECTOR);
+      scalarIntoVector.add(a, 2);
+      Accumulator scalar = reducer.newAccumulator(33, null);
+      scalar.add(b, 3);
+      scalarIntoVector.merge(scalar);
+
+      Accumulator vectorIntoScalar = reducer.newAccumulator(33, null);
+      vectorIntoScalar.add(a, 2);
+      Accumulator vector = reducer.newAccumulator(33, VECTOR);
+      vector.add(b, 3);
+      vectorIntoScalar.merge(vector);
+
+      assertThat(bits(scalarIntoVector.sharedState())).as(reducer.name()).isEqualTo(bits(vectorIntoScalar.sharedState()));
+      assertThat(scalarIntoVector.result()).isEqualTo(vectorIntoScalar.result());
+    }
+    Accumulator sum = new SumReducer().newAccumulator(33, VECTOR);
+    assertThatThrownBy(() -> sum.merge(new FedAvgReducer().newAccumulator(33, null)))
+        .as("another reducer's state still does not merge").isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
