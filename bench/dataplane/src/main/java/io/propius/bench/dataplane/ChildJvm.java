@@ -29,14 +29,16 @@ final class ChildJvm implements AutoCloseable {
   /** {@code getconf CLK_TCK}: 100 on every Linux this runs on. */
   private static final long CLOCK_TICKS = 100;
 
-  private final Process process;
-  private final int port;
-  private final String upLine;
+  /** The line in which the process said it is up, and the port it named there. */
+  private record Up(int port, String line) {
+  }
 
-  private ChildJvm(Process process, int port, String upLine) {
+  private final Process process;
+  private final Up up;
+
+  private ChildJvm(Process process, Up up) {
     this.process = process;
-    this.port = port;
-    this.upLine = upLine;
+    this.up = up;
   }
 
   /** Starts {@code mainClass} and waits until it prints that it is up and on which port. */
@@ -57,7 +59,7 @@ final class ChildJvm implements AutoCloseable {
     Process process = builder.start();
     // A bench stopped with Ctrl-C must not leave servers behind on their ports.
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-    CompletableFuture<String> up = new CompletableFuture<>();
+    CompletableFuture<Up> up = new CompletableFuture<>();
     List<String> output = new ArrayList<>();
     Thread reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(
@@ -65,7 +67,7 @@ final class ChildJvm implements AutoCloseable {
         for (String line; (line = in.readLine()) != null; ) {
           Matcher m = UP.matcher(line);
           if (m.find()) {
-            up.complete(line);
+            up.complete(new Up(Integer.parseInt(m.group(1)), line));
           } else if (!up.isDone()) {
             synchronized (output) {
               output.add(line);
@@ -82,10 +84,7 @@ final class ChildJvm implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     try {
-      String line = up.get(60, TimeUnit.SECONDS);
-      Matcher m = UP.matcher(line);
-      m.find();
-      return new ChildJvm(process, Integer.parseInt(m.group(1)), line);
+      return new ChildJvm(process, up.get(60, TimeUnit.SECONDS));
     } catch (Exception e) {
       process.destroyForcibly();
       throw new IllegalStateException(name + " did not start: " + e.getMessage(), e);
@@ -93,12 +92,12 @@ final class ChildJvm implements AutoCloseable {
   }
 
   int port() {
-    return port;
+    return up.port();
   }
 
   /** The line in which the process said it is up (an edge node names its float32 fold there). */
   String upLine() {
-    return upLine;
+    return up.line();
   }
 
   /**
