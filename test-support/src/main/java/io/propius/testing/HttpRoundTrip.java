@@ -15,8 +15,10 @@ public final class HttpRoundTrip {
   /**
    * Serves one GET on a free loopback port and makes it with a client of the instance's own. The
    * client stays referenced until the answer is in, then is closed: Vert.x 5 closes a client it finds
-   * unreferenced ({@code CleanableHttpClient}), and a CI run saw this round trip hang with the client
-   * dropped at once (that this was the cause is not confirmed).
+   * unreferenced ({@code CleanableHttpClient}), in-flight requests and all. With a collection forced
+   * every millisecond, 336 of 1,000 round trips through a dropped client failed ("Pool closed",
+   * "Connection was closed") and none through a held one; a CI run saw this round trip hang with the
+   * client dropped at once.
    */
   public static void once(Vertx vertx) {
     HttpServer server = await(vertx.createHttpServer().requestHandler(req -> req.response().end("ok"))
