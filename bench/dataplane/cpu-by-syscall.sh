@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# Where an edge node's and the discard sink's CPU goes per 30 KB upload (issue 19, target 5),
-# split by thread and by system call, from one run of the issue's command with `perf` attached to
-# each server during its own measured phase. Both answer the same uploads from the same load
+# Where an edge node's and the discard sink's CPU goes per upload (issue 19, targets 4 and 5),
+# split by thread and by system call, from one run of the issue's command at one tensor size (30 KB
+# by default) with `perf` attached to each server during its own measured phase. Both answer the same uploads from the same load
 # generator, so what they share (the socket's send, receive and epoll) shows as equal and the rest is
 # what the leaf adds: its Java work, the journal, GC.
 # Needs `perf` (Debian: linux-perf) and permission to record another process (root, or
 # kernel.perf_event_paranoid <= 1). Prints, per server, the share of its samples in each category;
-# multiply by that server's "CPU each" in the benchmark's row for µs per upload. With "unjournaled",
+# multiply by that server's "CPU each" in the benchmark's row for µs per upload (or per MB). With "unjournaled",
 # the node is the bench's floor: a node without journal (and without a parent to push to).
 # Usage: bench/dataplane/cpu-by-syscall.sh [journaled|unjournaled (default journaled)] [SECONDS_MEASURED (default 30)]
+#   [FLOAT32_VALUES (default 7850, 30 KB; 262144 is 1 MB)]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 uploads=${1:-journaled}
 seconds=${2:-30}
+values=${3:-7850}
 case "$uploads" in
   journaled) node='EdgeMain.*--role leaf' ;;
   unjournaled) node='EdgeMain.*--role root' ;;
@@ -24,7 +26,7 @@ command -v perf >/dev/null || { echo "perf is not installed" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-java -jar "$jar" --sizes-mb none --uploads "$uploads" --tensor 7850 --upload-concurrency 16 --seconds "$seconds" --warmup-seconds 5 \
+java -jar "$jar" --sizes-mb none --uploads "$uploads" --tensor "$values" --upload-concurrency 16 --seconds "$seconds" --warmup-seconds 5 \
   --repeats 1 > "$work/bench.log" 2>&1 &
 bench=$!
 
@@ -52,7 +54,7 @@ for who in node sink; do
   perf record -q -F 999 -g -p "$pid" -o "$work/$who.data" -- sleep 10 >/dev/null 2>&1
 done
 wait "$bench"
-grep "30 KB), 16 concurrent" "$work/bench.log" || { cat "$work/bench.log" >&2; exit 1; }
+grep " $values float32 (.*), 16 concurrent" "$work/bench.log" || { cat "$work/bench.log" >&2; exit 1; }
 
 for who in node sink; do
   echo
