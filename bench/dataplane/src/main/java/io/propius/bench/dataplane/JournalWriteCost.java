@@ -214,10 +214,10 @@ public final class JournalWriteCost implements Runnable {
         long period = Math.max(1, periodMicros / 1000);
         vertx.setPeriodic(period, id -> {
           if (n[0] == warm) {
-            cpu[0] = processCpuNanos();
+            cpu[0] = ProcessCpu.withoutJitNanos(ProcessHandle.current());
           }
           if (n[0]++ == warm + ticks) {
-            cpu[1] = processCpuNanos();
+            cpu[1] = ProcessCpu.withoutJitNanos(ProcessHandle.current());
             vertx.cancelTimer(id);
             done.countDown();
             return;
@@ -239,34 +239,6 @@ public final class JournalWriteCost implements Runnable {
       writer.close().await();
       vertx.close().await();
     }
-  }
-
-  /**
-   * This process's CPU time, every thread but the JIT compilers' (which compile for a while after
-   * each new Vert.x instance), from {@code /proc/self/task} (Linux).
-   */
-  private static long processCpuNanos() {
-    long ticks = 0;
-    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-      for (Path t : (Iterable<Path>) tasks::iterator) {
-        String stat;
-        try {
-          stat = Files.readString(t.resolve("stat"));
-        } catch (IOException gone) {
-          continue; // a thread that ended
-        }
-        int close = stat.lastIndexOf(')');
-        String name = stat.substring(stat.indexOf('(') + 1, close);
-        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-          continue;
-        }
-        String[] fields = stat.substring(close + 2).split(" ");
-        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return ticks * 10_000_000L; // clock ticks of 10 ms (getconf CLK_TCK: 100)
   }
 
   private static <T> String stat(List<T> runs, ToDoubleFunction<T> value) {
