@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * file: the floor under the leaf's CPU per MB in {@link DataPlaneBench}, whose sink does none of this.
  *
  * <p>{@code java -cp bench/dataplane/target/dataplane-bench.jar io.propius.bench.dataplane.UploadWorkCost
- * [--values 262144,4194304] [--mb 256] [--rounds 5] [--vector-fold]}; with {@code --vector-fold}, run it as
+ * [--values 262144,4194304] [--mb 256] [--rounds 5] [--vector-fold] [--in-flight 1]}; with {@code --vector-fold}, run it as
  * {@code java --add-modules jdk.incubator.vector -cp ...}.
  */
 @Command(name = "upload-work-cost", mixinStandardHelpOptions = true,
@@ -49,6 +49,10 @@ public final class UploadWorkCost implements Runnable {
   @Option(names = "--vector-fold", description = "fold float32 with the Vector API (dataPlane.vectorFold); needs"
       + " `java --add-modules jdk.incubator.vector`, else the scalar fold is measured")
   boolean vectorFold;
+  @Option(names = "--in-flight", paramLabel = "N", description = "the folds take each upload's floats from N arrays in"
+      + " turn and fold them into N accumulators in turn, as N uploads in flight and their batches would, colder in"
+      + " the caches than one of each (default ${DEFAULT-VALUE})")
+  int inFlight = 1;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new UploadWorkCost()).execute(args));
@@ -56,10 +60,13 @@ public final class UploadWorkCost implements Runnable {
 
   @Override
   public void run() {
+    if (inFlight < 1) {
+      throw new IllegalArgumentException("--in-flight must be at least 1, not " + inFlight);
+    }
     String fold = Float32Fold.use(vectorFold);
-    System.out.printf(Locale.ROOT, "Java %s, %s fold; µs of thread CPU per MB of float32 payload (median of %d rounds"
+    System.out.printf(Locale.ROOT, "Java %s, %s fold, %d in flight; µs of thread CPU per MB of float32 payload (median of %d rounds"
         + " after one warm-up, and their range)%n%n| values | %s | per upload now | before |%n|---|%s---|---|%n",
-        Runtime.version(), fold, rounds - 1, String.join(" | ", STEPS), "---|".repeat(STEPS.length));
+        Runtime.version(), fold, inFlight, rounds - 1, String.join(" | ", STEPS), "---|".repeat(STEPS.length));
     for (int n : values) {
       measure(n);
     }
@@ -81,9 +88,15 @@ public final class UploadWorkCost implements Runnable {
     int reps = Math.max(1, (int) Math.round(mb / payloadMb));
     Reducer fedavg = Reducers.load("fedavg", UploadWorkCost.class.getClassLoader());
     Accumulator round = fedavg.newAccumulator(n);
-    Accumulator batch = fedavg.newAccumulator(n);
-    double[] decoded = new double[n];
+    Accumulator[] batches = new Accumulator[inFlight];
+    float[][] inputs = new float[inFlight][];
     float[] kept = new float[n];
+    for (int i = 0; i < inFlight; i++) {
+      batches[i] = fedavg.newAccumulator(n);
+      inputs[i] = i == 0 ? kept : floats.clone();
+    }
+    Accumulator batch = batches[0];
+    double[] decoded = new double[n];
     ByteBuffer record = ByteBuffer.allocateDirect(8 * n).order(ByteOrder.LITTLE_ENDIAN);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     double[][] perStep = new double[STEPS.length][rounds - 1];
@@ -97,12 +110,13 @@ public final class UploadWorkCost implements Runnable {
       }
       at[1] = threads.getCurrentThreadCpuTime();
       for (int k = 0; k < reps; k++) {
-        batch.add(kept, 10);
+        batches[k % inFlight].add(inputs[k % inFlight], 10);
       }
       at[2] = threads.getCurrentThreadCpuTime();
       for (int k = 0; k < reps; k++) {
-        batch.clear();
-        batch.add(kept, 10);
+        Accumulator b = batches[k % inFlight];
+        b.clear();
+        b.add(inputs[k % inFlight], 10);
       }
       at[3] = threads.getCurrentThreadCpuTime();
       for (int k = 0; k < reps; k++) {

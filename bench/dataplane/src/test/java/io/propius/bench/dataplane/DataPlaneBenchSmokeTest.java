@@ -74,12 +74,14 @@ class DataPlaneBenchSmokeTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      assertThat(new CommandLine(new UploadWorkCost()).execute("--values", "1024", "--mb", "1", "--rounds", "2"))
+      assertThat(new CommandLine(new UploadWorkCost()).execute("--values", "1024", "--mb", "1", "--rounds", "2",
+          "--in-flight", "3"))
           .isZero();
     } finally {
       System.setOut(stdout);
     }
     assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("\\| 1024 \\(4 KB\\) \\|( \\d+ \\(\\d+–\\d+\\) \\|){6}");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("fold, 3 in flight;");
   }
 
   @Test
