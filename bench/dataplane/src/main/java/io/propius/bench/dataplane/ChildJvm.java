@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -36,22 +35,24 @@ final class ChildJvm implements AutoCloseable {
     this.up = up;
   }
 
-  /** Starts {@code mainClass} and waits until it prints that it is up and on which port. */
-  static ChildJvm start(String name, Map<String, String> env, String mainClass, String... args) throws IOException {
-    return start(name, env, List.of(), mainClass, args);
-  }
-
-  /** {@link #start(String, Map, String, String...)} with options for the JVM, e.g. {@code --add-modules}. */
-  static ChildJvm start(String name, Map<String, String> env, List<String> jvmArgs, String mainClass, String... args)
+  /**
+   * Starts {@code mainClass} with {@code jvmArgs} (e.g. {@code --add-modules}) and waits until it prints
+   * that it is up and on which port.
+   *
+   * @param cpus the CPUs it may run on, as {@code taskset -c} takes them (e.g. {@code 2-5}), so that it
+   *     does not share cores with the load generator; null for any
+   */
+  static ChildJvm start(String name, String cpus, List<String> jvmArgs, String mainClass, String... args)
       throws IOException {
     List<String> command = new ArrayList<>();
+    if (cpus != null) {
+      command.addAll(List.of("taskset", "-c", cpus));
+    }
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmArgs);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(env);
-    Process process = builder.start();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     // A bench stopped with Ctrl-C must not leave servers behind on their ports.
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
     CompletableFuture<Up> up = new CompletableFuture<>();
@@ -93,6 +94,11 @@ final class ChildJvm implements AutoCloseable {
   /** The line in which the process said it is up (an edge node names its float32 fold there). */
   String upLine() {
     return up.line();
+  }
+
+  /** The CPUs the OS lets the process run on, as {@code taskset -c} lists them. */
+  String allowedCpus() {
+    return ProcessCpu.allowedCpus(process.toHandle());
   }
 
   /** CPU time the process has used so far, all its threads but the JIT compilers' (see {@link ProcessCpu}). */

@@ -30,7 +30,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -105,6 +104,11 @@ public final class DataPlaneBench {
     @Option(names = "--vector-fold", description = "start the leaf's JVM with --add-modules jdk.incubator.vector, so"
         + " that it folds float32 uploads with the Vector API (dataPlane.vectorFold, on by default); without it: the scalar fold")
     boolean vectorFold;
+    @Option(names = "--server-cpus", paramLabel = "LIST", description = "run the servers in JVMs of their own (the"
+        + " leaf, the node without journal, the discard sink) on these CPUs only, as taskset -c takes them (e.g. 1 or"
+        + " 2-5); start the bench under taskset -c on the others to keep the load generator (and the root and nginx)"
+        + " off them (default: any CPU, shared)")
+    String serverCpus;
   }
 
   public static void main(String[] args) throws Exception {
@@ -181,24 +185,28 @@ public final class DataPlaneBench {
         leafArgs.addAll(List.of("--group-commit-wait-us", flags.groupCommitWaitMicros.toString()));
       }
       List<String> leafJvm = flags.vectorFold ? List.of("--add-modules", "jdk.incubator.vector") : List.of();
-      try (ChildJvm leaf = ChildJvm.start("journaled leaf", Map.of(), leafJvm, EdgeMain.class.getName(),
+      try (ChildJvm leaf = ChildJvm.start("journaled leaf", flags.serverCpus, leafJvm, EdgeMain.class.getName(),
           leafArgs.toArray(String[]::new))) {
         Matcher fold = Pattern.compile("(\\w+) float32 fold").matcher(leaf.upLine());
         table.insert(0, "The leaf folds float32 with the " + (fold.find() ? fold.group(1) : "(unknown)") + " fold."
             + System.lineSeparator() + System.lineSeparator());
+        if (flags.serverCpus != null) {
+          table.insert(0, "The servers' JVMs run on CPUs " + leaf.allowedCpus() + " only; the load generator on CPUs "
+              + ProcessCpu.allowedCpus(ProcessHandle.current()) + "." + System.lineSeparator());
+        }
         if (!sizesMb.isEmpty()) {
           measurePlans(admin, root.actualPort(), signer, work, expiry, sizesMb, concurrency, repeats, load, leaf,
               warmupMs, durationMs, table);
         }
         if ("journaled".equals(uploads)) {
           measureUploads(admin, root.actualPort(), signer, expiry, tensors, uploadLevels, repeats, load, leaf,
-              "journaled leaf", warmupMs, durationMs, table);
+              "journaled leaf", flags.serverCpus, warmupMs, durationMs, table);
         } else if ("unjournaled".equals(uploads)) {
-          try (ChildJvm floor = ChildJvm.start("node without journal", Map.of(), leafJvm, EdgeMain.class.getName(),
-              "--keys", keys.toString(), "--role", "root", "--open-job-calls", "true", "--host", "127.0.0.1",
+          try (ChildJvm floor = ChildJvm.start("node without journal", flags.serverCpus, leafJvm,
+              EdgeMain.class.getName(), "--keys", keys.toString(), "--role", "root", "--open-job-calls", "true", "--host", "127.0.0.1",
               "--port", "0", "--max-upload-mb", Long.toString(maxUploadMb))) {
             measureUploads(admin, floor.port(), signer, expiry, tensors, uploadLevels, repeats, load, floor,
-                "node without journal", warmupMs, durationMs, table);
+                "node without journal", flags.serverCpus, warmupMs, durationMs, table);
           }
         }
       }
@@ -266,11 +274,11 @@ public final class DataPlaneBench {
    */
   private static void measureUploads(HttpClient admin, int rootPort, TokenSigner signer, long expiry,
       List<Integer> tensors, List<Integer> levels, int repeats, LoadGenerator load, ChildJvm leaf, String target,
-      long warmupMs, long durationMs, StringBuilder table) throws Exception {
+      String serverCpus, long warmupMs, long durationMs, StringBuilder table) throws Exception {
     StringBuilder commits = new StringBuilder();
     // Each measurement uses device ids of its own, so no upload is a duplicate.
     AtomicInteger devices = new AtomicInteger();
-    try (ChildJvm sink = ChildJvm.start("discard sink", Map.of(), DiscardSink.class.getName())) {
+    try (ChildJvm sink = ChildJvm.start("discard sink", serverCpus, List.of(), DiscardSink.class.getName())) {
       for (int t = 0; t < tensors.size(); t++) {
         int tensor = tensors.get(t);
         int uploadRound = 100 + t;

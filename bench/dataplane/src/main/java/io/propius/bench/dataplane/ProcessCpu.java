@@ -6,7 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A process's CPU time without its JIT compiler threads. A JVM started for a measurement compiles
+ * What Linux says of a process's CPUs: which ones it may run on, and its CPU time without its JIT
+ * compiler threads. A JVM started for a measurement compiles
  * for a long time on a loaded machine (its C1 and C2 threads took 40 % of a 1 MB upload run's
  * samples under {@code perf}), which a server that has been up for a while does not; GC, the event
  * loops and every other thread count. Read from {@code /proc/<pid>/task/*}{@code /stat} (Linux);
@@ -37,6 +38,23 @@ final class ProcessCpu {
       throw new UncheckedIOException(e);
     }
     return ticks * 1_000_000_000L / CLOCK_TICKS;
+  }
+
+  /**
+   * The CPUs {@code process} may run on, as {@code taskset -c} lists them ({@code Cpus_allowed_list}
+   * in {@code /proc/<pid>/status}), or "any" where there is no such file.
+   */
+  static String allowedCpus(ProcessHandle process) {
+    Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+    if (!Files.isReadable(status)) {
+      return "any";
+    }
+    try (var lines = Files.lines(status)) {
+      return lines.filter(l -> l.startsWith("Cpus_allowed_list:")).map(l -> l.substring(l.indexOf(':') + 1).strip())
+          .findFirst().orElse("any");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A thread's user + system time in clock ticks, or 0 for a JIT compiler thread (or one that ended). */

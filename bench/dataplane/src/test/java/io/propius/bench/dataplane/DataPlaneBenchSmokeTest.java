@@ -63,8 +63,9 @@ class DataPlaneBenchSmokeTest {
   @Test
   void withVectorFoldTheLeafsJvmHasTheModuleAndFoldsWithVectors() throws Exception {
     String report = DataPlaneBench.run("--sizes-mb", "none", "--seconds", "1", "--warmup-seconds", "1",
-        "--upload-concurrency", "4", "--repeats", "1", "--vector-fold");
+        "--upload-concurrency", "4", "--repeats", "1", "--vector-fold", "--server-cpus", "0");
     assertThat(report).contains("The leaf folds float32 with the vector fold.");
+    assertThat(report).as("the servers started under taskset").contains("The servers' JVMs run on CPUs 0 only;");
     assertThat(ROW.matcher(report).find()).as(report).isTrue();
   }
 
